@@ -1,0 +1,62 @@
+// Quire theme toggle: light/dark, remembered in localStorage. The site works fully without it.
+(function () {
+  "use strict";
+  var KEY = "quire-theme";
+  var root = document.documentElement;
+  var media = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function stored() {
+    try { var v = localStorage.getItem(KEY); return v === "dark" || v === "light" ? v : null; } catch (e) { return null; }
+  }
+  function effective() {
+    return stored() || (media && media.matches ? "dark" : "light");
+  }
+  function apply(theme) {
+    if (theme) { root.setAttribute("data-theme", theme); } else { root.removeAttribute("data-theme"); }
+  }
+  apply(stored());
+
+  function init() {
+    var button = document.getElementById("theme-toggle");
+    if (button) {
+      var sync = function () {
+        var dark = effective() === "dark";
+        button.setAttribute("aria-pressed", dark ? "true" : "false");
+        button.title = dark ? "Switch to light theme" : "Switch to dark theme";
+      };
+      button.addEventListener("click", function () {
+        var next = effective() === "dark" ? "light" : "dark";
+        try { localStorage.setItem(KEY, next); } catch (e) { /* storage unavailable: apply for this page only */ }
+        apply(next);
+        sync();
+      });
+      if (media && media.addEventListener) {
+        media.addEventListener("change", function () { if (!stored()) { sync(); } });
+      }
+      sync();
+      button.hidden = false;
+    }
+
+    // Open the navigation on wide screens in browsers without ::details-content support.
+    var nav = document.querySelector(".nav-details");
+    if (nav && !(window.CSS && CSS.supports && CSS.supports("selector(::details-content)"))) {
+      var wide = window.matchMedia("(min-width: 60em)");
+      var syncNav = function () { if (wide.matches) { nav.open = true; } };
+      syncNav();
+      if (wide.addEventListener) { wide.addEventListener("change", syncNav); }
+    }
+
+    // Let keyboard users scroll wide tables and code blocks.
+    var scrollers = document.querySelectorAll(".prose pre, .table-wrap");
+    for (var i = 0; i < scrollers.length; i++) {
+      var el = scrollers[i];
+      if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "0"); }
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
