@@ -37,11 +37,12 @@
       button.hidden = false;
     }
 
-    // Open the navigation on wide screens in browsers without ::details-content support.
+    // The navigation is a <details>: CSS shows it on wide screens even when closed; open it there
+    // so that assistive technology and tools see its state, and collapse it again on narrow screens.
     var nav = document.querySelector(".nav-details");
-    if (nav && !(window.CSS && CSS.supports && CSS.supports("selector(::details-content)"))) {
+    if (nav && window.matchMedia) {
       var wide = window.matchMedia("(min-width: 60em)");
-      var syncNav = function () { if (wide.matches) { nav.open = true; } };
+      var syncNav = function () { nav.open = wide.matches; };
       syncNav();
       if (wide.addEventListener) { wide.addEventListener("change", syncNav); }
     }
