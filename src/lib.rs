@@ -1,0 +1,250 @@
+//! Quire: a folder of Markdown with front matter in, a static website out.
+//! `build` reads as the table of contents of the pipeline: config → content → markdown → links → render → output.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod feeds;
+pub mod links;
+pub mod markdown;
+pub mod output;
+pub mod render;
+mod theme;
+
+use config::Config;
+use content::Site;
+use error::{Diagnostic, Error, Result};
+use links::Relations;
+use output::{Contents, OutputFile, Staging};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What `quire build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `public/` inside the root.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Warnings fail the build too.
+    pub strict: bool,
+}
+
+/// What a successful build did, for the summary line.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub sections: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site at `options.root` into its output folder, replacing the previous output only on success.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    output::check_output_dir(&options.root, &output)?;
+    let (config, mut diagnostics) = load_config(options)?;
+    let staging = Staging::create(&output)?;
+    let write_error: Mutex<Option<Error>> = Mutex::new(None);
+    let generated = generate(&options.root, config, false, &mut diagnostics, &|file| {
+        if let Err(e) = staging.write(file) {
+            write_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+        }
+    });
+    let failed = diagnostics
+        .iter()
+        .any(|d| d.is_error() || (options.strict && !d.is_error()));
+    if let Some(error) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        staging.abandon();
+        return Err(error);
+    }
+    let site = match generated {
+        Some(site) if !failed => site,
+        _ => {
+            staging.abandon();
+            return Err(Error::Site(diagnostics));
+        }
+    };
+    let files = staging.commit()?;
+    Ok(BuildReport {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        files,
+        elapsed: started.elapsed(),
+        output: output::absolute(&output),
+        warnings: diagnostics,
+    })
+}
+
+/// `config.toml` with the command line's overrides applied.
+pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> {
+    let (mut config, diagnostics) = config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        config.set_base_url(base_url);
+    }
+    config.drafts = options.drafts;
+    Ok((config, diagnostics))
+}
+
+/// Reads the content, renders Markdown and checks links: the site model every later stage uses.
+pub fn load_site(
+    root: &Path,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Site, Relations) {
+    let mut site = content::load_site(root, config, diagnostics);
+    render_bodies(&mut site, config);
+    let relations = links::check_links(&site, diagnostics);
+    (site, relations)
+}
+
+/// Renders every page's and section's Markdown body, in parallel.
+fn render_bodies(site: &mut Site, config: &Config) {
+    let resolve = |path: &str| links::resolve(site, config, path);
+    let options = markdown::Options {
+        smart_punctuation: config.markdown.smart_punctuation,
+        highlight_code: config.markdown.highlight_code,
+        render_raw_html: config.markdown.render_raw_html,
+        external_links_target_blank: config.markdown.external_links_target_blank,
+        external_links_no_follow: config.markdown.external_links_no_follow,
+        external_links_no_referrer: config.markdown.external_links_no_referrer,
+        resolve: &resolve,
+    };
+    let pages: Vec<_> = site
+        .pages
+        .par_iter()
+        .map(|p| markdown::render_markdown(&p.text[p.body_offset..], &options))
+        .collect();
+    let sections: Vec<_> = site
+        .sections
+        .par_iter()
+        .map(|s| markdown::render_markdown(&s.text[s.body_offset..], &options))
+        .collect();
+    for (page, rendered) in site.pages.iter_mut().zip(pages) {
+        page.rendered = rendered;
+    }
+    for (section, rendered) in site.sections.iter_mut().zip(sections) {
+        section.rendered = rendered;
+    }
+}
+
+/// Every file of the site, handed to `sink` as it is made. Returns the site, or `None` when
+/// the content could not be read far enough to render (the diagnostics say why).
+pub fn generate(
+    root: &Path,
+    config: Config,
+    serve_mode: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+    sink: &(dyn Fn(OutputFile) + Sync),
+) -> Option<Arc<Site>> {
+    let (site, relations) = load_site(root, &config, diagnostics);
+    let templates = render::load_templates(root, diagnostics)?;
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let site = Arc::new(site);
+    let config = Arc::new(config);
+    let page_sink = |page: render::RenderedPage| {
+        sink(OutputFile {
+            path: page.output_path(),
+            contents: Contents::Bytes(page.html.into_bytes()),
+        });
+    };
+    render::render_site(
+        site.clone(),
+        config.clone(),
+        &relations,
+        templates,
+        serve_mode,
+        &page_sink,
+        diagnostics,
+    );
+    for file in site_files(root, &site, &config) {
+        sink(file);
+    }
+    Some(site)
+}
+
+/// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css.
+fn site_files(root: &Path, site: &Site, config: &Config) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let static_dir = root.join("static");
+    let mut own_static = std::collections::HashSet::new();
+    for entry in walkdir::WalkDir::new(&static_dir)
+        .follow_links(true)
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(&static_dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            own_static.insert(rel.clone());
+            files.push(OutputFile {
+                path: rel,
+                contents: Contents::Copy(entry.path().to_path_buf()),
+            });
+        }
+    }
+    for (name, bytes) in theme::STATIC {
+        if !own_static.contains(*name) {
+            files.push(OutputFile {
+                path: name.to_string(),
+                contents: Contents::Embedded(bytes),
+            });
+        }
+    }
+    if !own_static.contains("syntax.css") {
+        files.push(OutputFile {
+            path: "syntax.css".into(),
+            contents: Contents::Bytes(markdown::stylesheet().into_bytes()),
+        });
+    }
+    let content_dir = root.join("content");
+    let pages = site.pages.iter().map(|p| (&p.path, &p.assets));
+    let sections = site.sections.iter().map(|s| (&s.path, &s.assets));
+    for (path, assets) in pages.chain(sections) {
+        for asset in assets {
+            let name = asset
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            files.push(OutputFile {
+                path: format!("{}{name}", path.trim_start_matches('/')),
+                contents: Contents::Copy(content_dir.join(asset)),
+            });
+        }
+    }
+    let text = |path: &str, text: String| OutputFile {
+        path: path.into(),
+        contents: Contents::Bytes(text.into_bytes()),
+    };
+    if config.generate_sitemap {
+        files.push(text("sitemap.xml", feeds::sitemap(site, config)));
+    }
+    if config.generate_robots_txt {
+        files.push(text(
+            "robots.txt",
+            feeds::robots_txt(config, config.generate_sitemap),
+        ));
+    }
+    if config.generate_feeds {
+        files.push(text("atom.xml", feeds::atom_feed(site, config)));
+    }
+    files
+}

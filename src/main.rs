@@ -1,1 +1,170 @@
-fn main(){}
+//! The `quire` command line: parses arguments, calls the library, prints diagnostics and the summary.
+//! The only user of `anyhow`; exit codes: 0 success, 1 site error, 2 usage error.
+
+use clap::{Parser, Subcommand};
+
+// Rendering allocates many small strings and maps on two threads; mimalloc handles that far better than glibc.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use quire::error::{Diagnostic, Error, Severity};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "quire",
+    version,
+    about = "Quire turns a folder of Markdown with front matter into a fast, accessible static website."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (public/ by default).
+    Build {
+        /// The site folder (holding content/, and optionally config.toml, templates/, static/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site; defaults to ROOT/public. Quire refuses folders holding files it did not write.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Override config.toml's base_url, e.g. https://example.org/docs/.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Treat warnings (unknown front-matter keys, Zola settings Quire ignores...) as errors.
+        #[arg(long)]
+        strict: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            strict,
+        } => {
+            let options = quire::BuildOptions {
+                root: root.clone(),
+                output,
+                base_url,
+                drafts,
+                strict,
+            };
+            match quire::build(&options) {
+                Ok(report) => {
+                    print_diagnostics(&root, &report.warnings);
+                    println!(
+                        "Built {} pages and {} sections ({} files) in {} ms into {}",
+                        report.pages,
+                        report.sections,
+                        report.files,
+                        report.elapsed.as_millis(),
+                        report.output.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => report_error(&root, e),
+            }
+        }
+    }
+}
+
+fn report_error(root: &Path, error: Error) -> ExitCode {
+    match &error {
+        Error::Site(diagnostics) => {
+            print_diagnostics(root, diagnostics);
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = diagnostics.len() - errors;
+            if errors == 0 {
+                eprintln!("error: build failed: {warnings} warning(s) and --strict");
+            } else {
+                eprintln!("error: build failed with {errors} error(s); the previous output was left as it was");
+            }
+            ExitCode::from(1)
+        }
+        Error::Usage(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        other => {
+            eprintln!(
+                "error: {:#}",
+                anyhow::Error::from(std::io::Error::other(other.to_string()))
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Each diagnostic as a compiler would print it, with the offending source line when there is one.
+fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
+    use annotate_snippets::{Level, Renderer, Snippet};
+    let renderer = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    for diagnostic in diagnostics {
+        let level = match diagnostic.severity {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        };
+        let title = format!("{}: {}", diagnostic.kind, diagnostic.message);
+        let source = (diagnostic.at.line > 0)
+            .then(|| std::fs::read_to_string(root.join(&diagnostic.at.file)).ok())
+            .flatten();
+        let origin = diagnostic.at.file.display().to_string();
+        let help = diagnostic.help.clone().unwrap_or_default();
+        let mut message = level.title(&title);
+        let line_text;
+        if let Some(text) = &source {
+            line_text = text
+                .lines()
+                .nth(diagnostic.at.line - 1)
+                .unwrap_or("")
+                .to_string();
+            let column = diagnostic.at.column.saturating_sub(1);
+            let start = line_text
+                .char_indices()
+                .nth(column)
+                .map_or(line_text.len(), |(i, _)| i);
+            let end = line_text[start..]
+                .find(char::is_whitespace)
+                .map_or(line_text.len(), |i| start + i.max(1));
+            message = message.snippet(
+                Snippet::source(&line_text)
+                    .line_start(diagnostic.at.line)
+                    .origin(&origin)
+                    .annotation(level.span(start..end.max(start).min(line_text.len()))),
+            );
+        }
+        if !help.is_empty() {
+            message = message.footer(Level::Help.title(&help));
+        }
+        if source.is_some() {
+            eprintln!("{}\n", renderer.render(message));
+        } else {
+            eprintln!("{diagnostic}\n");
+        }
+    }
+}

@@ -1,0 +1,446 @@
+//! `config.toml` at the site root into a typed `Config` with defaults; a missing file means defaults.
+//! Zola keys Quire does not implement yet are warnings; any other unknown key is an error with a hint.
+
+use crate::error::{fs, line_column, Diagnostic, Error, Location, Result};
+use std::path::Path;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Config {
+    pub title: String,
+    pub description: String,
+    /// Without a trailing slash, as Zola gives it to templates: `https://example.org/docs`.
+    pub base_url: String,
+    pub default_language: String,
+    pub author: Option<String>,
+    pub taxonomies: Vec<TaxonomyConfig>,
+    pub generate_feeds: bool,
+    pub generate_sitemap: bool,
+    pub generate_robots_txt: bool,
+    pub build_search_index: bool,
+    /// Links written relative to each page, with explicit `index.html`, so the output works from `file://`.
+    pub relative_urls: bool,
+    pub markdown: MarkdownConfig,
+    pub extra: serde_json::Value,
+    /// Build drafts too (`--drafts`); not a config.toml key.
+    #[serde(skip)]
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TaxonomyConfig {
+    pub name: String,
+    pub feed: bool,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MarkdownConfig {
+    pub smart_punctuation: bool,
+    pub highlight_code: bool,
+    /// `false` escapes raw HTML found in Markdown instead of passing it through.
+    pub render_raw_html: bool,
+    pub external_links_target_blank: bool,
+    pub external_links_no_follow: bool,
+    pub external_links_no_referrer: bool,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            title: String::new(),
+            description: String::new(),
+            base_url: "/".trim_end_matches('/').to_string(),
+            default_language: "en".into(),
+            author: None,
+            taxonomies: Vec::new(),
+            generate_feeds: false,
+            generate_sitemap: true,
+            generate_robots_txt: true,
+            build_search_index: true,
+            relative_urls: false,
+            markdown: MarkdownConfig::default(),
+            extra: serde_json::Value::Object(Default::default()),
+            drafts: false,
+        }
+    }
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> MarkdownConfig {
+        MarkdownConfig {
+            smart_punctuation: false,
+            highlight_code: true,
+            render_raw_html: true,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+        }
+    }
+}
+
+impl Config {
+    /// The path part of `base_url`, always starting and ending with `/`: `/` or `/docs/`.
+    pub fn base_path(&self) -> String {
+        let after_scheme = match self.base_url.find("://") {
+            Some(i) => &self.base_url[i + 3..],
+            None => return format!("{}/", self.base_url.trim_end_matches('/')).replace("//", "/"),
+        };
+        match after_scheme.find('/') {
+            Some(i) => format!("{}/", after_scheme[i..].trim_end_matches('/')),
+            None => "/".into(),
+        }
+    }
+
+    /// `base_url` + a site path such as `/principles/x/` or `style.css`.
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}/{}", self.base_url, site_path.trim_start_matches('/'))
+    }
+
+    /// Replaces `base_url`, keeping its meaning: no trailing slash.
+    pub fn set_base_url(&mut self, base_url: &str) {
+        self.base_url = base_url.trim_end_matches('/').to_string();
+    }
+
+    pub fn has_taxonomy(&self, name: &str) -> bool {
+        self.taxonomies.iter().any(|t| t.name == name)
+    }
+}
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "default_language",
+    "author",
+    "taxonomies",
+    "generate_feeds",
+    "generate_sitemap",
+    "generate_robots_txt",
+    "build_search_index",
+    "relative_urls",
+    "markdown",
+    "extra",
+];
+
+/// Zola's keys that Quire accepts but does not act on (yet): a warning, so Zola sites build unchanged.
+const ZOLA_ONLY_KEYS: &[&str] = &[
+    "compile_sass",
+    "minify_html",
+    "theme",
+    "ignored_content",
+    "ignored_static",
+    "languages",
+    "translations",
+    "slugify",
+    "search",
+    "link_checker",
+    "hard_link_static",
+    "output_dir",
+    "preserve_dotfiles_in_output",
+    "feed_limit",
+    "feed_filenames",
+    "generate_feed",
+    "mode",
+];
+
+const MARKDOWN_KEYS: &[&str] = &[
+    "smart_punctuation",
+    "highlight_code",
+    "render_raw_html",
+    "external_links_target_blank",
+    "external_links_no_follow",
+    "external_links_no_referrer",
+];
+
+const ZOLA_ONLY_MARKDOWN_KEYS: &[&str] = &[
+    "highlight_theme",
+    "highlight_themes_css",
+    "highlighting",
+    "render_emoji",
+    "bottom_footnotes",
+    "extra_syntaxes_and_themes",
+    "insert_anchor_links",
+    "lazy_async_image",
+    "definition_list",
+    "github_alerts",
+];
+
+/// Reads `root/config.toml`. Warnings are returned beside the config; errors fail the load.
+pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
+    let path = root.join("config.toml");
+    match fs::read_to_string_opt(&path)? {
+        Some(text) => parse(&text, Path::new("config.toml")),
+        None => Ok((Config::default(), Vec::new())),
+    }
+}
+
+/// Parses config text; `file` names it in diagnostics.
+pub fn parse(text: &str, file: &Path) -> Result<(Config, Vec<Diagnostic>)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let at = match e.span() {
+            Some(span) => Location::offset_in(file, text, span.start),
+            None => Location::file(file),
+        };
+        Error::Site(vec![Diagnostic::error(
+            at,
+            "config",
+            e.message().to_string(),
+        )
+        .with_help("fix the TOML syntax (see https://toml.io)")])
+    })?;
+    let mut reader = Reader {
+        text,
+        file,
+        diagnostics: Vec::new(),
+    };
+    let config = reader.config(&table);
+    if reader.diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Site(reader.diagnostics));
+    }
+    Ok((config, reader.diagnostics))
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    file: &'a Path,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn config(&mut self, table: &toml::Table) -> Config {
+        let mut config = Config::default();
+        for (key, value) in table {
+            match key.as_str() {
+                "title" => config.title = self.string(key, value),
+                "description" => config.description = self.string(key, value),
+                "base_url" => config.set_base_url(&self.string(key, value)),
+                "default_language" => config.default_language = self.string(key, value),
+                "author" => config.author = Some(self.string(key, value)),
+                "generate_feeds" => config.generate_feeds = self.bool(key, value),
+                "generate_sitemap" => config.generate_sitemap = self.bool(key, value),
+                "generate_robots_txt" => config.generate_robots_txt = self.bool(key, value),
+                "build_search_index" => config.build_search_index = self.bool(key, value),
+                "relative_urls" => config.relative_urls = self.bool(key, value),
+                "taxonomies" => config.taxonomies = self.taxonomies(value),
+                "markdown" => config.markdown = self.markdown(value),
+                "extra" => config.extra = toml_to_json(value),
+                _ => self.unknown(key, KNOWN_KEYS, ZOLA_ONLY_KEYS, ""),
+            }
+        }
+        config
+    }
+
+    fn markdown(&mut self, value: &toml::Value) -> MarkdownConfig {
+        let mut markdown = MarkdownConfig::default();
+        let Some(table) = value.as_table() else {
+            self.wrong_type("markdown", "a table (`[markdown]`)");
+            return markdown;
+        };
+        for (key, value) in table {
+            match key.as_str() {
+                "smart_punctuation" => markdown.smart_punctuation = self.bool(key, value),
+                "highlight_code" => markdown.highlight_code = self.bool(key, value),
+                "render_raw_html" => markdown.render_raw_html = self.bool(key, value),
+                "external_links_target_blank" => {
+                    markdown.external_links_target_blank = self.bool(key, value)
+                }
+                "external_links_no_follow" => {
+                    markdown.external_links_no_follow = self.bool(key, value)
+                }
+                "external_links_no_referrer" => {
+                    markdown.external_links_no_referrer = self.bool(key, value)
+                }
+                _ => self.unknown(key, MARKDOWN_KEYS, ZOLA_ONLY_MARKDOWN_KEYS, "markdown."),
+            }
+        }
+        markdown
+    }
+
+    fn taxonomies(&mut self, value: &toml::Value) -> Vec<TaxonomyConfig> {
+        let Some(items) = value.as_array() else {
+            self.wrong_type("taxonomies", "an array such as `[{ name = \"tags\" }]`");
+            return Vec::new();
+        };
+        let mut taxonomies = Vec::new();
+        for item in items {
+            match item.get("name").and_then(toml::Value::as_str) {
+                Some(name) => taxonomies.push(TaxonomyConfig {
+                    name: name.to_string(),
+                    feed: item
+                        .get("feed")
+                        .and_then(toml::Value::as_bool)
+                        .unwrap_or(false),
+                }),
+                None => self.wrong_type(
+                    "taxonomies",
+                    "tables with a `name`, such as `{ name = \"tags\" }`",
+                ),
+            }
+        }
+        taxonomies
+    }
+
+    fn string(&mut self, key: &str, value: &toml::Value) -> String {
+        match value.as_str() {
+            Some(s) => s.to_string(),
+            None => {
+                self.wrong_type(key, "a string");
+                String::new()
+            }
+        }
+    }
+
+    fn bool(&mut self, key: &str, value: &toml::Value) -> bool {
+        match value.as_bool() {
+            Some(b) => b,
+            None => {
+                self.wrong_type(key, "`true` or `false`");
+                false
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str) {
+        let at = self.key_location(key);
+        self.diagnostics.push(
+            Diagnostic::error(at, "config", format!("`{key}` has the wrong type"))
+                .with_help(format!("`{key}` takes {expected}")),
+        );
+    }
+
+    fn unknown(&mut self, key: &str, known: &[&str], zola_only: &[&str], prefix: &str) {
+        let at = self.key_location(key);
+        if zola_only.contains(&key) {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    at,
+                    "config",
+                    format!("`{prefix}{key}` is a Zola setting Quire does not implement yet"),
+                )
+                .with_help("it is ignored; remove it to silence this warning"),
+            );
+            return;
+        }
+        let help = match closest(key, known) {
+            Some(near) => format!("did you mean `{prefix}{near}`?"),
+            None => format!("valid keys here: {}", known.join(", ")),
+        };
+        self.diagnostics.push(
+            Diagnostic::error(at, "config", format!("unknown key `{prefix}{key}`")).with_help(help),
+        );
+    }
+
+    /// Where `key` is defined: the first line that starts with it.
+    fn key_location(&self, key: &str) -> Location {
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            let rest = trimmed.strip_prefix(key).map(str::trim_start);
+            let is_key = matches!(rest, Some(r) if r.starts_with('=') || r.starts_with(']'))
+                || trimmed
+                    .strip_prefix('[')
+                    .and_then(|t| t.strip_prefix(key))
+                    .is_some_and(|r| r.starts_with(']'));
+            if is_key {
+                let column_offset = offset + (line.len() - trimmed.len());
+                let (line, column) = line_column(self.text, column_offset);
+                return Location::new(self.file, line, column);
+            }
+            offset += line.len();
+        }
+        Location::file(self.file)
+    }
+}
+
+/// The known name nearest to `word`, if it is near enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .filter(|(distance, c)| *distance <= 2.max(c.len() / 4))
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// TOML values as JSON for templates; dates become ISO strings.
+pub fn toml_to_json(value: &toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        toml::Value::String(s) => J::String(s.clone()),
+        toml::Value::Integer(i) => J::from(*i),
+        toml::Value::Float(f) => J::from(*f),
+        toml::Value::Boolean(b) => J::Bool(*b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(items) => J::Array(items.iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => J::Object(
+            table
+                .iter()
+                .map(|(k, v)| (k.clone(), toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> (Config, Vec<Diagnostic>) {
+        parse(text, Path::new("config.toml")).expect("config should parse")
+    }
+
+    fn parse_err(text: &str) -> String {
+        match parse(text, Path::new("config.toml")) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("config should fail: {text}"),
+        }
+    }
+
+    #[test]
+    fn defaults_when_empty() {
+        let (config, warnings) = parse_ok("");
+        assert_eq!(config.base_url, "");
+        assert_eq!(config.base_path(), "/");
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn base_url_with_a_path() {
+        let (config, _) = parse_ok("base_url = \"https://example.org/docs/\"");
+        assert_eq!(config.base_url, "https://example.org/docs");
+        assert_eq!(config.base_path(), "/docs/");
+        assert_eq!(config.permalink("/a/b/"), "https://example.org/docs/a/b/");
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_closest_key() {
+        let message = parse_err("title = \"x\"\n  titel = \"y\"\n");
+        assert!(
+            message.contains("config.toml:2:3: error: config: unknown key `titel`"),
+            "{message}"
+        );
+        assert!(message.contains("did you mean `title`?"), "{message}");
+    }
+
+    #[test]
+    fn zola_only_keys_are_warnings() {
+        let (_, warnings) = parse_ok("compile_sass = false\n[markdown]\nhighlighting = {}\n");
+        assert_eq!(warnings.len(), 2);
+        assert!(warnings.iter().all(|w| !w.is_error()));
+    }
+
+    #[test]
+    fn syntax_error_has_a_location() {
+        let message = parse_err("title = \"x\"\nbase_url = \n");
+        assert!(message.starts_with("config.toml:2:"), "{message}");
+    }
+
+    #[test]
+    fn wrong_type_is_an_error() {
+        let message = parse_err("generate_sitemap = \"yes\"\n");
+        assert!(
+            message.contains("`generate_sitemap` has the wrong type"),
+            "{message}"
+        );
+    }
+}

@@ -1,0 +1,685 @@
+//! Walks `content/` and builds the `Site` model: sections, pages, their order, neighbours and taxonomies.
+//! Reads files and front matter only; Markdown bodies are rendered later by `markdown`.
+
+pub mod front_matter;
+pub mod slug;
+mod taxonomy;
+
+pub use front_matter::{FrontMatter, SortBy};
+pub use taxonomy::{Taxonomy, Term};
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Location};
+use crate::markdown::Rendered;
+use front_matter::{parse_front_matter, split_front_matter, Kind};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub type PageId = usize;
+pub type SectionId = usize;
+
+/// A Markdown file of `content/` other than `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Relative to `content/`, with `/`: `principles/sovereignty.md` (the key `@/` links use).
+    pub relative_path: String,
+    /// Relative to the site root, for diagnostics: `content/principles/sovereignty.md`.
+    pub file: PathBuf,
+    pub front_matter: FrontMatter,
+    pub title: String,
+    /// The whole file; the Markdown body starts at `body_offset`.
+    pub text: String,
+    pub body_offset: usize,
+    pub slug: String,
+    /// Site path of the page's output folder: `/principles/sovereignty/`.
+    pub path: String,
+    pub section: SectionId,
+    /// Files beside `index.md` in a page bundle, copied next to the page's output.
+    pub assets: Vec<PathBuf>,
+    pub lower: Option<PageId>,
+    pub higher: Option<PageId>,
+    pub rendered: Rendered,
+}
+
+/// A folder of `content/` with an `_index.md` (or the content root itself).
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `_index.md` or `principles/_index.md`.
+    pub relative_path: String,
+    pub file: PathBuf,
+    pub front_matter: FrontMatter,
+    pub title: String,
+    pub text: String,
+    pub body_offset: usize,
+    /// `/` or `/principles/`.
+    pub path: String,
+    pub parent: Option<SectionId>,
+    /// In the section's `sort_by` order (including pages of transparent subsections).
+    pub pages: Vec<PageId>,
+    /// In weight order, then by path.
+    pub subsections: Vec<SectionId>,
+    pub assets: Vec<PathBuf>,
+    pub rendered: Rendered,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// `sections[0]` is the content root.
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub taxonomies: Vec<Taxonomy>,
+    by_relative_path: HashMap<String, Target>,
+}
+
+/// What an `@/` path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Page(PageId),
+    Section(SectionId),
+}
+
+impl Site {
+    pub fn lookup(&self, relative_path: &str) -> Option<Target> {
+        self.by_relative_path.get(relative_path).copied()
+    }
+
+    pub fn relative_paths(&self) -> impl Iterator<Item = &str> {
+        self.by_relative_path.keys().map(String::as_str)
+    }
+
+    /// Section ids from the root down to `section` (included).
+    pub fn ancestors(&self, section: SectionId) -> Vec<SectionId> {
+        let mut chain = vec![section];
+        let mut current = section;
+        while let Some(parent) = self.sections[current].parent {
+            chain.push(parent);
+            current = parent;
+        }
+        chain.reverse();
+        chain
+    }
+
+    pub fn target_path(&self, target: Target) -> &str {
+        match target {
+            Target::Page(id) => &self.pages[id].path,
+            Target::Section(id) => &self.sections[id].path,
+        }
+    }
+
+    pub fn target_title(&self, target: Target) -> &str {
+        match target {
+            Target::Page(id) => &self.pages[id].title,
+            Target::Section(id) => &self.sections[id].title,
+        }
+    }
+
+    pub fn target_file(&self, target: Target) -> &Path {
+        match target {
+            Target::Page(id) => &self.pages[id].file,
+            Target::Section(id) => &self.sections[id].file,
+        }
+    }
+}
+
+/// One file found under `content/`, before it is read.
+enum Entry {
+    Section(PathBuf),
+    Page(PathBuf),
+    Asset(PathBuf),
+}
+
+/// Reads `root/content` into a `Site`. Problems are pushed to `diagnostics`; the site holds what could be read.
+pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {
+    let content_dir = root.join("content");
+    let entries = walk_content(&content_dir, diagnostics);
+    let read: Vec<_> = entries
+        .par_iter()
+        .map(|entry| {
+            let mut found = Vec::new();
+            let parsed = match entry {
+                Entry::Section(rel) => {
+                    read_file(root, &content_dir, rel, Kind::Section, &mut found)
+                }
+                Entry::Page(rel) => read_file(root, &content_dir, rel, Kind::Page, &mut found),
+                Entry::Asset(_) => None,
+            };
+            (parsed, found)
+        })
+        .collect();
+    let mut builder = Builder::default();
+    for (entry, (parsed, found)) in entries.iter().zip(read) {
+        diagnostics.extend(found);
+        match (entry, parsed) {
+            (Entry::Section(rel), Some(file)) => builder.add_section(rel, file),
+            (Entry::Page(rel), Some(file)) => {
+                if !file.front_matter.draft || config.drafts {
+                    builder.add_page(rel, file)
+                }
+            }
+            (Entry::Asset(rel), _) => builder.assets.push(rel.clone()),
+            _ => {}
+        }
+    }
+    builder.finish(config, diagnostics)
+}
+
+/// Files under `content/`, sorted so output does not depend on the file system's order.
+fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    if !content_dir.is_dir() {
+        return entries;
+    }
+    let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
+    for item in walker {
+        let entry = match item {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| relative_to(p, content_dir.parent().unwrap_or(content_dir)))
+                    .unwrap_or_default();
+                let (message, help) = if e.loop_ancestor().is_some() {
+                    (
+                        "symbolic link loop".to_string(),
+                        "remove the link that points back to its own folder",
+                    )
+                } else {
+                    (e.to_string(), "check that the file exists and is readable")
+                };
+                diagnostics.push(
+                    Diagnostic::error(Location::file(path), "content", message).with_help(help),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = relative_to(entry.path(), content_dir);
+        let name = entry.file_name().to_string_lossy();
+        entries.push(if name == "_index.md" {
+            Entry::Section(rel)
+        } else if name.ends_with(".md") {
+            Entry::Page(rel)
+        } else {
+            Entry::Asset(rel)
+        });
+    }
+    entries
+}
+
+/// Hidden files and editors' temporary files are never content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.starts_with("#")
+}
+
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    path.strip_prefix(base).unwrap_or(path).to_path_buf()
+}
+
+/// A content file read and split, with its front matter parsed.
+struct ContentFile {
+    file: PathBuf,
+    text: String,
+    body_offset: usize,
+    front_matter: FrontMatter,
+}
+
+fn read_file(
+    root: &Path,
+    content_dir: &Path,
+    rel: &Path,
+    kind: Kind,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ContentFile> {
+    let file = Path::new("content").join(rel);
+    let bytes = match std::fs::read(content_dir.join(rel)) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Location::file(&file),
+                    "content",
+                    format!("cannot read: {e}"),
+                )
+                .with_help("check the file's permissions"),
+            );
+            return None;
+        }
+    };
+    let _ = root;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+            diagnostics.push(
+                Diagnostic::error(
+                    Location::offset_in(&file, &valid, offset),
+                    "content",
+                    "the file is not valid UTF-8",
+                )
+                .with_help("save the file as UTF-8 (most editors have an \"encoding\" option)"),
+            );
+            return None;
+        }
+    };
+    let split = match split_front_matter(&text, &file) {
+        Ok(split) => split,
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
+    };
+    let front_matter = parse_front_matter(&text, &split, &file, kind, diagnostics)?;
+    let body_offset = split.body_offset;
+    Some(ContentFile {
+        file,
+        text,
+        body_offset,
+        front_matter,
+    })
+}
+
+#[derive(Default)]
+struct Builder {
+    sections: Vec<Section>,
+    pages: Vec<Page>,
+    /// Page bundle folders (relative to content/) → page id.
+    bundles: HashMap<PathBuf, PageId>,
+    assets: Vec<PathBuf>,
+}
+
+impl Builder {
+    fn add_section(&mut self, rel: &Path, file: ContentFile) {
+        let dir = rel.parent().unwrap_or(Path::new(""));
+        let path = site_path(
+            dir.components()
+                .map(|c| slug::slugify(&c.as_os_str().to_string_lossy())),
+        );
+        let title = file.front_matter.title.clone().unwrap_or_default();
+        self.sections.push(Section {
+            relative_path: slash_path(rel),
+            file: file.file,
+            title,
+            text: file.text,
+            body_offset: file.body_offset,
+            front_matter: file.front_matter,
+            path,
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            assets: Vec::new(),
+            rendered: Rendered::default(),
+        });
+    }
+
+    fn add_page(&mut self, rel: &Path, file: ContentFile) {
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let is_bundle = name == "index.md";
+        let (dir, stem) = if is_bundle {
+            let bundle = rel.parent().unwrap_or(Path::new(""));
+            let stem = bundle
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (bundle.parent().unwrap_or(Path::new("")).to_path_buf(), stem)
+        } else {
+            (
+                rel.parent().unwrap_or(Path::new("")).to_path_buf(),
+                name.trim_end_matches(".md").to_string(),
+            )
+        };
+        let mut front_matter = file.front_matter;
+        let stem = match slug::split_date_prefix(&stem) {
+            Some((date, rest)) => {
+                front_matter.date.get_or_insert_with(|| date.to_string());
+                rest.to_string()
+            }
+            None => stem,
+        };
+        let slug = front_matter
+            .slug
+            .as_deref()
+            .map(slug::slugify)
+            .unwrap_or_else(|| slug::slugify(&stem));
+        let path = match &front_matter.path {
+            Some(path) => site_path(
+                path.split('/')
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string),
+            ),
+            None => site_path(
+                dir.components()
+                    .map(|c| slug::slugify(&c.as_os_str().to_string_lossy()))
+                    .chain([slug.clone()]),
+            ),
+        };
+        if is_bundle {
+            self.bundles.insert(
+                rel.parent().unwrap_or(Path::new("")).to_path_buf(),
+                self.pages.len(),
+            );
+        }
+        self.pages.push(Page {
+            relative_path: slash_path(rel),
+            file: file.file,
+            title: front_matter.title.clone().unwrap_or_default(),
+            text: file.text,
+            body_offset: file.body_offset,
+            front_matter,
+            slug,
+            path,
+            section: 0,
+            assets: Vec::new(),
+            lower: None,
+            higher: None,
+            rendered: Rendered::default(),
+        });
+    }
+
+    fn finish(mut self, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {
+        self.ensure_root_section();
+        // The root first, then parents before children (paths sort that way), so ids are stable.
+        self.sections
+            .sort_by(|a, b| section_dir(&a.relative_path).cmp(section_dir(&b.relative_path)));
+        let section_by_dir: HashMap<String, SectionId> = self
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(id, s)| (section_dir(&s.relative_path).to_string(), id))
+            .collect();
+        for id in 1..self.sections.len() {
+            let parent = nearest_section(
+                &section_by_dir,
+                parent_dir(section_dir(&self.sections[id].relative_path)),
+            );
+            self.sections[id].parent = Some(parent);
+            self.sections[parent].subsections.push(id);
+        }
+        for (id, page) in self.pages.iter_mut().enumerate() {
+            let dir = page_section_dir(&page.relative_path);
+            page.section = nearest_section(&section_by_dir, dir);
+            self.sections[page.section].pages.push(id);
+        }
+        self.attach_assets(&section_by_dir);
+        self.lift_transparent_pages();
+        for id in 0..self.sections.len() {
+            self.sort_section(id);
+        }
+        let mut site = Site {
+            sections: self.sections,
+            pages: self.pages,
+            taxonomies: Vec::new(),
+            by_relative_path: HashMap::new(),
+        };
+        site.by_relative_path = site
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(id, s)| (s.relative_path.clone(), Target::Section(id)))
+            .chain(
+                site.pages
+                    .iter()
+                    .enumerate()
+                    .map(|(id, p)| (p.relative_path.clone(), Target::Page(id))),
+            )
+            .collect();
+        report_duplicate_paths(&site, diagnostics);
+        site.taxonomies = taxonomy::collect(&site, config, diagnostics);
+        site
+    }
+
+    /// A site without `content/_index.md` still has a home section.
+    fn ensure_root_section(&mut self) {
+        if self.sections.iter().any(|s| s.relative_path == "_index.md") {
+            return;
+        }
+        self.sections.push(Section {
+            relative_path: "_index.md".into(),
+            file: PathBuf::from("content/_index.md"),
+            front_matter: FrontMatter {
+                render: true,
+                in_search_index: true,
+                ..FrontMatter::default()
+            },
+            title: String::new(),
+            text: String::new(),
+            body_offset: 0,
+            path: "/".into(),
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+            assets: Vec::new(),
+            rendered: Rendered::default(),
+        });
+    }
+
+    fn attach_assets(&mut self, section_by_dir: &HashMap<String, SectionId>) {
+        for asset in std::mem::take(&mut self.assets) {
+            let bundle = asset
+                .ancestors()
+                .skip(1)
+                .find_map(|dir| self.bundles.get(dir).copied());
+            match bundle {
+                Some(page) => self.pages[page].assets.push(asset),
+                None => {
+                    let dir = slash_path(asset.parent().unwrap_or(Path::new("")));
+                    let section = nearest_section(section_by_dir, &dir);
+                    self.sections[section].assets.push(asset);
+                }
+            }
+        }
+    }
+
+    /// Pages of a transparent section are listed by its parent too (Zola's `transparent = true`).
+    fn lift_transparent_pages(&mut self) {
+        for id in (1..self.sections.len()).rev() {
+            if self.sections[id].front_matter.transparent {
+                if let Some(parent) = self.sections[id].parent {
+                    let pages = self.sections[id].pages.clone();
+                    self.sections[parent].pages.extend(pages);
+                }
+            }
+        }
+    }
+
+    fn sort_section(&mut self, id: SectionId) {
+        let pages = &self.pages;
+        let sort_by = self.sections[id].front_matter.sort_by;
+        let mut order = std::mem::take(&mut self.sections[id].pages);
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&pages[a], &pages[b]);
+            let key = match sort_by {
+                SortBy::Weight => a
+                    .front_matter
+                    .weight
+                    .unwrap_or(i64::MAX)
+                    .cmp(&b.front_matter.weight.unwrap_or(i64::MAX)),
+                // Newest first; undated pages last.
+                SortBy::Date => b.front_matter.date.cmp(&a.front_matter.date).then_with(|| {
+                    a.front_matter
+                        .date
+                        .is_none()
+                        .cmp(&b.front_matter.date.is_none())
+                }),
+                SortBy::Title => natural_cmp(&a.title, &b.title),
+                SortBy::None => std::cmp::Ordering::Equal,
+            };
+            key.then_with(|| a.relative_path.cmp(&b.relative_path))
+        });
+        // `lower` is the page before in reading order for weight/title, the older one for dates (as in Zola).
+        for (i, &page) in order.iter().enumerate() {
+            if self.pages[page].section != id {
+                continue; // a transparent subsection's page keeps its own neighbours
+            }
+            let before = i.checked_sub(1).map(|j| order[j]);
+            let after = order.get(i + 1).copied();
+            let (lower, higher) = if sort_by == SortBy::Date {
+                (after, before)
+            } else {
+                (before, after)
+            };
+            self.pages[page].lower = lower;
+            self.pages[page].higher = higher;
+        }
+        self.sections[id].pages = order;
+        let mut subsections = std::mem::take(&mut self.sections[id].subsections);
+        let sections = &self.sections;
+        subsections.sort_by(|&a, &b| {
+            let (a, b) = (&sections[a], &sections[b]);
+            a.front_matter
+                .weight
+                .unwrap_or(i64::MAX)
+                .cmp(&b.front_matter.weight.unwrap_or(i64::MAX))
+                .then_with(|| a.relative_path.cmp(&b.relative_path))
+        });
+        self.sections[id].subsections = subsections;
+    }
+}
+
+fn report_duplicate_paths(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (s.path.as_str(), s.file.as_path()));
+    let pages = site
+        .pages
+        .iter()
+        .map(|p| (p.path.as_str(), p.file.as_path()));
+    for (path, file) in sections.chain(pages) {
+        if let Some(first) = seen.insert(path, file) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Location::file(file),
+                    "content",
+                    format!("`{path}` is also the output of `{}`", first.display()),
+                )
+                .with_help("give one of them another `slug` or `path` in its front matter"),
+            );
+        }
+    }
+}
+
+/// `/a/b/` from path components; `/` for none.
+fn site_path(components: impl Iterator<Item = String>) -> String {
+    let mut path = String::from("/");
+    for component in components {
+        if !component.is_empty() {
+            path.push_str(&component);
+            path.push('/');
+        }
+    }
+    path
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `principles/_index.md` → `principles`; `_index.md` → ``.
+fn section_dir(relative_path: &str) -> &str {
+    relative_path
+        .strip_suffix("_index.md")
+        .unwrap_or(relative_path)
+        .trim_end_matches('/')
+}
+
+fn parent_dir(dir: &str) -> &str {
+    dir.rfind('/').map_or("", |i| &dir[..i])
+}
+
+/// The folder whose section owns a page: a bundle's `a/b/index.md` belongs to `a`.
+fn page_section_dir(relative_path: &str) -> &str {
+    let dir = parent_dir(relative_path);
+    if relative_path.ends_with("/index.md") || relative_path == "index.md" {
+        parent_dir(dir)
+    } else {
+        dir
+    }
+}
+
+/// The section of `dir` or of its nearest ancestor folder that has one.
+fn nearest_section(section_by_dir: &HashMap<String, SectionId>, mut dir: &str) -> SectionId {
+    loop {
+        if let Some(&id) = section_by_dir.get(dir) {
+            return id;
+        }
+        if dir.is_empty() {
+            return 0;
+        }
+        dir = parent_dir(dir);
+    }
+}
+
+/// Compares titles so that "Part 2" sorts before "Part 10".
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut a, mut b) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (a.peek().copied(), b.peek().copied()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, _) => return std::cmp::Ordering::Less,
+            (_, None) => return std::cmp::Ordering::Greater,
+            (Some(x), Some(y)) if x.is_ascii_digit() && y.is_ascii_digit() => {
+                let take = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut n = String::new();
+                    while let Some(c) = it.peek().copied().filter(char::is_ascii_digit) {
+                        n.push(c);
+                        it.next();
+                    }
+                    n
+                };
+                let (m, n) = (take(&mut a), take(&mut b));
+                let ord = m
+                    .trim_start_matches('0')
+                    .len()
+                    .cmp(&n.trim_start_matches('0').len())
+                    .then_with(|| m.cmp(&n));
+                if ord.is_ne() {
+                    return ord;
+                }
+            }
+            (Some(x), Some(y)) => {
+                let ord = x.to_lowercase().cmp(y.to_lowercase());
+                if ord.is_ne() {
+                    return ord;
+                }
+                a.next();
+                b.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order() {
+        let mut titles = vec!["Part 10", "part 2", "Part 1", "Appendix"];
+        titles.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(titles, vec!["Appendix", "Part 1", "part 2", "Part 10"]);
+    }
+
+    #[test]
+    fn section_folders() {
+        assert_eq!(section_dir("_index.md"), "");
+        assert_eq!(section_dir("a/b/_index.md"), "a/b");
+        assert_eq!(page_section_dir("a/b.md"), "a");
+        assert_eq!(page_section_dir("a/b/index.md"), "a");
+        assert_eq!(page_section_dir("top.md"), "");
+    }
+}

@@ -1,0 +1,104 @@
+//! Taxonomies (tags, themes...) declared in config.toml, with the terms pages use and the pages of each term.
+//! A page that uses an undeclared taxonomy is an error naming the file, the line and the config to add.
+
+use super::{PageId, Site};
+use crate::config::Config;
+use crate::content::slug::slugify;
+use crate::error::{Diagnostic, Location};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub name: String,
+    /// `/tags/`.
+    pub path: String,
+    /// Sorted by name.
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    /// `/tags/rust/`.
+    pub path: String,
+    /// Newest first, then by title.
+    pub pages: Vec<PageId>,
+}
+
+pub(super) fn collect(
+    site: &Site,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Taxonomy> {
+    let mut terms: BTreeMap<&str, BTreeMap<String, (String, Vec<PageId>)>> = config
+        .taxonomies
+        .iter()
+        .map(|t| (t.name.as_str(), BTreeMap::new()))
+        .collect();
+    for (id, page) in site.pages.iter().enumerate() {
+        for (name, values) in &page.front_matter.taxonomies {
+            let Some(taxonomy) = terms.get_mut(name.as_str()) else {
+                let line = page
+                    .front_matter
+                    .key_lines
+                    .get("taxonomies")
+                    .copied()
+                    .unwrap_or(0);
+                diagnostics.push(
+                    Diagnostic::error(
+                        Location::new(&page.file, line, 1),
+                        "front matter",
+                        format!("taxonomy `{name}` is not declared in config.toml"),
+                    )
+                    .with_help(format!(
+                        "add `{{ name = \"{name}\" }}` to `taxonomies` in config.toml"
+                    )),
+                );
+                continue;
+            };
+            for value in values {
+                let slug = slugify(value);
+                let entry = taxonomy
+                    .entry(slug)
+                    .or_insert_with(|| (value.clone(), Vec::new()));
+                if !entry.1.contains(&id) {
+                    entry.1.push(id);
+                }
+            }
+        }
+    }
+    config
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let taxonomy_slug = slugify(&t.name);
+            let mut list: Vec<Term> = terms
+                .remove(t.name.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(slug, (name, mut pages))| {
+                    pages.sort_by(|&a, &b| {
+                        let (a, b) = (&site.pages[a], &site.pages[b]);
+                        b.front_matter
+                            .date
+                            .cmp(&a.front_matter.date)
+                            .then_with(|| super::natural_cmp(&a.title, &b.title))
+                    });
+                    Term {
+                        path: format!("/{taxonomy_slug}/{slug}/"),
+                        name,
+                        slug,
+                        pages,
+                    }
+                })
+                .collect();
+            list.sort_by(|a, b| super::natural_cmp(&a.name, &b.name));
+            Taxonomy {
+                name: t.name.clone(),
+                path: format!("/{taxonomy_slug}/"),
+                terms: list,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,246 @@
+//! Internal links: maps `@/path.md` targets to URLs, checks targets and `#anchors`, and resolves
+//! `[extra] related` relations both ways. Broken ones become diagnostics with the closest existing path.
+
+use crate::config::Config;
+use crate::content::{Site, Target};
+use crate::error::{Diagnostic, Location};
+use std::collections::HashMap;
+
+/// Resolved relations of the site, by target: what each page names in `related`, and who points at it.
+#[derive(Debug, Clone, Default)]
+pub struct Relations {
+    pub related: HashMap<Target, Vec<Target>>,
+    /// Pages and sections that link to (in Markdown) or name as related (in front matter) each target.
+    pub backlinks: HashMap<Target, Vec<Target>>,
+}
+
+/// The URL an `@/` path (without anchor) points to, or `None` when nothing is there.
+pub fn resolve(site: &Site, config: &Config, relative_path: &str) -> Option<String> {
+    site.lookup(relative_path)
+        .map(|target| config.permalink(site.target_path(target)))
+}
+
+/// Checks every link of every rendered body and every relation; returns the relations for templates.
+pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations {
+    let mut relations = Relations::default();
+    let add_backlink = |relations: &mut Relations, to: Target, from: Target| {
+        let list = relations.backlinks.entry(to).or_default();
+        if to != from && !list.contains(&from) {
+            list.push(from);
+        }
+    };
+    for source in sources(site) {
+        let (file, text, body_offset, rendered, front_matter) = match source {
+            Target::Page(id) => {
+                let p = &site.pages[id];
+                (
+                    &p.file,
+                    &p.text,
+                    p.body_offset,
+                    &p.rendered,
+                    &p.front_matter,
+                )
+            }
+            Target::Section(id) => {
+                let s = &site.sections[id];
+                (
+                    &s.file,
+                    &s.text,
+                    s.body_offset,
+                    &s.rendered,
+                    &s.front_matter,
+                )
+            }
+        };
+        for link in &rendered.links {
+            let at = || Location::offset_in(file, text, body_offset + link.offset);
+            if let Some(rest) = link.target.strip_prefix("@/") {
+                let (path, anchor) = rest
+                    .split_once('#')
+                    .map_or((rest, None), |(p, a)| (p, Some(a)));
+                match site.lookup(path) {
+                    Some(target) => {
+                        add_backlink(&mut relations, target, source);
+                        if let Some(anchor) = anchor {
+                            check_anchor(site, target, anchor, &link.target, at(), diagnostics);
+                        }
+                    }
+                    None => diagnostics.push(missing_target(site, path, &link.target, at())),
+                }
+            } else if let Some(anchor) = link.target.strip_prefix('#') {
+                if !anchor.is_empty() {
+                    check_anchor(site, source, anchor, &link.target, at(), diagnostics);
+                }
+            }
+        }
+        let related = read_related(site, source, front_matter, file, diagnostics);
+        for &target in &related {
+            add_backlink(&mut relations, target, source);
+        }
+        if !related.is_empty() {
+            relations.related.insert(source, related);
+        }
+    }
+    relations
+}
+
+fn sources(site: &Site) -> impl Iterator<Item = Target> + '_ {
+    (0..site.sections.len())
+        .map(Target::Section)
+        .chain((0..site.pages.len()).map(Target::Page))
+}
+
+fn read_related(
+    site: &Site,
+    source: Target,
+    front_matter: &crate::content::FrontMatter,
+    file: &std::path::Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Target> {
+    let Some(value) = front_matter.extra.get("related") else {
+        return Vec::new();
+    };
+    let line = front_matter
+        .key_lines
+        .get("extra")
+        .or_else(|| front_matter.key_lines.get("related"))
+        .copied()
+        .unwrap_or(0);
+    let at = Location::new(file, line, 1);
+    let Some(items) = value.as_array() else {
+        diagnostics.push(
+            Diagnostic::error(at, "relation", "`extra.related` must be a list")
+                .with_help("write `related = [\"@/section/page.md\"]` under `[extra]`"),
+        );
+        return Vec::new();
+    };
+    let mut related = Vec::new();
+    for item in items {
+        let Some(text) = item.as_str() else {
+            diagnostics.push(
+                Diagnostic::error(
+                    at.clone(),
+                    "relation",
+                    format!("`{item}` in `extra.related` is not a string"),
+                )
+                .with_help("write paths as `\"@/section/page.md\"`"),
+            );
+            continue;
+        };
+        let path = text.strip_prefix("@/").unwrap_or(text);
+        match site.lookup(path) {
+            Some(target) if target == source => diagnostics.push(
+                Diagnostic::warning(
+                    at.clone(),
+                    "relation",
+                    format!("`{text}` names the page itself"),
+                )
+                .with_help("remove it from `related`"),
+            ),
+            Some(target) => related.push(target),
+            None => {
+                diagnostics.push(missing_target(site, path, text, at.clone()).with_kind("relation"))
+            }
+        }
+    }
+    related
+}
+
+fn check_anchor(
+    site: &Site,
+    target: Target,
+    anchor: &str,
+    written: &str,
+    at: Location,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let ids = match target {
+        Target::Page(id) => &site.pages[id].rendered.ids,
+        Target::Section(id) => &site.sections[id].rendered.ids,
+    };
+    if ids.contains(anchor) {
+        return;
+    }
+    let candidates: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let help = match nearest(anchor, &candidates) {
+        Some(near) => format!(
+            "did you mean `#{near}`? (`{}` has these anchors: {})",
+            site.target_file(target).display(),
+            list(&candidates)
+        ),
+        None if candidates.is_empty() => format!(
+            "`{}` has no headings to link to",
+            site.target_file(target).display()
+        ),
+        None => format!(
+            "`{}` has these anchors: {}",
+            site.target_file(target).display(),
+            list(&candidates)
+        ),
+    };
+    diagnostics.push(
+        Diagnostic::error(at, "link", format!("no anchor `#{anchor}` for `{written}`"))
+            .with_help(help),
+    );
+}
+
+fn missing_target(site: &Site, path: &str, written: &str, at: Location) -> Diagnostic {
+    let candidates: Vec<&str> = site.relative_paths().collect();
+    let help = match nearest(path, &candidates) {
+        Some(near) => format!("did you mean `@/{near}`?"),
+        None => "`@/` paths are relative to `content/`, such as `@/section/page.md` or `@/section/_index.md`".to_string(),
+    };
+    Diagnostic::error(at, "link", format!("no page at `{written}`")).with_help(help)
+}
+
+trait WithKind {
+    fn with_kind(self, kind: &'static str) -> Self;
+}
+
+impl WithKind for Diagnostic {
+    fn with_kind(mut self, kind: &'static str) -> Diagnostic {
+        self.kind = kind;
+        self
+    }
+}
+
+/// The candidate closest to `word`, if any is close enough to be what was meant.
+pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), *c))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+fn list(candidates: &[&str]) -> String {
+    let mut sorted = candidates.to_vec();
+    sorted.sort_unstable();
+    let shown: Vec<String> = sorted.iter().take(8).map(|c| format!("#{c}")).collect();
+    let more = if sorted.len() > 8 {
+        format!(" and {} more", sorted.len() - 8)
+    } else {
+        String::new()
+    };
+    format!("{}{more}", shown.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        let candidates = ["guide/intro.md", "guide/setup.md", "reference/_index.md"];
+        assert_eq!(
+            nearest("guide/intro.mdx", &candidates),
+            Some("guide/intro.md")
+        );
+        assert_eq!(
+            nearest("guide/setpu.md", &candidates),
+            Some("guide/setup.md")
+        );
+        assert_eq!(nearest("completely/else.md", &candidates), None);
+    }
+}

@@ -1,0 +1,406 @@
+//! Markdown body of one page to HTML, plus its table of contents, heading ids and every link it contains.
+//! Pure: opens no files; `@/` links are mapped by the caller's resolver and checked later by `links`.
+
+mod highlight;
+
+pub use highlight::stylesheet;
+
+use crate::content::slug::slugify;
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as Extensions,
+    Parser, Tag, TagEnd,
+};
+use pulldown_cmark_escape::{escape_href, escape_html};
+use std::collections::HashSet;
+
+/// What rendering a body produced.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML of the part before `<!-- more -->`, if the body has that marker.
+    pub summary: Option<String>,
+    /// Nested headings for the page's table of contents.
+    pub toc: Vec<Heading>,
+    /// Every id a link may point at: headings, footnotes and `id` attributes in raw HTML.
+    pub ids: HashSet<String>,
+    pub links: Vec<Link>,
+    pub word_count: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    pub level: u32,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<Heading>,
+}
+
+/// A link or image destination as written, with its byte offset in the body (for diagnostics).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub target: String,
+    pub offset: usize,
+    pub is_image: bool,
+}
+
+pub struct Options<'a> {
+    pub smart_punctuation: bool,
+    pub highlight_code: bool,
+    pub render_raw_html: bool,
+    pub external_links_target_blank: bool,
+    pub external_links_no_follow: bool,
+    pub external_links_no_referrer: bool,
+    /// Maps an `@/path.md` target (without `#anchor`) to its URL; `None` leaves the link for `links` to report.
+    pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+const MORE_MARKER: &str = "<!-- more -->";
+
+pub fn render_markdown(body: &str, options: &Options<'_>) -> Rendered {
+    let mut rendered = Rendered::default();
+    rendered.html = render_into(body, options, &mut rendered);
+    if let Some(index) = body.find(MORE_MARKER) {
+        let mut scratch = Rendered::default();
+        rendered.summary = Some(render_into(&body[..index], options, &mut scratch));
+    }
+    rendered
+}
+
+fn extensions(options: &Options<'_>) -> Extensions {
+    let mut extensions = Extensions::ENABLE_TABLES
+        | Extensions::ENABLE_FOOTNOTES
+        | Extensions::ENABLE_STRIKETHROUGH
+        | Extensions::ENABLE_TASKLISTS
+        | Extensions::ENABLE_HEADING_ATTRIBUTES
+        | Extensions::ENABLE_GFM;
+    if options.smart_punctuation {
+        extensions |= Extensions::ENABLE_SMART_PUNCTUATION;
+    }
+    extensions
+}
+
+/// Renders `body`, filling the toc, ids, links and word count of `rendered`; returns the HTML.
+fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> String {
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 8);
+    let mut heading: Option<OpenHeading<'_>> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut flat_toc = Vec::new();
+    for (event, range) in Parser::new_ext(body, extensions(options)).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        info.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Text(text) if code.is_some() => {
+                if let Some((_, buffer)) = code.as_mut() {
+                    buffer.push_str(&text);
+                }
+                continue;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let (lang, text) = code.take().unwrap_or_default();
+                Event::Html(highlight::highlight_block(&text, &lang, options.highlight_code).into())
+            }
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                heading = Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    events: Vec::new(),
+                    title: String::new(),
+                });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => match heading.take() {
+                Some(open) => {
+                    let (html, entry) = open.close(&mut rendered.ids);
+                    flat_toc.push(entry);
+                    Event::Html(html.into())
+                }
+                None => continue,
+            },
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                rendered.links.push(Link {
+                    target: dest_url.to_string(),
+                    offset: range.start,
+                    is_image: false,
+                });
+                link_start(link_type, dest_url, title, id, options)
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                rendered.links.push(Link {
+                    target: dest_url.to_string(),
+                    offset: range.start,
+                    is_image: true,
+                });
+                let dest_url = safe_url(&dest_url, true).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            Event::Html(html) | Event::InlineHtml(html) if !options.render_raw_html => {
+                Event::Text(html)
+            }
+            Event::Html(html) => {
+                collect_html_ids(&html, &mut rendered.ids);
+                Event::Html(html)
+            }
+            Event::InlineHtml(html) => {
+                collect_html_ids(&html, &mut rendered.ids);
+                Event::InlineHtml(html)
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                rendered.ids.insert(name.to_string());
+                Event::Start(Tag::FootnoteDefinition(name))
+            }
+            other => other,
+        };
+        if let Event::Text(text) | Event::Code(text) = &event {
+            rendered.word_count += count_words(text);
+            if let Some(open) = heading.as_mut() {
+                open.title.push_str(text);
+            }
+        }
+        match heading.as_mut() {
+            Some(open) => open.events.push(event),
+            None => events.push(event),
+        }
+    }
+    rendered.toc = nest_headings(flat_toc);
+    let mut html = String::with_capacity(body.len() + body.len() / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    html
+}
+
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    events: Vec<Event<'a>>,
+    title: String,
+}
+
+impl OpenHeading<'_> {
+    /// The heading's HTML with its id and anchor link, and its table-of-contents entry.
+    fn close(self, ids: &mut HashSet<String>) -> (String, Heading) {
+        let id = match self.id {
+            Some(id) => id.to_string(),
+            None => unique_id(&self.title, ids),
+        };
+        ids.insert(id.clone());
+        let level = self.level as u32;
+        let mut inner = String::new();
+        pulldown_cmark::html::push_html(&mut inner, self.events.into_iter());
+        let mut html = format!("<h{level} id=\"");
+        let _ = escape_html(&mut html, &id);
+        html.push('"');
+        if !self.classes.is_empty() {
+            html.push_str(" class=\"");
+            let _ = escape_html(&mut html, &self.classes.join(" "));
+            html.push('"');
+        }
+        html.push('>');
+        html.push_str(inner.trim_end());
+        html.push_str(" <a class=\"anchor\" href=\"#");
+        let _ = escape_href(&mut html, &id);
+        html.push_str(&format!(
+            "\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+        ));
+        (
+            html,
+            Heading {
+                level,
+                id,
+                title: self.title.trim().to_string(),
+                children: Vec::new(),
+            },
+        )
+    }
+}
+
+fn unique_id(title: &str, ids: &HashSet<String>) -> String {
+    let base = match slugify(title) {
+        slug if slug.is_empty() => "section".to_string(),
+        slug => slug,
+    };
+    if !ids.contains(&base) {
+        return base;
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|candidate| !ids.contains(candidate))
+        .unwrap_or(base)
+}
+
+/// Flat headings in document order → a tree where each heading holds the deeper ones after it.
+fn nest_headings(flat: Vec<Heading>) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for heading in flat {
+        insert_heading(&mut roots, heading);
+    }
+    roots
+}
+
+fn insert_heading(siblings: &mut Vec<Heading>, heading: Heading) {
+    match siblings.last_mut() {
+        Some(last) if last.level < heading.level => insert_heading(&mut last.children, heading),
+        _ => siblings.push(heading),
+    }
+}
+
+fn link_start<'a>(
+    link_type: LinkType,
+    dest_url: CowStr<'a>,
+    title: CowStr<'a>,
+    id: CowStr<'a>,
+    options: &Options<'_>,
+) -> Event<'a> {
+    let dest_url: CowStr<'a> = match dest_url.strip_prefix("@/") {
+        Some(rest) => {
+            let (path, anchor) = rest
+                .split_once('#')
+                .map_or((rest, None), |(p, a)| (p, Some(a)));
+            match (options.resolve)(path) {
+                Some(url) => match anchor {
+                    Some(anchor) => format!("{url}#{anchor}").into(),
+                    None => url.into(),
+                },
+                None => dest_url,
+            }
+        }
+        None => safe_url(&dest_url, false).map_or(dest_url, CowStr::from),
+    };
+    let external = dest_url.starts_with("http://") || dest_url.starts_with("https://");
+    let wants_attrs = options.external_links_target_blank
+        || options.external_links_no_follow
+        || options.external_links_no_referrer;
+    if !(external && wants_attrs) {
+        return Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        });
+    }
+    let mut html = String::from("<a href=\"");
+    let _ = escape_href(&mut html, &dest_url);
+    html.push('"');
+    if !title.is_empty() {
+        html.push_str(" title=\"");
+        let _ = escape_html(&mut html, &title);
+        html.push('"');
+    }
+    let mut rel = Vec::new();
+    if options.external_links_target_blank {
+        html.push_str(" target=\"_blank\"");
+        rel.push("noopener");
+    }
+    if options.external_links_no_follow {
+        rel.push("nofollow");
+    }
+    if options.external_links_no_referrer {
+        rel.push("noreferrer");
+    }
+    html.push_str(&format!(" rel=\"{}\">", rel.join(" ")));
+    // The matching `End(Link)` still renders `</a>`.
+    Event::InlineHtml(html.into())
+}
+
+/// `Some("#")` for a URL whose scheme runs script or smuggles content (`javascript:`, `vbscript:`, `data:`).
+/// Images may use `data:image/...`, which browsers never execute.
+fn safe_url(url: &str, is_image: bool) -> Option<String> {
+    let compact: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let dangerous = compact.starts_with("javascript:")
+        || compact.starts_with("vbscript:")
+        || (compact.starts_with("data:")
+            && !(is_image
+                && compact.starts_with("data:image/")
+                && !compact.starts_with("data:image/svg")));
+    dangerous.then(|| "#".to_string())
+}
+
+fn callout_open(kind: BlockQuoteKind) -> String {
+    let (class, title) = match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    };
+    format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n")
+}
+
+/// Ids declared in raw HTML (`<a id="x">`), so links to them are not reported as broken.
+fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
+    let mut rest = html;
+    while let Some(i) = rest.find("id=") {
+        let before = rest[..i].chars().last();
+        rest = &rest[i + 3..];
+        if !matches!(before, Some(c) if c.is_whitespace()) {
+            continue;
+        }
+        let quote = match rest.chars().next() {
+            Some(q @ ('"' | '\'')) => q,
+            _ => continue,
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            ids.insert(rest[1..1 + end].to_string());
+            rest = &rest[1 + end..];
+        }
+    }
+}
+
+/// Words for reading time: runs of letters and digits, and each CJK character on its own.
+fn count_words(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        if is_cjk(c) {
+            count += 1;
+            in_word = false;
+        } else if c.is_alphanumeric() {
+            if !in_word {
+                count += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    count
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0xac00..=0xd7af)
+}
+
+#[cfg(test)]
+mod tests;

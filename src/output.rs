@@ -1,0 +1,346 @@
+//! Writes a build into a staging folder beside the output and swaps it in with a rename, so a failed
+//! build leaves the previous output intact. Deletes only folders whose every file its manifest lists.
+
+use crate::error::{fs, Error, Result};
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// The list of files Quire wrote, kept in the output so the next build can prove what it may delete.
+pub const MANIFEST: &str = ".quire-manifest";
+const MANIFEST_HEADER: &str = "# quire output manifest v1: files written by quire build";
+
+/// A file of the finished site, relative to the output folder.
+pub struct OutputFile {
+    /// `a/b/index.html`, always with `/`.
+    pub path: String,
+    pub contents: Contents,
+}
+
+pub enum Contents {
+    Bytes(Vec<u8>),
+    Embedded(&'static [u8]),
+    /// Copied from this source file when written.
+    Copy(PathBuf),
+}
+
+impl Contents {
+    /// The bytes, reading a copied file if needed.
+    pub fn into_bytes(self) -> Result<Vec<u8>> {
+        match self {
+            Contents::Bytes(bytes) => Ok(bytes),
+            Contents::Embedded(bytes) => Ok(bytes.to_vec()),
+            Contents::Copy(path) => fs::read(&path),
+        }
+    }
+}
+
+/// Refuses outputs that are, or contain, the user's own files, before anything is built.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
+    let root = absolute(root);
+    let output = absolute(output);
+    let refuse = |reason: &str| Error::OutputRefused {
+        path: output.clone(),
+        reason: reason.to_string(),
+        help: "choose a new or empty folder, such as `public` inside the site".to_string(),
+    };
+    if output.parent().is_none() {
+        return Err(refuse("it is the root of the file system"));
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+        if absolute(&home) == output {
+            return Err(refuse("it is your home folder"));
+        }
+    }
+    if root.starts_with(&output) {
+        return Err(refuse("it is the site root or one of its ancestors"));
+    }
+    for dir in ["content", "templates", "static"] {
+        if output.starts_with(root.join(dir)) {
+            return Err(refuse(&format!("it is inside the site's `{dir}/` folder")));
+        }
+    }
+    let foreign = foreign_files(&output)?;
+    if !foreign.is_empty() {
+        let shown: Vec<String> = foreign
+            .iter()
+            .take(5)
+            .map(|p| p.display().to_string())
+            .collect();
+        let more = if foreign.len() > 5 {
+            format!(" and {} more", foreign.len() - 5)
+        } else {
+            String::new()
+        };
+        return Err(Error::OutputRefused {
+            path: output.clone(),
+            reason: format!(
+                "it holds files Quire did not write: {}{more}",
+                shown.join(", ")
+            ),
+            help: "move those files away, or build into another folder with --output".to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// Files in `output` that its manifest does not list (all of them when there is no manifest).
+fn foreign_files(output: &Path) -> Result<Vec<PathBuf>> {
+    if !output.exists() {
+        return Ok(Vec::new());
+    }
+    if !output.is_dir() {
+        return Ok(vec![output.to_path_buf()]);
+    }
+    let listed: HashSet<String> = match std::fs::read_to_string(output.join(MANIFEST)) {
+        Ok(text) if text.starts_with(MANIFEST_HEADER) => {
+            text.lines().skip(1).map(str::to_string).collect()
+        }
+        _ => HashSet::new(),
+    };
+    let mut foreign = Vec::new();
+    for entry in walkdir::WalkDir::new(output)
+        .min_depth(1)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| Error::io(output, e.into()))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(output).unwrap_or(entry.path());
+        let key = rel.to_string_lossy().replace('\\', "/");
+        if key != MANIFEST && !listed.contains(&key) {
+            foreign.push(rel.to_path_buf());
+        }
+    }
+    Ok(foreign)
+}
+
+/// A folder beside the output that receives the new site; committed by renaming it into place.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    written: Mutex<Vec<String>>,
+    created_dirs: Mutex<HashSet<PathBuf>>,
+}
+
+impl Staging {
+    pub fn create(output: &Path) -> Result<Staging> {
+        let output = absolute(output);
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
+        fs::create_dir_all(&parent)?;
+        let dir = parent.join(format!(".{name}.quire-staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?; // a leftover of this same process id: ours by name
+        }
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            output,
+            written: Mutex::new(Vec::new()),
+            created_dirs: Mutex::new(HashSet::new()),
+        })
+    }
+
+    pub fn write(&self, file: OutputFile) -> Result<()> {
+        let rel = safe_relative(&file.path).ok_or_else(|| Error::OutputRefused {
+            path: PathBuf::from(&file.path),
+            reason: "the path leaves the output folder".into(),
+            help: "check `path`, `slug` and `aliases` in front matter for `..`".into(),
+        })?;
+        let target = self.dir.join(&rel);
+        if let Some(parent) = target.parent() {
+            let known = self
+                .created_dirs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(parent);
+            if !known {
+                fs::create_dir_all(parent)?;
+                self.created_dirs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(parent.to_path_buf());
+            }
+        }
+        match file.contents {
+            Contents::Bytes(bytes) => fs::write(&target, &bytes)?,
+            Contents::Embedded(bytes) => fs::write(&target, bytes)?,
+            Contents::Copy(source) => fs::copy(&source, &target)?,
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file.path);
+        Ok(())
+    }
+
+    /// Number of files written so far.
+    pub fn len(&self) -> usize {
+        self.written.lock().map(|w| w.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the manifest and swaps the staging folder in place of the output.
+    pub fn commit(self) -> Result<usize> {
+        let mut written = self.written.into_inner().unwrap_or_else(|e| e.into_inner());
+        written.sort_unstable();
+        written.dedup();
+        let manifest = format!("{MANIFEST_HEADER}\n{}\n", written.join("\n"));
+        fs::write(&self.dir.join(MANIFEST), manifest.as_bytes())?;
+        if self.output.exists() {
+            // Checked before the build; checked again now in case files appeared meanwhile.
+            let foreign = foreign_files(&self.output)?;
+            if !foreign.is_empty() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+                return Err(Error::OutputRefused {
+                    path: self.output.clone(),
+                    reason: format!(
+                        "files Quire did not write appeared during the build: {}",
+                        foreign[0].display()
+                    ),
+                    help: "move those files away and build again".into(),
+                });
+            }
+            let old = self.dir.with_file_name(format!(
+                "{}.old",
+                self.dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+            fs::rename(&self.output, &old)?;
+            if let Err(e) = fs::rename(&self.dir, &self.output) {
+                let _ = std::fs::rename(&old, &self.output); // put the previous site back
+                return Err(e);
+            }
+            fs::remove_dir_all(&old)?;
+        } else {
+            fs::rename(&self.dir, &self.output)?;
+        }
+        Ok(written.len())
+    }
+
+    /// Drops the staging folder after a failed build; the output is untouched.
+    pub fn abandon(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `a/b/index.html` as a relative path with no `..`, root or prefix components.
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    let rel = Path::new(path.trim_start_matches('/'));
+    rel.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| rel.to_path_buf())
+}
+
+/// `path` made absolute and normalised without requiring it to exist.
+pub fn absolute(path: &Path) -> PathBuf {
+    if let Ok(canonical) = path.canonicalize() {
+        return canonical;
+    }
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut normal = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    match (normal.parent(), normal.file_name()) {
+        (Some(parent), Some(name)) if parent.exists() => parent
+            .canonicalize()
+            .map(|p| p.join(name))
+            .unwrap_or(normal),
+        _ => normal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_dangerous_outputs() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        for output in [
+            root.to_path_buf(),
+            root.join("content"),
+            root.join("content/x"),
+            root.parent().unwrap().to_path_buf(),
+            PathBuf::from("/"),
+        ] {
+            assert!(
+                check_output_dir(root, &output).is_err(),
+                "{}",
+                output.display()
+            );
+        }
+        assert!(check_output_dir(root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn refuses_foreign_files_and_keeps_them() {
+        let site = tempfile::tempdir().unwrap();
+        let output = site.path().join("public");
+        std::fs::create_dir_all(&output).unwrap();
+        std::fs::write(output.join("notes.txt"), "mine").unwrap();
+        let message = check_output_dir(site.path(), &output)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("notes.txt"), "{message}");
+        assert_eq!(
+            std::fs::read_to_string(output.join("notes.txt")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn commit_replaces_previous_output() {
+        let site = tempfile::tempdir().unwrap();
+        let output = site.path().join("public");
+        for round in 0..2 {
+            let staging = Staging::create(&output).unwrap();
+            staging
+                .write(OutputFile {
+                    path: format!("r{round}/index.html"),
+                    contents: Contents::Bytes(b"x".to_vec()),
+                })
+                .unwrap();
+            staging.commit().unwrap();
+        }
+        assert!(!output.join("r0").exists());
+        assert!(output.join("r1/index.html").exists());
+        assert!(check_output_dir(site.path(), &output).is_ok());
+        let leftovers: Vec<_> = std::fs::read_dir(site.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn rejects_escaping_paths() {
+        assert!(safe_relative("../x").is_none());
+        assert!(safe_relative("a/../../x").is_none());
+        assert_eq!(safe_relative("/a/b.html"), Some(PathBuf::from("a/b.html")));
+    }
+}
