@@ -224,6 +224,8 @@ impl Reader<'_> {
                 "taxonomies" => config.taxonomies = self.taxonomies(value),
                 "markdown" => config.markdown = self.markdown(value),
                 "extra" => config.extra = toml_to_json(value),
+                // Turning off a Zola feature Quire lacks anyway asks for nothing: no warning.
+                _ if value.as_bool() == Some(false) && ZOLA_ONLY_KEYS.contains(&key.as_str()) => {}
                 _ => self.unknown(key, KNOWN_KEYS, ZOLA_ONLY_KEYS, ""),
             }
         }
@@ -424,7 +426,8 @@ mod tests {
 
     #[test]
     fn zola_only_keys_are_warnings() {
-        let (_, warnings) = parse_ok("compile_sass = false\n[markdown]\nhighlighting = {}\n");
+        let (_, warnings) =
+            parse_ok("compile_sass = true\nminify_html = false\n[markdown]\nhighlighting = {}\n");
         assert_eq!(warnings.len(), 2);
         assert!(warnings.iter().all(|w| !w.is_error()));
     }

@@ -1,10 +1,12 @@
 //! Quire: a folder of Markdown with front matter in, a static website out.
 //! `build` reads as the table of contents of the pipeline: config → content → markdown → links → render → output.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
+pub mod init;
 pub mod links;
 pub mod markdown;
 pub mod output;

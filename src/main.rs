@@ -41,6 +41,38 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Check the site (front matter, links, anchors, relations) without writing anything.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Also check http(s) links over the network.
+        #[arg(long)]
+        external: bool,
+        /// `human` (compiler-style) or `json` (one object per line).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Create a new site in DIR (default: the current folder) using the built-in theme.
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, default_value = "My Documentation")]
+        title: String,
+        #[arg(long, default_value = "https://example.org")]
+        base_url: String,
+        /// Allow a non-empty folder (existing files are still never overwritten).
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -86,6 +118,61 @@ fn main() -> ExitCode {
                 Err(e) => report_error(&root, e),
             }
         }
+        Command::Check {
+            root,
+            drafts,
+            external,
+            format,
+        } => {
+            let options = quire::check::CheckOptions {
+                root: root.clone(),
+                drafts,
+                external,
+            };
+            match quire::check::check_site(&options) {
+                Ok(diagnostics) => {
+                    if format == Format::Json {
+                        for diagnostic in &diagnostics {
+                            println!("{}", serde_json::to_string(diagnostic).unwrap_or_default());
+                        }
+                    } else {
+                        print_diagnostics(&root, &diagnostics);
+                    }
+                    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+                    if format == Format::Human {
+                        eprintln!(
+                            "{errors} error(s), {} warning(s)",
+                            diagnostics.len() - errors
+                        );
+                    }
+                    if errors > 0 {
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(e) => report_error(&root, e),
+            }
+        }
+        Command::Init {
+            dir,
+            title,
+            base_url,
+            force,
+        } => match quire::init::init_site(&dir, &title, &base_url, force) {
+            Ok(files) => {
+                for file in &files {
+                    println!("created {}", file.display());
+                }
+                println!(
+                    "New site in {}. Next: quire serve --root {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => report_error(&dir, e),
+        },
     }
 }
 

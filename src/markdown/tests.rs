@@ -108,7 +108,11 @@ fn raw_html_passes_or_is_escaped() {
     escaping.render_raw_html = false;
     assert_eq!(
         render_markdown("<b>x</b>\n", &escaping).html,
-        "&lt;b&gt;x&lt;/b&gt;\n"
+        "<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
+    );
+    assert_eq!(
+        render_markdown("<div>x</div>\n", &escaping).html,
+        "&lt;div&gt;x&lt;/div&gt;\n"
     );
     assert!(render_markdown("<a id='top'></a>\n", &options())
         .ids
