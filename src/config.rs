@@ -68,7 +68,8 @@ impl Default for MarkdownConfig {
     fn default() -> MarkdownConfig {
         MarkdownConfig {
             smart_punctuation: false,
-            highlight_code: true,
+            // Zola's default: a Zola site's config means the same thing here.
+            highlight_code: false,
             render_raw_html: true,
             external_links_target_blank: false,
             external_links_no_follow: false,
@@ -154,7 +155,6 @@ const MARKDOWN_KEYS: &[&str] = &[
 const ZOLA_ONLY_MARKDOWN_KEYS: &[&str] = &[
     "highlight_theme",
     "highlight_themes_css",
-    "highlighting",
     "render_emoji",
     "bottom_footnotes",
     "extra_syntaxes_and_themes",
@@ -252,6 +252,9 @@ impl Reader<'_> {
                 "external_links_no_referrer" => {
                     markdown.external_links_no_referrer = self.bool(key, value)
                 }
+                // Zola 0.20's `[markdown.highlighting]` table turns highlighting on; its theme options
+                // do not apply, since Quire highlights into CSS classes.
+                "highlighting" => markdown.highlight_code = value.is_table(),
                 _ => self.unknown(key, MARKDOWN_KEYS, ZOLA_ONLY_MARKDOWN_KEYS, "markdown."),
             }
         }
@@ -430,6 +433,12 @@ mod tests {
             parse_ok("compile_sass = true\nminify_html = false\n[markdown]\nhighlighting = {}\n");
         assert_eq!(warnings.len(), 2);
         assert!(warnings.iter().all(|w| !w.is_error()));
+    }
+
+    #[test]
+    fn zola_highlighting_table_turns_highlighting_on() {
+        assert!(!parse_ok("").0.markdown.highlight_code);
+        assert!(parse_ok("[markdown.highlighting]\ntheme = \"monokai\"\n").0.markdown.highlight_code);
     }
 
     #[test]
