@@ -44,6 +44,12 @@
       var wide = window.matchMedia("(min-width: 60em)");
       var syncNav = function () { nav.open = wide.matches; };
       syncNav();
+      // Bring the current page's link into view inside the sticky sidebar.
+      var current = nav.querySelector("a[aria-current=page]");
+      if (current && wide.matches && nav.scrollHeight > nav.clientHeight) {
+        var top = current.getBoundingClientRect().top - nav.getBoundingClientRect().top;
+        if (top > nav.clientHeight * 0.6) { nav.scrollTop = top - nav.clientHeight / 3; }
+      }
       if (wide.addEventListener) { wide.addEventListener("change", syncNav); }
     }
 
