@@ -1,0 +1,194 @@
+//! Helpers shared by the integration tests: build a fixture site from `tests/fixtures/<case>/` into a
+//! temporary folder, read the output back, and run the `quire` binary. Never writes inside `tests/fixtures`.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+pub fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case)
+}
+
+/// A finished build: the output folder lives as long as this value.
+pub struct Built {
+    pub tmp: TempDir,
+    pub output: PathBuf,
+    pub report: quire::BuildReport,
+}
+
+impl Built {
+    /// The text of an output file; panics with the file list when it is missing.
+    pub fn read(&self, path: &str) -> String {
+        let file = self.output.join(path);
+        std::fs::read_to_string(&file).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {path}: {e}\noutput files:\n{}",
+                files(&self.output).join("\n")
+            )
+        })
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.output.join(path).exists()
+    }
+
+    /// Every output file, relative, sorted (the manifest excluded).
+    pub fn files(&self) -> Vec<String> {
+        files(&self.output)
+    }
+}
+
+pub fn options(root: &Path, output: &Path) -> quire::BuildOptions {
+    quire::BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(output.to_path_buf()),
+        ..Default::default()
+    }
+}
+
+/// Builds `tests/fixtures/<case>` into a fresh temporary folder; panics with the diagnostics on failure.
+pub fn build(case: &str) -> Built {
+    build_with(case, |_| {})
+}
+
+pub fn build_with(case: &str, tweak: impl FnOnce(&mut quire::BuildOptions)) -> Built {
+    let tmp = TempDir::new().expect("temp dir");
+    let output = tmp.path().join("public");
+    let mut options = options(&fixture(case), &output);
+    tweak(&mut options);
+    match quire::build(&options) {
+        Ok(report) => Built {
+            tmp,
+            output,
+            report,
+        },
+        Err(e) => panic!("building {case} failed:\n{e}"),
+    }
+}
+
+/// Builds `tests/fixtures/<case>` expecting failure; returns the error text (file paths relative to the site).
+pub fn build_error(case: &str) -> String {
+    build_error_with(case, |_| {})
+}
+
+pub fn build_error_with(case: &str, tweak: impl FnOnce(&mut quire::BuildOptions)) -> String {
+    let tmp = TempDir::new().expect("temp dir");
+    let output = tmp.path().join("public");
+    let mut options = options(&fixture(case), &output);
+    tweak(&mut options);
+    match quire::build(&options) {
+        Ok(report) => panic!(
+            "building {case} should fail, but it built {} pages",
+            report.pages
+        ),
+        Err(e) => {
+            assert!(
+                !output.exists(),
+                "a failed build must not create the output folder"
+            );
+            e.to_string()
+        }
+    }
+}
+
+/// A writable copy of a fixture, for tests that break or extend it.
+pub fn copy_fixture(case: &str) -> TempDir {
+    let tmp = TempDir::new().expect("temp dir");
+    copy_dir(&fixture(case), &tmp.path().join("site"));
+    tmp
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read fixture dir") {
+        let entry = entry.expect("dir entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// Every file under `dir`, relative with `/`, sorted; Quire's manifest left out.
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    collect(dir, dir, &mut files);
+    files.retain(|f| f != quire::output::MANIFEST);
+    files.sort();
+    files
+}
+
+fn collect(base: &Path, dir: &Path, files: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(base, &path, files);
+        } else {
+            files.push(
+                path.strip_prefix(base)
+                    .expect("under base")
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes, to prove a failed build changed nothing.
+pub fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = Vec::new();
+    collect(dir, dir, &mut files);
+    files
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(dir.join(&f)).expect("read output file");
+            (f, bytes)
+        })
+        .collect()
+}
+
+/// The part of `html` between the first `start` and the following `end` (both included).
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("`{start}` not found in:\n{html}"));
+    let to = html[from..]
+        .find(end)
+        .map(|i| from + i + end.len())
+        .unwrap_or_else(|| panic!("`{end}` not found after `{start}` in:\n{html}"));
+    &html[from..to]
+}
+
+/// Runs the built `quire` binary with `args` in `dir`.
+pub fn quire(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run quire")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Writes `text` to `root/rel`, creating folders.
+pub fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("has parent")).expect("create dir");
+    std::fs::write(path, text).expect("write file");
+}
