@@ -73,7 +73,14 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
                 }
             }
         }
-        let related = read_related(site, source, front_matter, file, diagnostics);
+        let related = read_related(
+            site,
+            source,
+            front_matter,
+            file,
+            &text[..body_offset],
+            diagnostics,
+        );
         for &target in &related {
             add_backlink(&mut relations, target, source);
         }
@@ -90,23 +97,26 @@ fn sources(site: &Site) -> impl Iterator<Item = Target> + '_ {
         .chain((0..site.pages.len()).map(Target::Page))
 }
 
+/// `head` is the start of the file up to the body: the front matter, where each entry's own line is found.
 fn read_related(
     site: &Site,
     source: Target,
     front_matter: &crate::content::FrontMatter,
     file: &std::path::Path,
+    head: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Target> {
     let Some(value) = front_matter.extra.get("related") else {
         return Vec::new();
     };
-    let line = front_matter
-        .key_lines
-        .get("extra")
-        .or_else(|| front_matter.key_lines.get("related"))
-        .copied()
-        .unwrap_or(0);
-    let at = Location::new(file, line, 1);
+    let key_offset = related_key_offset(head);
+    let at = match key_offset {
+        Some(offset) => Location::offset_in(file, head, offset),
+        None => {
+            let line = front_matter.key_lines.get("extra").copied().unwrap_or(0);
+            Location::new(file, line, 1)
+        }
+    };
     let Some(items) = value.as_array() else {
         diagnostics.push(
             Diagnostic::error(at, "relation", "`extra.related` must be a list")
@@ -115,6 +125,8 @@ fn read_related(
         return Vec::new();
     };
     let mut related = Vec::new();
+    // Entries are found in order, each after the previous one, so a repeated entry gets its own line.
+    let mut cursor = key_offset.unwrap_or(head.len());
     for item in items {
         let Some(text) = item.as_str() else {
             diagnostics.push(
@@ -126,6 +138,15 @@ fn read_related(
                 .with_help("write paths as `\"@/section/page.md\"`"),
             );
             continue;
+        };
+        let at = match head.get(cursor..).and_then(|rest| rest.find(text)) {
+            Some(i) => {
+                let start = cursor + i;
+                cursor = start + text.len();
+                let quoted = head[..start].ends_with(['"', '\'']);
+                Location::offset_in(file, head, start - usize::from(quoted))
+            }
+            None => at.clone(),
         };
         let path = text.strip_prefix("@/").unwrap_or(text);
         match site.lookup(path) {
@@ -144,6 +165,21 @@ fn read_related(
         }
     }
     related
+}
+
+/// Byte offset of the line that starts the `related` key (`related = [` or `related:`) in the front matter.
+fn related_key_offset(head: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in head.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("related") {
+            if rest.trim_start().starts_with(['=', ':']) {
+                return Some(offset + line.len() - trimmed.len());
+            }
+        }
+        offset += line.len();
+    }
+    None
 }
 
 fn check_anchor(
