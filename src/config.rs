@@ -438,7 +438,12 @@ mod tests {
     #[test]
     fn zola_highlighting_table_turns_highlighting_on() {
         assert!(!parse_ok("").0.markdown.highlight_code);
-        assert!(parse_ok("[markdown.highlighting]\ntheme = \"monokai\"\n").0.markdown.highlight_code);
+        assert!(
+            parse_ok("[markdown.highlighting]\ntheme = \"monokai\"\n")
+                .0
+                .markdown
+                .highlight_code
+        );
     }
 
     #[test]

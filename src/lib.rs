@@ -151,8 +151,11 @@ pub fn generate(
     diagnostics: &mut Vec<Diagnostic>,
     sink: &(dyn Fn(OutputFile) + Sync),
 ) -> Option<Arc<Site>> {
+    let timer = Timer::start();
     let (site, relations) = load_site(root, &config, diagnostics);
+    timer.lap("load + markdown + links");
     let templates = render::load_templates(root, diagnostics)?;
+    timer.lap("templates");
     if diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
@@ -177,6 +180,32 @@ pub fn generate(
         sink(file);
     }
     Some(site)
+}
+
+/// Stage times on stderr when `QUIRE_TIMINGS` is set: the first thing to read when a build is slow.
+struct Timer {
+    enabled: bool,
+    last: std::cell::Cell<Instant>,
+}
+
+impl Timer {
+    fn start() -> Timer {
+        Timer {
+            enabled: std::env::var_os("QUIRE_TIMINGS").is_some(),
+            last: std::cell::Cell::new(Instant::now()),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.enabled {
+            let now = Instant::now();
+            eprintln!(
+                "timing: {stage}: {:.1} ms",
+                (now - self.last.get()).as_secs_f64() * 1000.0
+            );
+            self.last.set(now);
+        }
+    }
 }
 
 /// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css.
