@@ -42,9 +42,7 @@ pub fn classify(site_root: &Path, path: &Path, kind: &EventKind) -> Option<Chang
         }
     }
     let (&top, inside) = parts.split_first()?;
-    if inside.iter().any(|part| *part == ".git")
-        || inside.last().is_some_and(|name| is_editor_temp(name))
-    {
+    if inside.contains(&".git") || inside.last().is_some_and(|name| is_editor_temp(name)) {
         return None;
     }
     let inner: PathBuf = inside.iter().collect();

@@ -292,6 +292,10 @@ fn parse_request_line(line: &[u8]) -> Result<(String, String, Version), HeadErro
     if method.is_empty() || !method.bytes().all(is_token_byte) || target.is_empty() {
         return Err(HeadError::Malformed);
     }
+    // NUL, CR and other controls never belong in a request target, however it is parsed later.
+    if target.bytes().any(|byte| byte < 0x21 || byte == 0x7f) {
+        return Err(HeadError::Malformed);
+    }
     let version = match version {
         "HTTP/1.1" => Version::Http11,
         "HTTP/1.0" => Version::Http10,
@@ -386,6 +390,14 @@ mod tests {
             Err(HeadError::Malformed)
         ));
         assert!(matches!(read("GET /\r\n\r\n"), Err(HeadError::Malformed)));
+        assert!(matches!(
+            read("GET /a\0b HTTP/1.1\r\n\r\n"),
+            Err(HeadError::Malformed)
+        ));
+        assert!(matches!(
+            read("GET /a\rb HTTP/1.1\r\n\r\n"),
+            Err(HeadError::Malformed)
+        ));
         assert!(matches!(
             read("GET / HTTP/1.1\r\nNo colon\r\n\r\n"),
             Err(HeadError::Malformed)

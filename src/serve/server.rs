@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::io::{self, BufReader, Read};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -98,6 +98,9 @@ const MAX_STREAMS: usize = 512;
 const HEAD_TIMEOUT: Duration = Duration::from_secs(30);
 /// A response write that makes no progress this long is abandoned.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// After a refusal, the rest of the request is read and dropped for at most this long and this much.
+const LINGER: Duration = Duration::from_secs(2);
+const LINGER_BYTES: u64 = 256 * 1024;
 
 type Job = (u64, TcpStream);
 
@@ -324,6 +327,7 @@ fn serve_connection(shared: &Shared, id: u64, stream: TcpStream) {
             Err(HeadError::Closed | HeadError::Io) => return,
             Err(refusal) => {
                 let _ = refusal_response(&refusal).write_to(&mut writer, false, true);
+                close_after_refusal(&writer, reader.get_mut());
                 return;
             }
         };
@@ -338,6 +342,7 @@ fn serve_connection(shared: &Shared, id: u64, stream: TcpStream) {
             BodyLength::Exactly(_) | BodyLength::Unacceptable => {
                 let refusal = Response::text(413, "request bodies are not accepted\n");
                 let _ = refusal.write_to(&mut writer, false, true);
+                close_after_refusal(&writer, reader.get_mut());
                 return;
             }
         }
@@ -397,6 +402,14 @@ fn reply(shared: &Shared, head: &RequestHead) -> Reply {
         &path,
         head.header("if-none-match"),
     ))
+}
+
+/// Closing with unread request bytes makes the kernel reset the connection, and the client may then lose
+/// the refusal it has not read yet; so stop writing, and drop a bounded amount of what is still coming.
+fn close_after_refusal(writer: &TcpStream, reader: &mut TimedReader) {
+    let _ = writer.shutdown(Shutdown::Write);
+    reader.deadline = Instant::now() + LINGER;
+    let _ = io::copy(&mut reader.take(LINGER_BYTES), &mut io::sink());
 }
 
 fn refusal_response(refusal: &HeadError) -> Response {
