@@ -722,3 +722,19 @@ fn stop_is_graceful_with_open_connections() {
     let _ = events.read_to_end(&mut rest);
     assert!(TcpStream::connect(address).is_err());
 }
+
+#[test]
+fn byte_ranges_for_media() {
+    let server = start_with(site_with(&[("clip.mp4", "0123456789")]), "/", 2);
+    let part = request(&server, "GET", "/clip.mp4", "Range: bytes=2-5\r\n");
+    assert_eq!(part.status, 206);
+    assert_eq!(part.text(), "2345");
+    assert_eq!(part.header("content-range"), Some("bytes 2-5/10"));
+    assert_eq!(part.header("content-type"), Some("video/mp4"));
+    let whole = get(&server, "/clip.mp4");
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    assert_eq!(
+        request(&server, "GET", "/clip.mp4", "Range: bytes=20-\r\n").status,
+        416
+    );
+}

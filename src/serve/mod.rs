@@ -14,6 +14,7 @@ mod host;
 mod http;
 mod live;
 mod mime;
+mod range;
 mod route;
 mod served_site;
 mod server;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::http::Response;
+use super::range::{byte_range, ByteRange};
 use super::served_site::{ServedFile, ServedSite};
 use super::target::{clean_target, encode_path, CleanPath};
 
@@ -38,11 +39,19 @@ impl BasePath {
     }
 }
 
+/// The request headers that change which bytes of a file are sent.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConditionalHeaders<'a> {
+    pub if_none_match: Option<&'a str>,
+    pub range: Option<&'a str>,
+    pub if_range: Option<&'a str>,
+}
+
 pub fn answer(
     site: &ServedSite,
     base: &BasePath,
     path: &CleanPath,
-    if_none_match: Option<&str>,
+    conditions: ConditionalHeaders<'_>,
 ) -> Response {
     let Some(relative) = path.segments.strip_prefix(base.segments.as_slice()) else {
         if path.segments.is_empty() {
@@ -60,7 +69,7 @@ pub fn answer(
         (false, _) => joined.clone(),
     };
     if let Some(file) = site.get(&file_path) {
-        return serve(file, if_none_match);
+        return serve(file, conditions);
     }
     if !path.trailing_slash && site.get(&format!("{joined}/index.html")).is_some() {
         return redirect(308, &format!("{}{joined}/", base.url_path()), path);
@@ -68,13 +77,34 @@ pub fn answer(
     not_found(site)
 }
 
-fn serve(file: &ServedFile, if_none_match: Option<&str>) -> Response {
-    let status = match if_none_match.is_some_and(|tags| etag_matches(tags, &file.etag)) {
-        true => 304,
-        false => 200,
+fn serve(file: &ServedFile, conditions: ConditionalHeaders<'_>) -> Response {
+    let served = |status, body| {
+        Response::new(status, file.content_type, body)
+            .with_header("ETag", file.etag.clone())
+            .with_header("Accept-Ranges", "bytes")
     };
-    Response::new(status, file.content_type, Arc::clone(&file.body))
-        .with_header("ETag", file.etag.clone())
+    if conditions
+        .if_none_match
+        .is_some_and(|tags| etag_matches(tags, &file.etag))
+    {
+        return served(304, Arc::clone(&file.body));
+    }
+    // If-Range names the version the client already has part of; another version means start over.
+    let range = match conditions.if_range {
+        Some(tag) if tag.trim() != file.etag => None,
+        _ => conditions.range,
+    };
+    let length = file.body.len();
+    match range.map_or(ByteRange::Whole, |header| byte_range(header, length)) {
+        ByteRange::Whole => served(200, Arc::clone(&file.body)),
+        ByteRange::Part { start, end } => served(206, Arc::from(&file.body[start..end]))
+            .with_header(
+                "Content-Range",
+                format!("bytes {start}-{}/{length}", end - 1),
+            ),
+        ByteRange::Unsatisfiable => Response::text(416, "range not satisfiable\n")
+            .with_header("Content-Range", format!("bytes */{length}")),
+    }
 }
 
 fn redirect(status: u16, url_path: &str, from: &CleanPath) -> Response {
@@ -127,7 +157,12 @@ mod tests {
     /// (status, Location or the body's first bytes)
     fn check(base: &str, target: &str, expected_status: u16, expected: &str) {
         let path = clean_target(target).expect("test targets are clean");
-        let response = answer(&site(true), &BasePath::parse(base), &path, None);
+        let response = answer(
+            &site(true),
+            &BasePath::parse(base),
+            &path,
+            ConditionalHeaders::default(),
+        );
         let location = response
             .headers
             .iter()
@@ -172,7 +207,12 @@ mod tests {
     #[test]
     fn plain_404_without_a_404_page() {
         let path = clean_target("/nope").expect("clean");
-        let response = answer(&site(false), &BasePath::parse("/"), &path, None);
+        let response = answer(
+            &site(false),
+            &BasePath::parse("/"),
+            &path,
+            ConditionalHeaders::default(),
+        );
         assert_eq!(response.status, 404);
         assert_eq!(&response.body[..], b"404 not found\n");
     }
@@ -183,11 +223,46 @@ mod tests {
         let etag = served.get("style.css").expect("css").etag.clone();
         let path = clean_target("/style.css").expect("clean");
         let base = BasePath::parse("/");
-        let with = |tags: &str| answer(&served, &base, &path, Some(tags)).status;
+        let with = |tags: &str| {
+            let conditions = ConditionalHeaders {
+                if_none_match: Some(tags),
+                ..ConditionalHeaders::default()
+            };
+            answer(&served, &base, &path, conditions).status
+        };
         assert_eq!(with(&etag), 304);
         assert_eq!(with(&format!("\"other\", W/{etag}")), 304);
         assert_eq!(with("*"), 304);
         assert_eq!(with("\"other\""), 200);
+    }
+
+    #[test]
+    fn byte_ranges() {
+        let served = site(false);
+        let etag = served
+            .get("principles/x/index.html")
+            .expect("page")
+            .etag
+            .clone();
+        let path = clean_target("/principles/x/").expect("clean");
+        let base = BasePath::parse("/");
+        let ask = |range: &str, if_range: Option<&str>| {
+            let conditions = ConditionalHeaders {
+                range: Some(range),
+                if_range,
+                ..ConditionalHeaders::default()
+            };
+            answer(&served, &base, &path, conditions)
+        };
+        let part = ask("bytes=0-0", None);
+        assert_eq!((part.status, &part.body[..]), (206, &b"x"[..]));
+        assert!(part
+            .headers
+            .iter()
+            .any(|(name, value)| *name == "Content-Range" && value.starts_with("bytes 0-0/")));
+        assert_eq!(ask("bytes=0-0", Some(&etag)).status, 206);
+        assert_eq!(ask("bytes=0-0", Some("\"older\"")).status, 200);
+        assert_eq!(ask("bytes=100000-", None).status, 416);
     }
 
     #[test]

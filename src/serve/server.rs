@@ -18,7 +18,7 @@ use super::http::{
     self, discard_body, read_head, BodyLength, HeadError, Limits, RequestHead, Response,
 };
 use super::live;
-use super::route::{answer, BasePath};
+use super::route::{answer, BasePath, ConditionalHeaders};
 use super::served_site::ServedSite;
 use super::site_files::SiteFiles;
 use super::target::{clean_target, encode_path};
@@ -396,12 +396,12 @@ fn reply(shared: &Shared, head: &RequestHead) -> Reply {
         return Reply::Respond(Response::new(200, "text/javascript; charset=utf-8", script));
     }
     let site = Arc::clone(&shared.site.read().unwrap_or_else(PoisonError::into_inner));
-    Reply::Respond(answer(
-        &site,
-        &shared.base,
-        &path,
-        head.header("if-none-match"),
-    ))
+    let conditions = ConditionalHeaders {
+        if_none_match: head.header("if-none-match"),
+        range: head.header("range"),
+        if_range: head.header("if-range"),
+    };
+    Reply::Respond(answer(&site, &shared.base, &path, conditions))
 }
 
 /// Closing with unread request bytes makes the kernel reset the connection, and the client may then lose
