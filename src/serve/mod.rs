@@ -1,12 +1,14 @@
 //! The `quire serve` dev server: the built site held in memory, served over HTTP on 127.0.0.1 with live reload.
 //! Never reads the disk to answer a request and never calls the build pipeline: the caller publishes each build.
 //!
-//! Parts: `server` (listener, bounded worker pool, graceful stop), `http` (request heads read under hard
+//! Parts: `server` (listener, bounded worker pool, graceful stop), `connection` (one connection's
+//! requests), `connections` (the bound, evicting the longest idle), `http` (request heads read under hard
 //! limits), `target` (request target to a clean path, refusing traversal tricks), `route` (clean path to a
 //! reply), `host` (DNS-rebinding defence), `events` (live-reload streams, one thread for all of them),
 //! `live` (the script and the tag added to HTML), `watch` + `change` (source files to `Change` batches).
 
 mod change;
+mod connection;
 mod connections;
 mod error;
 mod events;
