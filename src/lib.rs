@@ -11,6 +11,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 mod theme;
 
 use config::Config;

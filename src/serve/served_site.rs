@@ -1,0 +1,86 @@
+//! The site prepared for serving: every file with its Content-Type, ETag and, for HTML, the live-reload tag.
+//! Built once per publish from `SiteFiles`, then only read; swapping it is how a rebuild goes live.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hasher};
+use std::sync::Arc;
+
+use super::live::inject_script_tag;
+use super::mime::content_type_for;
+use super::site_files::SiteFiles;
+
+#[derive(Debug, Default)]
+pub struct ServedSite {
+    files: HashMap<String, ServedFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServedFile {
+    pub content_type: &'static str,
+    /// A strong validator of the bytes as served (after injection), quoted: `"1f3a…-512"`.
+    pub etag: String,
+    pub body: Arc<[u8]>,
+}
+
+impl ServedSite {
+    pub fn prepare(site: &SiteFiles) -> ServedSite {
+        let files = site
+            .entries()
+            .map(|(path, bytes)| (path.to_string(), serve_file(path, bytes)))
+            .collect();
+        ServedSite { files }
+    }
+
+    /// The file at an output-relative path ("principles/x/index.html").
+    pub fn get(&self, path: &str) -> Option<&ServedFile> {
+        self.files.get(path)
+    }
+}
+
+fn serve_file(path: &str, bytes: &Arc<[u8]>) -> ServedFile {
+    let content_type = content_type_for(path);
+    let body = match content_type.starts_with("text/html") {
+        true => Arc::from(inject_script_tag(bytes)),
+        false => Arc::clone(bytes),
+    };
+    ServedFile {
+        content_type,
+        etag: entity_tag(&body),
+        body,
+    }
+}
+
+/// Content-based, so an unchanged file keeps its ETag across rebuilds and a revisit gets 304.
+fn entity_tag(body: &[u8]) -> String {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(body);
+    format!("\"{:016x}-{:x}\"", hasher.finish(), body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_gets_the_tag_and_other_files_do_not() {
+        let site: SiteFiles = [
+            ("index.html".to_string(), b"<body></body>".to_vec()),
+            ("style.css".to_string(), b"body{}".to_vec()),
+        ]
+        .into_iter()
+        .collect();
+        let served = ServedSite::prepare(&site);
+        let page = served.get("index.html").expect("page is served");
+        assert!(String::from_utf8_lossy(&page.body).contains("/__quire/live.js"));
+        let css = served.get("style.css").expect("css is served");
+        assert_eq!(&css.body[..], b"body{}");
+        assert_eq!(css.content_type, "text/css; charset=utf-8");
+    }
+
+    #[test]
+    fn etags_follow_content() {
+        assert_eq!(entity_tag(b"a"), entity_tag(b"a"));
+        assert_ne!(entity_tag(b"a"), entity_tag(b"b"));
+        assert!(entity_tag(b"a").starts_with('"') && entity_tag(b"a").ends_with("-1\""));
+    }
+}

@@ -1,0 +1,326 @@
+//! `Server`: listens on 127.0.0.1 by default, answers from a bounded pool of worker threads, stops gracefully.
+//! Holds the current site in memory and swaps it atomically on publish; never reads the disk or calls the build.
+
+use std::fmt;
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use super::connection::serve_connection;
+use super::connections::Connections;
+use super::error::ServeError;
+use super::events::{Broadcaster, ErrorReport, Reload};
+use super::http::Limits;
+use super::route::BasePath;
+use super::served_site::ServedSite;
+use super::site_files::SiteFiles;
+use super::target::encode_path;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// 127.0.0.1 unless the user asks otherwise; anything not loopback gives a `StartNotice::Exposed`.
+    pub bind: IpAddr,
+    /// The first port tried; when busy, the next ones are tried (`StartNotice::PortInUse`). 0 lets the OS pick.
+    pub port: u16,
+    /// The path of `base_url`: "/" or "/docs/". The site is served under it and "/" redirects there.
+    pub base_path: String,
+    /// Page-serving worker threads, which is also the most page connections open at once (when all are
+    /// taken, the one idle longest is closed). Live-reload streams do not count: one thread holds them all.
+    pub threads: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            base_path: "/".to_string(),
+            threads: 8,
+        }
+    }
+}
+
+/// Something about how the server started that the user should be told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StartNotice {
+    PortInUse { wanted: u16, used: u16 },
+    Exposed { bind: IpAddr },
+}
+
+impl fmt::Display for StartNotice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartNotice::PortInUse { wanted, used } => {
+                write!(f, "port {wanted} is in use, serving on port {used} instead")
+            }
+            StartNotice::Exposed { bind } => write!(
+                f,
+                "warning: listening on {bind}, so other machines on the network can reach this dev server\n  \
+                 help: leave out the bind address to serve on 127.0.0.1 only"
+            ),
+        }
+    }
+}
+
+/// The running dev server. Dropping it stops it too.
+pub struct Server {
+    shared: Arc<Shared>,
+    broadcaster: Broadcaster,
+    address: SocketAddr,
+    notices: Vec<StartNotice>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+/// What every worker reads: the site (swapped whole on publish) and the fixed settings.
+pub(super) struct Shared {
+    pub site: RwLock<Arc<ServedSite>>,
+    pub base: BasePath,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub limits: Limits,
+    pub stopping: AtomicBool,
+    pub connections: Connections,
+    pub broadcaster: Broadcaster,
+}
+
+/// Tries after the wanted port before giving up.
+const PORT_TRIES: u16 = 20;
+/// Most live-reload streams open at once.
+const MAX_STREAMS: usize = 512;
+
+type Job = (u64, TcpStream);
+
+impl Server {
+    pub fn start(config: ServerConfig, site: SiteFiles) -> Result<Server, ServeError> {
+        let (listener, mut notices) = bind(config.bind, config.port)?;
+        let address = listener.local_addr().map_err(|source| ServeError::Bind {
+            addr: SocketAddr::new(config.bind, config.port),
+            source,
+        })?;
+        if !config.bind.is_loopback() {
+            notices.push(StartNotice::Exposed { bind: config.bind });
+        }
+        let (broadcaster, broadcaster_thread) =
+            Broadcaster::start(MAX_STREAMS).map_err(ServeError::Thread)?;
+        let threads = config.threads.max(1);
+        let shared = Arc::new(Shared {
+            site: RwLock::new(Arc::new(ServedSite::prepare(&site))),
+            base: BasePath::parse(&config.base_path),
+            bind: config.bind,
+            port: address.port(),
+            limits: Limits::default(),
+            stopping: AtomicBool::new(false),
+            connections: Connections::new(threads),
+            broadcaster: broadcaster.clone(),
+        });
+        let mut server = Server {
+            shared: Arc::clone(&shared),
+            broadcaster,
+            address,
+            notices,
+            threads: vec![broadcaster_thread],
+        };
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for index in 0..threads {
+            let (shared, queue) = (Arc::clone(&shared), Arc::clone(&queue));
+            let worker = std::thread::Builder::new()
+                .name(format!("quire-serve-{index}"))
+                .spawn(move || work(&shared, &queue))
+                .map_err(ServeError::Thread)?;
+            server.threads.push(worker);
+        }
+        let acceptor = std::thread::Builder::new()
+            .name("quire-serve-accept".into())
+            .spawn(move || accept(listener, &shared, jobs))
+            .map_err(ServeError::Thread)?;
+        server.threads.push(acceptor);
+        Ok(server)
+    }
+
+    /// "http://127.0.0.1:1111/" or, with a base path, "http://127.0.0.1:1111/docs/".
+    pub fn url(&self) -> String {
+        let ip = match self.address.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            ip => ip,
+        };
+        let base = encode_path(&self.shared.base.url_path());
+        format!("http://{}{base}", SocketAddr::new(ip, self.address.port()))
+    }
+
+    /// The address actually listened on (the port may differ from the one asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// What the CLI should print after starting: a port change, a non-loopback bind.
+    pub fn notices(&self) -> &[StartNotice] {
+        &self.notices
+    }
+
+    /// Serves `site` from now on (requests in flight finish with the old one), clears any error overlay
+    /// and tells open tabs to reload or, for `Reload::Css`, to swap those stylesheets in place.
+    pub fn publish(&self, site: SiteFiles, reload: Reload) {
+        let served = Arc::new(ServedSite::prepare(&site));
+        *self
+            .shared
+            .site
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = served;
+        let reload = match reload {
+            Reload::Full => Reload::Full,
+            Reload::Css(paths) => {
+                let base = self.shared.base.url_path();
+                let urls = paths
+                    .iter()
+                    .map(|path| format!("{base}{}", path.trim_start_matches('/')))
+                    .collect();
+                Reload::Css(urls)
+            }
+        };
+        self.broadcaster.publish(reload);
+    }
+
+    /// Open tabs (and tabs opened later) show `report` as an overlay until the next `publish`;
+    /// the last good site stays served meanwhile.
+    pub fn show_error(&self, report: ErrorReport) {
+        self.broadcaster.show_error(report);
+    }
+
+    /// Stops accepting, lets responses in flight finish, closes live-reload streams and joins every thread.
+    pub fn stop(mut self) {
+        self.shut_down();
+    }
+
+    fn shut_down(&mut self) {
+        if self.shared.stopping.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        // The acceptor is blocked in accept(): one connection wakes it to see the flag.
+        let _ = TcpStream::connect_timeout(&wake_address(self.address), Duration::from_secs(1));
+        self.shared.connections.close_all();
+        self.broadcaster.stop();
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shut_down();
+    }
+}
+
+fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, Vec<StartNotice>), ServeError> {
+    let last = match port {
+        0 => 0,
+        _ => port.saturating_add(PORT_TRIES),
+    };
+    for candidate in port..=last {
+        match TcpListener::bind((ip, candidate)) {
+            Ok(listener) => {
+                let notices = match candidate == port {
+                    true => Vec::new(),
+                    false => vec![StartNotice::PortInUse {
+                        wanted: port,
+                        used: candidate,
+                    }],
+                };
+                return Ok((listener, notices));
+            }
+            Err(error) if error.kind() == io::ErrorKind::AddrInUse && candidate < last => continue,
+            Err(error) if error.kind() == io::ErrorKind::AddrInUse => break,
+            Err(source) => {
+                return Err(ServeError::Bind {
+                    addr: SocketAddr::new(ip, candidate),
+                    source,
+                })
+            }
+        }
+    }
+    Err(ServeError::NoFreePort { first: port, last })
+}
+
+fn wake_address(address: SocketAddr) -> SocketAddr {
+    match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), address.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), address.port())
+        }
+        _ => address,
+    }
+}
+
+fn accept(listener: TcpListener, shared: &Shared, jobs: Sender<Job>) {
+    for incoming in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let stream = match incoming {
+            Ok(stream) => stream,
+            // Out of file descriptors, say: let connections close before trying again.
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let Some(id) = shared.connections.admit(&stream) else {
+            break;
+        };
+        if jobs.send((id, stream)).is_err() {
+            break;
+        }
+    }
+}
+
+fn work(shared: &Shared, queue: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok((id, stream)) = job else {
+            return;
+        };
+        serve_connection(shared, id, stream);
+        shared.connections.release(id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_read_well() {
+        let moved = StartNotice::PortInUse {
+            wanted: 1111,
+            used: 1112,
+        };
+        assert_eq!(
+            moved.to_string(),
+            "port 1111 is in use, serving on port 1112 instead"
+        );
+        let exposed = StartNotice::Exposed {
+            bind: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        };
+        assert!(exposed
+            .to_string()
+            .starts_with("warning: listening on 0.0.0.0"));
+    }
+
+    #[test]
+    fn wake_address_is_loopback_for_wildcard_binds() {
+        let wildcard = SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), 5);
+        assert_eq!(
+            wake_address(wildcard),
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), 5)
+        );
+    }
+}
