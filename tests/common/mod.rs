@@ -192,3 +192,25 @@ pub fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
     std::fs::create_dir_all(path.parent().expect("has parent")).expect("create dir");
     std::fs::write(path, text).expect("write file");
 }
+
+/// Files the built-in theme adds to every site; left out of snapshots so theme edits do not churn them.
+pub const THEME_FILES: &[&str] = &["favicon.svg", "style.css", "syntax.css", "theme.js"];
+
+/// Every output file but the theme's, each under a `=== path` header, for one readable snapshot.
+pub fn dump(built: &Built) -> String {
+    let mut text = String::new();
+    for file in built.files() {
+        if THEME_FILES.contains(&file.as_str()) {
+            continue;
+        }
+        text.push_str(&format!("=== {file}\n"));
+        match std::fs::read_to_string(built.output.join(&file)) {
+            Ok(body) => text.push_str(&body),
+            Err(_) => text.push_str("(binary)\n"),
+        }
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+    }
+    text
+}
