@@ -1,0 +1,260 @@
+//! A small HTML scanner for link checking: rendered HTML in, every `href`/`src` it holds and every
+//! `id` it declares out. Not a parser: it never builds a tree and ignores text, comments and scripts.
+
+use std::collections::HashSet;
+
+/// What one HTML file links to and which fragments it offers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScannedHtml {
+    pub links: Vec<HtmlLink>,
+    /// `id` attributes, and `name` of `<a name>` anchors.
+    pub ids: HashSet<String>,
+}
+
+/// A URL found in an attribute, with HTML character references already decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlLink {
+    pub url: String,
+    /// The attribute value exactly as written in the HTML, to find it in a template's source.
+    pub raw: String,
+}
+
+/// Every link and id of `html`. Links of `<link rel="preconnect|dns-prefetch">` are hints, not links, and
+/// are left out; so is `<base href>`.
+pub fn scan_html(html: &str) -> ScannedHtml {
+    let mut scanned = ScannedHtml::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(found) = html[i..].find('<') {
+        let start = i + found;
+        let rest = &html[start..];
+        if rest.starts_with("<!--") {
+            i = match rest.find("-->") {
+                Some(end) => start + end + 3,
+                None => return scanned,
+            };
+            continue;
+        }
+        let name_len = rest[1..].bytes().take_while(u8::is_ascii_alphanumeric).count();
+        if name_len == 0 {
+            i = start + 1;
+            continue;
+        }
+        let name = &rest[1..1 + name_len];
+        let (attributes, end) = read_attributes(html, start + 1 + name_len);
+        record(name, &attributes, &mut scanned);
+        i = end;
+        // Script and style bodies are not HTML: skip to their closing tag.
+        for raw_text in ["script", "style"] {
+            if name.eq_ignore_ascii_case(raw_text) {
+                i = find_closing(bytes, i, raw_text).unwrap_or(html.len());
+            }
+        }
+    }
+    scanned
+}
+
+/// Decodes the character references found in attribute values (`&amp;`, `&#x2F;`, `&#39;`...).
+pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('&') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let reference = rest[1..].find(';').filter(|&end| end <= 10).map(|end| &rest[1..1 + end]);
+        let decoded = reference.and_then(|r| match r {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => {
+                let number = r.strip_prefix('#')?;
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                    None => number.parse().ok()?,
+                };
+                char::from_u32(code)
+            }
+        });
+        match (decoded, reference) {
+            (Some(c), Some(r)) => {
+                out.push(c);
+                rest = &rest[r.len() + 2..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+struct Attribute<'a> {
+    name: &'a str,
+    value: &'a str,
+}
+
+/// The attributes of a tag whose name ends at `i`, and the offset after its `>`.
+fn read_attributes(html: &str, mut i: usize) -> (Vec<Attribute<'_>>, usize) {
+    let bytes = html.as_bytes();
+    let mut attributes = Vec::new();
+    loop {
+        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            return (attributes, i);
+        }
+        if bytes[i] == b'>' {
+            return (attributes, i + 1);
+        }
+        let name_start = i;
+        while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/') && !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let name = &html[name_start..i];
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i] != b'=' {
+            if name.is_empty() {
+                i += 1; // a stray character; never loop on it
+            }
+            continue;
+        }
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let value = match bytes.get(i) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let value_start = i + 1;
+                let end = html[value_start..].find(quote as char).map_or(html.len(), |e| value_start + e);
+                i = (end + 1).min(html.len());
+                &html[value_start..end]
+            }
+            _ => {
+                let value_start = i;
+                while i < bytes.len() && bytes[i] != b'>' && !bytes[i].is_ascii_whitespace() {
+                    i += 1;
+                }
+                &html[value_start..i]
+            }
+        };
+        attributes.push(Attribute { name, value });
+    }
+}
+
+fn record(tag: &str, attributes: &[Attribute<'_>], scanned: &mut ScannedHtml) {
+    let tag_is = |name: &str| tag.eq_ignore_ascii_case(name);
+    let attribute = |name: &str| attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.value);
+    for a in attributes {
+        if a.name.eq_ignore_ascii_case("id") || (tag_is("a") && a.name.eq_ignore_ascii_case("name")) {
+            scanned.ids.insert(decode_entities(a.value).into_owned());
+        }
+    }
+    let mut push = |raw: &str| {
+        let url = decode_entities(raw.trim());
+        if url.is_empty() {
+            return; // the page itself
+        }
+        scanned.links.push(HtmlLink { url: url.into_owned(), raw: raw.to_string() });
+    };
+    if tag_is("a") || tag_is("area") {
+        if let Some(href) = attribute("href") {
+            push(href);
+        }
+    } else if tag_is("link") {
+        let rel = attribute("rel").unwrap_or("").to_ascii_lowercase();
+        let hint = rel.split_ascii_whitespace().any(|r| matches!(r, "preconnect" | "dns-prefetch"));
+        if let (Some(href), false) = (attribute("href"), hint) {
+            push(href);
+        }
+    } else if ["img", "script", "iframe", "source", "audio", "video", "embed", "track"].iter().any(|t| tag_is(t)) {
+        if let Some(src) = attribute("src") {
+            push(src);
+        }
+        if let Some(srcset) = attribute("srcset") {
+            for candidate in srcset.split(',') {
+                if let Some(url) = candidate.split_ascii_whitespace().next() {
+                    push(url);
+                }
+            }
+        }
+    }
+}
+
+/// Offset of `</name` (any case) at or after `from`.
+fn find_closing(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
+    let mut i = from;
+    while i + 2 + name.len() <= bytes.len() {
+        let found = bytes[i..].windows(2).position(|w| w == b"</")?;
+        let at = i + found;
+        let candidate = bytes.get(at + 2..at + 2 + name.len())?;
+        if candidate.eq_ignore_ascii_case(name.as_bytes()) {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn urls(html: &str) -> Vec<String> {
+        scan_html(html).links.into_iter().map(|l| l.url).collect()
+    }
+
+    fn ids(html: &str) -> Vec<String> {
+        let mut ids: Vec<String> = scan_html(html).ids.into_iter().collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn finds_links_of_every_kind() {
+        let html = r##"<link rel="stylesheet" href="/style.css"><a class=x href="/a/">A</a>
+<img alt="" src='img.png' srcset="small.png 1x, big.png 2x"><script src=/app.js></script>
+<A HREF="#top">up</A><area href="map/">"##;
+        assert_eq!(urls(html), ["/style.css", "/a/", "img.png", "small.png", "big.png", "/app.js", "#top", "map/"]);
+    }
+
+    #[test]
+    fn decodes_character_references() {
+        assert_eq!(
+            urls(r#"<a href="https:&#x2F;&#x2F;example.org&#x2F;a?b=1&amp;c=2">x</a>"#),
+            ["https://example.org/a?b=1&c=2"]
+        );
+        assert_eq!(decode_entities("a &unknown; &#39;b&#39; &"), "a &unknown; 'b' &");
+    }
+
+    #[test]
+    fn skips_comments_scripts_and_hints() {
+        let html = r#"<!-- <a href="/commented/"> --><script>let a = '<a href="/in-script/">';</script>
+<style>a[href="/in-style/"]{}</style><link rel="preconnect" href="https://fonts.example">
+<p>1 < 2 and <a href="/kept/">kept</a></p>"#;
+        assert_eq!(urls(html), ["/kept/"]);
+    }
+
+    #[test]
+    fn collects_ids_and_named_anchors() {
+        let html = r#"<h2 id="intro">Intro</h2><a name="old-anchor"></a><input name="q"><div ID='x&amp;y'>"#;
+        assert_eq!(ids(html), ["intro", "old-anchor", "x&y"]);
+    }
+
+    #[test]
+    fn survives_broken_markup() {
+        assert_eq!(urls("<a href=\"/open"), ["/open"]);
+        assert_eq!(urls("<a href="), Vec::<String>::new());
+        assert_eq!(urls("<a = = href=/x/>"), ["/x/"]);
+        assert_eq!(urls("<script>never closed <a href=/no/>"), Vec::<String>::new());
+    }
+}

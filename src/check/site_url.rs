@@ -1,0 +1,228 @@
+//! Where a URL written on a page points: a site path inside the site, an external address, or nothing
+//! to check. Pure string work: resolves `../x/`, `/docs/x/` and full permalinks the way a browser would.
+
+use crate::config::Config;
+use std::borrow::Cow;
+
+/// The site's address, split the way URL resolution needs it.
+pub struct Base<'a> {
+    /// `https://example.org/docs` (no trailing slash), or empty.
+    url: &'a str,
+    /// `/` or `/docs/`.
+    path: String,
+}
+
+impl Base<'_> {
+    pub fn new(config: &Config) -> Base<'_> {
+        Base { url: &config.base_url, path: config.base_path() }
+    }
+
+    /// `/` or `/docs/`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Destination<'a> {
+    /// A site path (`/a/b/`, `/style.css`), percent-decoded, and the fragment after `#` if any.
+    Site { path: Cow<'a, str>, fragment: Option<Cow<'a, str>> },
+    /// An http(s) address outside the site.
+    External,
+    /// A path on the same host but outside `base_url`'s path (`/other/` for a site at `/docs/`).
+    OutsideBase,
+    /// `mailto:`, `tel:`, `@/` links (checked by `links`) and the like: nothing to check here.
+    Ignored,
+}
+
+/// Resolves `url`, found on the page whose site path is `document` (`/a/b/` or `/404.html`).
+pub fn resolve<'u>(url: &'u str, document: &str, base: &Base<'_>) -> Destination<'u> {
+    let url = url.trim();
+    if url.starts_with("@/") {
+        return Destination::Ignored;
+    }
+    let (rest, fragment) = match url.split_once('#') {
+        Some((rest, fragment)) => (rest, Some(percent_decode(fragment))),
+        None => (url, None),
+    };
+    let rest = rest.split_once('?').map_or(rest, |(path, _)| path);
+    if let Some(after) = strip_base_url(rest, base.url) {
+        let path = if after.is_empty() { "/" } else { after };
+        return Destination::Site { path: normalize(path), fragment };
+    }
+    if rest.starts_with("//") {
+        return Destination::External;
+    }
+    if let Some(scheme) = scheme(rest) {
+        return if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+            Destination::External
+        } else {
+            Destination::Ignored
+        };
+    }
+    let absolute: Cow<'u, str> = if rest.starts_with('/') {
+        normalize(rest)
+    } else {
+        let document_url = format!("{}{document}", base.path.trim_end_matches('/'));
+        if rest.is_empty() {
+            Cow::Owned(document_url)
+        } else {
+            let dir = &document_url[..document_url.rfind('/').map_or(0, |i| i + 1)];
+            Cow::Owned(normalize(&format!("{dir}{rest}")).into_owned())
+        }
+    };
+    let inside = base.path.trim_end_matches('/');
+    match absolute.strip_prefix(inside) {
+        Some(after) if after.is_empty() || after.starts_with('/') => {
+            let path = match absolute {
+                Cow::Borrowed(absolute) => Cow::Borrowed(&absolute[inside.len()..]),
+                Cow::Owned(_) => Cow::Owned(after.to_string()),
+            };
+            Destination::Site { path: if path.is_empty() { "/".into() } else { path }, fragment }
+        }
+        _ => Destination::OutsideBase,
+    }
+}
+
+/// The canonical site path of an output file: `a/b/index.html` → `/a/b/`, `style.css` → `/style.css`.
+pub fn site_path_of_output(output: &str) -> String {
+    match output.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{output}"),
+    }
+}
+
+/// `%20` and friends decoded; invalid UTF-8 is replaced rather than refused.
+pub fn percent_decode(text: &str) -> Cow<'_, str> {
+    if !text.contains('%') {
+        return text.into();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned().into()
+}
+
+/// The part of `url` after `base_url`, when `url` is inside the site: `""` or `/a/b/`.
+fn strip_base_url<'u>(url: &'u str, base_url: &str) -> Option<&'u str> {
+    if base_url.is_empty() || !base_url.contains("://") {
+        return None;
+    }
+    let after = url.strip_prefix(base_url)?;
+    (after.is_empty() || after.starts_with('/')).then_some(after)
+}
+
+/// `https` of `https://x`, when the URL has a scheme.
+fn scheme(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let scheme = &url[..colon];
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then_some(scheme)
+}
+
+/// Percent-decodes `path` and removes `.` and `..` segments; above the root stays at the root.
+fn normalize(path: &str) -> Cow<'_, str> {
+    let has_dots = path.split('/').any(|s| s == "." || s == "..");
+    if !has_dots && !path.contains('%') && !path.contains("//") {
+        return path.into();
+    }
+    let decoded = percent_decode(path);
+    let mut segments: Vec<&str> = Vec::new();
+    let parts: Vec<&str> = decoded.split('/').collect();
+    let last = parts.len() - 1;
+    for (i, part) in parts.iter().enumerate() {
+        match *part {
+            "" | "." if i < last => {}
+            "." => segments.push(""),
+            ".." => {
+                segments.pop();
+                if i == last {
+                    segments.push("");
+                }
+            }
+            other => segments.push(other),
+        }
+    }
+    Cow::Owned(format!("/{}", segments.join("/")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(base_url: &str, document: &str, url: &str, expected: Destination<'_>) {
+        let mut config = Config::default();
+        config.set_base_url(base_url);
+        let base = Base::new(&config);
+        assert_eq!(resolve(url, document, &base), expected, "{url} on {document}");
+    }
+
+    fn site<'a>(path: &'a str, fragment: Option<&'a str>) -> Destination<'a> {
+        Destination::Site { path: path.into(), fragment: fragment.map(Into::into) }
+    }
+
+    #[test]
+    fn resolves_like_a_browser() {
+        let base = "https://example.org";
+        check(base, "/a/b/", "../c/", site("/a/c/", None));
+        check(base, "/a/b/", "img.png", site("/a/b/img.png", None));
+        check(base, "/a/b/", "./img.png#x", site("/a/b/img.png", Some("x")));
+        check(base, "/a/b/", "../../../../up/", site("/up/", None));
+        check(base, "/a/b/", "/principles/x/#y", site("/principles/x/", Some("y")));
+        check(base, "/a/b/", "#only", site("/a/b/", Some("only")));
+        check(base, "/a/b/", "", site("/a/b/", None));
+        check(base, "/a/b/", "?page=2", site("/a/b/", None));
+        check(base, "/404.html", "style.css", site("/style.css", None));
+        check(base, "/404.html", "#top", site("/404.html", Some("top")));
+        check(base, "/a/", "https://example.org/x/", site("/x/", None));
+        check(base, "/a/", "https://example.org", site("/", None));
+        check(base, "/a/", "/a%20b/", site("/a b/", None));
+        check(base, "/a/", "..", site("/", None));
+    }
+
+    #[test]
+    fn keeps_to_the_base_path() {
+        let base = "https://example.org/docs/";
+        check(base, "/a/", "/docs/b/", site("/b/", None));
+        check(base, "/a/", "/docs", site("/", None));
+        check(base, "/a/", "/other/", Destination::OutsideBase);
+        check(base, "/a/", "../../x/", Destination::OutsideBase);
+        check(base, "/a/", "../b/", site("/b/", None));
+        check(base, "/a/", "https://example.org/docs/b/", site("/b/", None));
+        check(base, "/a/", "https://example.org/docsx/", Destination::External);
+    }
+
+    #[test]
+    fn leaves_other_schemes_alone() {
+        let base = "https://example.org";
+        check(base, "/", "http://other.org/", Destination::External);
+        check(base, "/", "//cdn.example/x.js", Destination::External);
+        check(base, "/", "mailto:a@example.org", Destination::Ignored);
+        check(base, "/", "@/a.md#b", Destination::Ignored);
+        check(base, "/", "data:image/png;base64,xx", Destination::Ignored);
+    }
+
+    #[test]
+    fn output_files_have_canonical_site_paths() {
+        assert_eq!(site_path_of_output("index.html"), "/");
+        assert_eq!(site_path_of_output("a/b/index.html"), "/a/b/");
+        assert_eq!(site_path_of_output("style.css"), "/style.css");
+        assert_eq!(site_path_of_output("404.html"), "/404.html");
+        assert_eq!(site_path_of_output("a/myindex.html"), "/a/myindex.html");
+    }
+}
