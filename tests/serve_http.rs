@@ -10,26 +10,21 @@ use quire::serve::{ErrorReport, Problem, Reload, Server, ServerConfig, SiteFiles
 /// Only a hung server ever makes a read wait this long; no test measures time.
 const PATIENCE: Duration = Duration::from_secs(20);
 
-const INDEX: &str = "<!doctype html><html><head><link rel=stylesheet href=/style.css></head><body><h1>Home</h1></body></html>";
+const INDEX: &str =
+    "<!doctype html><html><head><link rel=stylesheet href=/style.css></head><body><h1>Home</h1></body></html>";
 const PAGE: &str = "<!doctype html><html><body><h1>Sovereignty</h1></body></html>";
 const NOT_FOUND_PAGE: &str = "<!doctype html><html><body><h1>Nothing here</h1></body></html>";
 
 fn site_with(extra: &[(&str, &str)]) -> SiteFiles {
     let mut files = vec![
         ("index.html", INDEX),
-        (
-            "principles/index.html",
-            "<html><body>Principles</body></html>",
-        ),
+        ("principles/index.html", "<html><body>Principles</body></html>"),
         ("principles/x/index.html", PAGE),
         ("style.css", "body { color: black }"),
         ("404.html", NOT_FOUND_PAGE),
     ];
     files.extend_from_slice(extra);
-    files
-        .into_iter()
-        .map(|(path, body)| (path.to_string(), body.as_bytes().to_vec()))
-        .collect()
+    files.into_iter().map(|(path, body)| (path.to_string(), body.as_bytes().to_vec())).collect()
 }
 
 fn site() -> SiteFiles {
@@ -37,12 +32,8 @@ fn site() -> SiteFiles {
 }
 
 fn start_with(site: SiteFiles, base_path: &str, threads: usize) -> Server {
-    let config = ServerConfig {
-        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        port: 0,
-        base_path: base_path.to_string(),
-        threads,
-    };
+    let config =
+        ServerConfig { bind: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 0, base_path: base_path.to_string(), threads };
     Server::start(config, site).expect("server starts on a free loopback port")
 }
 
@@ -59,10 +50,7 @@ struct Reply {
 
 impl Reply {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(field, _)| field.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.headers.iter().find(|(field, _)| field.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 
     fn text(&self) -> String {
@@ -72,9 +60,7 @@ impl Reply {
 
 fn connect(server: &Server) -> TcpStream {
     let stream = TcpStream::connect(server.local_addr()).expect("connect to the test server");
-    stream
-        .set_read_timeout(Some(PATIENCE))
-        .expect("read timeout");
+    stream.set_read_timeout(Some(PATIENCE)).expect("read timeout");
     stream
 }
 
@@ -83,13 +69,8 @@ fn send(server: &Server, raw: &[u8]) -> Reply {
     let mut stream = connect(server);
     stream.write_all(raw).expect("send request");
     let mut received = Vec::new();
-    stream
-        .read_to_end(&mut received)
-        .expect("read until the server closes");
-    parse_replies(&received)
-        .into_iter()
-        .next()
-        .expect("one response")
+    stream.read_to_end(&mut received).expect("read until the server closes");
+    parse_replies(&received).into_iter().next().expect("one response")
 }
 
 fn host(server: &Server) -> String {
@@ -97,10 +78,7 @@ fn host(server: &Server) -> String {
 }
 
 fn request(server: &Server, method: &str, target: &str, extra: &str) -> Reply {
-    let raw = format!(
-        "{method} {target} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n",
-        host(server)
-    );
+    let raw = format!("{method} {target} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n", host(server));
     send(server, raw.as_bytes())
 }
 
@@ -115,11 +93,7 @@ fn parse_replies(mut received: &[u8]) -> Vec<Reply> {
         let head = String::from_utf8_lossy(&received[..end]).into_owned();
         let mut lines = head.split("\r\n");
         let status_line = lines.next().unwrap_or_default();
-        let status = status_line
-            .split(' ')
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .expect("status code");
+        let status = status_line.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("status code");
         let headers: Vec<(String, String)> = lines
             .filter_map(|line| line.split_once(':'))
             .map(|(name, value)| (name.trim().to_string(), value.trim().to_string()))
@@ -131,11 +105,7 @@ fn parse_replies(mut received: &[u8]) -> Vec<Reply> {
             .unwrap_or(0);
         let body_start = end + 4;
         let body_end = (body_start + length).min(received.len());
-        replies.push(Reply {
-            status,
-            headers,
-            body: received[body_start..body_end].to_vec(),
-        });
+        replies.push(Reply { status, headers, body: received[body_start..body_end].to_vec() });
         received = &received[body_end..];
     }
     replies
@@ -195,11 +165,7 @@ fn content_types() {
         let reply = get(&server, &format!("/{path}"));
         assert_eq!(reply.status, 200, "{path}");
         assert_eq!(reply.header("content-type"), Some(content_type), "{path}");
-        assert_eq!(
-            reply.header("x-content-type-options"),
-            Some("nosniff"),
-            "{path}"
-        );
+        assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{path}");
     }
 }
 
@@ -220,25 +186,12 @@ fn no_store_and_etag_with_304() {
     let server = start();
     let first = get(&server, "/principles/x/");
     assert_eq!(first.header("cache-control"), Some("no-store"));
-    let etag = first
-        .header("etag")
-        .expect("pages carry an ETag")
-        .to_string();
-    let again = request(
-        &server,
-        "GET",
-        "/principles/x/",
-        &format!("If-None-Match: {etag}\r\n"),
-    );
+    let etag = first.header("etag").expect("pages carry an ETag").to_string();
+    let again = request(&server, "GET", "/principles/x/", &format!("If-None-Match: {etag}\r\n"));
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
     assert_eq!(again.header("etag"), Some(etag.as_str()));
-    let other = request(
-        &server,
-        "GET",
-        "/principles/x/",
-        "If-None-Match: \"stale\"\r\n",
-    );
+    let other = request(&server, "GET", "/principles/x/", "If-None-Match: \"stale\"\r\n");
     assert_eq!(other.status, 200);
 }
 
@@ -247,16 +200,8 @@ fn a_published_page_gets_a_new_etag() {
     let server = start();
     let before = get(&server, "/principles/x/");
     let etag = before.header("etag").expect("etag").to_string();
-    server.publish(
-        site_with(&[("principles/x/index.html", "<body>Rewritten</body>")]),
-        Reload::Full,
-    );
-    let after = request(
-        &server,
-        "GET",
-        "/principles/x/",
-        &format!("If-None-Match: {etag}\r\n"),
-    );
+    server.publish(site_with(&[("principles/x/index.html", "<body>Rewritten</body>")]), Reload::Full);
+    let after = request(&server, "GET", "/principles/x/", &format!("If-None-Match: {etag}\r\n"));
     assert_eq!(after.status, 200);
     assert!(after.text().contains("Rewritten"));
 }
@@ -282,26 +227,18 @@ fn missing_pages_get_the_site_404_page() {
 
 #[test]
 fn missing_pages_get_a_plain_404_without_a_404_page() {
-    let files: SiteFiles = [("index.html".to_string(), b"<body>Home</body>".to_vec())]
-        .into_iter()
-        .collect();
+    let files: SiteFiles = [("index.html".to_string(), b"<body>Home</body>".to_vec())].into_iter().collect();
     let server = start_with(files, "/", 2);
     let reply = get(&server, "/nope");
     assert_eq!(reply.status, 404);
-    assert_eq!(
-        reply.header("content-type"),
-        Some("text/plain; charset=utf-8")
-    );
+    assert_eq!(reply.header("content-type"), Some("text/plain; charset=utf-8"));
     assert_eq!(get(&server, "/").status, 200);
 }
 
 #[test]
 fn base_path_is_honoured() {
     let server = start_with(site(), "/docs/", 4);
-    assert_eq!(
-        server.url(),
-        format!("http://127.0.0.1:{}/docs/", server.local_addr().port())
-    );
+    assert_eq!(server.url(), format!("http://127.0.0.1:{}/docs/", server.local_addr().port()));
     let root = get(&server, "/");
     assert_eq!(root.status, 307);
     assert_eq!(root.header("location"), Some("/docs/"));
@@ -309,13 +246,8 @@ fn base_path_is_honoured() {
     assert_eq!(bare.status, 308);
     assert_eq!(bare.header("location"), Some("/docs/"));
     assert!(get(&server, "/docs/").text().contains("Home"));
-    assert!(get(&server, "/docs/principles/x/")
-        .text()
-        .contains("Sovereignty"));
-    assert_eq!(
-        get(&server, "/docs/principles/x").header("location"),
-        Some("/docs/principles/x/")
-    );
+    assert!(get(&server, "/docs/principles/x/").text().contains("Sovereignty"));
+    assert_eq!(get(&server, "/docs/principles/x").header("location"), Some("/docs/principles/x/"));
     assert_eq!(get(&server, "/principles/x/").status, 404);
     assert_eq!(get(&server, "/docsx/").status, 404);
     assert_eq!(get(&server, "/__quire/live.js").status, 200);
@@ -363,17 +295,9 @@ fn http_1_0_without_host_is_served() {
 fn check_refused(server: &Server, target: &str) {
     let reply = send(
         server,
-        format!(
-            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            host(server)
-        )
-        .as_bytes(),
+        format!("GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host(server)).as_bytes(),
     );
-    assert!(
-        matches!(reply.status, 400 | 404),
-        "{target} gave {}",
-        reply.status
-    );
+    assert!(matches!(reply.status, 400 | 404), "{target} gave {}", reply.status);
     assert!(!reply.text().contains("root:"), "{target}");
     assert!(!reply.text().contains("Sovereignty"), "{target}");
     assert_real_page_served(server);
@@ -424,10 +348,7 @@ fn nul_bytes_are_refused_and_pages_still_served() {
     check_refused(&server, "/%00");
     check_refused(&server, "/style.css%00");
     // A raw NUL in the request line.
-    let raw = format!(
-        "GET /style.css\0 HTTP/1.1\r\nHost: {}\r\n\r\n",
-        host(&server)
-    );
+    let raw = format!("GET /style.css\0 HTTP/1.1\r\nHost: {}\r\n\r\n", host(&server));
     let reply = send(&server, raw.as_bytes());
     assert_eq!(reply.status, 400);
     assert_real_page_served(&server);
@@ -445,9 +366,7 @@ fn absolute_paths_and_schemes_are_refused_and_pages_still_served() {
     check_refused(&server, "etc/passwd");
     // "//host/" never becomes a redirect to another host.
     let reply = get(&server, "//evil.example/principles");
-    assert!(reply
-        .header("location")
-        .is_none_or(|location| location.starts_with('/') && !location.starts_with("//")));
+    assert!(reply.header("location").is_none_or(|location| location.starts_with('/') && !location.starts_with("//")));
 }
 
 // ---- Host header ----
@@ -457,8 +376,7 @@ fn host_header_is_checked() {
     let server = start();
     let port = server.local_addr().port();
     let with_host = |value: &str| {
-        let raw =
-            format!("GET /principles/x/ HTTP/1.1\r\nHost: {value}\r\nConnection: close\r\n\r\n");
+        let raw = format!("GET /principles/x/ HTTP/1.1\r\nHost: {value}\r\nConnection: close\r\n\r\n");
         send(&server, raw.as_bytes()).status
     };
     assert_eq!(with_host(&format!("localhost:{port}")), 200);
@@ -468,9 +386,7 @@ fn host_header_is_checked() {
     assert_eq!(with_host(&format!("localhost.evil.example:{port}")), 403);
     assert_eq!(with_host("localhost:1"), 403);
     assert_eq!(with_host("evil.example"), 403);
-    let events = format!(
-        "GET /__quire/events HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n"
-    );
+    let events = format!("GET /__quire/events HTTP/1.1\r\nHost: evil.example:{port}\r\nConnection: close\r\n\r\n");
     assert_eq!(send(&server, events.as_bytes()).status, 403);
     let missing = send(&server, b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
     assert_eq!(missing.status, 400);
@@ -491,9 +407,7 @@ fn oversized_header_block_gets_431() {
     let server = start();
     let big = format!("X-Big: {}\r\n", "b".repeat(40 * 1024));
     assert_eq!(request(&server, "GET", "/", &big).status, 431);
-    let many: String = (0..40)
-        .map(|index| format!("X-{index}: {}\r\n", "c".repeat(1000)))
-        .collect();
+    let many: String = (0..40).map(|index| format!("X-{index}: {}\r\n", "c".repeat(1000))).collect();
     assert_eq!(request(&server, "GET", "/", &many).status, 431);
     let count: String = (0..150).map(|index| format!("X-{index}: 1\r\n")).collect();
     assert_eq!(request(&server, "GET", "/", &count).status, 431);
@@ -505,22 +419,14 @@ fn request_bodies_are_bounded() {
     let server = start();
     let small = send(
         &server,
-        format!(
-            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
-            host(&server)
-        )
-        .as_bytes(),
+        format!("POST / HTTP/1.1\r\nHost: {}\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello", host(&server))
+            .as_bytes(),
     );
     assert_eq!(small.status, 405);
     // Announced but never sent: refused from the header alone, nothing read.
     let huge = request(&server, "POST", "/", "Content-Length: 1000000000000\r\n");
     assert_eq!(huge.status, 413);
-    let past_usize = request(
-        &server,
-        "GET",
-        "/",
-        "Content-Length: 99999999999999999999999999\r\n",
-    );
+    let past_usize = request(&server, "GET", "/", "Content-Length: 99999999999999999999999999\r\n");
     assert_eq!(past_usize.status, 413);
     let chunked = request(&server, "POST", "/", "Transfer-Encoding: chunked\r\n");
     assert_eq!(chunked.status, 413);
@@ -536,8 +442,7 @@ fn idle_and_slow_clients_do_not_stall_others() {
     }
     for _ in 0..3 {
         let mut slow = connect(&server);
-        slow.write_all(b"GET / HTTP/1.1\r\nHost: loc")
-            .expect("partial head");
+        slow.write_all(b"GET / HTTP/1.1\r\nHost: loc").expect("partial head");
         idle.push(slow);
     }
     assert_real_page_served(&server);
@@ -558,10 +463,7 @@ fn read_until(stream: &mut TcpStream, seen: &mut String, wanted: &str) {
 
 fn open_events(server: &Server) -> (TcpStream, String) {
     let mut stream = connect(server);
-    let raw = format!(
-        "GET /__quire/events HTTP/1.1\r\nHost: {}\r\nOrigin: http://evil.example\r\n\r\n",
-        host(server)
-    );
+    let raw = format!("GET /__quire/events HTTP/1.1\r\nHost: {}\r\nOrigin: http://evil.example\r\n\r\n", host(server));
     stream.write_all(raw.as_bytes()).expect("open event stream");
     let mut seen = String::new();
     read_until(&mut stream, &mut seen, "event: hello\ndata: ");
@@ -573,16 +475,11 @@ fn open_events(server: &Server) -> (TcpStream, String) {
 fn live_reload_script_goes_only_into_html() {
     let server = start();
     let page = get(&server, "/principles/x/").text();
-    assert!(page.ends_with(
-        "<h1>Sovereignty</h1><script src=\"/__quire/live.js\" defer></script></body></html>"
-    ));
+    assert!(page.ends_with("<h1>Sovereignty</h1><script src=\"/__quire/live.js\" defer></script></body></html>"));
     assert_eq!(get(&server, "/style.css").text(), "body { color: black }");
     let script = get(&server, "/__quire/live.js");
     assert_eq!(script.status, 200);
-    assert_eq!(
-        script.header("content-type"),
-        Some("text/javascript; charset=utf-8")
-    );
+    assert_eq!(script.header("content-type"), Some("text/javascript; charset=utf-8"));
     assert!(script.text().contains("EventSource(\"/__quire/events\")"));
     assert!(!script.text().contains("innerHTML"));
 }
@@ -602,38 +499,19 @@ fn event_stream_has_the_right_headers_and_no_cors() {
 fn publish_sends_reload_and_serves_the_new_site() {
     let server = start();
     let (mut stream, mut seen) = open_events(&server);
-    server.publish(
-        site_with(&[("principles/x/index.html", "<body>Second edition</body>")]),
-        Reload::Full,
-    );
-    read_until(
-        &mut stream,
-        &mut seen,
-        "event: reload\ndata: {\"build\":1}\n\n",
-    );
-    assert!(get(&server, "/principles/x/")
-        .text()
-        .contains("Second edition"));
+    server.publish(site_with(&[("principles/x/index.html", "<body>Second edition</body>")]), Reload::Full);
+    read_until(&mut stream, &mut seen, "event: reload\ndata: {\"build\":1}\n\n");
+    assert!(get(&server, "/principles/x/").text().contains("Second edition"));
 }
 
 #[test]
 fn css_only_changes_name_the_stylesheets() {
     let server = start_with(site(), "/docs/", 2);
     let (mut stream, mut seen) = open_events(&server);
-    server.publish(
-        site_with(&[("style.css", "body { color: red }")]),
-        Reload::Css(vec!["style.css".into()]),
-    );
-    read_until(
-        &mut stream,
-        &mut seen,
-        "event: css\ndata: {\"build\":1,\"paths\":[\"/docs/style.css\"]}\n\n",
-    );
+    server.publish(site_with(&[("style.css", "body { color: red }")]), Reload::Css(vec!["style.css".into()]));
+    read_until(&mut stream, &mut seen, "event: css\ndata: {\"build\":1,\"paths\":[\"/docs/style.css\"]}\n\n");
     assert!(!seen.contains("event: reload"));
-    assert_eq!(
-        get(&server, "/docs/style.css").text(),
-        "body { color: red }"
-    );
+    assert_eq!(get(&server, "/docs/style.css").text(), "body { color: red }");
 }
 
 #[test]
@@ -641,13 +519,7 @@ fn build_errors_reach_open_and_new_tabs_until_fixed() {
     let server = start();
     let (mut open_tab, mut seen) = open_events(&server);
     let report = ErrorReport {
-        problems: vec![
-            Problem::new("unknown field `titel`\n  help: did you mean `title`?").at(
-                "content/a.md",
-                2,
-                1,
-            ),
-        ],
+        problems: vec![Problem::new("unknown field `titel`\n  help: did you mean `title`?").at("content/a.md", 2, 1)],
     };
     server.show_error(report);
     read_until(&mut open_tab, &mut seen, "event: build-error\ndata: ");
@@ -657,7 +529,11 @@ fn build_errors_reach_open_and_new_tabs_until_fixed() {
     // A tab opened now sees the error at once.
     let (mut new_tab, mut new_seen) = open_events(&server);
     assert!(new_seen.contains("\"failed\":true"), "{new_seen}");
-    read_until(&mut new_tab, &mut new_seen, "event: build-error\ndata: {\"problems\":[{\"file\":\"content/a.md\",\"line\":2,\"column\":1");
+    read_until(
+        &mut new_tab,
+        &mut new_seen,
+        "event: build-error\ndata: {\"problems\":[{\"file\":\"content/a.md\",\"line\":2,\"column\":1",
+    );
     // The next good build clears it: reload now, and tabs opened later see no error.
     server.publish(site(), Reload::Full);
     read_until(&mut open_tab, &mut seen, "event: reload");
@@ -685,11 +561,7 @@ fn fifty_open_streams_do_not_block_pages() {
 fn busy_port_moves_to_the_next_one() {
     let taken = TcpListener::bind("127.0.0.1:0").expect("bind a port to occupy");
     let wanted = taken.local_addr().expect("bound").port();
-    let config = ServerConfig {
-        port: wanted,
-        threads: 2,
-        ..ServerConfig::default()
-    };
+    let config = ServerConfig { port: wanted, threads: 2, ..ServerConfig::default() };
     let server = match Server::start(config, site()) {
         Ok(server) => server,
         // The ports after it may all be taken by other programs; nothing to check then.
@@ -733,8 +605,5 @@ fn byte_ranges_for_media() {
     assert_eq!(part.header("content-type"), Some("video/mp4"));
     let whole = get(&server, "/clip.mp4");
     assert_eq!(whole.header("accept-ranges"), Some("bytes"));
-    assert_eq!(
-        request(&server, "GET", "/clip.mp4", "Range: bytes=20-\r\n").status,
-        416
-    );
+    assert_eq!(request(&server, "GET", "/clip.mp4", "Range: bytes=20-\r\n").status, 416);
 }

@@ -56,10 +56,7 @@ pub fn classify(site_root: &Path, path: &Path, kind: &EventKind) -> Option<Chang
 }
 
 fn classify_content(inner: PathBuf, folder: bool) -> Change {
-    let name = inner
-        .file_name()
-        .and_then(|name| name.to_str())
-        .unwrap_or("");
+    let name = inner.file_name().and_then(|name| name.to_str()).unwrap_or("");
     let extension = inner.extension().and_then(|extension| extension.to_str());
     // A renamed folder arrives as a plain rename; no extension is the best sign of a folder, and
     // mistaking a file for a folder only costs a larger rebuild.
@@ -76,27 +73,20 @@ fn classify_content(inner: PathBuf, folder: bool) -> Change {
 fn kind_matters(kind: &EventKind) -> bool {
     match kind {
         EventKind::Access(_) | EventKind::Other => false,
-        EventKind::Modify(ModifyKind::Metadata(metadata)) => !matches!(
-            metadata,
-            MetadataKind::AccessTime | MetadataKind::Extended | MetadataKind::Other
-        ),
+        EventKind::Modify(ModifyKind::Metadata(metadata)) => {
+            !matches!(metadata, MetadataKind::AccessTime | MetadataKind::Extended | MetadataKind::Other)
+        }
         _ => true,
     }
 }
 
 fn is_folder_event(kind: &EventKind) -> bool {
-    matches!(
-        kind,
-        EventKind::Create(CreateKind::Folder) | EventKind::Remove(RemoveKind::Folder)
-    )
+    matches!(kind, EventKind::Create(CreateKind::Folder) | EventKind::Remove(RemoveKind::Folder))
 }
 
 /// Files editors write next to the real one while saving, locking or backing up.
 pub(crate) fn is_editor_temp(name: &str) -> bool {
-    let extension = name
-        .rsplit_once('.')
-        .map(|(_, extension)| extension)
-        .unwrap_or("");
+    let extension = name.rsplit_once('.').map(|(_, extension)| extension).unwrap_or("");
     name.starts_with(".#")                                   // Emacs lock
         || (name.len() > 1 && name.starts_with('#') && name.ends_with('#')) // Emacs autosave
         || name.ends_with('~')                               // backups
@@ -114,9 +104,7 @@ pub(crate) fn is_editor_temp(name: &str) -> bool {
 
 /// ".x.md.swp", ".x.md.swo", … ".x.md.swa", and ".x.md.swpx" from newer Vims.
 fn is_vim_swap(name: &str, extension: &str) -> bool {
-    let swap_like = extension.len() == 3
-        && extension.starts_with("sw")
-        && extension.as_bytes()[2].is_ascii_lowercase();
+    let swap_like = extension.len() == 3 && extension.starts_with("sw") && extension.as_bytes()[2].is_ascii_lowercase();
     (name.starts_with('.') && swap_like) || extension == "swp" || extension == "swpx"
 }
 
@@ -138,11 +126,7 @@ mod tests {
 
     fn check(path: &str, kind: EventKind, expected: Option<Change>) {
         let full = Path::new(ROOT).join(path);
-        assert_eq!(
-            classify(Path::new(ROOT), &full, &kind),
-            expected,
-            "{path} {kind:?}"
-        );
+        assert_eq!(classify(Path::new(ROOT), &full, &kind), expected, "{path} {kind:?}");
     }
 
     fn p(path: &str) -> PathBuf {
@@ -157,84 +141,32 @@ mod tests {
         let folder_created = EventKind::Create(CreateKind::Folder);
         let folder_removed = EventKind::Remove(RemoveKind::Folder);
         let removed = EventKind::Remove(RemoveKind::File);
-        check(
-            "content/principles/x.md",
-            WRITE,
-            Some(Page(p("principles/x.md"))),
-        );
-        check(
-            "content/blog/post/index.md",
-            renamed,
-            Some(Page(p("blog/post/index.md"))),
-        );
+        check("content/principles/x.md", WRITE, Some(Page(p("principles/x.md"))));
+        check("content/blog/post/index.md", renamed, Some(Page(p("blog/post/index.md"))));
         check("content/_index.md", WRITE, Some(Section(p("_index.md"))));
-        check(
-            "content/principles/_index.md",
-            removed,
-            Some(Section(p("principles/_index.md"))),
-        );
-        check(
-            "content/principles",
-            folder_created,
-            Some(Section(p("principles"))),
-        );
-        check(
-            "content/principles",
-            renamed,
-            Some(Section(p("principles"))),
-        );
-        check(
-            "content/blog.v2",
-            folder_removed,
-            Some(Section(p("blog.v2"))),
-        );
+        check("content/principles/_index.md", removed, Some(Section(p("principles/_index.md"))));
+        check("content/principles", folder_created, Some(Section(p("principles"))));
+        check("content/principles", renamed, Some(Section(p("principles"))));
+        check("content/blog.v2", folder_removed, Some(Section(p("blog.v2"))));
         check("content", folder_created, Some(Section(p(""))));
-        check(
-            "content/blog/post/diagram.png",
-            created,
-            Some(Asset(p("blog/post/diagram.png"))),
-        );
+        check("content/blog/post/diagram.png", created, Some(Asset(p("blog/post/diagram.png"))));
         check("content/notes.MD", WRITE, Some(Asset(p("notes.MD"))));
         check("templates/page.html", WRITE, Some(Template(p("page.html"))));
-        check(
-            "templates/partials/nav.html",
-            removed,
-            Some(Template(p("partials/nav.html"))),
-        );
+        check("templates/partials/nav.html", removed, Some(Template(p("partials/nav.html"))));
         check("templates", folder_removed, Some(Template(p(""))));
         check("static/style.css", WRITE, Some(Static(p("style.css"))));
-        check(
-            "static/.well-known/security.txt",
-            WRITE,
-            Some(Static(p(".well-known/security.txt"))),
-        );
+        check("static/.well-known/security.txt", WRITE, Some(Static(p(".well-known/security.txt"))));
         check("static", folder_created, Some(Static(p(""))));
         check("config.toml", renamed, Some(Config));
         check("config.toml", EventKind::Any, Some(Config));
-        check(
-            "config.toml",
-            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
-            Some(Config),
-        );
+        check("config.toml", EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)), Some(Config));
         check("README.md", WRITE, None);
         check("public/index.html", WRITE, None);
-        check(
-            "content/x/config.toml",
-            WRITE,
-            Some(Asset(p("x/config.toml"))),
-        );
+        check("content/x/config.toml", WRITE, Some(Asset(p("x/config.toml"))));
         check("static/config.toml", WRITE, Some(Static(p("config.toml"))));
-        check(
-            "content/principles/x.md",
-            EventKind::Access(AccessKind::Any),
-            None,
-        );
+        check("content/principles/x.md", EventKind::Access(AccessKind::Any), None);
         check("content/principles/x.md", EventKind::Other, None);
-        check(
-            "content/principles/x.md",
-            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
-            None,
-        );
+        check("content/principles/x.md", EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)), None);
         check("content/.#x.md", WRITE, None);
         check("content/#x.md#", WRITE, None);
         check("content/x.md~", renamed, None);
@@ -255,14 +187,8 @@ mod tests {
     #[test]
     fn relative_and_foreign_paths() {
         let root = Path::new(ROOT);
-        assert_eq!(
-            classify(root, Path::new("content/a.md"), &WRITE),
-            Some(Change::Page(p("a.md")))
-        );
-        assert_eq!(
-            classify(root, Path::new("/elsewhere/content/a.md"), &WRITE),
-            None
-        );
+        assert_eq!(classify(root, Path::new("content/a.md"), &WRITE), Some(Change::Page(p("a.md"))));
+        assert_eq!(classify(root, Path::new("/elsewhere/content/a.md"), &WRITE), None);
         assert_eq!(classify(root, Path::new("../content/a.md"), &WRITE), None);
         assert_eq!(classify(root, Path::new(ROOT), &WRITE), None);
     }

@@ -1,15 +1,18 @@
-//! The open page connections: at most `limit` at once; when full, the one idle longest is closed to make room.
+//! The open client connections: at most `page_limit` serving pages at once (when full, the one idle longest is
+//! closed to make room) plus the live-reload streams, which the broadcaster bounds. Knows sockets, never bytes.
+//!
 //! Idle means waiting for (or slowly sending) its next request, so slow or idle clients never lock others out.
+//! Each connection's guard thread holds one entry from `admit` to `release`; `stop` waits for all of them.
 
 use std::collections::HashMap;
 use std::net::{Shutdown, TcpStream};
-use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 
 pub struct Connections {
     table: Mutex<Table>,
-    freed: Condvar,
-    limit: usize,
+    changed: Condvar,
+    page_limit: usize,
 }
 
 #[derive(Default)]
@@ -20,29 +23,34 @@ struct Table {
 }
 
 struct Entry {
-    /// A second handle on the socket, only ever used to shut it down.
-    stream: TcpStream,
-    idle_since: Option<Instant>,
+    /// The guard's own socket (shared, not a second descriptor), only ever used here to shut it down.
+    stream: Arc<TcpStream>,
+    state: State,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Waiting for its next request head, since then.
+    Idle(Instant),
+    /// A request is being read, answered or relayed.
+    Busy,
+    /// Relaying a live-reload stream: not a page connection any more.
+    Stream,
 }
 
 impl Connections {
-    pub fn new(limit: usize) -> Connections {
-        Connections {
-            table: Mutex::new(Table::default()),
-            freed: Condvar::new(),
-            limit: limit.max(1),
-        }
+    pub fn new(page_limit: usize) -> Connections {
+        Connections { table: Mutex::new(Table::default()), changed: Condvar::new(), page_limit: page_limit.max(1) }
     }
 
     /// Registers a new connection (as idle), first making room; `None` once the server is stopping.
-    pub fn admit(&self, stream: &TcpStream) -> Option<u64> {
-        let handle = stream.try_clone().ok()?;
+    pub fn admit(&self, stream: &Arc<TcpStream>) -> Option<u64> {
         let mut table = self.lock();
         loop {
             if table.closing {
                 return None;
             }
-            if table.open.len() < self.limit {
+            if table.pages() < self.page_limit {
                 break;
             }
             match table.longest_idle() {
@@ -51,61 +59,93 @@ impl Connections {
                         let _ = evicted.stream.shutdown(Shutdown::Both);
                     }
                 }
-                // Every connection is mid-response; each ends within the write timeout.
-                None => {
-                    table = self
-                        .freed
-                        .wait(table)
-                        .unwrap_or_else(PoisonError::into_inner)
-                }
+                // Every page connection is mid-response; each ends within the write timeout.
+                None => table = self.wait(table),
             }
         }
         let id = table.next_id;
         table.next_id += 1;
-        table.open.insert(
-            id,
-            Entry {
-                stream: handle,
-                idle_since: Some(Instant::now()),
-            },
-        );
+        let entry = Entry { stream: Arc::clone(stream), state: State::Idle(Instant::now()) };
+        table.open.insert(id, entry);
         Some(id)
     }
 
     pub fn set_idle(&self, id: u64, idle: bool) {
-        let mut table = self.lock();
-        if let Some(entry) = table.open.get_mut(&id) {
-            entry.idle_since = idle.then(Instant::now);
-        }
-        drop(table);
-        if idle {
-            self.freed.notify_all();
-        }
+        let state = match idle {
+            true => State::Idle(Instant::now()),
+            false => State::Busy,
+        };
+        self.set_state(id, state);
     }
 
-    /// The connection is done (closed, evicted or handed to the live-reload thread).
+    /// The connection now carries a live-reload stream and no longer counts against the page limit.
+    pub fn set_stream(&self, id: u64) {
+        self.set_state(id, State::Stream);
+    }
+
+    /// The connection is done (closed or evicted); its guard thread is about to end.
     pub fn release(&self, id: u64) {
         self.lock().open.remove(&id);
-        self.freed.notify_all();
+        self.changed.notify_all();
     }
 
-    /// For a graceful stop: idle connections close now, busy ones finish the response they are writing.
+    /// For a graceful stop: idle connections and streams close now, busy ones finish the response they are on.
     pub fn close_all(&self) {
         let mut table = self.lock();
         table.closing = true;
         for entry in table.open.values() {
-            let how = match entry.idle_since {
-                Some(_) => Shutdown::Both,
-                None => Shutdown::Read,
+            let how = match entry.state {
+                State::Busy => Shutdown::Read,
+                State::Idle(_) | State::Stream => Shutdown::Both,
             };
             let _ = entry.stream.shutdown(how);
         }
         drop(table);
-        self.freed.notify_all();
+        self.changed.notify_all();
+    }
+
+    /// After `close_all`: waits up to `grace` for every guard to finish, then cuts off the ones still writing
+    /// (a client reading very slowly) and waits up to `grace` again. True when none is left.
+    pub fn drain(&self, grace: Duration) -> bool {
+        if self.wait_until_empty(grace) {
+            return true;
+        }
+        for entry in self.lock().open.values() {
+            let _ = entry.stream.shutdown(Shutdown::Both);
+        }
+        self.wait_until_empty(grace)
     }
 
     pub fn is_closing(&self) -> bool {
         self.lock().closing
+    }
+
+    fn set_state(&self, id: u64, state: State) {
+        let mut table = self.lock();
+        if let Some(entry) = table.open.get_mut(&id) {
+            entry.state = state;
+        }
+        drop(table);
+        if state != State::Busy {
+            self.changed.notify_all();
+        }
+    }
+
+    fn wait_until_empty(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let mut table = self.lock();
+        while !table.open.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            table = self.changed.wait_timeout(table, left).unwrap_or_else(PoisonError::into_inner).0;
+        }
+        true
+    }
+
+    fn wait<'a>(&self, table: MutexGuard<'a, Table>) -> MutexGuard<'a, Table> {
+        self.changed.wait(table).unwrap_or_else(PoisonError::into_inner)
     }
 
     fn lock(&self) -> MutexGuard<'_, Table> {
@@ -114,10 +154,17 @@ impl Connections {
 }
 
 impl Table {
+    fn pages(&self) -> usize {
+        self.open.values().filter(|entry| entry.state != State::Stream).count()
+    }
+
     fn longest_idle(&self) -> Option<u64> {
         self.open
             .iter()
-            .filter_map(|(id, entry)| entry.idle_since.map(|since| (since, *id)))
+            .filter_map(|(id, entry)| match entry.state {
+                State::Idle(since) => Some((since, *id)),
+                State::Busy | State::Stream => None,
+            })
             .min()
             .map(|(_, id)| id)
     }
@@ -129,10 +176,10 @@ mod tests {
     use std::io::Read;
     use std::net::TcpListener;
 
-    fn pair(listener: &TcpListener) -> (TcpStream, TcpStream) {
+    fn pair(listener: &TcpListener) -> (TcpStream, Arc<TcpStream>) {
         let client = TcpStream::connect(listener.local_addr().expect("bound")).expect("connect");
         let (server, _) = listener.accept().expect("accept");
-        (client, server)
+        (client, Arc::new(server))
     }
 
     #[test]
@@ -152,5 +199,21 @@ mod tests {
         assert_eq!(first_client.read(&mut byte).expect("clean close"), 0);
         connections.close_all();
         assert!(connections.admit(&first).is_none());
+    }
+
+    #[test]
+    fn streams_do_not_count_against_the_page_limit() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let connections = Connections::new(1);
+        let (_stream_client, stream) = pair(&listener);
+        let (_page_client, page) = pair(&listener);
+        let stream_id = connections.admit(&stream).expect("room");
+        connections.set_stream(stream_id);
+        let page_id = connections.admit(&page).expect("a stream takes no page room");
+        connections.set_idle(page_id, false);
+        connections.release(page_id);
+        connections.release(stream_id);
+        connections.close_all();
+        assert!(connections.drain(Duration::from_secs(1)));
     }
 }

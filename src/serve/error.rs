@@ -16,6 +16,8 @@ pub enum ServeError {
     NoFreePort { first: u16, last: u16 },
     #[error("cannot start a dev server thread: {0}")]
     Thread(#[source] std::io::Error),
+    #[error("cannot start the dev server's HTTP engine: {0}\n  help: check that the temp folder is writable")]
+    Engine(#[source] std::io::Error),
     #[error("cannot watch {path}: {source}\n  help: check that the folder exists and is readable")]
     Watch {
         path: PathBuf,

@@ -1,11 +1,11 @@
-//! Live-reload streams: one thread owns every open `/__quire/events` connection and writes each event to all.
-//! Page-serving workers only hand a socket over and never wait on a stream; a pending build error replays to new tabs.
+//! Live-reload streams: one thread owns every open `/__quire/events` response and writes each event to all.
+//! Page workers only hand tiny_http's response writer over and never wait on a stream; a pending build error
+//! replays to new tabs. A stuck tab cannot stall the others for long: its guard gives up writing and closes.
 
 use std::io::Write;
-use std::net::{Shutdown, TcpStream};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::json;
@@ -40,20 +40,13 @@ pub struct Problem {
 impl ErrorReport {
     /// A report of one problem with no known place.
     pub fn from_message(message: impl Into<String>) -> ErrorReport {
-        ErrorReport {
-            problems: vec![Problem::new(message)],
-        }
+        ErrorReport { problems: vec![Problem::new(message)] }
     }
 }
 
 impl Problem {
     pub fn new(message: impl Into<String>) -> Problem {
-        Problem {
-            file: None,
-            line: None,
-            column: None,
-            message: message.into(),
-        }
+        Problem { file: None, line: None, column: None, message: message.into() }
     }
 
     pub fn at(mut self, file: impl Into<String>, line: u32, column: u32) -> Problem {
@@ -70,8 +63,11 @@ pub(crate) struct Broadcaster {
     commands: Sender<Command>,
 }
 
+/// Where one stream's bytes go: tiny_http's writer for the request, which the connection's guard relays.
+pub(crate) type EventWriter = Box<dyn Write + Send>;
+
 enum Command {
-    Open(TcpStream),
+    Open(EventWriter),
     /// Css paths here are already URL paths ("/docs/style.css").
     Publish(Reload),
     ShowError(ErrorReport),
@@ -84,14 +80,13 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 impl Broadcaster {
     pub fn start(max_streams: usize) -> std::io::Result<(Broadcaster, JoinHandle<()>)> {
         let (commands, inbox) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("quire-live-reload".into())
-            .spawn(move || run(inbox, max_streams))?;
+        let thread =
+            std::thread::Builder::new().name("quire-live-reload".into()).spawn(move || run(inbox, max_streams))?;
         Ok((Broadcaster { commands }, thread))
     }
 
-    /// Takes over a connection whose request was `GET /__quire/events`; the response starts here.
-    pub fn open(&self, stream: TcpStream) {
+    /// Takes over the response to a `GET /__quire/events` request; the status line is written here.
+    pub fn open(&self, stream: EventWriter) {
         let _ = self.commands.send(Command::Open(stream));
     }
 
@@ -111,7 +106,7 @@ impl Broadcaster {
 
 /// The state the broadcaster thread owns: nothing else touches these sockets.
 struct Streams {
-    open: Vec<TcpStream>,
+    open: Vec<EventWriter>,
     max: usize,
     build: u64,
     /// The `build-error` event of the failure still unfixed, replayed to tabs that connect now.
@@ -119,14 +114,13 @@ struct Streams {
 }
 
 fn run(inbox: Receiver<Command>, max_streams: usize) {
-    let mut streams = Streams {
-        open: Vec::new(),
-        max: max_streams,
-        build: 0,
-        failure: None,
-    };
+    let mut streams = Streams { open: Vec::new(), max: max_streams, build: 0, failure: None };
+    // A deadline rather than a quiet spell, so a stream of new tabs cannot put the pings (which find closed
+    // tabs) off forever.
+    let mut next_ping = Instant::now() + PING_EVERY;
     loop {
-        match inbox.recv_timeout(PING_EVERY) {
+        let wait = next_ping.saturating_duration_since(Instant::now());
+        match inbox.recv_timeout(wait) {
             Ok(Command::Open(stream)) => streams.open(stream),
             Ok(Command::Publish(reload)) => {
                 streams.build += 1;
@@ -139,24 +133,22 @@ fn run(inbox: Receiver<Command>, max_streams: usize) {
                 streams.send(&event);
                 streams.failure = Some(event);
             }
-            Err(RecvTimeoutError::Timeout) => streams.send(": ping\n\n"),
+            Err(RecvTimeoutError::Timeout) => {
+                streams.send(": ping\n\n");
+                next_ping = Instant::now() + PING_EVERY;
+            }
             Ok(Command::Stop) | Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    for stream in streams.open.drain(..) {
-        let _ = stream.shutdown(Shutdown::Both);
-    }
+    // Dropping a writer ends its response; the guard relaying it then closes the client connection.
+    streams.open.clear();
 }
 
 impl Streams {
-    fn open(&mut self, mut stream: TcpStream) {
-        // A full socket buffer means a stuck tab: it is dropped rather than allowed to stall the others.
-        if stream.set_nonblocking(true).is_err() {
-            return;
-        }
+    fn open(&mut self, mut stream: EventWriter) {
         if self.open.len() >= self.max {
             let refusal = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-            let _ = stream.write_all(refusal.as_bytes());
+            write_event(&mut stream, refusal);
             return;
         }
         let mut start = String::from(
@@ -179,8 +171,8 @@ impl Streams {
     }
 }
 
-/// Written straight to the socket (no buffer in between), so each event leaves at once.
-fn write_event(stream: &mut TcpStream, event: &str) -> bool {
+/// Flushed after each event, so it leaves at once rather than waiting in tiny_http's buffer.
+fn write_event(stream: &mut EventWriter, event: &str) -> bool {
     stream.write_all(event.as_bytes()).is_ok() && stream.flush().is_ok()
 }
 
@@ -193,8 +185,7 @@ fn publish_event(build: u64, reload: &Reload) -> String {
 
 /// One server-sent event; serde_json writes no raw newlines, so the data stays on one line.
 fn event_text(name: &str, data: &impl Serialize) -> String {
-    let data =
-        serde_json::to_string(data).expect("plain structs of strings and numbers always serialize");
+    let data = serde_json::to_string(data).expect("plain structs of strings and numbers always serialize");
     format!("event: {name}\ndata: {data}\n\n")
 }
 
@@ -204,9 +195,7 @@ mod tests {
 
     #[test]
     fn events_are_single_data_lines() {
-        let report = ErrorReport {
-            problems: vec![Problem::new("line one\nline <two>").at("content/a.md", 3, 1)],
-        };
+        let report = ErrorReport { problems: vec![Problem::new("line one\nline <two>").at("content/a.md", 3, 1)] };
         let text = event_text("build-error", &report);
         assert!(text.starts_with("event: build-error\ndata: {"));
         assert!(text.ends_with("}\n\n"));
@@ -216,14 +205,8 @@ mod tests {
 
     #[test]
     fn publish_events() {
-        assert_eq!(
-            publish_event(2, &Reload::Full),
-            "event: reload\ndata: {\"build\":2}\n\n"
-        );
+        assert_eq!(publish_event(2, &Reload::Full), "event: reload\ndata: {\"build\":2}\n\n");
         let css = publish_event(3, &Reload::Css(vec!["/docs/style.css".into()]));
-        assert_eq!(
-            css,
-            "event: css\ndata: {\"build\":3,\"paths\":[\"/docs/style.css\"]}\n\n"
-        );
+        assert_eq!(css, "event: css\ndata: {\"build\":3,\"paths\":[\"/docs/style.css\"]}\n\n");
     }
 }

@@ -50,11 +50,7 @@ mod tests {
 
     fn check(host: &str, bind: &str, allowed: bool) {
         let bind: IpAddr = bind.parse().expect("test bind address");
-        assert_eq!(
-            host_allowed(host, bind, 1111),
-            allowed,
-            "{host} bound to {bind}"
-        );
+        assert_eq!(host_allowed(host, bind, 1111), allowed, "{host} bound to {bind}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! HTTP/1.1 request heads read under hard size limits, and responses written back with their headers.
-//! Never buffers more than a limit allows and never reads a request body beyond `Limits::body`.
+//! HTTP/1.1 request heads read under hard size limits, re-serialised for tiny_http, and the guard's own refusals.
+//! Never buffers more than a limit allows and never reads a request body beyond `Limits::body`; routes nothing.
 
 use std::io::{self, BufRead, Read, Write};
 use std::sync::Arc;
@@ -19,12 +19,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            request_line: 8 * 1024,
-            header_block: 32 * 1024,
-            header_count: 100,
-            body: 16 * 1024,
-        }
+        Limits { request_line: 8 * 1024, header_block: 32 * 1024, header_count: 100, body: 16 * 1024 }
     }
 }
 
@@ -99,29 +94,19 @@ pub fn read_head(reader: &mut impl BufRead, limits: &Limits) -> Result<RequestHe
         }
         headers.push(parse_header_line(&line)?);
     }
-    Ok(RequestHead {
-        method,
-        target,
-        version,
-        headers,
-    })
+    Ok(RequestHead { method, target, version, headers })
 }
 
 impl RequestHead {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(field, _)| field.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        self.headers.iter().find(|(field, _)| field.eq_ignore_ascii_case(name)).map(|(_, value)| value.as_str())
     }
 
     /// HTTP/1.0, or `Connection: close`: no further request on this connection.
     pub fn wants_close(&self) -> bool {
         let close_token = self.headers.iter().any(|(field, value)| {
             field.eq_ignore_ascii_case("connection")
-                && value
-                    .split(',')
-                    .any(|token| token.trim().eq_ignore_ascii_case("close"))
+                && value.split(',').any(|token| token.trim().eq_ignore_ascii_case("close"))
         });
         close_token || self.version == Version::Http10
     }
@@ -153,16 +138,58 @@ impl RequestHead {
     }
 }
 
-/// Reads and drops a body of `length` bytes, which the caller has checked against `Limits::body`.
-pub fn discard_body(reader: &mut impl Read, length: usize) -> io::Result<()> {
-    let copied = io::copy(&mut reader.take(length as u64), &mut io::sink())?;
-    match copied as usize == length {
-        true => Ok(()),
+/// Reads a body of `length` bytes, which the caller has checked against `Limits::body`.
+pub fn read_body(reader: &mut impl Read, length: usize) -> io::Result<Vec<u8>> {
+    let mut body = Vec::with_capacity(length);
+    reader.take(length as u64).read_to_end(&mut body)?;
+    match body.len() == length {
+        true => Ok(body),
         false => Err(io::ErrorKind::UnexpectedEof.into()),
     }
 }
 
-/// A response about to be written: status, extra headers and body. Content-Length is added on writing.
+/// Headers about this one hop (RFC 9110 §7.6.1) or about a body the guard has already read: the engine gets
+/// none of them from the client, only the `Content-Length` and `Connection: close` the guard writes itself.
+const NOT_FORWARDED: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "expect",
+    "content-length",
+];
+
+impl RequestHead {
+    /// The request as tiny_http gets it: one canonical CRLF line per header, values that are not ASCII left out
+    /// (tiny_http drops a connection whose head is not ASCII, and no header the server reads may hold any),
+    /// hop-by-hop headers replaced, the body after it, and `Connection: close` so the engine sees one request.
+    pub fn to_engine_bytes(&self, body: &[u8]) -> Vec<u8> {
+        let version = match self.version {
+            Version::Http10 => "HTTP/1.0",
+            Version::Http11 => "HTTP/1.1",
+        };
+        let mut text = format!("{} {} {version}\r\n", self.method, self.target);
+        for (name, value) in &self.headers {
+            let hop = NOT_FORWARDED.iter().any(|skipped| name.eq_ignore_ascii_case(skipped));
+            if !hop && value.is_ascii() {
+                text.push_str(&format!("{name}: {value}\r\n"));
+            }
+        }
+        if !body.is_empty() {
+            text.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        text.push_str("Connection: close\r\n\r\n");
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(body);
+        bytes
+    }
+}
+
+/// A response: status, extra headers and body. Routing produces it; tiny_http writes it (`engine`), except the
+/// refusals the guard writes itself with `write_to`. Content-Length is added on writing.
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
@@ -172,20 +199,12 @@ pub struct Response {
 
 impl Response {
     pub fn new(status: u16, content_type: &str, body: Arc<[u8]>) -> Response {
-        Response {
-            status,
-            headers: vec![("Content-Type", content_type.to_string())],
-            body,
-        }
+        Response { status, headers: vec![("Content-Type", content_type.to_string())], body }
     }
 
     /// A short plain-text response for errors and redirects.
     pub fn text(status: u16, text: &str) -> Response {
-        Response::new(
-            status,
-            "text/plain; charset=utf-8",
-            Arc::from(text.as_bytes()),
-        )
+        Response::new(status, "text/plain; charset=utf-8", Arc::from(text.as_bytes()))
     }
 
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Response {
@@ -194,12 +213,7 @@ impl Response {
     }
 
     /// The body's bytes are kept out when answering HEAD or 304; the headers still say its length.
-    pub fn write_to(
-        &self,
-        writer: &mut impl Write,
-        head_only: bool,
-        close: bool,
-    ) -> io::Result<()> {
+    pub fn write_to(&self, writer: &mut impl Write, head_only: bool, close: bool) -> io::Result<()> {
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
@@ -286,16 +300,16 @@ fn read_line(reader: &mut impl BufRead, max: usize, line: &mut Vec<u8>) -> Resul
 fn parse_request_line(line: &[u8]) -> Result<(String, String, Version), HeadError> {
     let line = std::str::from_utf8(line).map_err(|_| HeadError::Malformed)?;
     let mut parts = line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(HeadError::Malformed);
     };
     if method.is_empty() || !method.bytes().all(is_token_byte) || target.is_empty() {
         return Err(HeadError::Malformed);
     }
-    // NUL, CR and other controls never belong in a request target, however it is parsed later.
-    if target.bytes().any(|byte| byte < 0x21 || byte == 0x7f) {
+    // NUL, CR and other controls never belong in a request target, however it is parsed later; nor does
+    // anything outside ASCII, which a target must percent-encode (and which tiny_http would not parse).
+    if target.bytes().any(|byte| !(0x21..=0x7e).contains(&byte)) {
         return Err(HeadError::Malformed);
     }
     let version = match version {
@@ -308,18 +322,12 @@ fn parse_request_line(line: &[u8]) -> Result<(String, String, Version), HeadErro
 }
 
 fn parse_header_line(line: &[u8]) -> Result<(String, String), HeadError> {
-    let colon = line
-        .iter()
-        .position(|&byte| byte == b':')
-        .ok_or(HeadError::Malformed)?;
+    let colon = line.iter().position(|&byte| byte == b':').ok_or(HeadError::Malformed)?;
     let (name, value) = (&line[..colon], &line[colon + 1..]);
     if name.is_empty() || !name.iter().copied().all(is_token_byte) {
         return Err(HeadError::Malformed);
     }
-    if value
-        .iter()
-        .any(|&byte| (byte < 0x20 && byte != b'\t') || byte == 0x7f)
-    {
+    if value.iter().any(|&byte| (byte < 0x20 && byte != b'\t') || byte == 0x7f) {
         return Err(HeadError::Malformed);
     }
     let name = String::from_utf8_lossy(name).into_owned();
@@ -337,19 +345,13 @@ mod tests {
     use std::io::BufReader;
 
     fn read(raw: &str) -> Result<RequestHead, HeadError> {
-        let limits = Limits {
-            request_line: 64,
-            header_block: 128,
-            header_count: 4,
-            body: 16,
-        };
+        let limits = Limits { request_line: 64, header_block: 128, header_count: 4, body: 16 };
         read_head(&mut BufReader::with_capacity(8, raw.as_bytes()), &limits)
     }
 
     #[test]
     fn reads_a_head_and_leaves_the_rest() {
-        let raw =
-            "\r\nGET /a HTTP/1.1\r\nHost: localhost:1\r\nX-Y:  z \r\n\r\nGET /b HTTP/1.1\r\n\r\n";
+        let raw = "\r\nGET /a HTTP/1.1\r\nHost: localhost:1\r\nX-Y:  z \r\n\r\nGET /b HTTP/1.1\r\n\r\n";
         let mut reader = BufReader::with_capacity(8, raw.as_bytes());
         let head = read_head(&mut reader, &Limits::default()).expect("valid head");
         assert_eq!(head.method, "GET");
@@ -358,60 +360,27 @@ mod tests {
         assert_eq!(head.header("x-y"), Some("z"));
         let next = read_head(&mut reader, &Limits::default()).expect("pipelined head");
         assert_eq!(next.target, "/b");
-        assert!(matches!(
-            read_head(&mut reader, &Limits::default()),
-            Err(HeadError::Closed)
-        ));
+        assert!(matches!(read_head(&mut reader, &Limits::default()), Err(HeadError::Closed)));
     }
 
     #[test]
     fn refusals() {
         let long_target = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(100));
-        assert!(matches!(
-            read(&long_target),
-            Err(HeadError::RequestLineTooLong)
-        ));
+        assert!(matches!(read(&long_target), Err(HeadError::RequestLineTooLong)));
         let long_header = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(200));
-        assert!(matches!(
-            read(&long_header),
-            Err(HeadError::HeadersTooLarge)
-        ));
+        assert!(matches!(read(&long_header), Err(HeadError::HeadersTooLarge)));
         let many = "GET / HTTP/1.1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\nA: 1\r\n\r\n";
         assert!(matches!(read(many), Err(HeadError::HeadersTooLarge)));
-        let block = format!(
-            "GET / HTTP/1.1\r\n{}\r\n",
-            "X: 0123456789012345678901234567890123456789\r\n".repeat(3)
-        );
+        let block = format!("GET / HTTP/1.1\r\n{}\r\n", "X: 0123456789012345678901234567890123456789\r\n".repeat(3));
         assert!(matches!(read(&block), Err(HeadError::HeadersTooLarge)));
-        assert!(matches!(
-            read("GET / HTTP/2.0\r\n\r\n"),
-            Err(HeadError::VersionNotSupported)
-        ));
-        assert!(matches!(
-            read("GET  / HTTP/1.1\r\n\r\n"),
-            Err(HeadError::Malformed)
-        ));
+        assert!(matches!(read("GET / HTTP/2.0\r\n\r\n"), Err(HeadError::VersionNotSupported)));
+        assert!(matches!(read("GET  / HTTP/1.1\r\n\r\n"), Err(HeadError::Malformed)));
         assert!(matches!(read("GET /\r\n\r\n"), Err(HeadError::Malformed)));
-        assert!(matches!(
-            read("GET /a\0b HTTP/1.1\r\n\r\n"),
-            Err(HeadError::Malformed)
-        ));
-        assert!(matches!(
-            read("GET /a\rb HTTP/1.1\r\n\r\n"),
-            Err(HeadError::Malformed)
-        ));
-        assert!(matches!(
-            read("GET / HTTP/1.1\r\nNo colon\r\n\r\n"),
-            Err(HeadError::Malformed)
-        ));
-        assert!(matches!(
-            read("GET / HTTP/1.1\r\n folded: x\r\n\r\n"),
-            Err(HeadError::Malformed)
-        ));
-        assert!(matches!(
-            read("GET / HTTP/1.1\r\nHost: x"),
-            Err(HeadError::Malformed)
-        ));
+        assert!(matches!(read("GET /a\0b HTTP/1.1\r\n\r\n"), Err(HeadError::Malformed)));
+        assert!(matches!(read("GET /a\rb HTTP/1.1\r\n\r\n"), Err(HeadError::Malformed)));
+        assert!(matches!(read("GET / HTTP/1.1\r\nNo colon\r\n\r\n"), Err(HeadError::Malformed)));
+        assert!(matches!(read("GET / HTTP/1.1\r\n folded: x\r\n\r\n"), Err(HeadError::Malformed)));
+        assert!(matches!(read("GET / HTTP/1.1\r\nHost: x"), Err(HeadError::Malformed)));
         assert!(matches!(read(""), Err(HeadError::Closed)));
     }
 
@@ -421,42 +390,20 @@ mod tests {
             method: "POST".into(),
             target: "/".into(),
             version: Version::Http11,
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
+            headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
         };
         assert_eq!(head(&[]).body_length(), BodyLength::None);
-        assert_eq!(
-            head(&[("Content-Length", "0")]).body_length(),
-            BodyLength::None
-        );
-        assert_eq!(
-            head(&[("content-length", "12")]).body_length(),
-            BodyLength::Exactly(12)
-        );
-        assert_eq!(
-            head(&[("Content-Length", "-1")]).body_length(),
-            BodyLength::Unacceptable
-        );
-        assert_eq!(
-            head(&[("Content-Length", "99999999999999999999999")]).body_length(),
-            BodyLength::Unacceptable
-        );
-        assert_eq!(
-            head(&[("Content-Length", "1"), ("Content-Length", "2")]).body_length(),
-            BodyLength::Unacceptable
-        );
-        assert_eq!(
-            head(&[("Transfer-Encoding", "chunked")]).body_length(),
-            BodyLength::Unacceptable
-        );
+        assert_eq!(head(&[("Content-Length", "0")]).body_length(), BodyLength::None);
+        assert_eq!(head(&[("content-length", "12")]).body_length(), BodyLength::Exactly(12));
+        assert_eq!(head(&[("Content-Length", "-1")]).body_length(), BodyLength::Unacceptable);
+        assert_eq!(head(&[("Content-Length", "99999999999999999999999")]).body_length(), BodyLength::Unacceptable);
+        assert_eq!(head(&[("Content-Length", "1"), ("Content-Length", "2")]).body_length(), BodyLength::Unacceptable);
+        assert_eq!(head(&[("Transfer-Encoding", "chunked")]).body_length(), BodyLength::Unacceptable);
     }
 
     #[test]
     fn close_is_read_from_version_and_header() {
-        let mut head =
-            read("GET / HTTP/1.1\r\nConnection: keep-alive, Close\r\n\r\n").expect("head");
+        let mut head = read("GET / HTTP/1.1\r\nConnection: keep-alive, Close\r\n\r\n").expect("head");
         assert!(head.wants_close());
         head.headers.clear();
         assert!(!head.wants_close());
@@ -467,18 +414,14 @@ mod tests {
     #[test]
     fn responses_carry_length_and_no_store() {
         let mut written = Vec::new();
-        Response::text(404, "gone")
-            .write_to(&mut written, false, true)
-            .expect("vec write");
+        Response::text(404, "gone").write_to(&mut written, false, true).expect("vec write");
         let text = String::from_utf8(written).expect("ascii");
         assert!(text.starts_with("HTTP/1.1 404 Not Found\r\n"));
         assert!(text.contains("Content-Length: 4\r\n"));
         assert!(text.contains("Cache-Control: no-store\r\n"));
         assert!(text.ends_with("Connection: close\r\n\r\ngone"));
         let mut head_only = Vec::new();
-        Response::text(200, "body")
-            .write_to(&mut head_only, true, false)
-            .expect("vec write");
+        Response::text(200, "body").write_to(&mut head_only, true, false).expect("vec write");
         assert!(String::from_utf8_lossy(&head_only).ends_with("keep-alive\r\n\r\n"));
     }
 }

@@ -31,23 +31,14 @@ mod tests {
 
     fn check(html: &str, expected: &str) {
         let expected = expected.replace("TAG", SCRIPT_TAG);
-        assert_eq!(
-            String::from_utf8_lossy(&inject_script_tag(html.as_bytes())),
-            expected
-        );
+        assert_eq!(String::from_utf8_lossy(&inject_script_tag(html.as_bytes())), expected);
     }
 
     #[test]
     fn tag_placement() {
-        check(
-            "<body><p>x</p></body></html>",
-            "<body><p>x</p>TAG</body></html>",
-        );
+        check("<body><p>x</p></body></html>", "<body><p>x</p>TAG</body></html>");
         check("<BODY>x</BODY >", "<BODY>xTAG</BODY >");
-        check(
-            "<p>`</body>` in code</p></body>",
-            "<p>`</body>` in code</p>TAG</body>",
-        );
+        check("<p>`</body>` in code</p></body>", "<p>`</body>` in code</p>TAG</body>");
         check("<p>fragment</p>", "<p>fragment</p>TAG");
         check("", "TAG");
     }

@@ -31,10 +31,7 @@ pub fn byte_range(header: &str, length: usize) -> ByteRange {
         ("", "") => ByteRange::Whole,
         ("", suffix) => match number(suffix) {
             Some(0) => ByteRange::Unsatisfiable,
-            Some(suffix) if length > 0 => ByteRange::Part {
-                start: length.saturating_sub(suffix),
-                end: length,
-            },
+            Some(suffix) if length > 0 => ByteRange::Part { start: length.saturating_sub(suffix), end: length },
             Some(_) => ByteRange::Unsatisfiable,
             None => ByteRange::Whole,
         },
@@ -68,27 +65,9 @@ mod tests {
     #[test]
     fn ranges() {
         check("bytes=0-9", Part { start: 0, end: 10 });
-        check(
-            "bytes=90-",
-            Part {
-                start: 90,
-                end: 100,
-            },
-        );
-        check(
-            "bytes=90-500",
-            Part {
-                start: 90,
-                end: 100,
-            },
-        );
-        check(
-            "bytes=-10",
-            Part {
-                start: 90,
-                end: 100,
-            },
-        );
+        check("bytes=90-", Part { start: 90, end: 100 });
+        check("bytes=90-500", Part { start: 90, end: 100 });
+        check("bytes=-10", Part { start: 90, end: 100 });
         check("bytes=-500", Part { start: 0, end: 100 });
         check("bytes=0-0", Part { start: 0, end: 1 });
         check("bytes=100-", Unsatisfiable);

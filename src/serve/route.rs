@@ -21,11 +21,7 @@ impl BasePath {
         let rooted = format!("/{}", base.trim_start_matches('/'));
         let segments = match clean_target(&rooted) {
             Ok(path) => path.segments,
-            Err(_) => base
-                .split('/')
-                .filter(|segment| !segment.is_empty())
-                .map(str::to_string)
-                .collect(),
+            Err(_) => base.split('/').filter(|segment| !segment.is_empty()).map(str::to_string).collect(),
         };
         BasePath { segments }
     }
@@ -47,12 +43,7 @@ pub struct ConditionalHeaders<'a> {
     pub if_range: Option<&'a str>,
 }
 
-pub fn answer(
-    site: &ServedSite,
-    base: &BasePath,
-    path: &CleanPath,
-    conditions: ConditionalHeaders<'_>,
-) -> Response {
+pub fn answer(site: &ServedSite, base: &BasePath, path: &CleanPath, conditions: ConditionalHeaders<'_>) -> Response {
     let Some(relative) = path.segments.strip_prefix(base.segments.as_slice()) else {
         if path.segments.is_empty() {
             return redirect(307, &base.url_path(), path);
@@ -83,10 +74,7 @@ fn serve(file: &ServedFile, conditions: ConditionalHeaders<'_>) -> Response {
             .with_header("ETag", file.etag.clone())
             .with_header("Accept-Ranges", "bytes")
     };
-    if conditions
-        .if_none_match
-        .is_some_and(|tags| etag_matches(tags, &file.etag))
-    {
+    if conditions.if_none_match.is_some_and(|tags| etag_matches(tags, &file.etag)) {
         return served(304, Arc::clone(&file.body));
     }
     // If-Range names the version the client already has part of; another version means start over.
@@ -98,12 +86,10 @@ fn serve(file: &ServedFile, conditions: ConditionalHeaders<'_>) -> Response {
     match range.map_or(ByteRange::Whole, |header| byte_range(header, length)) {
         ByteRange::Whole => served(200, Arc::clone(&file.body)),
         ByteRange::Part { start, end } => served(206, Arc::from(&file.body[start..end]))
-            .with_header(
-                "Content-Range",
-                format!("bytes {start}-{}/{length}", end - 1),
-            ),
-        ByteRange::Unsatisfiable => Response::text(416, "range not satisfiable\n")
-            .with_header("Content-Range", format!("bytes */{length}")),
+            .with_header("Content-Range", format!("bytes {start}-{}/{length}", end - 1)),
+        ByteRange::Unsatisfiable => {
+            Response::text(416, "range not satisfiable\n").with_header("Content-Range", format!("bytes */{length}"))
+        }
     }
 }
 
@@ -125,10 +111,10 @@ fn not_found(site: &ServedSite) -> Response {
 
 /// If-None-Match: "*" or a list of tags, compared weakly (W/ ignored) as RFC 9110 §13.1.2 asks.
 fn etag_matches(if_none_match: &str, etag: &str) -> bool {
-    if_none_match.split(',').map(str::trim).any(|tag| {
-        tag == "*"
-            || tag.strip_prefix("W/").unwrap_or(tag) == etag.strip_prefix("W/").unwrap_or(etag)
-    })
+    if_none_match
+        .split(',')
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag.strip_prefix("W/").unwrap_or(etag))
 }
 
 #[cfg(test)]
@@ -147,38 +133,21 @@ mod tests {
         if with_404 {
             files.push(("404.html", "missing"));
         }
-        let files: SiteFiles = files
-            .into_iter()
-            .map(|(path, body)| (path.to_string(), body.as_bytes().to_vec()))
-            .collect();
+        let files: SiteFiles =
+            files.into_iter().map(|(path, body)| (path.to_string(), body.as_bytes().to_vec())).collect();
         ServedSite::prepare(&files)
     }
 
     /// (status, Location or the body's first bytes)
     fn check(base: &str, target: &str, expected_status: u16, expected: &str) {
         let path = clean_target(target).expect("test targets are clean");
-        let response = answer(
-            &site(true),
-            &BasePath::parse(base),
-            &path,
-            ConditionalHeaders::default(),
-        );
-        let location = response
-            .headers
-            .iter()
-            .find(|(name, _)| *name == "Location");
+        let response = answer(&site(true), &BasePath::parse(base), &path, ConditionalHeaders::default());
+        let location = response.headers.iter().find(|(name, _)| *name == "Location");
         let seen = match location {
             Some((_, location)) => location.clone(),
-            None => {
-                String::from_utf8_lossy(&response.body[..expected.len().min(response.body.len())])
-                    .into_owned()
-            }
+            None => String::from_utf8_lossy(&response.body[..expected.len().min(response.body.len())]).into_owned(),
         };
-        assert_eq!(
-            (response.status, seen.as_str()),
-            (expected_status, expected),
-            "{base} {target}"
-        );
+        assert_eq!((response.status, seen.as_str()), (expected_status, expected), "{base} {target}");
     }
 
     #[test]
@@ -207,12 +176,7 @@ mod tests {
     #[test]
     fn plain_404_without_a_404_page() {
         let path = clean_target("/nope").expect("clean");
-        let response = answer(
-            &site(false),
-            &BasePath::parse("/"),
-            &path,
-            ConditionalHeaders::default(),
-        );
+        let response = answer(&site(false), &BasePath::parse("/"), &path, ConditionalHeaders::default());
         assert_eq!(response.status, 404);
         assert_eq!(&response.body[..], b"404 not found\n");
     }
@@ -224,10 +188,7 @@ mod tests {
         let path = clean_target("/style.css").expect("clean");
         let base = BasePath::parse("/");
         let with = |tags: &str| {
-            let conditions = ConditionalHeaders {
-                if_none_match: Some(tags),
-                ..ConditionalHeaders::default()
-            };
+            let conditions = ConditionalHeaders { if_none_match: Some(tags), ..ConditionalHeaders::default() };
             answer(&served, &base, &path, conditions).status
         };
         assert_eq!(with(&etag), 304);
@@ -239,27 +200,16 @@ mod tests {
     #[test]
     fn byte_ranges() {
         let served = site(false);
-        let etag = served
-            .get("principles/x/index.html")
-            .expect("page")
-            .etag
-            .clone();
+        let etag = served.get("principles/x/index.html").expect("page").etag.clone();
         let path = clean_target("/principles/x/").expect("clean");
         let base = BasePath::parse("/");
         let ask = |range: &str, if_range: Option<&str>| {
-            let conditions = ConditionalHeaders {
-                range: Some(range),
-                if_range,
-                ..ConditionalHeaders::default()
-            };
+            let conditions = ConditionalHeaders { range: Some(range), if_range, ..ConditionalHeaders::default() };
             answer(&served, &base, &path, conditions)
         };
         let part = ask("bytes=0-0", None);
         assert_eq!((part.status, &part.body[..]), (206, &b"x"[..]));
-        assert!(part
-            .headers
-            .iter()
-            .any(|(name, value)| *name == "Content-Range" && value.starts_with("bytes 0-0/")));
+        assert!(part.headers.iter().any(|(name, value)| *name == "Content-Range" && value.starts_with("bytes 0-0/")));
         assert_eq!(ask("bytes=0-0", Some(&etag)).status, 206);
         assert_eq!(ask("bytes=0-0", Some("\"older\"")).status, 200);
         assert_eq!(ask("bytes=100000-", None).status, 416);

@@ -24,10 +24,7 @@ pub struct ServedFile {
 
 impl ServedSite {
     pub fn prepare(site: &SiteFiles) -> ServedSite {
-        let files = site
-            .entries()
-            .map(|(path, bytes)| (path.to_string(), serve_file(path, bytes)))
-            .collect();
+        let files = site.entries().map(|(path, bytes)| (path.to_string(), serve_file(path, bytes))).collect();
         ServedSite { files }
     }
 
@@ -43,11 +40,7 @@ fn serve_file(path: &str, bytes: &Arc<[u8]>) -> ServedFile {
         true => Arc::from(inject_script_tag(bytes)),
         false => Arc::clone(bytes),
     };
-    ServedFile {
-        content_type,
-        etag: entity_tag(&body),
-        body,
-    }
+    ServedFile { content_type, etag: entity_tag(&body), body }
 }
 
 /// Content-based, so an unchanged file keeps its ETag across rebuilds and a revisit gets 304.
@@ -63,12 +56,10 @@ mod tests {
 
     #[test]
     fn html_gets_the_tag_and_other_files_do_not() {
-        let site: SiteFiles = [
-            ("index.html".to_string(), b"<body></body>".to_vec()),
-            ("style.css".to_string(), b"body{}".to_vec()),
-        ]
-        .into_iter()
-        .collect();
+        let site: SiteFiles =
+            [("index.html".to_string(), b"<body></body>".to_vec()), ("style.css".to_string(), b"body{}".to_vec())]
+                .into_iter()
+                .collect();
         let served = ServedSite::prepare(&site);
         let page = served.get("index.html").expect("page is served");
         assert!(String::from_utf8_lossy(&page.body).contains("/__quire/live.js"));

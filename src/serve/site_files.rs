@@ -29,9 +29,7 @@ impl SiteFiles {
     pub fn with_file(&self, path: &str, bytes: Vec<u8>) -> SiteFiles {
         let mut files = (*self.files).clone();
         files.insert(output_key(path), Arc::from(bytes));
-        SiteFiles {
-            files: Arc::new(files),
-        }
+        SiteFiles { files: Arc::new(files) }
     }
 
     pub fn paths(&self) -> impl Iterator<Item = &str> {
@@ -47,21 +45,14 @@ impl SiteFiles {
     }
 
     pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &Arc<[u8]>)> {
-        self.files
-            .iter()
-            .map(|(path, bytes)| (path.as_str(), bytes))
+        self.files.iter().map(|(path, bytes)| (path.as_str(), bytes))
     }
 }
 
 impl FromIterator<(String, Vec<u8>)> for SiteFiles {
     fn from_iter<I: IntoIterator<Item = (String, Vec<u8>)>>(files: I) -> SiteFiles {
-        let files = files
-            .into_iter()
-            .map(|(path, bytes)| (output_key(&path), Arc::from(bytes)))
-            .collect();
-        SiteFiles {
-            files: Arc::new(files),
-        }
+        let files = files.into_iter().map(|(path, bytes)| (output_key(&path), Arc::from(bytes))).collect();
+        SiteFiles { files: Arc::new(files) }
     }
 }
 
@@ -88,9 +79,7 @@ mod tests {
 
     #[test]
     fn paths_are_normalised_on_the_way_in_and_out() {
-        let site: SiteFiles = [("/principles\\x/index.html".to_string(), b"x".to_vec())]
-            .into_iter()
-            .collect();
+        let site: SiteFiles = [("/principles\\x/index.html".to_string(), b"x".to_vec())].into_iter().collect();
         assert_eq!(site.get("principles/x/index.html"), Some(&b"x"[..]));
         assert_eq!(site.get("/principles/x/index.html"), Some(&b"x"[..]));
         assert!(site.get("principles/x").is_none());

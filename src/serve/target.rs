@@ -32,10 +32,7 @@ pub fn clean_target(target: &str) -> Result<CleanPath, TargetRefusal> {
     if !target.starts_with('/') {
         return Err(TargetRefusal::NotOriginPath);
     }
-    if target
-        .bytes()
-        .any(|byte| !(0x21..=0x7e).contains(&byte) || byte == b'\\')
-    {
+    if target.bytes().any(|byte| !(0x21..=0x7e).contains(&byte) || byte == b'\\') {
         return Err(TargetRefusal::RawByte);
     }
     let (raw_path, query) = match target.split_once('?') {
@@ -44,10 +41,7 @@ pub fn clean_target(target: &str) -> Result<CleanPath, TargetRefusal> {
     };
     let raw_path = raw_path.split('#').next().unwrap_or(raw_path);
     let decoded = percent_decode(raw_path)?;
-    if decoded
-        .iter()
-        .any(|&byte| byte == b'\\' || byte < 0x20 || byte == 0x7f)
-    {
+    if decoded.iter().any(|&byte| byte == b'\\' || byte < 0x20 || byte == 0x7f) {
         return Err(TargetRefusal::DecodedByte);
     }
     let decoded = String::from_utf8(decoded).map_err(|_| TargetRefusal::NotUtf8)?;
@@ -58,21 +52,13 @@ pub fn clean_target(target: &str) -> Result<CleanPath, TargetRefusal> {
         }
         segments.push(segment.to_string());
     }
-    Ok(CleanPath {
-        trailing_slash: decoded.ends_with('/'),
-        segments,
-        query,
-    })
+    Ok(CleanPath { trailing_slash: decoded.ends_with('/'), segments, query })
 }
 
 impl CleanPath {
     pub fn is(&self, url_path: &str) -> bool {
         !self.trailing_slash
-            && self
-                .segments
-                .iter()
-                .map(String::as_str)
-                .eq(url_path.split('/').filter(|segment| !segment.is_empty()))
+            && self.segments.iter().map(String::as_str).eq(url_path.split('/').filter(|segment| !segment.is_empty()))
     }
 }
 
@@ -121,8 +107,7 @@ mod tests {
 
     fn check(target: &str, expected: Result<(&[&str], bool), TargetRefusal>) {
         let cleaned = clean_target(target).map(|path| (path.segments, path.trailing_slash));
-        let expected = expected
-            .map(|(segments, slash)| (segments.iter().map(|s| s.to_string()).collect(), slash));
+        let expected = expected.map(|(segments, slash)| (segments.iter().map(|s| s.to_string()).collect(), slash));
         assert_eq!(cleaned, expected, "{target}");
     }
 

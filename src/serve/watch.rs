@@ -27,10 +27,7 @@ pub struct Debounce {
 
 impl Default for Debounce {
     fn default() -> Debounce {
-        Debounce {
-            quiet: Duration::from_millis(100),
-            longest: Duration::from_secs(2),
-        }
+        Debounce { quiet: Duration::from_millis(100), longest: Duration::from_secs(2) }
     }
 }
 
@@ -51,23 +48,16 @@ pub fn watch_sources(site_root: &Path, debounce: Debounce) -> Result<SourceWatch
     let site_root = site_root.to_path_buf();
     let (control, signals) = mpsc::channel();
     let events = control.clone();
-    let watch_error = |source| ServeError::Watch {
-        path: site_root.clone(),
-        source,
-    };
+    let watch_error = |source| ServeError::Watch { path: site_root.clone(), source };
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = events.send(Signal::Event(event));
     })
     .map_err(watch_error)?;
-    watcher
-        .watch(&site_root, RecursiveMode::NonRecursive)
-        .map_err(watch_error)?;
+    watcher.watch(&site_root, RecursiveMode::NonRecursive).map_err(watch_error)?;
     for folder in WATCHED_FOLDERS {
         let path = site_root.join(folder);
         if path.is_dir() {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|source| ServeError::Watch { path, source })?;
+            watcher.watch(&path, RecursiveMode::Recursive).map_err(|source| ServeError::Watch { path, source })?;
         }
     }
     let (deliver, batches) = mpsc::channel();
@@ -75,11 +65,7 @@ pub fn watch_sources(site_root: &Path, debounce: Debounce) -> Result<SourceWatch
         .name("quire-watch".into())
         .spawn(move || gather(watcher, &site_root, &signals, &deliver, debounce))
         .map_err(ServeError::Thread)?;
-    Ok(SourceWatch {
-        batches,
-        control,
-        thread: Some(thread),
-    })
+    Ok(SourceWatch { batches, control, thread: Some(thread) })
 }
 
 impl SourceWatch {
@@ -136,12 +122,7 @@ impl Batch {
 
 /// Everything may have changed (the OS dropped events): every kind of source, whole.
 fn everything() -> [Change; 4] {
-    [
-        Change::Section(PathBuf::new()),
-        Change::Template(PathBuf::new()),
-        Change::Static(PathBuf::new()),
-        Change::Config,
-    ]
+    [Change::Section(PathBuf::new()), Change::Template(PathBuf::new()), Change::Static(PathBuf::new()), Change::Config]
 }
 
 fn gather(
@@ -166,9 +147,7 @@ fn gather(
             Ok(Signal::Event(Ok(event))) => {
                 last_event = Instant::now();
                 if event.need_rescan() {
-                    everything()
-                        .into_iter()
-                        .for_each(|change| batch.add(change));
+                    everything().into_iter().for_each(|change| batch.add(change));
                 }
                 for path in &event.paths {
                     rewatch_if_watched_folder(&mut watcher, site_root, path, &event.kind);
@@ -179,9 +158,7 @@ fn gather(
             }
             Ok(Signal::Event(Err(_))) => {
                 last_event = Instant::now();
-                everything()
-                    .into_iter()
-                    .for_each(|change| batch.add(change));
+                everything().into_iter().for_each(|change| batch.add(change));
             }
             Err(RecvTimeoutError::Timeout) => {
                 if !batch.changes.is_empty() && deliver.send(batch.take()).is_err() {
@@ -191,9 +168,7 @@ fn gather(
             }
             Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return,
         }
-        let overdue = batch
-            .started
-            .is_some_and(|started| started.elapsed() >= debounce.longest);
+        let overdue = batch.started.is_some_and(|started| started.elapsed() >= debounce.longest);
         if overdue && deliver.send(batch.take()).is_err() {
             return;
         }
@@ -201,24 +176,14 @@ fn gather(
 }
 
 /// content/, templates/ or static/ created (or moved into place) after the start: watch inside it too.
-fn rewatch_if_watched_folder(
-    watcher: &mut RecommendedWatcher,
-    site_root: &Path,
-    path: &Path,
-    kind: &EventKind,
-) {
+fn rewatch_if_watched_folder(watcher: &mut RecommendedWatcher, site_root: &Path, path: &Path, kind: &EventKind) {
     let appeared = matches!(
         kind,
         EventKind::Create(CreateKind::Folder | CreateKind::Any)
-            | EventKind::Modify(ModifyKind::Name(
-                RenameMode::To | RenameMode::Both | RenameMode::Any
-            ))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both | RenameMode::Any))
     );
     let is_watched_folder = path.parent() == Some(site_root)
-        && path
-            .file_name()
-            .and_then(|name| name.to_str())
-            .is_some_and(|name| WATCHED_FOLDERS.contains(&name));
+        && path.file_name().and_then(|name| name.to_str()).is_some_and(|name| WATCHED_FOLDERS.contains(&name));
     if appeared && is_watched_folder && path.is_dir() {
         let _ = watcher.unwatch(path);
         let _ = watcher.watch(path, RecursiveMode::Recursive);
@@ -251,10 +216,7 @@ mod tests {
         batch.add(Change::Config);
         batch.add(Change::Page("a.md".into()));
         batch.add(Change::Config);
-        assert_eq!(
-            batch.take(),
-            vec![Change::Config, Change::Page("a.md".into())]
-        );
+        assert_eq!(batch.take(), vec![Change::Config, Change::Page("a.md".into())]);
         assert!(batch.take().is_empty());
         assert!(batch.started.is_none());
     }
@@ -270,11 +232,7 @@ mod tests {
         let wanted = Change::Page("intro.md".into());
         let seen = changes_until(&watch, std::slice::from_ref(&wanted));
         assert!(seen.contains(&wanted), "{seen:?}");
-        assert!(
-            seen.iter()
-                .all(|change| !format!("{change:?}").contains(".swp")),
-            "{seen:?}"
-        );
+        assert!(seen.iter().all(|change| !format!("{change:?}").contains(".swp")), "{seen:?}");
         watch.stop();
     }
 
@@ -307,10 +265,7 @@ mod tests {
         let last = Change::Static("39.css".into());
         let seen = changes_until(&watch, &[last]);
         for index in 0..40 {
-            assert!(
-                seen.contains(&Change::Static(format!("{index}.css").into())),
-                "{index}"
-            );
+            assert!(seen.contains(&Change::Static(format!("{index}.css").into())), "{index}");
         }
     }
 }
