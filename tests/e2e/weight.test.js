@@ -1,0 +1,48 @@
+// Every page of the default site weighs under 60 KB on first load: the HTML and every resource it pulls in
+// (stylesheets, scripts, favicon...), response headers included, with an empty cache and no compression —
+// the server sends bodies as they are (see lib/server.js), so the budget holds on a host that does not gzip.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { launchBrowser, newContext, tabPool } from "./lib/browser.js";
+import { serveDefaultSite } from "./lib/site.js";
+
+export const BUDGET_BYTES = 60_000;
+const TABS = 3;
+
+let site;
+let browser;
+
+before(async () => {
+  [site, browser] = await Promise.all([serveDefaultSite(), launchBrowser()]);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+test(`every page loads in under ${BUDGET_BYTES} bytes`, { concurrency: TABS }, async (t) => {
+  const context = await newContext(browser);
+  const tabs = await tabPool(context, TABS);
+  const weights = [];
+  try {
+    assert.ok(site.pages.length > 1, `the default site built only ${site.pages.length} page(s)`);
+    await Promise.all(
+      site.pages.map((path) =>
+        t.test(path, () =>
+          tabs.use(async (tab) => {
+            // networkidle: the favicon is fetched after the load event.
+            const { bytes, responses } = await tab.visit(site.url + path, { idle: true });
+            weights.push([bytes, path]);
+            const detail = responses.map((r) => `${new URL(r.url).pathname} ${r.bytes}`).join(", ");
+            assert.ok(bytes < BUDGET_BYTES, `${path} weighs ${bytes} bytes (${detail}), over the ${BUDGET_BYTES}-byte budget`);
+          }),
+        ),
+      ),
+    );
+  } finally {
+    await context.close();
+  }
+  weights.sort((a, b) => b[0] - a[0]);
+  t.diagnostic(`heaviest pages: ${weights.slice(0, 3).map(([bytes, path]) => `${path} ${bytes} B`).join(", ")}`);
+});
