@@ -414,6 +414,83 @@ fn oversized_header_block_gets_431() {
     assert_real_page_served(&server);
 }
 
+/// Sends `raw` from another thread while reading the answer here. Returns the status and whether every byte
+/// of `raw` got through: it cannot when the server stops reading at its limit and closes, since `raw` is far
+/// larger than what the kernel buffers on both ends of a loopback connection can hold (a few MB each).
+fn send_huge(server: &Server, raw: Vec<u8>) -> (u16, bool) {
+    let mut stream = connect(server);
+    let mut writer = stream.try_clone().expect("a second handle for the sender");
+    let sender = std::thread::spawn(move || writer.write_all(&raw).is_ok());
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 4096];
+    // A reset after the refusal is expected: the server closes with the rest of the request unread.
+    while let Ok(read @ 1..) = stream.read(&mut buffer) {
+        received.extend_from_slice(&buffer[..read]);
+    }
+    let all_sent = sender.join().expect("sender thread");
+    let reply = parse_replies(&received).into_iter().next().expect("a refusal before the close");
+    (reply.status, all_sent)
+}
+
+const HUGE: usize = 64 * 1024 * 1024;
+
+#[test]
+fn request_line_of_many_megabytes_is_refused_unread() {
+    let server = start();
+    let mut raw = b"GET /".to_vec();
+    raw.resize(HUGE, b'a');
+    let (status, all_sent) = send_huge(&server, raw);
+    assert_eq!(status, 414);
+    assert!(!all_sent, "the server read the whole request line");
+    assert_real_page_served(&server);
+}
+
+#[test]
+fn header_block_of_many_megabytes_is_refused_unread() {
+    let server = start();
+    let head = format!("GET / HTTP/1.1\r\nHost: {}\r\n", host(&server));
+    let mut lines = head.clone().into_bytes();
+    while lines.len() < HUGE {
+        lines.extend_from_slice(b"X-Filler: 0123456789abcdef\r\n");
+    }
+    let (status, all_sent) = send_huge(&server, lines);
+    assert_eq!(status, 431);
+    assert!(!all_sent, "the server read the whole header block");
+    let mut one_header = format!("{head}X-Big: ").into_bytes();
+    one_header.resize(HUGE, b'b');
+    let (status, all_sent) = send_huge(&server, one_header);
+    assert_eq!(status, 431);
+    assert!(!all_sent, "the server read the whole header");
+    assert_real_page_served(&server);
+}
+
+#[test]
+fn headers_tiny_http_cannot_take_are_kept_from_it() {
+    let server = start();
+    let host = host(&server);
+    // A cookie another local app set with raw UTF-8, hop-by-hop headers, then a second request on the same
+    // connection: each is answered, framed by Content-Length.
+    let raw = format!(
+        "GET /style.css HTTP/1.1\r\nHost: {host}\r\nCookie: name=caf\u{e9}\r\nTE: chunked\r\n\
+         Connection: keep-alive, Upgrade\r\nUpgrade: websocket\r\nExpect: bogus\r\n\r\n\
+         GET /principles/x/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    );
+    let mut stream = connect(&server);
+    stream.write_all(raw.as_bytes()).expect("send two requests");
+    let mut received = Vec::new();
+    stream.read_to_end(&mut received).expect("both responses");
+    let replies = parse_replies(&received);
+    assert_eq!(replies.len(), 2, "{}", String::from_utf8_lossy(&received));
+    assert_eq!(replies[0].status, 200);
+    assert_eq!(replies[0].text(), "body { color: black }");
+    assert!(replies[0].header("transfer-encoding").is_none());
+    assert!(replies[1].text().contains("Sovereignty"));
+    // Outside ASCII in the request line is refused, not passed on.
+    let raw = format!("GET /caf\u{e9}/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    assert_eq!(send(&server, raw.as_bytes()).status, 400);
+    assert_real_page_served(&server);
+}
+
 #[test]
 fn request_bodies_are_bounded() {
     let server = start();

@@ -401,6 +401,60 @@ mod tests {
         assert_eq!(head(&[("Transfer-Encoding", "chunked")]).body_length(), BodyLength::Unacceptable);
     }
 
+    /// A request far past the limits: how much the reader took from the socket before refusing.
+    fn consumed_before_refusal(source: impl Read) -> (Result<RequestHead, HeadError>, u64) {
+        let mut counted = Counted { inner: source, read: 0 };
+        let result = read_head(&mut BufReader::with_capacity(8 * 1024, &mut counted), &Limits::default());
+        (result, counted.read)
+    }
+
+    struct Counted<R> {
+        inner: R,
+        read: u64,
+    }
+
+    impl<R: Read> Read for Counted<R> {
+        fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+            let read = self.inner.read(buffer)?;
+            self.read += read as u64;
+            Ok(read)
+        }
+    }
+
+    #[test]
+    fn endless_heads_are_refused_at_the_limit() {
+        let limits = Limits::default();
+        let buffer = 8 * 1024;
+        let (line, taken) = consumed_before_refusal(b"GET /".chain(io::repeat(b'a')));
+        assert!(matches!(line, Err(HeadError::RequestLineTooLong)));
+        assert!(taken <= (limits.request_line + buffer) as u64, "read {taken} bytes");
+        let (header, taken) = consumed_before_refusal(b"GET / HTTP/1.1\r\nX: ".chain(io::repeat(b'b')));
+        assert!(matches!(header, Err(HeadError::HeadersTooLarge)));
+        assert!(taken <= (limits.header_block + buffer) as u64, "read {taken} bytes");
+        let many_lines = "A: 1\r\n".repeat(1 << 20);
+        let (lines, taken) = consumed_before_refusal(b"GET / HTTP/1.1\r\n".chain(many_lines.as_bytes()));
+        assert!(matches!(lines, Err(HeadError::HeadersTooLarge)));
+        assert!(taken <= (limits.header_block + buffer) as u64, "read {taken} bytes");
+    }
+
+    #[test]
+    fn engine_gets_one_canonical_request() {
+        let raw = "GET /a?b HTTP/1.1\nHost: localhost:1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: h2c\r\n\
+                   TE: chunked\r\nExpect: 100-continue\r\nContent-Length: 2\r\nCookie: caf\u{e9}=1\r\nRange: bytes=0-1\r\n\r\n";
+        let head = read_head(&mut BufReader::new(raw.as_bytes()), &Limits::default()).expect("valid head");
+        let bytes = head.to_engine_bytes(b"hi");
+        let expected = "GET /a?b HTTP/1.1\r\nHost: localhost:1\r\nRange: bytes=0-1\r\n\
+                        Content-Length: 2\r\nConnection: close\r\n\r\nhi";
+        assert_eq!(String::from_utf8(bytes).expect("ascii"), expected);
+        let old = read_head(&mut BufReader::new(&b"GET / HTTP/1.0\r\n\r\n"[..]), &Limits::default()).expect("1.0");
+        assert_eq!(old.to_engine_bytes(b""), b"GET / HTTP/1.0\r\nConnection: close\r\n\r\n");
+    }
+
+    #[test]
+    fn request_lines_are_ascii() {
+        assert!(matches!(read("GET /caf\u{e9} HTTP/1.1\r\n\r\n"), Err(HeadError::Malformed)));
+    }
+
     #[test]
     fn close_is_read_from_version_and_header() {
         let mut head = read("GET / HTTP/1.1\r\nConnection: keep-alive, Close\r\n\r\n").expect("head");
