@@ -92,6 +92,11 @@ pub fn site_path_of_output(output: &str) -> String {
     }
 }
 
+/// Where a site path is written in the output folder: `/a/b/` → `a/b/index.html`.
+pub fn output_of_site_path(path: &str) -> String {
+    crate::render::output_path(path)
+}
+
 /// `%20` and friends decoded; invalid UTF-8 is replaced rather than refused.
 pub fn percent_decode(text: &str) -> Cow<'_, str> {
     if !text.contains('%') {

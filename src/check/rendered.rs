@@ -1,0 +1,729 @@
+//! Link checks on the finished site, fed one output file at a time from the build's sink (from any thread):
+//! `href`/`src` in the HTML templates made, links written in Markdown other than `@/`, `#anchors`, orphans.
+//! Keeps no HTML: each page is scanned as it comes, and only links that need a second look are kept.
+
+use super::addresses;
+use super::external::ExternalLink;
+use super::html::scan_html;
+use super::site_url::{percent_decode, resolve, site_path_of_output, Base, Destination};
+use super::{alias_path, targets, Source};
+use crate::config::Config;
+use crate::content::{Site, Target};
+use crate::error::{line_column, Diagnostic, Location};
+use crate::markdown::Link;
+use crate::output::{Contents, OutputFile};
+use crate::render;
+use rayon::prelude::*;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// The link checker of one build. Create it once the site is loaded, `add` every output file, then `finish`.
+pub struct LinkCheck<'a> {
+    site: &'a Site,
+    base: Base<'a>,
+    root: PathBuf,
+    /// Pages and sections, in `targets` order: `reached` and `pages` index into it.
+    targets: Vec<Target>,
+    /// Site path of every page and rendered section → its index in `targets`.
+    pages: HashMap<&'a str, usize>,
+    makers: HashMap<String, Maker>,
+    /// Links as written in Markdown (percent-decoded): checked at their Markdown line, not in the HTML.
+    written: HashSet<String>,
+    /// Whether another page's HTML links to each page and section (in `targets` order).
+    reached: Vec<AtomicBool>,
+    collect_external: bool,
+    state: Mutex<State>,
+}
+
+/// Who made an HTML file, to place a diagnostic about a link in it.
+pub(super) struct Maker {
+    pub file: PathBuf,
+    pub template: String,
+    /// Alias redirects do not count as navigation for the orphan check.
+    pub redirect: bool,
+}
+
+/// An output file as far as links care.
+pub(super) struct Output {
+    /// Ids a `#fragment` may name; `None` for files that are not rendered HTML (fragments go unchecked).
+    pub ids: Option<HashSet<String>>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Origin {
+    Rendered,
+    /// Copied from this file (static file or page asset).
+    Copied(PathBuf),
+    Generated,
+}
+
+#[derive(Default)]
+struct State {
+    /// Site path (`/a/b/`, `/style.css`) → the file there.
+    outputs: HashMap<String, Output>,
+    /// (site path, the origin already there, the origin added later).
+    written_twice: Vec<(String, Origin, Origin)>,
+    problems: Vec<Problem>,
+    /// Links to something other than a page, checked once every file is known: (site path, raw) → link.
+    later: BTreeMap<(String, String), Later>,
+    /// Links with a `#fragment` to another page, checked once that page's ids are known.
+    fragments: Vec<LaterFragment>,
+    /// (url, raw, page) of http(s) links that templates made.
+    external: Vec<(String, String, String)>,
+}
+
+struct Later {
+    url: String,
+    /// Site paths of the pages showing the link.
+    pages: BTreeSet<String>,
+}
+
+struct LaterFragment {
+    path: String,
+    fragment: String,
+    url: String,
+    raw: String,
+    document: String,
+}
+
+/// A broken link in a template's output, before grouping.
+struct Problem {
+    /// Site paths of the pages showing the link.
+    pages: BTreeSet<String>,
+    raw: String,
+    /// The missing site path, when that is the problem: templates often write it as `get_url(path="...")`.
+    missing: Option<String>,
+    message: String,
+    help: String,
+}
+
+impl<'a> LinkCheck<'a> {
+    pub fn new(root: &Path, site: &'a Site, config: &'a Config) -> LinkCheck<'a> {
+        let mut pages = HashMap::new();
+        for (index, target) in targets(site).enumerate() {
+            let rendered = match target {
+                Target::Section(id) => site.sections[id].front_matter.render,
+                Target::Page(_) => true,
+            };
+            if rendered {
+                pages.insert(site.target_path(target), index);
+            }
+        }
+        let mut written = HashSet::new();
+        for target in targets(site) {
+            for link in &Source::of(site, target).rendered.links {
+                written.insert(percent_decode(&link.target).into_owned());
+                if let Some(rest) = link.target.strip_prefix("@/") {
+                    let (path, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
+                    if let Some(url) = crate::links::resolve(site, config, path) {
+                        let url = match anchor {
+                            Some(anchor) => format!("{url}#{anchor}"),
+                            None => url,
+                        };
+                        written.insert(percent_decode(&url).into_owned());
+                    }
+                }
+            }
+        }
+        LinkCheck {
+            site,
+            targets: targets(site).collect(),
+            base: Base::new(config),
+            root: root.to_path_buf(),
+            pages,
+            makers: makers(site),
+            written,
+            reached: targets(site).map(|_| AtomicBool::new(false)).collect(),
+            collect_external: false,
+            state: Mutex::default(),
+        }
+    }
+
+    /// Also gather http(s) links, for `--external`.
+    pub(super) fn collecting_external(mut self) -> LinkCheck<'a> {
+        self.collect_external = true;
+        self
+    }
+
+    /// Records one output file; rendered `.html` is scanned for links and ids.
+    pub fn add(&self, file: &OutputFile) {
+        let origin = match &file.contents {
+            Contents::Bytes(bytes) if file.path.ends_with(".html") => {
+                return self.add_html(&file.path, &String::from_utf8_lossy(bytes));
+            }
+            Contents::Copy(from) => Origin::Copied(from.clone()),
+            _ => Origin::Generated,
+        };
+        self.record(site_path_of_output(&file.path), Output { ids: None, origin }, Scanned::default());
+    }
+
+    /// Records a rendered HTML file (`path` relative to the output folder, `a/b/index.html`).
+    pub fn add_html(&self, path: &str, html: &str) {
+        let document = site_path_of_output(path);
+        let html = scan_html(html);
+        let navigation = !self.makers.get(&document).is_some_and(|m| m.redirect);
+        let mut scanned = Scanned::default();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for link in &html.links {
+            if !seen.insert(&link.url) {
+                continue;
+            }
+            let from_markdown = self.written.contains(percent_decode(&link.url).as_ref());
+            let (path, fragment) = match resolve(&link.url, &document, &self.base) {
+                Destination::Ignored => continue,
+                Destination::External => {
+                    if self.collect_external && !from_markdown {
+                        scanned.external.push((link.url.clone(), link.raw.clone(), document.clone()));
+                    }
+                    continue;
+                }
+                Destination::OutsideBase => {
+                    if !from_markdown {
+                        scanned.problems.push(Problem {
+                            pages: BTreeSet::from([document.clone()]),
+                            raw: link.raw.clone(),
+                            missing: None,
+                            message: format!(
+                                "`{}` leaves the site, which lives under `{}`",
+                                link.url,
+                                self.base.path()
+                            ),
+                            help: "build links with `get_url(path=...)` or from `permalink`s".into(),
+                        });
+                    }
+                    continue;
+                }
+                Destination::Site { path, fragment } => (path, fragment),
+            };
+            let fragment = fragment.filter(|f| !is_top(f));
+            if path == document {
+                if let (Some(fragment), false) = (&fragment, from_markdown) {
+                    if !html.ids.contains(fragment.as_ref()) {
+                        scanned.problems.push(Problem {
+                            pages: BTreeSet::from([document.clone()]),
+                            raw: link.raw.clone(),
+                            missing: None,
+                            message: format!("`{}` names no id of its own page", link.url),
+                            help: anchor_help(Some(&html.ids), fragment),
+                        });
+                    }
+                }
+                continue;
+            }
+            match self.page_index(&path) {
+                Some(index) => {
+                    if navigation {
+                        self.reached[index].store(true, Ordering::Relaxed);
+                    }
+                    if let (Some(fragment), false) = (fragment, from_markdown) {
+                        scanned.fragments.push(LaterFragment {
+                            path: self.site_path_of_page(index).to_string(),
+                            fragment: fragment.into_owned(),
+                            url: link.url.clone(),
+                            raw: link.raw.clone(),
+                            document: document.clone(),
+                        });
+                    }
+                }
+                None if !from_markdown => {
+                    scanned.later.push((path.into_owned(), link.url.clone(), link.raw.clone(), document.clone()))
+                }
+                None => {}
+            }
+        }
+        let output = Output { ids: Some(html.ids), origin: Origin::Rendered };
+        self.record(document, output, scanned);
+    }
+
+    /// Every diagnostic about links in the site; call once every output file was added.
+    pub fn finish(self) -> Vec<Diagnostic> {
+        self.finish_with_external().0
+    }
+
+    /// The diagnostics, and the http(s) links found (with `collecting_external`).
+    pub(super) fn finish_with_external(mut self) -> (Vec<Diagnostic>, Vec<ExternalLink>) {
+        let state = std::mem::take(self.state.get_mut().unwrap_or_else(|e| e.into_inner()));
+        let outputs = Outputs { files: &state.outputs, site: self.site, targets: &self.targets, pages: &self.pages };
+        let mut suggest = Suggestions::new(&outputs);
+        let mut diagnostics = Vec::new();
+        let mut external = Vec::new();
+
+        let markdown: Vec<(Vec<Diagnostic>, Vec<ExternalLink>)> = self
+            .targets
+            .par_iter()
+            .map(|&target| {
+                let source = Source::of(self.site, target);
+                let mut found = (Vec::new(), Vec::new());
+                for link in &source.rendered.links {
+                    self.check_markdown_link(&source, link, &outputs, &mut found.0, &mut found.1);
+                }
+                found
+            })
+            .collect();
+        for (found, links) in markdown {
+            diagnostics.extend(found);
+            if self.collect_external {
+                external.extend(links);
+            }
+        }
+        // Suggestions are computed here, once per broken link, not in parallel: there are few.
+        for diagnostic in &mut diagnostics {
+            if diagnostic.help.as_deref() == Some(SUGGEST) {
+                let path = diagnostic.message.rsplit('`').nth(1).unwrap_or("").to_string();
+                diagnostic.help = Some(match suggest.near(&path) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => "link to pages with `@/section/page.md`, or to files in `static/` and beside the page"
+                        .to_string(),
+                });
+            }
+        }
+
+        let mut problems = state.problems;
+        for ((path, raw), later) in state.later {
+            if outputs.get(&path).is_none() {
+                let help = match suggest.near(&path) {
+                    Some(near) => format!("did you mean `{near}`? Build links with `get_url` or from `permalink`s"),
+                    None => "build links with `get_url(path=...)` or from a page's `permalink`".to_string(),
+                };
+                problems.push(Problem {
+                    pages: later.pages,
+                    raw,
+                    missing: Some(path.clone()),
+                    message: format!("`{}` points to nothing in the site (`{path}`)", later.url),
+                    help,
+                });
+            }
+        }
+        for later in state.fragments {
+            let ids = outputs.get(&later.path).flatten();
+            if ids.is_some_and(|ids| !ids.contains(&later.fragment)) {
+                problems.push(Problem {
+                    message: format!("no anchor `#{}` on `{}` for `{}`", later.fragment, later.path, later.url),
+                    help: anchor_help(ids, &later.fragment),
+                    pages: BTreeSet::from([later.document]),
+                    raw: later.raw,
+                    missing: None,
+                });
+            }
+        }
+        let templates = TemplateSources::load(&self.root);
+        diagnostics.extend(self.group(problems, &templates));
+        if self.collect_external {
+            external.extend(self.place_external(state.external, &templates));
+        }
+
+        let rendered_any = state.outputs.values().any(|o| o.origin == Origin::Rendered);
+        if rendered_any {
+            self.report_orphans(&mut diagnostics);
+        }
+        addresses::check_terms(self.site, &outputs, rendered_any, &mut diagnostics);
+        addresses::check_aliases(self.site, &mut diagnostics);
+        addresses::report_written_twice(&self.root, &state.written_twice, &self.makers, &mut diagnostics);
+        diagnostics.sort_by(|a, b| (&a.at, a.kind, &a.message).cmp(&(&b.at, b.kind, &b.message)));
+        diagnostics.dedup();
+        (diagnostics, external)
+    }
+
+    fn record(&self, path: String, output: Output, scanned: Scanned) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let origin = output.origin.clone();
+        if let Some(before) = state.outputs.insert(path.clone(), output) {
+            state.written_twice.push((path, before.origin, origin));
+        }
+        state.problems.extend(scanned.problems);
+        state.fragments.extend(scanned.fragments);
+        state.external.extend(scanned.external);
+        for (path, url, raw, document) in scanned.later {
+            state
+                .later
+                .entry((path, raw))
+                .or_insert_with(|| Later { url, pages: BTreeSet::new() })
+                .pages
+                .insert(document);
+        }
+    }
+
+    fn page_index(&self, path: &str) -> Option<usize> {
+        if let Some(&index) = self.pages.get(path) {
+            return Some(index);
+        }
+        let dir = match path.strip_suffix("index.html") {
+            Some(dir) if dir.ends_with('/') => dir.to_string(),
+            _ if !path.ends_with('/') => format!("{path}/"),
+            _ => return None,
+        };
+        self.pages.get(dir.as_str()).copied()
+    }
+
+    fn site_path_of_page(&self, index: usize) -> &str {
+        self.site.target_path(self.targets[index])
+    }
+
+    fn check_markdown_link(
+        &self,
+        source: &Source<'_>,
+        link: &Link,
+        outputs: &Outputs<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+        external: &mut Vec<ExternalLink>,
+    ) {
+        // `@/` links and same-page `#anchors` are checked by `links` already.
+        if link.target.starts_with('#') || link.target.trim().is_empty() {
+            return;
+        }
+        let at = || Location::offset_in(source.file, source.text, source.body_offset + link.offset);
+        let written = &link.target;
+        match resolve(written, source.path, &self.base) {
+            Destination::Ignored => {}
+            Destination::External => {
+                if self.collect_external {
+                    external.push(ExternalLink { url: written.clone(), at: at(), pages: 1 });
+                }
+            }
+            Destination::OutsideBase => diagnostics.push(
+                Diagnostic::error(
+                    at(),
+                    "link",
+                    format!("`{written}` leaves the site, which lives under `{}`", self.base.path()),
+                )
+                .with_help(format!(
+                    "start links inside the site with `{}`, or use an `@/section/page.md` link",
+                    self.base.path()
+                )),
+            ),
+            Destination::Site { path, fragment } => match outputs.get(&path) {
+                None => {
+                    let what = if link.is_image { "image" } else { "link" };
+                    let help = markdown_file_help(self.site, source, written).unwrap_or_else(|| SUGGEST.to_string());
+                    diagnostics.push(
+                        Diagnostic::error(
+                            at(),
+                            "link",
+                            format!("{what} `{written}` points to nothing in the site: `{path}`"),
+                        )
+                        .with_help(help),
+                    );
+                }
+                Some(ids) => {
+                    let fragment = fragment.filter(|f| !is_top(f));
+                    if let (Some(ids), Some(fragment)) = (ids, fragment) {
+                        if !ids.contains(fragment.as_ref()) {
+                            diagnostics.push(
+                                Diagnostic::error(
+                                    at(),
+                                    "link",
+                                    format!("no anchor `#{fragment}` on `{path}` for `{written}`"),
+                                )
+                                .with_help(anchor_help(Some(ids), &fragment)),
+                            );
+                        }
+                    }
+                }
+            },
+        }
+    }
+
+    /// One diagnostic per template line (or per template and message), however many pages show the link.
+    fn group(&self, problems: Vec<Problem>, templates: &TemplateSources) -> Vec<Diagnostic> {
+        let mut groups: BTreeMap<(String, String), (Location, String, BTreeSet<String>, bool)> = BTreeMap::new();
+        for problem in problems {
+            let first = problem.pages.first().cloned().unwrap_or_default();
+            let (group, at, literal) = self.place(&problem.raw, problem.missing.as_deref(), &first, templates);
+            let entry =
+                groups.entry((group, problem.message)).or_insert_with(|| (at, problem.help, BTreeSet::new(), literal));
+            entry.2.extend(problem.pages);
+        }
+        groups
+            .into_iter()
+            .map(|((_, message), (at, help, pages, literal))| {
+                let first = pages.first().map_or("", String::as_str);
+                let on = match pages.len() {
+                    1 => format!("on page `{first}`"),
+                    n => format!("on {n} pages, the first `{first}`"),
+                };
+                let context = if literal {
+                    format!(" ({on})")
+                } else {
+                    let made_by: BTreeSet<&str> =
+                        pages.iter().filter_map(|p| self.makers.get(p)).map(|m| m.template.as_str()).collect();
+                    let made_by: Vec<String> = made_by.iter().map(|t| format!("`{t}`")).collect();
+                    format!(" (made by {}, {on})", made_by.join(", "))
+                };
+                Diagnostic::error(at, "link", format!("{message}{context}")).with_help(help)
+            })
+            .collect()
+    }
+
+    /// Where to report a link found in the output: the template line that writes it literally, or else the
+    /// first page showing it, grouped by template. Returns (group key, location, whether it is a template line).
+    fn place(
+        &self,
+        raw: &str,
+        missing: Option<&str>,
+        document: &str,
+        templates: &TemplateSources,
+    ) -> (String, Location, bool) {
+        let maker = self.makers.get(document);
+        let written = templates.find(raw).or_else(|| missing.and_then(|path| templates.find_path(path)));
+        match written {
+            Some(at) => (at.to_string(), at, true),
+            None => (
+                format!("template {}", maker.map_or("?", |m| m.template.as_str())),
+                maker.map_or_else(|| Location::file(document), |m| Location::file(&m.file)),
+                false,
+            ),
+        }
+    }
+
+    fn place_external(
+        &self,
+        mut found: Vec<(String, String, String)>,
+        templates: &TemplateSources,
+    ) -> Vec<ExternalLink> {
+        found.sort();
+        let mut by_url: BTreeMap<(String, String), (Location, usize)> = BTreeMap::new();
+        for (url, raw, document) in found {
+            let (group, at, _) = self.place(&raw, None, &document, templates);
+            by_url.entry((url, group)).or_insert((at, 0)).1 += 1;
+        }
+        by_url.into_iter().map(|((url, _), (at, pages))| ExternalLink { url, at, pages }).collect()
+    }
+
+    fn report_orphans(&self, diagnostics: &mut Vec<Diagnostic>) {
+        for (index, &target) in self.targets.iter().enumerate() {
+            // A path shared by two pages is an error of its own; only its last page counts here.
+            let rendered = self.pages.get(self.site.target_path(target)) == Some(&index);
+            if target == Target::Section(0) || !rendered || self.reached[index].load(Ordering::Relaxed) {
+                continue;
+            }
+            diagnostics.push(
+                Diagnostic::warning(
+                    Location::file(self.site.target_file(target)),
+                    "orphan",
+                    format!("no other page links to `{}`", self.site.target_path(target)),
+                )
+                .with_help("link to it from another page (`@/...`), or list it in its section's template"),
+            );
+        }
+    }
+}
+
+/// What one HTML file adds to the shared state.
+#[derive(Default)]
+struct Scanned {
+    problems: Vec<Problem>,
+    fragments: Vec<LaterFragment>,
+    /// (site path, url, raw, page)
+    later: Vec<(String, String, String, String)>,
+    external: Vec<(String, String, String)>,
+}
+
+/// Every output file, plus the pages and sections (present even when their template failed, which is
+/// reported already).
+pub(super) struct Outputs<'s> {
+    files: &'s HashMap<String, Output>,
+    site: &'s Site,
+    targets: &'s [Target],
+    pages: &'s HashMap<&'s str, usize>,
+}
+
+impl Outputs<'_> {
+    /// `Some(ids)` when something is at `path` (`/a/b`, `/a/b/` and `/a/b/index.html` are one page).
+    pub fn get(&self, path: &str) -> Option<Option<&HashSet<String>>> {
+        let alternatives = [
+            Some(path.to_string()),
+            path.strip_suffix("index.html").filter(|d| d.ends_with('/')).map(str::to_string),
+            (!path.ends_with('/')).then(|| format!("{path}/")),
+        ];
+        for candidate in alternatives.into_iter().flatten() {
+            if let Some(output) = self.files.get(&candidate) {
+                return Some(output.ids.as_ref().or_else(|| self.model_ids(&candidate)));
+            }
+            if self.pages.contains_key(candidate.as_str()) {
+                return Some(self.model_ids(&candidate));
+            }
+        }
+        None
+    }
+
+    fn model_ids(&self, path: &str) -> Option<&HashSet<String>> {
+        let index = *self.pages.get(path)?;
+        Some(&Source::of(self.site, self.targets[index]).rendered.ids)
+    }
+
+    fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str).chain(self.pages.keys().copied())
+    }
+}
+
+/// `#` and `#top` scroll to the top of any HTML page.
+fn is_top(fragment: &str) -> bool {
+    fragment.is_empty() || fragment.eq_ignore_ascii_case("top")
+}
+
+/// Placeholder help of a Markdown link diagnostic whose suggestion is computed after the parallel part.
+const SUGGEST: &str = "\u{0}suggest";
+
+/// `../other.md` is a file of `content/`, not a URL: point to the `@/` link that means it.
+fn markdown_file_help(site: &Site, source: &Source<'_>, written: &str) -> Option<String> {
+    let path = written.split(['#', '?']).next().unwrap_or(written);
+    if !path.ends_with(".md") {
+        return None;
+    }
+    let dir = &source.relative_path[..source.relative_path.rfind('/').map_or(0, |i| i + 1)];
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("/{dir}{path}") };
+    let mut segments: Vec<&str> = Vec::new();
+    for part in joined.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        if part == ".." {
+            segments.pop();
+        } else {
+            segments.push(part);
+        }
+    }
+    let candidate = segments.join("/");
+    let anchor = written.split_once('#').map(|(_, a)| format!("#{a}")).unwrap_or_default();
+    Some(match site.lookup(&candidate) {
+        Some(_) => {
+            format!("write `@/{candidate}{anchor}`: Quire turns `@/` links to content files into page addresses")
+        }
+        None => "link to other pages with `@/section/page.md` (paths relative to `content/`)".to_string(),
+    })
+}
+
+fn anchor_help(ids: Option<&HashSet<String>>, fragment: &str) -> String {
+    let mut ids: Vec<&str> = ids.map(|ids| ids.iter().map(String::as_str).collect()).unwrap_or_default();
+    ids.sort_unstable();
+    match crate::links::nearest(fragment, &ids) {
+        Some(near) => format!("did you mean `#{near}`?"),
+        None if ids.is_empty() => "the page has no ids to link to".to_string(),
+        None => {
+            let shown: Vec<String> = ids.iter().take(8).map(|id| format!("#{id}")).collect();
+            format!("ids on that page: {}", shown.join(", "))
+        }
+    }
+}
+
+/// Nearest existing site path for a broken one; computed for the first few dozen broken paths only.
+struct Suggestions<'a> {
+    candidates: Vec<&'a str>,
+    cache: HashMap<String, Option<&'a str>>,
+}
+
+impl<'a> Suggestions<'a> {
+    fn new(outputs: &'a Outputs<'a>) -> Suggestions<'a> {
+        let mut candidates: Vec<&str> = outputs.paths().collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        Suggestions { candidates, cache: HashMap::new() }
+    }
+
+    fn near(&mut self, path: &str) -> Option<&'a str> {
+        if let Some(found) = self.cache.get(path) {
+            return *found;
+        }
+        let found = if self.cache.len() < 64 { crate::links::nearest(path, &self.candidates) } else { None };
+        self.cache.insert(path.to_string(), found);
+        found
+    }
+}
+
+/// Site path → who made the HTML there.
+fn makers(site: &Site) -> HashMap<String, Maker> {
+    let mut makers = HashMap::new();
+    let maker = |file: &Path, template: &str, redirect: bool| Maker {
+        file: file.to_path_buf(),
+        template: template.to_string(),
+        redirect,
+    };
+    for (id, page) in site.pages.iter().enumerate() {
+        makers.insert(page.path.clone(), maker(&page.file, &render::page_template(site, id), false));
+    }
+    for (id, section) in site.sections.iter().enumerate() {
+        makers.insert(section.path.clone(), maker(&section.file, &render::section_template(site, id), false));
+    }
+    let config_file = Path::new("config.toml");
+    for taxonomy in &site.taxonomies {
+        makers.insert(taxonomy.path.clone(), maker(config_file, "taxonomy_list.html", false));
+        for term in &taxonomy.terms {
+            makers.insert(term.path.clone(), maker(config_file, "taxonomy_single.html", false));
+        }
+    }
+    makers.insert("/404.html".into(), maker(Path::new("templates/404.html"), "404.html", false));
+    for target in targets(site) {
+        let source = Source::of(site, target);
+        for alias in &source.front_matter.aliases {
+            makers.entry(alias_path(alias)).or_insert_with(|| maker(source.file, "redirect", true));
+        }
+    }
+    makers
+}
+
+/// The text of every template, to point at the line where a literal link is written.
+struct TemplateSources {
+    /// (location of the file, text): the site's own templates first, then the built-in theme's.
+    files: Vec<(PathBuf, String)>,
+    found: RefCell<HashMap<String, Option<Location>>>,
+}
+
+impl TemplateSources {
+    fn load(root: &Path) -> TemplateSources {
+        let mut files = Vec::new();
+        let mut own = HashSet::new();
+        let dir = root.join("templates");
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(entry.path()) {
+                let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+                files.push((Path::new("templates").join(&name), text));
+                own.insert(name);
+            }
+        }
+        for (name, bytes) in crate::theme::TEMPLATES {
+            if !own.contains(*name) {
+                files.push((
+                    PathBuf::from(format!("(built-in theme) templates/{name}")),
+                    String::from_utf8_lossy(bytes).into_owned(),
+                ));
+            }
+        }
+        TemplateSources { files, found: RefCell::default() }
+    }
+
+    /// Where `raw` is written as a literal attribute value (`="raw"`), if anywhere.
+    fn find(&self, raw: &str) -> Option<Location> {
+        if let Some(found) = self.found.borrow().get(raw) {
+            return found.clone();
+        }
+        let patterns = [format!("=\"{raw}\""), format!("='{raw}'")];
+        let found = self.files.iter().find_map(|(file, text)| {
+            patterns.iter().find_map(|p| text.find(p.as_str())).map(|i| {
+                let (line, column) = line_column(text, i + 2);
+                Location::new(file, line, column)
+            })
+        });
+        self.found.borrow_mut().insert(raw.to_string(), found.clone());
+        found
+    }
+
+    /// Where a site path is written as a quoted string (`get_url(path='x.css')`), if anywhere.
+    fn find_path(&self, path: &str) -> Option<Location> {
+        let relative = path.trim_start_matches('/');
+        if relative.is_empty() {
+            return None;
+        }
+        [relative, path].iter().find_map(|candidate| {
+            self.files.iter().find_map(|(file, text)| {
+                ['\'', '"'].iter().find_map(|q| text.find(&format!("{q}{candidate}{q}"))).map(|i| {
+                    let (line, column) = line_column(text, i + 1);
+                    Location::new(file, line, column)
+                })
+            })
+        })
+    }
+}
