@@ -136,33 +136,7 @@ impl RequestHead {
             Some(bytes) => BodyLength::Exactly(bytes),
         }
     }
-}
 
-/// Reads a body of `length` bytes, which the caller has checked against `Limits::body`.
-pub fn read_body(reader: &mut impl Read, length: usize) -> io::Result<Vec<u8>> {
-    let mut body = Vec::with_capacity(length);
-    reader.take(length as u64).read_to_end(&mut body)?;
-    match body.len() == length {
-        true => Ok(body),
-        false => Err(io::ErrorKind::UnexpectedEof.into()),
-    }
-}
-
-/// Headers about this one hop (RFC 9110 §7.6.1) or about a body the guard has already read: the engine gets
-/// none of them from the client, only the `Content-Length` and `Connection: close` the guard writes itself.
-const NOT_FORWARDED: [&str; 9] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "expect",
-    "content-length",
-];
-
-impl RequestHead {
     /// The request as tiny_http gets it: one canonical CRLF line per header, values that are not ASCII left out
     /// (tiny_http drops a connection whose head is not ASCII, and no header the server reads may hold any),
     /// hop-by-hop headers replaced, the body after it, and `Connection: close` so the engine sees one request.
@@ -185,6 +159,16 @@ impl RequestHead {
         let mut bytes = text.into_bytes();
         bytes.extend_from_slice(body);
         bytes
+    }
+}
+
+/// Reads a body of `length` bytes, which the caller has checked against `Limits::body`.
+pub fn read_body(reader: &mut impl Read, length: usize) -> io::Result<Vec<u8>> {
+    let mut body = Vec::with_capacity(length);
+    reader.take(length as u64).read_to_end(&mut body)?;
+    match body.len() == length {
+        true => Ok(body),
+        false => Err(io::ErrorKind::UnexpectedEof.into()),
     }
 }
 
@@ -256,6 +240,20 @@ pub fn reason(status: u16) -> &'static str {
         _ => "Unknown",
     }
 }
+
+/// Headers about this one hop (RFC 9110 §7.6.1) or about a body the guard has already read: the engine gets
+/// none of them from the client, only the `Content-Length` and `Connection: close` the guard writes itself.
+const NOT_FORWARDED: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "expect",
+    "content-length",
+];
 
 enum LineError {
     Eof,

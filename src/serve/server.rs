@@ -191,7 +191,8 @@ impl Server {
         self.broadcaster.show_error(report);
     }
 
-    /// Stops accepting, lets responses in flight finish, closes live-reload streams and joins every thread.
+    /// Stops accepting, lets responses in flight finish (for a few seconds at most), closes live-reload streams,
+    /// joins the workers and removes the engine's socket folder.
     pub fn stop(mut self) {
         self.shut_down();
     }
