@@ -6,10 +6,10 @@
 
 use std::fs;
 use std::io::{self, Cursor};
-use std::os::unix::fs::DirBuilderExt;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt};
 use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -27,6 +27,8 @@ use super::target::clean_target;
 pub struct Engine {
     server: Arc<tiny_http::Server>,
     workers: Vec<JoinHandle<()>>,
+    /// Tells a worker woken by `unblock` to end.
+    stopping: Arc<AtomicBool>,
 }
 
 /// A 0700 folder of our own in the temp folder holding the engine's socket; removed on drop.
@@ -36,13 +38,18 @@ pub struct PrivateSocket {
     path: PathBuf,
 }
 
-/// Sockets paths are limited to about 108 bytes; a longer temp folder falls back to /tmp.
+/// Socket paths are limited to about 108 bytes; a longer temp folder falls back to /tmp.
 const SOCKET_PATH_MAX: usize = 100;
 const DIR_TRIES: u32 = 50;
+/// Then the process id, so folders of killed servers can be told from live ones.
+const DIR_PREFIX: &str = "quire-serve-";
 
 impl PrivateSocket {
     pub fn bind() -> io::Result<(PrivateSocket, UnixListener)> {
         let dir = make_private_dir()?;
+        if let (Some(parent), Ok(ours)) = (dir.parent(), fs::metadata(&dir)) {
+            remove_stale_dirs(parent, ours.uid());
+        }
         let socket = PrivateSocket { path: dir.join("engine.sock"), dir };
         let listener = UnixListener::bind(&socket.path)?;
         Ok((socket, listener))
@@ -63,12 +70,13 @@ impl Engine {
     /// Starts tiny_http on `listener` and `threads` workers answering its requests.
     pub fn start(listener: UnixListener, threads: usize, shared: &Arc<Shared>) -> io::Result<Engine> {
         let server = tiny_http::Server::from_listener(listener, None).map_err(io::Error::other)?;
-        let mut engine = Engine { server: Arc::new(server), workers: Vec::new() };
+        let mut engine = Engine { server: Arc::new(server), workers: Vec::new(), stopping: Arc::default() };
         for index in 0..threads.max(1) {
             let (shared, server) = (Arc::clone(shared), Arc::clone(&engine.server));
+            let stopping = Arc::clone(&engine.stopping);
             let worker = std::thread::Builder::new()
                 .name(format!("quire-serve-{index}"))
-                .spawn(move || answer_requests(&shared, &server));
+                .spawn(move || answer_requests(&shared, &server, &stopping));
             match worker {
                 Ok(worker) => engine.workers.push(worker),
                 Err(error) => {
@@ -80,9 +88,10 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Lets each worker finish the request it is on, joins them and closes tiny_http. Call with
-    /// `Shared::stopping` set, after the guards are gone, so no request is left waiting.
+    /// Lets each worker finish the request it is on, joins them and closes tiny_http. Call after the guards
+    /// are gone, so no request is left waiting.
     pub fn stop(mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
         for _ in 0..self.workers.len() {
             self.server.unblock();
         }
@@ -92,11 +101,11 @@ impl Engine {
     }
 }
 
-fn answer_requests(shared: &Shared, server: &tiny_http::Server) {
+fn answer_requests(shared: &Shared, server: &tiny_http::Server, stopping: &AtomicBool) {
     loop {
         let request = match server.recv() {
             Ok(request) => request,
-            Err(_) if shared.stopping.load(Ordering::SeqCst) => return,
+            Err(_) if stopping.load(Ordering::SeqCst) => return,
             // tiny_http's accept loop reported an error and ended; no request will come, but `stop` will.
             Err(_) => continue,
         };
@@ -189,6 +198,33 @@ fn engine_response(response: Response) -> tiny_http::Response<Cursor<Arc<[u8]>>>
     engine
 }
 
+/// Folders of dev servers that were killed (Ctrl-C runs no destructors): ours by owner and name, their process
+/// gone. Needs /proc to tell; elsewhere they stay until the temp folder is cleaned.
+fn remove_stale_dirs(parent: &Path, uid: u32) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|name| name.strip_prefix(DIR_PREFIX)?.split('-').next()) else {
+            continue;
+        };
+        if pid.is_empty() || !pid.bytes().all(|byte| byte.is_ascii_digit()) || Path::new("/proc").join(pid).exists() {
+            continue;
+        }
+        // Not through a symlink, and only our own.
+        match fs::symlink_metadata(entry.path()) {
+            Ok(found) if found.is_dir() && found.uid() == uid => {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+            _ => {}
+        }
+    }
+}
+
 fn make_private_dir() -> io::Result<PathBuf> {
     let mut parent = std::env::temp_dir();
     if parent.as_os_str().len() + 40 > SOCKET_PATH_MAX {
@@ -197,7 +233,7 @@ fn make_private_dir() -> io::Result<PathBuf> {
     let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |elapsed| elapsed.subsec_nanos());
     let mut last_error = io::Error::from(io::ErrorKind::AlreadyExists);
     for attempt in 0..DIR_TRIES {
-        let name = format!("quire-serve-{}-{stamp:x}-{attempt}", std::process::id());
+        let name = format!("{DIR_PREFIX}{}-{stamp:x}-{attempt}", std::process::id());
         let dir = parent.join(name);
         // Created with 0700 in one step: never a moment when others may enter, and never a folder someone
         // else made first (that fails with AlreadyExists and the next name is tried).
@@ -224,6 +260,19 @@ mod tests {
         assert!(socket.path().as_os_str().len() <= SOCKET_PATH_MAX + 8);
         drop(socket);
         assert!(!dir.exists());
+    }
+
+    #[test]
+    fn folders_of_dead_servers_are_removed() {
+        // Beyond any pid_max Linux allows, so no live process has it.
+        let stale = std::env::temp_dir().join(format!("{DIR_PREFIX}999999999-0-0"));
+        let _ = fs::create_dir(&stale);
+        fs::write(stale.join("engine.sock"), b"").expect("stale folder is writable");
+        let (socket, _listener) = PrivateSocket::bind().expect("temp folder is writable");
+        if Path::new("/proc/self").exists() && socket.path().starts_with(std::env::temp_dir()) {
+            assert!(!stale.exists());
+        }
+        let _ = fs::remove_dir_all(&stale);
     }
 
     #[test]
