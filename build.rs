@@ -5,8 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root =
-        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut code = String::new();
     for (name, dir) in [("TEMPLATES", "templates"), ("STATIC", "static")] {
         let base = root.join(dir);
@@ -17,15 +16,8 @@ fn main() {
         code.push_str(&format!("pub static {name}: &[(&str, &[u8])] = &[\n"));
         for file in files {
             println!("cargo:rerun-if-changed={}", file.display());
-            let rel = file
-                .strip_prefix(&base)
-                .expect("file is under its folder")
-                .to_string_lossy()
-                .replace('\\', "/");
-            code.push_str(&format!(
-                "    ({rel:?}, include_bytes!({:?})),\n",
-                file.display().to_string()
-            ));
+            let rel = file.strip_prefix(&base).expect("file is under its folder").to_string_lossy().replace('\\', "/");
+            code.push_str(&format!("    ({rel:?}, include_bytes!({:?})),\n", file.display().to_string()));
         }
         code.push_str("];\n");
     }
@@ -43,10 +35,7 @@ fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
         if path.is_dir() {
             println!("cargo:rerun-if-changed={}", path.display());
             collect(&path, files);
-        } else if !path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
+        } else if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
             files.push(path);
         }
     }

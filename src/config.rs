@@ -181,18 +181,10 @@ pub fn parse(text: &str, file: &Path) -> Result<(Config, Vec<Diagnostic>)> {
             Some(span) => Location::offset_in(file, text, span.start),
             None => Location::file(file),
         };
-        Error::Site(vec![Diagnostic::error(
-            at,
-            "config",
-            e.message().to_string(),
-        )
-        .with_help("fix the TOML syntax (see https://toml.io)")])
+        Error::Site(vec![Diagnostic::error(at, "config", e.message().to_string())
+            .with_help("fix the TOML syntax (see https://toml.io)")])
     })?;
-    let mut reader = Reader {
-        text,
-        file,
-        diagnostics: Vec::new(),
-    };
+    let mut reader = Reader { text, file, diagnostics: Vec::new() };
     let config = reader.config(&table);
     if reader.diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::Site(reader.diagnostics));
@@ -243,15 +235,9 @@ impl Reader<'_> {
                 "smart_punctuation" => markdown.smart_punctuation = self.bool(key, value),
                 "highlight_code" => markdown.highlight_code = self.bool(key, value),
                 "render_raw_html" => markdown.render_raw_html = self.bool(key, value),
-                "external_links_target_blank" => {
-                    markdown.external_links_target_blank = self.bool(key, value)
-                }
-                "external_links_no_follow" => {
-                    markdown.external_links_no_follow = self.bool(key, value)
-                }
-                "external_links_no_referrer" => {
-                    markdown.external_links_no_referrer = self.bool(key, value)
-                }
+                "external_links_target_blank" => markdown.external_links_target_blank = self.bool(key, value),
+                "external_links_no_follow" => markdown.external_links_no_follow = self.bool(key, value),
+                "external_links_no_referrer" => markdown.external_links_no_referrer = self.bool(key, value),
                 // Zola 0.20's `[markdown.highlighting]` table turns highlighting on; its theme options
                 // do not apply, since Quire highlights into CSS classes.
                 "highlighting" => markdown.highlight_code = value.is_table(),
@@ -271,15 +257,9 @@ impl Reader<'_> {
             match item.get("name").and_then(toml::Value::as_str) {
                 Some(name) => taxonomies.push(TaxonomyConfig {
                     name: name.to_string(),
-                    feed: item
-                        .get("feed")
-                        .and_then(toml::Value::as_bool)
-                        .unwrap_or(false),
+                    feed: item.get("feed").and_then(toml::Value::as_bool).unwrap_or(false),
                 }),
-                None => self.wrong_type(
-                    "taxonomies",
-                    "tables with a `name`, such as `{ name = \"tags\" }`",
-                ),
+                None => self.wrong_type("taxonomies", "tables with a `name`, such as `{ name = \"tags\" }`"),
             }
         }
         taxonomies
@@ -330,9 +310,7 @@ impl Reader<'_> {
             Some(near) => format!("did you mean `{prefix}{near}`?"),
             None => format!("valid keys here: {}", known.join(", ")),
         };
-        self.diagnostics.push(
-            Diagnostic::error(at, "config", format!("unknown key `{prefix}{key}`")).with_help(help),
-        );
+        self.diagnostics.push(Diagnostic::error(at, "config", format!("unknown key `{prefix}{key}`")).with_help(help));
     }
 
     /// Where `key` is defined: the first line that starts with it.
@@ -342,10 +320,7 @@ impl Reader<'_> {
             let trimmed = line.trim_start();
             let rest = trimmed.strip_prefix(key).map(str::trim_start);
             let is_key = matches!(rest, Some(r) if r.starts_with('=') || r.starts_with(']'))
-                || trimmed
-                    .strip_prefix('[')
-                    .and_then(|t| t.strip_prefix(key))
-                    .is_some_and(|r| r.starts_with(']'));
+                || trimmed.strip_prefix('[').and_then(|t| t.strip_prefix(key)).is_some_and(|r| r.starts_with(']'));
             if is_key {
                 let column_offset = offset + (line.len() - trimmed.len());
                 let (line, column) = line_column(self.text, column_offset);
@@ -377,12 +352,7 @@ pub fn toml_to_json(value: &toml::Value) -> serde_json::Value {
         toml::Value::Boolean(b) => J::Bool(*b),
         toml::Value::Datetime(d) => J::String(d.to_string()),
         toml::Value::Array(items) => J::Array(items.iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => J::Object(
-            table
-                .iter()
-                .map(|(k, v)| (k.clone(), toml_to_json(v)))
-                .collect(),
-        ),
+        toml::Value::Table(table) => J::Object(table.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect()),
     }
 }
 
@@ -420,17 +390,13 @@ mod tests {
     #[test]
     fn unknown_key_names_line_and_closest_key() {
         let message = parse_err("title = \"x\"\n  titel = \"y\"\n");
-        assert!(
-            message.contains("config.toml:2:3: error: config: unknown key `titel`"),
-            "{message}"
-        );
+        assert!(message.contains("config.toml:2:3: error: config: unknown key `titel`"), "{message}");
         assert!(message.contains("did you mean `title`?"), "{message}");
     }
 
     #[test]
     fn zola_only_keys_are_warnings() {
-        let (_, warnings) =
-            parse_ok("compile_sass = true\nminify_html = false\n[markdown]\nhighlighting = {}\n");
+        let (_, warnings) = parse_ok("compile_sass = true\nminify_html = false\n[markdown]\nhighlighting = {}\n");
         assert_eq!(warnings.len(), 2);
         assert!(warnings.iter().all(|w| !w.is_error()));
     }
@@ -438,12 +404,7 @@ mod tests {
     #[test]
     fn zola_highlighting_table_turns_highlighting_on() {
         assert!(!parse_ok("").0.markdown.highlight_code);
-        assert!(
-            parse_ok("[markdown.highlighting]\ntheme = \"monokai\"\n")
-                .0
-                .markdown
-                .highlight_code
-        );
+        assert!(parse_ok("[markdown.highlighting]\ntheme = \"monokai\"\n").0.markdown.highlight_code);
     }
 
     #[test]
@@ -455,9 +416,6 @@ mod tests {
     #[test]
     fn wrong_type_is_an_error() {
         let message = parse_err("generate_sitemap = \"yes\"\n");
-        assert!(
-            message.contains("`generate_sitemap` has the wrong type"),
-            "{message}"
-        );
+        assert!(message.contains("`generate_sitemap` has the wrong type"), "{message}");
     }
 }

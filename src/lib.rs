@@ -50,25 +50,17 @@ pub struct BuildReport {
 /// Builds the site at `options.root` into its output folder, replacing the previous output only on success.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join("public"));
+    let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     output::check_output_dir(&options.root, &output)?;
     let (config, mut diagnostics) = load_config(options)?;
     let staging = Staging::create(&output)?;
     let write_error: Mutex<Option<Error>> = Mutex::new(None);
     let generated = generate(&options.root, config, false, &mut diagnostics, &|file| {
         if let Err(e) = staging.write(file) {
-            write_error
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get_or_insert(e);
+            write_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
         }
     });
-    let failed = diagnostics
-        .iter()
-        .any(|d| d.is_error() || (options.strict && !d.is_error()));
+    let failed = diagnostics.iter().any(|d| d.is_error() || (options.strict && !d.is_error()));
     if let Some(error) = write_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         staging.abandon();
         return Err(error);
@@ -102,11 +94,7 @@ pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> 
 }
 
 /// Reads the content, renders Markdown and checks links: the site model every later stage uses.
-pub fn load_site(
-    root: &Path,
-    config: &Config,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> (Site, Relations) {
+pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> (Site, Relations) {
     let mut site = content::load_site(root, config, diagnostics);
     render_bodies(&mut site, config);
     let relations = links::check_links(&site, diagnostics);
@@ -125,16 +113,10 @@ fn render_bodies(site: &mut Site, config: &Config) {
         external_links_no_referrer: config.markdown.external_links_no_referrer,
         resolve: &resolve,
     };
-    let pages: Vec<_> = site
-        .pages
-        .par_iter()
-        .map(|p| markdown::render_markdown(&p.text[p.body_offset..], &options))
-        .collect();
-    let sections: Vec<_> = site
-        .sections
-        .par_iter()
-        .map(|s| markdown::render_markdown(&s.text[s.body_offset..], &options))
-        .collect();
+    let pages: Vec<_> =
+        site.pages.par_iter().map(|p| markdown::render_markdown(&p.text[p.body_offset..], &options)).collect();
+    let sections: Vec<_> =
+        site.sections.par_iter().map(|s| markdown::render_markdown(&s.text[s.body_offset..], &options)).collect();
     for (page, rendered) in site.pages.iter_mut().zip(pages) {
         page.rendered = rendered;
     }
@@ -163,20 +145,9 @@ pub fn generate(
     let site = Arc::new(site);
     let config = Arc::new(config);
     let page_sink = |page: render::RenderedPage| {
-        sink(OutputFile {
-            path: page.output_path(),
-            contents: Contents::Bytes(page.html.into_bytes()),
-        });
+        sink(OutputFile { path: page.output_path(), contents: Contents::Bytes(page.html.into_bytes()) });
     };
-    render::render_site(
-        site.clone(),
-        config.clone(),
-        &relations,
-        templates,
-        serve_mode,
-        &page_sink,
-        diagnostics,
-    );
+    render::render_site(site.clone(), config.clone(), &relations, templates, serve_mode, &page_sink, diagnostics);
     for file in site_files(root, &site, &config) {
         sink(file);
     }
@@ -191,19 +162,13 @@ struct Timer {
 
 impl Timer {
     fn start() -> Timer {
-        Timer {
-            enabled: std::env::var_os("QUIRE_TIMINGS").is_some(),
-            last: std::cell::Cell::new(Instant::now()),
-        }
+        Timer { enabled: std::env::var_os("QUIRE_TIMINGS").is_some(), last: std::cell::Cell::new(Instant::now()) }
     }
 
     fn lap(&self, stage: &str) {
         if self.enabled {
             let now = Instant::now();
-            eprintln!(
-                "timing: {stage}: {:.1} ms",
-                (now - self.last.get()).as_secs_f64() * 1000.0
-            );
+            eprintln!("timing: {stage}: {:.1} ms", (now - self.last.get()).as_secs_f64() * 1000.0);
             self.last.set(now);
         }
     }
@@ -214,31 +179,17 @@ fn site_files(root: &Path, site: &Site, config: &Config) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let static_dir = root.join("static");
     let mut own_static = std::collections::HashSet::new();
-    for entry in walkdir::WalkDir::new(&static_dir)
-        .follow_links(true)
-        .into_iter()
-        .flatten()
-    {
+    for entry in walkdir::WalkDir::new(&static_dir).follow_links(true).into_iter().flatten() {
         if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(&static_dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel =
+                entry.path().strip_prefix(&static_dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             own_static.insert(rel.clone());
-            files.push(OutputFile {
-                path: rel,
-                contents: Contents::Copy(entry.path().to_path_buf()),
-            });
+            files.push(OutputFile { path: rel, contents: Contents::Copy(entry.path().to_path_buf()) });
         }
     }
     for (name, bytes) in theme::STATIC {
         if !own_static.contains(*name) {
-            files.push(OutputFile {
-                path: name.to_string(),
-                contents: Contents::Embedded(bytes),
-            });
+            files.push(OutputFile { path: name.to_string(), contents: Contents::Embedded(bytes) });
         }
     }
     if !own_static.contains("syntax.css") {
@@ -252,28 +203,20 @@ fn site_files(root: &Path, site: &Site, config: &Config) -> Vec<OutputFile> {
     let sections = site.sections.iter().map(|s| (&s.path, &s.assets));
     for (path, assets) in pages.chain(sections) {
         for asset in assets {
-            let name = asset
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let name = asset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             files.push(OutputFile {
                 path: format!("{}{name}", path.trim_start_matches('/')),
                 contents: Contents::Copy(content_dir.join(asset)),
             });
         }
     }
-    let text = |path: &str, text: String| OutputFile {
-        path: path.into(),
-        contents: Contents::Bytes(text.into_bytes()),
-    };
+    let text =
+        |path: &str, text: String| OutputFile { path: path.into(), contents: Contents::Bytes(text.into_bytes()) };
     if config.generate_sitemap {
         files.push(text("sitemap.xml", feeds::sitemap(site, config)));
     }
     if config.generate_robots_txt {
-        files.push(text(
-            "robots.txt",
-            feeds::robots_txt(config, config.generate_sitemap),
-        ));
+        files.push(text("robots.txt", feeds::robots_txt(config, config.generate_sitemap)));
     }
     if config.generate_feeds {
         files.push(text("atom.xml", feeds::atom_feed(site, config)));

@@ -80,28 +80,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     match cli.command {
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            strict,
-        } => {
-            let options = quire::BuildOptions {
-                root: root.clone(),
-                output,
-                base_url,
-                drafts,
-                strict,
-            };
+        Command::Build { root, output, base_url, drafts, strict } => {
+            let options = quire::BuildOptions { root: root.clone(), output, base_url, drafts, strict };
             match quire::build(&options) {
                 Ok(report) => {
                     print_diagnostics(&root, &report.warnings);
@@ -118,17 +102,8 @@ fn main() -> ExitCode {
                 Err(e) => report_error(&root, e),
             }
         }
-        Command::Check {
-            root,
-            drafts,
-            external,
-            format,
-        } => {
-            let options = quire::check::CheckOptions {
-                root: root.clone(),
-                drafts,
-                external,
-            };
+        Command::Check { root, drafts, external, format } => {
+            let options = quire::check::CheckOptions { root: root.clone(), drafts, external };
             match quire::check::check_site(&options) {
                 Ok(diagnostics) => {
                     if format == Format::Json {
@@ -140,10 +115,7 @@ fn main() -> ExitCode {
                     }
                     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
                     if format == Format::Human {
-                        eprintln!(
-                            "{errors} error(s), {} warning(s)",
-                            diagnostics.len() - errors
-                        );
+                        eprintln!("{errors} error(s), {} warning(s)", diagnostics.len() - errors);
                     }
                     if errors > 0 {
                         ExitCode::from(1)
@@ -154,21 +126,12 @@ fn main() -> ExitCode {
                 Err(e) => report_error(&root, e),
             }
         }
-        Command::Init {
-            dir,
-            title,
-            base_url,
-            force,
-        } => match quire::init::init_site(&dir, &title, &base_url, force) {
+        Command::Init { dir, title, base_url, force } => match quire::init::init_site(&dir, &title, &base_url, force) {
             Ok(files) => {
                 for file in &files {
                     println!("created {}", file.display());
                 }
-                println!(
-                    "New site in {}. Next: quire serve --root {}",
-                    dir.display(),
-                    dir.display()
-                );
+                println!("New site in {}. Next: quire serve --root {}", dir.display(), dir.display());
                 ExitCode::SUCCESS
             }
             Err(e) => report_error(&dir, e),
@@ -194,10 +157,7 @@ fn report_error(root: &Path, error: Error) -> ExitCode {
             ExitCode::from(2)
         }
         other => {
-            eprintln!(
-                "error: {:#}",
-                anyhow::Error::from(std::io::Error::other(other.to_string()))
-            );
+            eprintln!("error: {:#}", anyhow::Error::from(std::io::Error::other(other.to_string())));
             ExitCode::from(1)
         }
     }
@@ -206,38 +166,25 @@ fn report_error(root: &Path, error: Error) -> ExitCode {
 /// Each diagnostic as a compiler would print it, with the offending source line when there is one.
 fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
     use annotate_snippets::{Level, Renderer, Snippet};
-    let renderer = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
+    let renderer =
+        if std::io::IsTerminal::is_terminal(&std::io::stderr()) { Renderer::styled() } else { Renderer::plain() };
     for diagnostic in diagnostics {
         let level = match diagnostic.severity {
             Severity::Error => Level::Error,
             Severity::Warning => Level::Warning,
         };
         let title = format!("{}: {}", diagnostic.kind, diagnostic.message);
-        let source = (diagnostic.at.line > 0)
-            .then(|| std::fs::read_to_string(root.join(&diagnostic.at.file)).ok())
-            .flatten();
+        let source =
+            (diagnostic.at.line > 0).then(|| std::fs::read_to_string(root.join(&diagnostic.at.file)).ok()).flatten();
         let origin = diagnostic.at.file.display().to_string();
         let help = diagnostic.help.clone().unwrap_or_default();
         let mut message = level.title(&title);
         let line_text;
         if let Some(text) = &source {
-            line_text = text
-                .lines()
-                .nth(diagnostic.at.line - 1)
-                .unwrap_or("")
-                .to_string();
+            line_text = text.lines().nth(diagnostic.at.line - 1).unwrap_or("").to_string();
             let column = diagnostic.at.column.saturating_sub(1);
-            let start = line_text
-                .char_indices()
-                .nth(column)
-                .map_or(line_text.len(), |(i, _)| i);
-            let end = line_text[start..]
-                .find(char::is_whitespace)
-                .map_or(line_text.len(), |i| start + i.max(1));
+            let start = line_text.char_indices().nth(column).map_or(line_text.len(), |(i, _)| i);
+            let end = line_text[start..].find(char::is_whitespace).map_or(line_text.len(), |i| start + i.max(1));
             message = message.snippet(
                 Snippet::source(&line_text)
                     .line_start(diagnostic.at.line)

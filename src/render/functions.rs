@@ -24,20 +24,11 @@ pub fn register(tera: &mut tera::Tera, lookups: Arc<Lookups>) {
     tera.register_function("get_taxonomy", GetTaxonomy(lookups));
 }
 
-fn string_arg<'a>(
-    args: &'a HashMap<String, Value>,
-    function: &str,
-    name: &str,
-) -> TeraResult<&'a str> {
+fn string_arg<'a>(args: &'a HashMap<String, Value>, function: &str, name: &str) -> TeraResult<&'a str> {
     match args.get(name) {
         Some(Value::String(s)) => Ok(s),
-        Some(other) => {
-            Err(format!("`{function}`: `{name}` must be a string, got `{other}`").into())
-        }
-        None => Err(format!(
-            "`{function}` needs a `{name}` argument, as in {function}({name}=\"...\")"
-        )
-        .into()),
+        Some(other) => Err(format!("`{function}`: `{name}` must be a string, got `{other}`").into()),
+        None => Err(format!("`{function}` needs a `{name}` argument, as in {function}({name}=\"...\")").into()),
     }
 }
 
@@ -45,13 +36,9 @@ fn lookup(lookups: &Lookups, function: &str, path: &str) -> TeraResult<Target> {
     let path = path.strip_prefix("@/").unwrap_or(path);
     lookups.site.lookup(path).ok_or_else(|| {
         let candidates: Vec<&str> = lookups.site.relative_paths().collect();
-        let hint = crate::links::nearest(path, &candidates)
-            .map(|n| format!("; did you mean `{n}`?"))
-            .unwrap_or_default();
-        format!(
-            "`{function}`: no page or section at `{path}` (paths are relative to content/){hint}"
-        )
-        .into()
+        let hint =
+            crate::links::nearest(path, &candidates).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+        format!("`{function}`: no page or section at `{path}` (paths are relative to content/){hint}").into()
     })
 }
 
@@ -62,9 +49,7 @@ impl Function for GetUrl {
         let path = string_arg(args, "get_url", "path")?;
         let config = &self.0.config;
         let url = if path.starts_with("@/") {
-            let (file, anchor) = path
-                .split_once('#')
-                .map_or((path, None), |(f, a)| (f, Some(a)));
+            let (file, anchor) = path.split_once('#').map_or((path, None), |(f, a)| (f, Some(a)));
             let target = lookup(&self.0, "get_url", file)?;
             let url = config.permalink(self.0.site.target_path(target));
             anchor.map_or(url.clone(), |a| format!("{url}#{a}"))
@@ -72,9 +57,7 @@ impl Function for GetUrl {
             path.to_string()
         } else {
             let mut url = config.permalink(path);
-            if args.get("trailing_slash").and_then(Value::as_bool) == Some(true)
-                && !url.ends_with('/')
-            {
+            if args.get("trailing_slash").and_then(Value::as_bool) == Some(true) && !url.ends_with('/') {
                 url.push('/');
             }
             url
@@ -94,10 +77,9 @@ impl Function for GetPage {
         let path = string_arg(args, "get_page", "path")?;
         match lookup(&self.0, "get_page", path)? {
             Target::Page(id) => Ok(page_value(&self.0.site, &self.0.views, id)),
-            Target::Section(_) => Err(format!(
-                "`get_page`: `{path}` is a section; use get_section(path=\"{path}\")"
-            )
-            .into()),
+            Target::Section(_) => {
+                Err(format!("`get_page`: `{path}` is a section; use get_section(path=\"{path}\")").into())
+            }
         }
     }
 }
@@ -107,17 +89,11 @@ struct GetSection(Arc<Lookups>);
 impl Function for GetSection {
     fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let path = string_arg(args, "get_section", "path")?;
-        let metadata_only = args
-            .get("metadata_only")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let metadata_only = args.get("metadata_only").and_then(Value::as_bool).unwrap_or(false);
         match lookup(&self.0, "get_section", path)? {
             Target::Section(id) if metadata_only => Ok(self.0.views.section_metadata[id].clone()),
             Target::Section(id) => Ok(self.0.views.sections[id].clone()),
-            Target::Page(_) => Err(format!(
-                "`get_section`: `{path}` is a page; use get_page(path=\"{path}\")"
-            )
-            .into()),
+            Target::Page(_) => Err(format!("`get_section`: `{path}` is a page; use get_page(path=\"{path}\")").into()),
         }
     }
 }
@@ -130,14 +106,9 @@ impl Function for GetTaxonomyUrl {
         let name = string_arg(args, "get_taxonomy_url", "name")?;
         let taxonomy = find_taxonomy(&self.0.site, "get_taxonomy_url", kind)?;
         let slug = crate::content::slug::slugify(name);
-        let term = taxonomy
-            .terms
-            .iter()
-            .find(|t| t.slug == slug)
-            .ok_or_else(|| {
-                tera::Error::msg(format!(
-                    "`get_taxonomy_url`: no term `{name}` in taxonomy `{kind}`"
-                ))
+        let term =
+            taxonomy.terms.iter().find(|t| t.slug == slug).ok_or_else(|| {
+                tera::Error::msg(format!("`get_taxonomy_url`: no term `{name}` in taxonomy `{kind}`"))
             })?;
         Ok(Value::String(self.0.config.permalink(&term.path)))
     }
@@ -157,21 +128,11 @@ impl Function for GetTaxonomy {
     }
 }
 
-fn find_taxonomy<'a>(
-    site: &'a Site,
-    function: &str,
-    kind: &str,
-) -> TeraResult<&'a crate::content::Taxonomy> {
-    site.taxonomies
-        .iter()
-        .find(|t| t.name == kind)
-        .ok_or_else(|| {
-            let names: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
-            tera::Error::msg(format!(
-                "`{function}`: no taxonomy `{kind}`; config.toml declares: {}",
-                names.join(", ")
-            ))
-        })
+fn find_taxonomy<'a>(site: &'a Site, function: &str, kind: &str) -> TeraResult<&'a crate::content::Taxonomy> {
+    site.taxonomies.iter().find(|t| t.name == kind).ok_or_else(|| {
+        let names: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        tera::Error::msg(format!("`{function}`: no taxonomy `{kind}`; config.toml declares: {}", names.join(", ")))
+    })
 }
 
 /// `{kind, taxonomy, permalink, items}` as Zola's get_taxonomy gives it.

@@ -63,28 +63,15 @@ impl Templates {
 pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates> {
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for (name, bytes) in crate::theme::TEMPLATES {
-        sources.insert(
-            name.to_string(),
-            String::from_utf8_lossy(bytes).into_owned(),
-        );
+        sources.insert(name.to_string(), String::from_utf8_lossy(bytes).into_owned());
     }
     let mut site_templates = Vec::new();
     let dir = root.join("templates");
-    for entry in walkdir::WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .flatten()
-    {
+    for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().flatten() {
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        let name = entry
-            .path()
-            .strip_prefix(&dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
         match std::fs::read_to_string(entry.path()) {
             Ok(text) => {
                 sources.insert(name.clone(), text);
@@ -102,10 +89,7 @@ pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    let mut templates = Templates {
-        tera: tera::Tera::default(),
-        site_templates,
-    };
+    let mut templates = Templates { tera: tera::Tera::default(), site_templates };
     // Parse one by one first, so each syntax error names its own file.
     let mut failed = false;
     for (name, text) in &sources {
@@ -139,11 +123,7 @@ pub fn render_site(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let views = Arc::new(build_views(&site, &config, relations));
-    let lookups = Arc::new(Lookups {
-        site: site.clone(),
-        config: config.clone(),
-        views: views.clone(),
-    });
+    let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views: views.clone() });
     functions::register(&mut templates.tera, lookups.clone());
     let renderer = Renderer {
         templates: &templates,
@@ -159,50 +139,26 @@ pub fn render_site(
         }
         let value = page_value(&site, &views, id);
         if let Some(html) = renderer.render(&template, &page.path, &page.file, [("page", value)]) {
-            sink(RenderedPage {
-                path: page.path.clone(),
-                html,
-            });
+            sink(RenderedPage { path: page.path.clone(), html });
         }
     });
-    site.sections
-        .par_iter()
-        .enumerate()
-        .for_each(|(id, section)| {
-            let template = section_template(&site, id);
-            if !section.front_matter.render || !templates.has(&template) {
-                return;
-            }
-            let value = views.sections[id].clone();
-            if let Some(html) = renderer.render(
-                &template,
-                &section.path,
-                &section.file,
-                [("section", value)],
-            ) {
-                sink(RenderedPage {
-                    path: section.path.clone(),
-                    html,
-                });
-            }
-        });
+    site.sections.par_iter().enumerate().for_each(|(id, section)| {
+        let template = section_template(&site, id);
+        if !section.front_matter.render || !templates.has(&template) {
+            return;
+        }
+        let value = views.sections[id].clone();
+        if let Some(html) = renderer.render(&template, &section.path, &section.file, [("section", value)]) {
+            sink(RenderedPage { path: section.path.clone(), html });
+        }
+    });
     render_taxonomies(&site, &lookups, &renderer, sink);
     render_extras(&site, &config, &renderer, sink);
-    let errors = renderer
-        .errors
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
+    let errors = renderer.errors.into_inner().unwrap_or_else(|e| e.into_inner());
     for ((_, _), (diagnostic, count)) in errors {
         let diagnostic = if count > 1 {
-            let message = format!(
-                "{} (and {} more pages with the same error)",
-                diagnostic.message,
-                count - 1
-            );
-            Diagnostic {
-                message,
-                ..diagnostic
-            }
+            let message = format!("{} (and {} more pages with the same error)", diagnostic.message, count - 1);
+            Diagnostic { message, ..diagnostic }
         } else {
             diagnostic
         };
@@ -210,42 +166,23 @@ pub fn render_site(
     }
 }
 
-fn render_taxonomies(
-    site: &Site,
-    lookups: &Lookups,
-    renderer: &Renderer<'_>,
-    sink: &(dyn Fn(RenderedPage) + Sync),
-) {
+fn render_taxonomies(site: &Site, lookups: &Lookups, renderer: &Renderer<'_>, sink: &(dyn Fn(RenderedPage) + Sync)) {
     let config_file = Path::new("config.toml");
     for taxonomy in &site.taxonomies {
         let value = taxonomy_value(lookups, taxonomy);
-        let taxonomy_view =
-            serde_json::json!({ "name": taxonomy.name, "permalink": value["permalink"] });
+        let taxonomy_view = serde_json::json!({ "name": taxonomy.name, "permalink": value["permalink"] });
         let terms = value["items"].clone();
         if renderer.templates.has("taxonomy_list.html") {
             let context = [("taxonomy", taxonomy_view.clone()), ("terms", terms)];
-            if let Some(html) =
-                renderer.render("taxonomy_list.html", &taxonomy.path, config_file, context)
-            {
-                sink(RenderedPage {
-                    path: taxonomy.path.clone(),
-                    html,
-                });
+            if let Some(html) = renderer.render("taxonomy_list.html", &taxonomy.path, config_file, context) {
+                sink(RenderedPage { path: taxonomy.path.clone(), html });
             }
         }
         if renderer.templates.has("taxonomy_single.html") {
             taxonomy.terms.par_iter().for_each(|term| {
-                let context = [
-                    ("taxonomy", taxonomy_view.clone()),
-                    ("term", term_value(lookups, term)),
-                ];
-                if let Some(html) =
-                    renderer.render("taxonomy_single.html", &term.path, config_file, context)
-                {
-                    sink(RenderedPage {
-                        path: term.path.clone(),
-                        html,
-                    });
+                let context = [("taxonomy", taxonomy_view.clone()), ("term", term_value(lookups, term))];
+                if let Some(html) = renderer.render("taxonomy_single.html", &term.path, config_file, context) {
+                    sink(RenderedPage { path: term.path.clone(), html });
                 }
             });
         }
@@ -253,30 +190,14 @@ fn render_taxonomies(
 }
 
 /// The 404 page and redirect pages for aliases.
-fn render_extras(
-    site: &Site,
-    config: &Config,
-    renderer: &Renderer<'_>,
-    sink: &(dyn Fn(RenderedPage) + Sync),
-) {
+fn render_extras(site: &Site, config: &Config, renderer: &Renderer<'_>, sink: &(dyn Fn(RenderedPage) + Sync)) {
     if renderer.templates.has("404.html") {
-        if let Some(html) =
-            renderer.render("404.html", "/404.html", Path::new("templates/404.html"), [])
-        {
-            sink(RenderedPage {
-                path: "/404.html".into(),
-                html,
-            });
+        if let Some(html) = renderer.render("404.html", "/404.html", Path::new("templates/404.html"), []) {
+            sink(RenderedPage { path: "/404.html".into(), html });
         }
     }
-    let pages = site
-        .pages
-        .iter()
-        .map(|p| (&p.front_matter.aliases, &p.path));
-    let sections = site
-        .sections
-        .iter()
-        .map(|s| (&s.front_matter.aliases, &s.path));
+    let pages = site.pages.iter().map(|p| (&p.front_matter.aliases, &p.path));
+    let sections = site.sections.iter().map(|s| (&s.front_matter.aliases, &s.path));
     for (aliases, path) in pages.chain(sections) {
         for alias in aliases {
             let alias_path = if alias.ends_with(".html") {
@@ -284,10 +205,7 @@ fn render_extras(
             } else {
                 format!("/{}/", alias.trim_matches('/'))
             };
-            sink(RenderedPage {
-                path: alias_path,
-                html: redirect_page(&config.permalink(path)),
-            });
+            sink(RenderedPage { path: alias_path, html: redirect_page(&config.permalink(path)) });
         }
     }
 }
@@ -317,13 +235,7 @@ impl Renderer<'_> {
         values: [(&str, Value); N],
     ) -> Option<String> {
         let mut map = self.base.clone();
-        let current_url = format!(
-            "{}{}",
-            map.get("config")
-                .and_then(|c| c["base_url"].as_str())
-                .unwrap_or(""),
-            path
-        );
+        let current_url = format!("{}{}", map.get("config").and_then(|c| c["base_url"].as_str()).unwrap_or(""), path);
         map.insert("current_path".into(), Value::String(path.to_string()));
         map.insert("current_url".into(), Value::String(current_url));
         for (key, value) in values {
@@ -339,8 +251,14 @@ impl Renderer<'_> {
                 let message = error_chain(&e);
                 let mut errors = self.errors.lock().unwrap_or_else(|e| e.into_inner());
                 let entry = errors.entry((template.to_string(), message.clone())).or_insert_with(|| {
-                    let diagnostic = Diagnostic::error(self.templates.location(template), "template", format!("{message} (rendering {})", source.display()))
-                        .with_help("check the variable or function named above; the README lists everything templates can use");
+                    let diagnostic = Diagnostic::error(
+                        self.templates.location(template),
+                        "template",
+                        format!("{message} (rendering {})", source.display()),
+                    )
+                    .with_help(
+                        "check the variable or function named above; the README lists everything templates can use",
+                    );
                     (diagnostic, 0)
                 });
                 entry.1 += 1;
@@ -352,18 +270,9 @@ impl Renderer<'_> {
 
 fn base_context(config: &Config, serve_mode: bool) -> Map<String, Value> {
     let mut map = Map::new();
-    map.insert(
-        "config".into(),
-        serde_json::to_value(config).unwrap_or(Value::Null),
-    );
-    map.insert(
-        "lang".into(),
-        Value::String(config.default_language.clone()),
-    );
-    map.insert(
-        "quire_version".into(),
-        Value::String(env!("CARGO_PKG_VERSION").into()),
-    );
+    map.insert("config".into(), serde_json::to_value(config).unwrap_or(Value::Null));
+    map.insert("lang".into(), Value::String(config.default_language.clone()));
+    map.insert("quire_version".into(), Value::String(env!("CARGO_PKG_VERSION").into()));
     map.insert("serve_mode".into(), Value::Bool(serve_mode));
     map
 }
@@ -398,21 +307,13 @@ fn check_template_choices(site: &Site, templates: &Templates, diagnostics: &mut 
         .filter(|n| !n.starts_with("partials/") && !n.starts_with("macros"))
         .collect();
     names.sort_unstable();
-    let targets = (0..site.pages.len())
-        .map(Target::Page)
-        .chain((0..site.sections.len()).map(Target::Section));
+    let targets = (0..site.pages.len()).map(Target::Page).chain((0..site.sections.len()).map(Target::Section));
     for target in targets {
         let (template, front_matter, file) = match target {
-            Target::Page(id) => (
-                page_template(site, id),
-                &site.pages[id].front_matter,
-                &site.pages[id].file,
-            ),
-            Target::Section(id) => (
-                section_template(site, id),
-                &site.sections[id].front_matter,
-                &site.sections[id].file,
-            ),
+            Target::Page(id) => (page_template(site, id), &site.pages[id].front_matter, &site.pages[id].file),
+            Target::Section(id) => {
+                (section_template(site, id), &site.sections[id].front_matter, &site.sections[id].file)
+            }
         };
         if templates.has(&template) {
             continue;
@@ -420,18 +321,11 @@ fn check_template_choices(site: &Site, templates: &Templates, diagnostics: &mut 
         let line = front_matter.key_lines.get("template").copied().unwrap_or(0);
         let help = match crate::links::nearest(&template, &names) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => format!(
-                "add `templates/{template}` or choose one of: {}",
-                names.join(", ")
-            ),
+            None => format!("add `templates/{template}` or choose one of: {}", names.join(", ")),
         };
         diagnostics.push(
-            Diagnostic::error(
-                Location::new(file, line, 1),
-                "template",
-                format!("template `{template}` not found"),
-            )
-            .with_help(help),
+            Diagnostic::error(Location::new(file, line, 1), "template", format!("template `{template}` not found"))
+                .with_help(help),
         );
     }
 }
@@ -450,9 +344,7 @@ fn template_diagnostic(templates: &Templates, name: &str, error: &tera::Error) -
 /// Tera reports parse positions as `--> 3:7`.
 fn parse_position(message: &str) -> Option<(usize, usize)> {
     let rest = &message[message.find("--> ")? + 4..];
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
-        .unwrap_or(rest.len());
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
     let (line, column) = rest[..end].split_once(':')?;
     Some((line.parse().ok()?, column.parse().ok()?))
 }
@@ -468,12 +360,7 @@ fn error_chain(error: &tera::Error) -> String {
     if parts.len() > 1 && parts[0].starts_with("Failed to render") {
         parts.remove(0);
     }
-    parts
-        .join(": ")
-        .replace('\n', " ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    parts.join(": ").replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -489,10 +376,7 @@ mod tests {
 
     #[test]
     fn positions_from_tera_messages() {
-        assert_eq!(
-            parse_position("Failed to parse 'x.html' --> 3:7\n  |"),
-            Some((3, 7))
-        );
+        assert_eq!(parse_position("Failed to parse 'x.html' --> 3:7\n  |"), Some((3, 7)));
         assert_eq!(parse_position("no position"), None);
     }
 }

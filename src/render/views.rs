@@ -78,12 +78,8 @@ pub struct LinkView<'a> {
 
 pub fn build_views(site: &Site, config: &Config, relations: &Relations) -> Views {
     use rayon::prelude::*;
-    let page_summaries: Vec<Value> = site
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(id, page)| page_summary(site, config, relations, id, page))
-        .collect();
+    let page_summaries: Vec<Value> =
+        site.pages.par_iter().enumerate().map(|(id, page)| page_summary(site, config, relations, id, page)).collect();
     let section_metadata: Vec<Value> = site
         .sections
         .iter()
@@ -97,30 +93,17 @@ pub fn build_views(site: &Site, config: &Config, relations: &Relations) -> Views
         .map(|(section, metadata)| {
             let mut value = metadata.clone();
             if let Value::Object(map) = &mut value {
-                map.insert(
-                    "content".into(),
-                    Value::String(section.rendered.html.clone()),
-                );
+                map.insert("content".into(), Value::String(section.rendered.html.clone()));
                 map.insert("toc".into(), toc_value(&section.rendered.toc));
                 map.insert(
                     "pages".into(),
-                    Value::Array(
-                        section
-                            .pages
-                            .iter()
-                            .map(|&id| page_summaries[id].clone())
-                            .collect(),
-                    ),
+                    Value::Array(section.pages.iter().map(|&id| page_summaries[id].clone()).collect()),
                 );
             }
             value
         })
         .collect();
-    Views {
-        page_summaries,
-        section_metadata,
-        sections,
-    }
+    Views { page_summaries, section_metadata, sections }
 }
 
 /// The full `page` of a page template: the summary plus content, toc and neighbours.
@@ -130,27 +113,13 @@ pub fn page_value(site: &Site, views: &Views, id: usize) -> Value {
     if let Value::Object(map) = &mut value {
         map.insert("content".into(), Value::String(page.rendered.html.clone()));
         map.insert("toc".into(), toc_value(&page.rendered.toc));
-        map.insert(
-            "lower".into(),
-            page.lower
-                .map_or(Value::Null, |p| views.page_summaries[p].clone()),
-        );
-        map.insert(
-            "higher".into(),
-            page.higher
-                .map_or(Value::Null, |p| views.page_summaries[p].clone()),
-        );
+        map.insert("lower".into(), page.lower.map_or(Value::Null, |p| views.page_summaries[p].clone()));
+        map.insert("higher".into(), page.higher.map_or(Value::Null, |p| views.page_summaries[p].clone()));
     }
     value
 }
 
-fn page_summary(
-    site: &Site,
-    config: &Config,
-    relations: &Relations,
-    id: usize,
-    page: &Page,
-) -> Value {
+fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usize, page: &Page) -> Value {
     let fm = &page.front_matter;
     let target = Target::Page(id);
     let view = PageSummary {
@@ -158,11 +127,7 @@ fn page_summary(
         description: fm.description.as_deref(),
         date: fm.date.as_deref(),
         updated: fm.updated.as_deref(),
-        year: fm
-            .date
-            .as_deref()
-            .and_then(|d| d.get(..4))
-            .and_then(|y| y.parse().ok()),
+        year: fm.date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok()),
         weight: fm.weight,
         draft: fm.draft,
         slug: &page.slug,
@@ -175,11 +140,7 @@ fn page_summary(
         reading_time: reading_time(page.rendered.word_count),
         taxonomies: &fm.taxonomies,
         extra: &fm.extra,
-        ancestors: site
-            .ancestors(page.section)
-            .into_iter()
-            .map(|s| site.sections[s].relative_path.as_str())
-            .collect(),
+        ancestors: site.ancestors(page.section).into_iter().map(|s| site.sections[s].relative_path.as_str()).collect(),
         assets: page.assets.iter().map(|a| asset_name(a)).collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
@@ -188,20 +149,11 @@ fn page_summary(
     serde_json::to_value(view).unwrap_or(Value::Null)
 }
 
-fn section_metadata(
-    site: &Site,
-    config: &Config,
-    relations: &Relations,
-    id: usize,
-    section: &Section,
-) -> Value {
+fn section_metadata(site: &Site, config: &Config, relations: &Relations, id: usize, section: &Section) -> Value {
     let fm = &section.front_matter;
     let target = Target::Section(id);
-    let mut ancestors: Vec<&str> = site
-        .ancestors(id)
-        .into_iter()
-        .map(|s| site.sections[s].relative_path.as_str())
-        .collect();
+    let mut ancestors: Vec<&str> =
+        site.ancestors(id).into_iter().map(|s| site.sections[s].relative_path.as_str()).collect();
     ancestors.pop(); // a section is not its own ancestor
     let view = SectionMetadata {
         title: &section.title,
@@ -215,11 +167,7 @@ fn section_metadata(
         reading_time: reading_time(section.rendered.word_count),
         extra: &fm.extra,
         ancestors,
-        subsections: section
-            .subsections
-            .iter()
-            .map(|&s| site.sections[s].relative_path.as_str())
-            .collect(),
+        subsections: section.subsections.iter().map(|&s| site.sections[s].relative_path.as_str()).collect(),
         assets: section.assets.iter().map(|a| asset_name(a)).collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
@@ -229,29 +177,16 @@ fn section_metadata(
     serde_json::to_value(view).unwrap_or(Value::Null)
 }
 
-fn link_views<'a>(
-    site: &'a Site,
-    config: &Config,
-    targets: Option<&Vec<Target>>,
-) -> Vec<LinkView<'a>> {
-    targets.map_or_else(Vec::new, |targets| {
-        targets
-            .iter()
-            .map(|&t| link_view(site, config, t))
-            .collect()
-    })
+fn link_views<'a>(site: &'a Site, config: &Config, targets: Option<&Vec<Target>>) -> Vec<LinkView<'a>> {
+    targets.map_or_else(Vec::new, |targets| targets.iter().map(|&t| link_view(site, config, t)).collect())
 }
 
 pub fn link_view<'a>(site: &'a Site, config: &Config, target: Target) -> LinkView<'a> {
     let (description, relative_path) = match target {
-        Target::Page(id) => (
-            site.pages[id].front_matter.description.as_deref(),
-            site.pages[id].relative_path.as_str(),
-        ),
-        Target::Section(id) => (
-            site.sections[id].front_matter.description.as_deref(),
-            site.sections[id].relative_path.as_str(),
-        ),
+        Target::Page(id) => (site.pages[id].front_matter.description.as_deref(), site.pages[id].relative_path.as_str()),
+        Target::Section(id) => {
+            (site.sections[id].front_matter.description.as_deref(), site.sections[id].relative_path.as_str())
+        }
     };
     LinkView {
         title: site.target_title(target),
@@ -271,10 +206,7 @@ fn components(path: &str) -> Vec<&str> {
 }
 
 fn asset_name(asset: &std::path::Path) -> String {
-    asset
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    asset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Minutes at 200 words a minute, rounded up, as Zola counts.
