@@ -174,6 +174,10 @@ fn request(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Ans
         Err(ureq::Error::Timeout(_)) => Answer::Failed("timed out".into()),
         Err(ureq::Error::HostNotFound) => Answer::Failed("host not found".into()),
         Err(ureq::Error::ConnectionFailed) => Answer::Failed("connection failed".into()),
+        Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Answer::Failed("connection refused".into())
+        }
+        Err(ureq::Error::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => Answer::Failed("timed out".into()),
         Err(ureq::Error::Io(e)) => Answer::Failed(e.to_string()),
         Err(e) => Answer::Failed(e.to_string()),
     }

@@ -429,31 +429,40 @@ impl<'a> LinkCheck<'a> {
 
     /// One diagnostic per template line (or per template and message), however many pages show the link.
     fn group(&self, problems: Vec<Problem>, templates: &TemplateSources) -> Vec<Diagnostic> {
-        let mut groups: BTreeMap<(String, String), (Location, String, BTreeSet<String>, bool)> = BTreeMap::new();
+        struct Group {
+            at: Location,
+            help: String,
+            pages: BTreeSet<String>,
+            /// Reported at the template line that writes the link, rather than at a page.
+            literal: bool,
+        }
+        let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
         for problem in problems {
             let first = problem.pages.first().cloned().unwrap_or_default();
-            let (group, at, literal) = self.place(&problem.raw, problem.missing.as_deref(), &first, templates);
-            let entry =
-                groups.entry((group, problem.message)).or_insert_with(|| (at, problem.help, BTreeSet::new(), literal));
-            entry.2.extend(problem.pages);
+            let (key, at, literal) = self.place(&problem.raw, problem.missing.as_deref(), &first, templates);
+            groups
+                .entry((key, problem.message))
+                .or_insert_with(|| Group { at, help: problem.help, pages: BTreeSet::new(), literal })
+                .pages
+                .extend(problem.pages);
         }
         groups
             .into_iter()
-            .map(|((_, message), (at, help, pages, literal))| {
-                let first = pages.first().map_or("", String::as_str);
-                let on = match pages.len() {
+            .map(|((_, message), group)| {
+                let first = group.pages.first().map_or("", String::as_str);
+                let on = match group.pages.len() {
                     1 => format!("on page `{first}`"),
                     n => format!("on {n} pages, the first `{first}`"),
                 };
-                let context = if literal {
+                let context = if group.literal {
                     format!(" ({on})")
                 } else {
                     let made_by: BTreeSet<&str> =
-                        pages.iter().filter_map(|p| self.makers.get(p)).map(|m| m.template.as_str()).collect();
+                        group.pages.iter().filter_map(|p| self.makers.get(p)).map(|m| m.template.as_str()).collect();
                     let made_by: Vec<String> = made_by.iter().map(|t| format!("`{t}`")).collect();
                     format!(" (made by {}, {on})", made_by.join(", "))
                 };
-                Diagnostic::error(at, "link", format!("{message}{context}")).with_help(help)
+                Diagnostic::error(group.at, "link", format!("{message}{context}")).with_help(group.help)
             })
             .collect()
     }
@@ -625,7 +634,17 @@ impl<'a> Suggestions<'a> {
         if let Some(found) = self.cache.get(path) {
             return *found;
         }
-        let found = if self.cache.len() < 64 { crate::links::nearest(path, &self.candidates) } else { None };
+        // Paths share long prefixes, so only a close match is worth suggesting.
+        let found = if self.cache.len() < 64 {
+            self.candidates
+                .iter()
+                .map(|c| (strsim::normalized_damerau_levenshtein(path, c), *c))
+                .filter(|(score, _)| *score >= 0.75)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+                .map(|(_, c)| c)
+        } else {
+            None
+        };
         self.cache.insert(path.to_string(), found);
         found
     }
