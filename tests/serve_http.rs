@@ -526,6 +526,26 @@ fn idle_and_slow_clients_do_not_stall_others() {
     assert_real_page_served(&server);
 }
 
+#[test]
+fn more_idle_connections_than_the_bound_make_room_for_new_ones() {
+    let server = start_with(site(), "/", 2);
+    // Far more than the server keeps open for pages: the longest idle are closed to make room, before the
+    // connection asking for the page is even accepted.
+    let idle: Vec<TcpStream> = (0..100).map(|_| connect(&server)).collect();
+    assert_real_page_served(&server);
+    let closed = idle
+        .iter()
+        .filter(|stream| {
+            stream.set_nonblocking(true).expect("nonblocking check");
+            let mut byte = [0u8; 1];
+            let mut stream: &TcpStream = stream;
+            // Still open reads "would block"; closed reads end-of-stream (or a reset).
+            !matches!(stream.read(&mut byte), Err(error) if error.kind() == std::io::ErrorKind::WouldBlock)
+        })
+        .count();
+    assert!(closed > 0);
+}
+
 // ---- live reload ----
 
 /// Reads from an event stream until `wanted` has arrived; returns everything read.

@@ -33,7 +33,7 @@ pub struct ServerConfig {
     /// The path of `base_url`: "/" or "/docs/". The site is served under it and "/" redirects there.
     pub base_path: String,
     /// Worker threads taking requests from tiny_http and answering them. Open connections are not bound to a
-    /// worker (up to 64 serve pages at once; when all are taken, the one idle longest is closed), and
+    /// worker (up to 32 serve pages at once; when all are taken, the one idle longest is closed), and
     /// live-reload streams never occupy one.
     pub threads: usize,
 }
@@ -99,7 +99,7 @@ const PORT_TRIES: u16 = 20;
 /// the usual limit is 1024 per process: tiny_http stops accepting for good when it runs out.
 const MAX_STREAMS: usize = 128;
 /// Most connections serving pages at once (each one idle descriptor, four mid-request).
-const MAX_PAGE_CONNECTIONS: usize = 64;
+const MAX_PAGE_CONNECTIONS: usize = 32;
 /// How long a stop waits for responses in flight before cutting the connections that are still writing.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 /// Guards keep little on their stack: heads and bodies are on the heap, under the limits.
