@@ -428,7 +428,9 @@ impl<'a> LinkCheck<'a> {
     }
 
     /// One diagnostic per template line (or per template and message), however many pages show the link.
-    fn group(&self, problems: Vec<Problem>, templates: &TemplateSources) -> Vec<Diagnostic> {
+    fn group(&self, mut problems: Vec<Problem>, templates: &TemplateSources) -> Vec<Diagnostic> {
+        // Pages arrive from many threads: sort, so that the first page's help is the one shown.
+        problems.sort_by(|a, b| (a.pages.first(), &a.raw, &a.message).cmp(&(b.pages.first(), &b.raw, &b.message)));
         struct Group {
             at: Location,
             help: String,

@@ -548,23 +548,16 @@ impl Builder {
 
 fn report_duplicate_paths(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<&str, &Path> = HashMap::new();
-    let sections = site
-        .sections
-        .iter()
-        .map(|s| (s.path.as_str(), s.file.as_path()));
-    let pages = site
-        .pages
-        .iter()
-        .map(|p| (p.path.as_str(), p.file.as_path()));
-    for (path, file) in sections.chain(pages) {
+    let sections = site.sections.iter().map(|s| (s.path.as_str(), s.file.as_path(), &s.front_matter));
+    let pages = site.pages.iter().map(|p| (p.path.as_str(), p.file.as_path(), &p.front_matter));
+    for (path, file, front_matter) in sections.chain(pages) {
         if let Some(first) = seen.insert(path, file) {
+            // Point at the `path` or `slug` that made the address, when the front matter sets one.
+            let line = ["path", "slug"].iter().find_map(|key| front_matter.key_lines.get(*key)).copied();
+            let at = line.map_or_else(|| Location::file(file), |line| Location::new(file, line, 1));
             diagnostics.push(
-                Diagnostic::error(
-                    Location::file(file),
-                    "content",
-                    format!("`{path}` is also the output of `{}`", first.display()),
-                )
-                .with_help("give one of them another `slug` or `path` in its front matter"),
+                Diagnostic::error(at, "content", format!("`{path}` is also the output of `{}`", first.display()))
+                    .with_help("give one of them another `slug` or `path` in its front matter"),
             );
         }
     }
