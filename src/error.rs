@@ -16,11 +16,7 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: impl Into<PathBuf>, line: usize, column: usize) -> Location {
-        Location {
-            file: file.into(),
-            line,
-            column,
-        }
+        Location { file: file.into(), line, column }
     }
 
     /// A location for a whole file, when no line can be named.
@@ -80,23 +76,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(at: Location, kind: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            at,
-            kind,
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, at, kind, message: message.into(), help: None }
     }
 
     pub fn warning(at: Location, kind: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            at,
-            kind,
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { severity: Severity::Warning, at, kind, message: message.into(), help: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -134,21 +118,14 @@ pub enum Error {
     #[error("{}", summarize(.0))]
     Site(Vec<Diagnostic>),
     #[error("refusing to write to `{path}`: {reason}\n  help: {help}")]
-    OutputRefused {
-        path: PathBuf,
-        reason: String,
-        help: String,
-    },
+    OutputRefused { path: PathBuf, reason: String, help: String },
     #[error("{0}")]
     Usage(String),
 }
 
 impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Error {
-        Error::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        Error::Io { path: path.to_path_buf(), source }
     }
 
     /// The diagnostics behind this error, if it is a site error.
@@ -167,10 +144,7 @@ fn summarize(diagnostics: &[Diagnostic]) -> String {
         text.push_str(&diagnostic.to_string());
         text.push('\n');
     }
-    text.push_str(&format!(
-        "build failed: {errors} error{}",
-        if errors == 1 { "" } else { "s" }
-    ));
+    text.push_str(&format!("build failed: {errors} error{}", if errors == 1 { "" } else { "s" }));
     text
 }
 
@@ -192,9 +166,7 @@ pub mod fs {
     }
 
     pub fn copy(from: &Path, to: &Path) -> Result<()> {
-        std::fs::copy(from, to)
-            .map(|_| ())
-            .map_err(|e| Error::io(from, e))
+        std::fs::copy(from, to).map(|_| ()).map_err(|e| Error::io(from, e))
     }
 
     pub fn rename(from: &Path, to: &Path) -> Result<()> {
@@ -208,10 +180,7 @@ pub mod fs {
     pub fn read_to_string_opt(path: &Path) -> Result<Option<String>> {
         match std::fs::read(path) {
             Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-                Error::io(
-                    path,
-                    std::io::Error::new(std::io::ErrorKind::InvalidData, "file is not valid UTF-8"),
-                )
+                Error::io(path, std::io::Error::new(std::io::ErrorKind::InvalidData, "file is not valid UTF-8"))
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io(path, e)),
@@ -234,12 +203,8 @@ mod tests {
 
     #[test]
     fn diagnostic_reads_like_a_compiler() {
-        let d = Diagnostic::error(
-            Location::new("content/a.md", 4, 1),
-            "front matter",
-            "unknown field `titel`",
-        )
-        .with_help("did you mean `title`?");
+        let d = Diagnostic::error(Location::new("content/a.md", 4, 1), "front matter", "unknown field `titel`")
+            .with_help("did you mean `title`?");
         assert_eq!(
             d.to_string(),
             "content/a.md:4:1: error: front matter: unknown field `titel`\n  help: did you mean `title`?"

@@ -16,8 +16,7 @@ pub struct Relations {
 
 /// The URL an `@/` path (without anchor) points to, or `None` when nothing is there.
 pub fn resolve(site: &Site, config: &Config, relative_path: &str) -> Option<String> {
-    site.lookup(relative_path)
-        .map(|target| config.permalink(site.target_path(target)))
+    site.lookup(relative_path).map(|target| config.permalink(site.target_path(target)))
 }
 
 /// Checks every link of every rendered body and every relation; returns the relations for templates.
@@ -33,31 +32,17 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
         let (file, text, body_offset, rendered, front_matter) = match source {
             Target::Page(id) => {
                 let p = &site.pages[id];
-                (
-                    &p.file,
-                    &p.text,
-                    p.body_offset,
-                    &p.rendered,
-                    &p.front_matter,
-                )
+                (&p.file, &p.text, p.body_offset, &p.rendered, &p.front_matter)
             }
             Target::Section(id) => {
                 let s = &site.sections[id];
-                (
-                    &s.file,
-                    &s.text,
-                    s.body_offset,
-                    &s.rendered,
-                    &s.front_matter,
-                )
+                (&s.file, &s.text, s.body_offset, &s.rendered, &s.front_matter)
             }
         };
         for link in &rendered.links {
             let at = || Location::offset_in(file, text, body_offset + link.offset);
             if let Some(rest) = link.target.strip_prefix("@/") {
-                let (path, anchor) = rest
-                    .split_once('#')
-                    .map_or((rest, None), |(p, a)| (p, Some(a)));
+                let (path, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
                 match site.lookup(path) {
                     Some(target) => {
                         add_backlink(&mut relations, target, source);
@@ -73,14 +58,7 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
                 }
             }
         }
-        let related = read_related(
-            site,
-            source,
-            front_matter,
-            file,
-            &text[..body_offset],
-            diagnostics,
-        );
+        let related = read_related(site, source, front_matter, file, &text[..body_offset], diagnostics);
         for &target in &related {
             add_backlink(&mut relations, target, source);
         }
@@ -92,9 +70,7 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
 }
 
 fn sources(site: &Site) -> impl Iterator<Item = Target> + '_ {
-    (0..site.sections.len())
-        .map(Target::Section)
-        .chain((0..site.pages.len()).map(Target::Page))
+    (0..site.sections.len()).map(Target::Section).chain((0..site.pages.len()).map(Target::Page))
 }
 
 /// `head` is the start of the file up to the body: the front matter, where each entry's own line is found.
@@ -130,12 +106,8 @@ fn read_related(
     for item in items {
         let Some(text) = item.as_str() else {
             diagnostics.push(
-                Diagnostic::error(
-                    at.clone(),
-                    "relation",
-                    format!("`{item}` in `extra.related` is not a string"),
-                )
-                .with_help("write paths as `\"@/section/page.md\"`"),
+                Diagnostic::error(at.clone(), "relation", format!("`{item}` in `extra.related` is not a string"))
+                    .with_help("write paths as `\"@/section/page.md\"`"),
             );
             continue;
         };
@@ -151,17 +123,11 @@ fn read_related(
         let path = text.strip_prefix("@/").unwrap_or(text);
         match site.lookup(path) {
             Some(target) if target == source => diagnostics.push(
-                Diagnostic::warning(
-                    at.clone(),
-                    "relation",
-                    format!("`{text}` names the page itself"),
-                )
-                .with_help("remove it from `related`"),
+                Diagnostic::warning(at.clone(), "relation", format!("`{text}` names the page itself"))
+                    .with_help("remove it from `related`"),
             ),
             Some(target) => related.push(target),
-            None => {
-                diagnostics.push(missing_target(site, path, text, at.clone()).with_kind("relation"))
-            }
+            None => diagnostics.push(missing_target(site, path, text, at.clone()).with_kind("relation")),
         }
     }
     related
@@ -204,27 +170,19 @@ fn check_anchor(
             site.target_file(target).display(),
             list(&candidates)
         ),
-        None if candidates.is_empty() => format!(
-            "`{}` has no headings to link to",
-            site.target_file(target).display()
-        ),
-        None => format!(
-            "`{}` has these anchors: {}",
-            site.target_file(target).display(),
-            list(&candidates)
-        ),
+        None if candidates.is_empty() => format!("`{}` has no headings to link to", site.target_file(target).display()),
+        None => format!("`{}` has these anchors: {}", site.target_file(target).display(), list(&candidates)),
     };
-    diagnostics.push(
-        Diagnostic::error(at, "link", format!("no anchor `#{anchor}` for `{written}`"))
-            .with_help(help),
-    );
+    diagnostics.push(Diagnostic::error(at, "link", format!("no anchor `#{anchor}` for `{written}`")).with_help(help));
 }
 
 fn missing_target(site: &Site, path: &str, written: &str, at: Location) -> Diagnostic {
     let candidates: Vec<&str> = site.relative_paths().collect();
     let help = match nearest(path, &candidates) {
         Some(near) => format!("did you mean `@/{near}`?"),
-        None => "`@/` paths are relative to `content/`, such as `@/section/page.md` or `@/section/_index.md`".to_string(),
+        None => {
+            "`@/` paths are relative to `content/`, such as `@/section/page.md` or `@/section/_index.md`".to_string()
+        }
     };
     Diagnostic::error(at, "link", format!("no page at `{written}`")).with_help(help)
 }
@@ -254,11 +212,7 @@ fn list(candidates: &[&str]) -> String {
     let mut sorted = candidates.to_vec();
     sorted.sort_unstable();
     let shown: Vec<String> = sorted.iter().take(8).map(|c| format!("#{c}")).collect();
-    let more = if sorted.len() > 8 {
-        format!(" and {} more", sorted.len() - 8)
-    } else {
-        String::new()
-    };
+    let more = if sorted.len() > 8 { format!(" and {} more", sorted.len() - 8) } else { String::new() };
     format!("{}{more}", shown.join(", "))
 }
 
@@ -269,14 +223,8 @@ mod tests {
     #[test]
     fn nearest_finds_typos_only() {
         let candidates = ["guide/intro.md", "guide/setup.md", "reference/_index.md"];
-        assert_eq!(
-            nearest("guide/intro.mdx", &candidates),
-            Some("guide/intro.md")
-        );
-        assert_eq!(
-            nearest("guide/setpu.md", &candidates),
-            Some("guide/setup.md")
-        );
+        assert_eq!(nearest("guide/intro.mdx", &candidates), Some("guide/intro.md"));
+        assert_eq!(nearest("guide/setpu.md", &candidates), Some("guide/setup.md"));
         assert_eq!(nearest("completely/else.md", &candidates), None);
     }
 }

@@ -62,22 +62,11 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<()> {
     }
     let foreign = foreign_files(&output)?;
     if !foreign.is_empty() {
-        let shown: Vec<String> = foreign
-            .iter()
-            .take(5)
-            .map(|p| p.display().to_string())
-            .collect();
-        let more = if foreign.len() > 5 {
-            format!(" and {} more", foreign.len() - 5)
-        } else {
-            String::new()
-        };
+        let shown: Vec<String> = foreign.iter().take(5).map(|p| p.display().to_string()).collect();
+        let more = if foreign.len() > 5 { format!(" and {} more", foreign.len() - 5) } else { String::new() };
         return Err(Error::OutputRefused {
             path: output.clone(),
-            reason: format!(
-                "it holds files Quire did not write: {}{more}",
-                shown.join(", ")
-            ),
+            reason: format!("it holds files Quire did not write: {}{more}", shown.join(", ")),
             help: "move those files away, or build into another folder with --output".to_string(),
         });
     }
@@ -93,16 +82,11 @@ fn foreign_files(output: &Path) -> Result<Vec<PathBuf>> {
         return Ok(vec![output.to_path_buf()]);
     }
     let listed: HashSet<String> = match std::fs::read_to_string(output.join(MANIFEST)) {
-        Ok(text) if text.starts_with(MANIFEST_HEADER) => {
-            text.lines().skip(1).map(str::to_string).collect()
-        }
+        Ok(text) if text.starts_with(MANIFEST_HEADER) => text.lines().skip(1).map(str::to_string).collect(),
         _ => HashSet::new(),
     };
     let mut foreign = Vec::new();
-    for entry in walkdir::WalkDir::new(output)
-        .min_depth(1)
-        .sort_by_file_name()
-    {
+    for entry in walkdir::WalkDir::new(output).min_depth(1).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::io(output, e.into()))?;
         if entry.file_type().is_dir() {
             continue;
@@ -127,10 +111,7 @@ pub struct Staging {
 impl Staging {
     pub fn create(output: &Path) -> Result<Staging> {
         let output = absolute(output);
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
+        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
         fs::create_dir_all(&parent)?;
         let dir = parent.join(format!(".{name}.quire-staging-{}", std::process::id()));
@@ -138,12 +119,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?; // a leftover of this same process id: ours by name
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging {
-            dir,
-            output,
-            written: Mutex::new(Vec::new()),
-            created_dirs: Mutex::new(HashSet::new()),
-        })
+        Ok(Staging { dir, output, written: Mutex::new(Vec::new()), created_dirs: Mutex::new(HashSet::new()) })
     }
 
     pub fn write(&self, file: OutputFile) -> Result<()> {
@@ -154,17 +130,10 @@ impl Staging {
         })?;
         let target = self.dir.join(&rel);
         if let Some(parent) = target.parent() {
-            let known = self
-                .created_dirs
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(parent);
+            let known = self.created_dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(parent);
             if !known {
                 fs::create_dir_all(parent)?;
-                self.created_dirs
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(parent.to_path_buf());
+                self.created_dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
             }
         }
         match file.contents {
@@ -172,10 +141,7 @@ impl Staging {
             Contents::Embedded(bytes) => fs::write(&target, bytes)?,
             Contents::Copy(source) => fs::copy(&source, &target)?,
         }
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(file.path);
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push(file.path);
         Ok(())
     }
 
@@ -202,19 +168,13 @@ impl Staging {
                 let _ = std::fs::remove_dir_all(&self.dir);
                 return Err(Error::OutputRefused {
                     path: self.output.clone(),
-                    reason: format!(
-                        "files Quire did not write appeared during the build: {}",
-                        foreign[0].display()
-                    ),
+                    reason: format!("files Quire did not write appeared during the build: {}", foreign[0].display()),
                     help: "move those files away and build again".into(),
                 });
             }
             let old = self.dir.with_file_name(format!(
                 "{}.old",
-                self.dir
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
+                self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
             ));
             fs::rename(&self.output, &old)?;
             if let Err(e) = fs::rename(&self.dir, &self.output) {
@@ -237,9 +197,7 @@ impl Staging {
 /// `a/b/index.html` as a relative path with no `..`, root or prefix components.
 fn safe_relative(path: &str) -> Option<PathBuf> {
     let rel = Path::new(path.trim_start_matches('/'));
-    rel.components()
-        .all(|c| matches!(c, Component::Normal(_)))
-        .then(|| rel.to_path_buf())
+    rel.components().all(|c| matches!(c, Component::Normal(_))).then(|| rel.to_path_buf())
 }
 
 /// `path` made absolute and normalised without requiring it to exist.
@@ -247,11 +205,8 @@ pub fn absolute(path: &Path) -> PathBuf {
     if let Ok(canonical) = path.canonicalize() {
         return canonical;
     }
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut normal = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -263,10 +218,7 @@ pub fn absolute(path: &Path) -> PathBuf {
         }
     }
     match (normal.parent(), normal.file_name()) {
-        (Some(parent), Some(name)) if parent.exists() => parent
-            .canonicalize()
-            .map(|p| p.join(name))
-            .unwrap_or(normal),
+        (Some(parent), Some(name)) if parent.exists() => parent.canonicalize().map(|p| p.join(name)).unwrap_or(normal),
         _ => normal,
     }
 }
@@ -287,11 +239,7 @@ mod tests {
             root.parent().unwrap().to_path_buf(),
             PathBuf::from("/"),
         ] {
-            assert!(
-                check_output_dir(root, &output).is_err(),
-                "{}",
-                output.display()
-            );
+            assert!(check_output_dir(root, &output).is_err(), "{}", output.display());
         }
         assert!(check_output_dir(root, &root.join("public")).is_ok());
     }
@@ -302,14 +250,9 @@ mod tests {
         let output = site.path().join("public");
         std::fs::create_dir_all(&output).unwrap();
         std::fs::write(output.join("notes.txt"), "mine").unwrap();
-        let message = check_output_dir(site.path(), &output)
-            .unwrap_err()
-            .to_string();
+        let message = check_output_dir(site.path(), &output).unwrap_err().to_string();
         assert!(message.contains("notes.txt"), "{message}");
-        assert_eq!(
-            std::fs::read_to_string(output.join("notes.txt")).unwrap(),
-            "mine"
-        );
+        assert_eq!(std::fs::read_to_string(output.join("notes.txt")).unwrap(), "mine");
     }
 
     #[test]
@@ -319,21 +262,14 @@ mod tests {
         for round in 0..2 {
             let staging = Staging::create(&output).unwrap();
             staging
-                .write(OutputFile {
-                    path: format!("r{round}/index.html"),
-                    contents: Contents::Bytes(b"x".to_vec()),
-                })
+                .write(OutputFile { path: format!("r{round}/index.html"), contents: Contents::Bytes(b"x".to_vec()) })
                 .unwrap();
             staging.commit().unwrap();
         }
         assert!(!output.join("r0").exists());
         assert!(output.join("r1/index.html").exists());
         assert!(check_output_dir(site.path(), &output).is_ok());
-        let leftovers: Vec<_> = std::fs::read_dir(site.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
+        let leftovers: Vec<_> = std::fs::read_dir(site.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 

@@ -15,9 +15,7 @@ fn nested_sections() {
     assert!(guide.contains("subsections: docs/guide/deep/_index.md\n"));
     assert!(guide.contains("pages: /docs/guide/setup/ \n"));
     let bottom = built.read("docs/guide/deep/bottom/index.html");
-    assert!(bottom.contains(
-        "ancestors: _index.md, docs/_index.md, docs/guide/_index.md, docs/guide/deep/_index.md\n"
-    ));
+    assert!(bottom.contains("ancestors: _index.md, docs/_index.md, docs/guide/_index.md, docs/guide/deep/_index.md\n"));
     insta::assert_snapshot!(dump(&built));
 }
 
@@ -25,15 +23,9 @@ fn nested_sections() {
 fn page_bundle_copies_colocated_files_beside_the_page() {
     let built = build("page-bundle");
     let page = built.read("blog/trip/index.html");
-    assert!(
-        page.contains("<img src=\"lake.png\" alt=\"The lake\" />"),
-        "{page}"
-    );
+    assert!(page.contains("<img src=\"lake.png\" alt=\"The lake\" />"), "{page}");
     let source = std::fs::read(fixture("page-bundle").join("content/blog/trip/lake.png")).unwrap();
-    assert_eq!(
-        std::fs::read(built.output.join("blog/trip/lake.png")).unwrap(),
-        source
-    );
+    assert_eq!(std::fs::read(built.output.join("blog/trip/lake.png")).unwrap(), source);
     assert_eq!(built.read("blog/trip/notes.txt"), "Notes about the trip.\n");
     // A bundle is one page, not a section: no `trip/_index.md`, and its files are not pages.
     assert_eq!((built.report.pages, built.report.sections), (1, 2));
@@ -43,28 +35,16 @@ fn page_bundle_copies_colocated_files_beside_the_page() {
 #[test]
 fn toml_yaml_and_no_front_matter_read_alike() {
     let built = build("front-matter-formats");
-    assert!(
-        built.report.warnings.is_empty(),
-        "{:#?}",
-        built.report.warnings
-    );
+    assert!(built.report.warnings.is_empty(), "{:#?}", built.report.warnings);
     let toml = built.read("toml/index.html");
     let yaml = built.read("yaml/index.html");
     for (page, format, colour) in [(&toml, "toml", "blue"), (&yaml, "yaml", "green")] {
-        assert!(
-            page.contains(&format!("tags: format, {format}\n")),
-            "{page}"
-        );
-        assert!(
-            page.contains(&format!("extra.colour: \"{colour}\"\n")),
-            "{page}"
-        );
+        assert!(page.contains(&format!("tags: format, {format}\n")), "{page}");
+        assert!(page.contains(&format!("extra.colour: \"{colour}\"\n")), "{page}");
     }
     assert!(toml.contains("date: 2024-03-01\n"));
     assert!(yaml.contains("date: 2024-03-02\n"));
-    assert!(built
-        .read("none/index.html")
-        .contains("<p>No front matter at all;"));
+    assert!(built.read("none/index.html").contains("<p>No front matter at all;"));
     insta::assert_snapshot!(dump(&built));
 }
 
@@ -72,22 +52,13 @@ fn toml_yaml_and_no_front_matter_read_alike() {
 fn slug_and_path_override_the_file_name() {
     let built = build("slug-path");
     let files = built.files();
-    for expected in [
-        "notes/hello-world/index.html",
-        "elsewhere/entirely/index.html",
-        "notes/dated-note/index.html",
-    ] {
-        assert!(
-            files.iter().any(|f| f == expected),
-            "{expected} missing from {files:#?}"
-        );
+    for expected in ["notes/hello-world/index.html", "elsewhere/entirely/index.html", "notes/dated-note/index.html"] {
+        assert!(files.iter().any(|f| f == expected), "{expected} missing from {files:#?}");
     }
     assert!(!built.exists("notes/renamed/index.html"));
     assert!(!built.exists("notes/moved/index.html"));
     // A `YYYY-MM-DD-` file name prefix becomes the date and leaves the slug.
-    assert!(built
-        .read("notes/dated-note/index.html")
-        .contains("date: 2024-05-06\n"));
+    assert!(built.read("notes/dated-note/index.html").contains("date: 2024-05-06\n"));
     // `@/` links follow the overrides.
     let links = built.read("notes/links/index.html");
     assert!(links.contains(
@@ -101,28 +72,16 @@ fn drafts_are_skipped_everywhere_unless_asked_for() {
     let built = build("drafts");
     assert_eq!(built.report.pages, 1);
     assert!(!built.exists("posts/unfinished/index.html"));
-    assert!(
-        !built.exists("old-unfinished/index.html"),
-        "a draft's alias was written"
-    );
-    assert!(
-        !built.exists("tags/secret/index.html"),
-        "a draft's tag was written"
-    );
-    assert!(built
-        .read("posts/index.html")
-        .contains("pages: /posts/published/ \n"));
-    assert!(built
-        .read("tags/shared/index.html")
-        .contains("/posts/published/\n"));
+    assert!(!built.exists("old-unfinished/index.html"), "a draft's alias was written");
+    assert!(!built.exists("tags/secret/index.html"), "a draft's tag was written");
+    assert!(built.read("posts/index.html").contains("pages: /posts/published/ \n"));
+    assert!(built.read("tags/shared/index.html").contains("/posts/published/\n"));
     assert!(!built.read("tags/shared/index.html").contains("unfinished"));
     assert!(!built.read("sitemap.xml").contains("unfinished"));
 
     let with_drafts = build_with("drafts", |o| o.drafts = true);
     assert_eq!(with_drafts.report.pages, 2);
-    assert!(with_drafts
-        .read("posts/unfinished/index.html")
-        .contains("PAGE Unfinished"));
+    assert!(with_drafts.read("posts/unfinished/index.html").contains("PAGE Unfinished"));
     assert!(with_drafts.exists("old-unfinished/index.html"));
     assert!(with_drafts.exists("tags/secret/index.html"));
 }
@@ -131,24 +90,16 @@ fn drafts_are_skipped_everywhere_unless_asked_for() {
 fn aliases_write_redirect_pages() {
     let built = build("aliases");
     let target = "https://example.org/guide/install/";
-    for alias in [
-        "setup/index.html",
-        "old/install.html",
-        "docs/v1/install/index.html",
-    ] {
+    for alias in ["setup/index.html", "old/install.html", "docs/v1/install/index.html"] {
         let html = built.read(alias);
         assert!(
-            html.contains(&format!(
-                "<meta http-equiv=\"refresh\" content=\"0; url={target}\">"
-            )),
+            html.contains(&format!("<meta http-equiv=\"refresh\" content=\"0; url={target}\">")),
             "{alias}: {html}"
         );
         assert!(html.contains(&format!("<link rel=\"canonical\" href=\"{target}\">")));
     }
     // Sections may have aliases too.
-    assert!(built
-        .read("manual/index.html")
-        .contains("url=https://example.org/guide/\""));
+    assert!(built.read("manual/index.html").contains("url=https://example.org/guide/\""));
     insta::assert_snapshot!(built.read("setup/index.html"));
 }
 
@@ -157,10 +108,7 @@ fn sort_by_weight_date_and_title_with_lower_and_higher() {
     let built = build("sort-by");
     let pages = |section: &str| {
         let html = built.read(&format!("{section}/index.html"));
-        html.lines()
-            .find_map(|l| l.strip_prefix("pages: "))
-            .expect("pages line")
-            .to_string()
+        html.lines().find_map(|l| l.strip_prefix("pages: ")).expect("pages line").to_string()
     };
     // Unweighted pages go last.
     assert_eq!(
@@ -168,57 +116,30 @@ fn sort_by_weight_date_and_title_with_lower_and_higher() {
         "/by-weight/b-light/ /by-weight/c-middle/ /by-weight/a-heavy/ /by-weight/d-unweighted/ "
     );
     // Newest first.
-    assert_eq!(
-        pages("by-date"),
-        "/by-date/b-newest/ /by-date/c-middle/ /by-date/a-oldest/ "
-    );
+    assert_eq!(pages("by-date"), "/by-date/b-newest/ /by-date/c-middle/ /by-date/a-oldest/ ");
     // Natural order: "Part 2" before "Part 10".
     assert_eq!(pages("by-title"), "/by-title/c/ /by-title/b/ /by-title/a/ ");
 
     let neighbours = |page: &str| {
         let html = built.read(&format!("{page}/index.html"));
-        let get = |key: &str| {
-            html.lines()
-                .find_map(|l| l.strip_prefix(key))
-                .unwrap_or("-")
-                .to_string()
-        };
+        let get = |key: &str| html.lines().find_map(|l| l.strip_prefix(key)).unwrap_or("-").to_string();
         (get("lower: "), get("higher: "))
     };
     // Weight and title: lower is the one before in the list, higher the one after.
-    assert_eq!(
-        neighbours("by-weight/c-middle"),
-        ("/by-weight/b-light/".into(), "/by-weight/a-heavy/".into())
-    );
-    assert_eq!(
-        neighbours("by-weight/b-light"),
-        ("-".into(), "/by-weight/c-middle/".into())
-    );
-    assert_eq!(
-        neighbours("by-title/b"),
-        ("/by-title/c/".into(), "/by-title/a/".into())
-    );
+    assert_eq!(neighbours("by-weight/c-middle"), ("/by-weight/b-light/".into(), "/by-weight/a-heavy/".into()));
+    assert_eq!(neighbours("by-weight/b-light"), ("-".into(), "/by-weight/c-middle/".into()));
+    assert_eq!(neighbours("by-title/b"), ("/by-title/c/".into(), "/by-title/a/".into()));
     // Date: lower is the older page, higher the newer one (as in Zola).
-    assert_eq!(
-        neighbours("by-date/c-middle"),
-        ("/by-date/a-oldest/".into(), "/by-date/b-newest/".into())
-    );
-    assert_eq!(
-        neighbours("by-date/b-newest"),
-        ("/by-date/c-middle/".into(), "-".into())
-    );
+    assert_eq!(neighbours("by-date/c-middle"), ("/by-date/a-oldest/".into(), "/by-date/b-newest/".into()));
+    assert_eq!(neighbours("by-date/b-newest"), ("/by-date/c-middle/".into(), "-".into()));
 }
 
 #[test]
 fn transparent_section_lends_its_pages_to_the_parent() {
     let built = build("transparent");
-    assert!(built
-        .read("blog/index.html")
-        .contains("pages: /blog/2024/year/ /blog/top/ \n"));
+    assert!(built.read("blog/index.html").contains("pages: /blog/2024/year/ /blog/top/ \n"));
     // The transparent section still exists and keeps its own list.
-    assert!(built
-        .read("blog/2024/index.html")
-        .contains("pages: /blog/2024/year/ \n"));
+    assert!(built.read("blog/2024/index.html").contains("pages: /blog/2024/year/ \n"));
     assert!(built.exists("blog/2024/year/index.html"));
 }
 
@@ -226,10 +147,7 @@ fn transparent_section_lends_its_pages_to_the_parent() {
 fn more_marker_makes_the_summary() {
     let built = build("summary");
     let with = built.read("with-more/index.html");
-    assert!(
-        with.contains("summary: <p>The <em>first</em> paragraph is the summary.</p>\n\nancestors"),
-        "{with}"
-    );
+    assert!(with.contains("summary: <p>The <em>first</em> paragraph is the summary.</p>\n\nancestors"), "{with}");
     assert!(with.contains("<p>The rest is only in the full page.</p>"));
     let without = built.read("without-more/index.html");
     assert!(!without.contains("summary:"), "{without}");
@@ -254,14 +172,8 @@ fn taxonomies_get_list_and_term_pages() {
 fn undeclared_taxonomy_is_an_error_at_its_line() {
     let tmp = common::copy_fixture("taxonomies");
     let site = tmp.path().join("site");
-    common::write(
-        &site,
-        "content/third.md",
-        "+++\ntitle = \"Third\"\n\n[taxonomies]\ncategories = [\"x\"]\n+++\n",
-    );
-    let error = quire::build(&common::options(&site, &tmp.path().join("out")))
-        .unwrap_err()
-        .to_string();
+    common::write(&site, "content/third.md", "+++\ntitle = \"Third\"\n\n[taxonomies]\ncategories = [\"x\"]\n+++\n");
+    let error = quire::build(&common::options(&site, &tmp.path().join("out"))).unwrap_err().to_string();
     assert_eq!(
         error,
         "content/third.md:4:1: error: front matter: taxonomy `categories` is not declared in config.toml\n  help: add `{ name = \"categories\" }` to `taxonomies` in config.toml\nbuild failed: 1 error"
@@ -278,14 +190,8 @@ fn sitemap_robots_and_atom_feed() {
         "User-agent: *\nDisallow:\nAllow: /\nSitemap: https://example.org/sitemap.xml\n"
     );
     let atom = built.read("atom.xml");
-    assert!(
-        !atom.contains("Undated"),
-        "undated pages stay out of the feed"
-    );
-    assert!(
-        atom.find("Fresh news") < atom.find("Old &lt;news&gt;"),
-        "newest first"
-    );
+    assert!(!atom.contains("Undated"), "undated pages stay out of the feed");
+    assert!(atom.find("Fresh news") < atom.find("Old &lt;news&gt;"), "newest first");
 }
 
 #[test]
@@ -305,11 +211,7 @@ fn base_url_with_a_path_prefixes_every_permalink() {
         let text = built.read(&file);
         for (i, _) in text.match_indices("https://example.org") {
             let rest = &text[i + "https://example.org".len()..];
-            assert!(
-                rest.starts_with("/docs/"),
-                "{file}: a URL without /docs/: {}",
-                &text[i..(i + 60).min(text.len())]
-            );
+            assert!(rest.starts_with("/docs/"), "{file}: a URL without /docs/: {}", &text[i..(i + 60).min(text.len())]);
             checked += 1;
         }
     }
@@ -325,20 +227,14 @@ fn base_url_with_a_path_prefixes_every_permalink() {
     ] {
         assert!(page.contains(line), "{line}\n{page}");
     }
-    assert!(built
-        .read("index.html")
-        .contains("<a href=\"https://example.org/docs/guide/install/#steps\">"));
-    assert!(built
-        .read("robots.txt")
-        .contains("Sitemap: https://example.org/docs/sitemap.xml"));
+    assert!(built.read("index.html").contains("<a href=\"https://example.org/docs/guide/install/#steps\">"));
+    assert!(built.read("robots.txt").contains("Sitemap: https://example.org/docs/sitemap.xml"));
     insta::assert_snapshot!(dump(&built));
 }
 
 #[test]
 fn base_url_path_reaches_the_built_in_theme() {
-    let built = build_with("content-only", |o| {
-        o.base_url = Some("https://example.org/docs/".into())
-    });
+    let built = build_with("content-only", |o| o.base_url = Some("https://example.org/docs/".into()));
     let page = built.read("guide/first-steps/index.html");
     // Tera escapes `/` in attributes as `&#x2F;`.
     let page = page.replace("&#x2F;", "/");
@@ -359,24 +255,14 @@ fn content_folder_alone_builds_with_the_built_in_theme() {
     let root = fixture("content-only");
     assert!(!root.join("config.toml").exists() && !root.join("templates").exists());
     let built = build("content-only");
-    assert!(
-        built.report.warnings.is_empty(),
-        "{:#?}",
-        built.report.warnings
-    );
+    assert!(built.report.warnings.is_empty(), "{:#?}", built.report.warnings);
     assert_eq!((built.report.pages, built.report.sections), (1, 2));
     let page = built.read("guide/first-steps/index.html");
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     assert!(page.contains("<h1>First steps</h1>"));
     assert!(page.contains("<h2 id=\"install\">Install <a class=\"anchor\" href=\"#install\""));
     assert!(page.contains("<nav class=\"breadcrumbs\""));
-    for file in [
-        "index.html",
-        "guide/index.html",
-        "404.html",
-        "sitemap.xml",
-        "robots.txt",
-    ] {
+    for file in ["index.html", "guide/index.html", "404.html", "sitemap.xml", "robots.txt"] {
         assert!(built.exists(file), "{file}");
     }
     for file in THEME_FILES {

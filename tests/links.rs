@@ -23,9 +23,7 @@ fn related_entries_and_backlinks_reach_templates() {
     let built = build("links");
     let usage = built.read("guide/usage/index.html");
     assert!(
-        usage.contains(
-            "related: Install=https://example.org/guide/install/ Guide=https://example.org/guide/ \n"
-        ),
+        usage.contains("related: Install=https://example.org/guide/install/ Guide=https://example.org/guide/ \n"),
         "{usage}"
     );
     let install = built.read("guide/install/index.html");
@@ -66,9 +64,7 @@ fn repeated_broken_related_entries_each_get_their_line() {
         "content/guide/usage.md",
         "---\ntitle: Usage\nextra:\n  related:\n    - \"@/gone.md\"\n    - \"@/guide/install.md\"\n    - '@/gone.md'\n---\nBody.\n",
     );
-    let error = quire::build(&options(&site, &tmp.path().join("out")))
-        .unwrap_err()
-        .to_string();
+    let error = quire::build(&options(&site, &tmp.path().join("out"))).unwrap_err().to_string();
     assert_eq!(
         error,
         "content/guide/usage.md:5:7: error: relation: no page at `@/gone.md`\n  help: `@/` paths are relative to `content/`, such as `@/section/page.md` or `@/section/_index.md`\n\
@@ -86,9 +82,7 @@ fn related_that_is_not_a_list_is_an_error_at_its_key() {
         "content/guide/usage.md",
         "+++\ntitle = \"Usage\"\n[extra]\nnote = 1\nrelated = \"@/guide/install.md\"\n+++\n",
     );
-    let error = quire::build(&options(&site, &tmp.path().join("out")))
-        .unwrap_err()
-        .to_string();
+    let error = quire::build(&options(&site, &tmp.path().join("out"))).unwrap_err().to_string();
     assert_eq!(
         error,
         "content/guide/usage.md:5:1: error: relation: `extra.related` must be a list\n  help: write `related = [\"@/section/page.md\"]` under `[extra]`\nbuild failed: 1 error"
@@ -104,9 +98,7 @@ fn every_broken_link_of_a_site_is_reported_in_one_run() {
         "content/guide/broken.md",
         "+++\ntitle = \"Broken\"\n+++\n[a](@/nope.md) [b](#nowhere)\n\n[c](@/guide/install.md#nothing-like-it)\n",
     );
-    let error = quire::build(&options(&site, &tmp.path().join("out")))
-        .unwrap_err()
-        .to_string();
+    let error = quire::build(&options(&site, &tmp.path().join("out"))).unwrap_err().to_string();
     let lines: Vec<&str> = error.lines().filter(|l| !l.starts_with("  help")).collect();
     assert_eq!(
         lines,

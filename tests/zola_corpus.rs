@@ -14,21 +14,9 @@ fn zola_corpus_builds_unchanged_without_warnings() {
     assert_eq!(built.report.pages, 60);
     // 30 generated sections plus the home section.
     assert_eq!(built.report.sections, 31);
-    assert!(
-        built.report.warnings.is_empty(),
-        "{:#?}",
-        built.report.warnings
-    );
-    assert_eq!(
-        snapshot_tree(&fixture("zola-corpus")),
-        before,
-        "the build wrote into the site folder"
-    );
-    let page_files = built
-        .files()
-        .into_iter()
-        .filter(|f| f.contains("/p000") && f.ends_with("/index.html"))
-        .count();
+    assert!(built.report.warnings.is_empty(), "{:#?}", built.report.warnings);
+    assert_eq!(snapshot_tree(&fixture("zola-corpus")), before, "the build wrote into the site folder");
+    let page_files = built.files().into_iter().filter(|f| f.contains("/p000") && f.ends_with("/index.html")).count();
     assert_eq!(page_files, 60);
     for section in ["api", "api/slug-01", "getting-started/series-01"] {
         assert!(built.exists(&format!("{section}/index.html")), "{section}");
@@ -65,22 +53,18 @@ fn zola_corpus_page_has_sidebar_breadcrumbs_toc_pager_and_tags() {
         "{toc}"
     );
     // Every TOC entry points at a heading of the page.
-    for id in [
-        "compiling-the-required-profile",
-        "storing-the-dynamic-lexer",
-        "extending-the-internal-function",
-    ] {
+    for id in ["compiling-the-required-profile", "storing-the-dynamic-lexer", "extending-the-internal-function"] {
         assert!(html.contains(&format!(" id=\"{id}\">")), "{id}");
     }
 
     let pager = between(&html, "<nav class=\"pager\">", "</nav>");
-    assert!(
-        pager.contains("rel=\"prev\"") && pager.contains("Extending stale counters"),
-        "{pager}"
-    );
+    assert!(pager.contains("rel=\"prev\"") && pager.contains("Extending stale counters"), "{pager}");
 
-    assert!(html.contains("<a class=\"tag\" href=\"https:&#x2F;&#x2F;docs.example.com&#x2F;tags&#x2F;feeds&#x2F;\">feeds</a>"));
-    assert!(html.contains("<a class=\"tag\" href=\"https:&#x2F;&#x2F;docs.example.com&#x2F;tags&#x2F;headings&#x2F;\">headings</a>"));
+    assert!(html
+        .contains("<a class=\"tag\" href=\"https:&#x2F;&#x2F;docs.example.com&#x2F;tags&#x2F;feeds&#x2F;\">feeds</a>"));
+    assert!(html.contains(
+        "<a class=\"tag\" href=\"https:&#x2F;&#x2F;docs.example.com&#x2F;tags&#x2F;headings&#x2F;\">headings</a>"
+    ));
 }
 
 #[test]
@@ -90,10 +74,7 @@ fn zola_corpus_tag_pages_exist_and_list_their_pages() {
     assert!(list.contains("<h1>tags</h1>"), "{list}");
     let feeds = built.read("tags/feeds/index.html");
     assert!(feeds.contains("<h1>Tag: feeds</h1>"), "{feeds}");
-    assert!(
-        feeds.contains("How to compile the cached event"),
-        "a page tagged `feeds` is missing from its tag page"
-    );
+    assert!(feeds.contains("How to compile the cached event"), "a page tagged `feeds` is missing from its tag page");
     // Every term linked from the list has its own page.
     let mut terms = 0;
     for (i, _) in list.match_indices("docs.example.com&#x2F;tags&#x2F;") {

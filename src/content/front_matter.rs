@@ -105,11 +105,7 @@ const SECTION_KEYS: &[&str] = &[
 
 /// Splits `text` into front matter and body. A file that does not start with `+++` or `---` has no front matter.
 pub fn split_front_matter<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
+    let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
     let rest = &text[bom..];
     let (format, fence) = if rest.starts_with("+++") {
         (Format::Toml, "+++")
@@ -129,8 +125,14 @@ pub fn split_front_matter<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, D
         None => rest.len(),
     };
     if rest[..first_line_end].trim_end() != fence {
-        return Err(Diagnostic::error(Location::new(file, 1, 1), "front matter", format!("the opening `{fence}` must be alone on its line"))
-            .with_help(format!("put `{fence}` on the first line, the front matter below it, and `{fence}` again after it")));
+        return Err(Diagnostic::error(
+            Location::new(file, 1, 1),
+            "front matter",
+            format!("the opening `{fence}` must be alone on its line"),
+        )
+        .with_help(format!(
+            "put `{fence}` on the first line, the front matter below it, and `{fence}` again after it"
+        )));
     }
     let mut offset = first_line_end;
     for line in rest[first_line_end..].split_inclusive('\n') {
@@ -152,9 +154,7 @@ pub fn split_front_matter<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, D
         "front matter",
         format!("the front matter opened with `{fence}` is never closed"),
     )
-    .with_help(format!(
-        "add a line with only `{fence}` after the front matter"
-    )))
+    .with_help(format!("add a line with only `{fence}` after the front matter")))
 }
 
 /// Reads the front matter of `split` (from the file `text`). Unknown keys go to `extra` with a warning.
@@ -165,28 +165,16 @@ pub fn parse_front_matter(
     kind: Kind,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<FrontMatter> {
-    let at_offset =
-        |offset: usize| Location::offset_in(file, text, split.front_matter_offset + offset);
+    let at_offset = |offset: usize| Location::offset_in(file, text, split.front_matter_offset + offset);
     let map: Map<String, Value> = match split.format {
-        Format::None => {
-            return Some(FrontMatter {
-                render: true,
-                in_search_index: true,
-                ..FrontMatter::default()
-            })
-        }
+        Format::None => return Some(FrontMatter { render: true, in_search_index: true, ..FrontMatter::default() }),
         Format::Toml => match toml::from_str::<toml::Table>(split.front_matter) {
-            Ok(table) => table
-                .iter()
-                .map(|(k, v)| (k.clone(), toml_to_json(v)))
-                .collect(),
+            Ok(table) => table.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect(),
             Err(e) => {
                 let at = at_offset(e.span().map_or(0, |s| s.start));
                 diagnostics.push(
                     Diagnostic::error(at, "front matter", format!("invalid TOML: {}", e.message()))
-                        .with_help(
-                            "front matter between `+++` lines is TOML: `title = \"My page\"`",
-                        ),
+                        .with_help("front matter between `+++` lines is TOML: `title = \"My page\"`"),
                 );
                 return None;
             }
@@ -218,14 +206,7 @@ pub fn parse_front_matter(
             }
         },
     };
-    let mut reader = Reader {
-        text,
-        split,
-        file,
-        kind,
-        diagnostics,
-        failed: false,
-    };
+    let mut reader = Reader { text, split, file, kind, diagnostics, failed: false };
     let front_matter = reader.read(map);
     (!reader.failed).then_some(front_matter)
 }
@@ -241,11 +222,7 @@ struct Reader<'a, 'd> {
 
 impl Reader<'_, '_> {
     fn read(&mut self, map: Map<String, Value>) -> FrontMatter {
-        let mut fm = FrontMatter {
-            render: true,
-            in_search_index: true,
-            ..FrontMatter::default()
-        };
+        let mut fm = FrontMatter { render: true, in_search_index: true, ..FrontMatter::default() };
         let known = match self.kind {
             Kind::Page => PAGE_KEYS,
             Kind::Section => SECTION_KEYS,
@@ -275,12 +252,8 @@ impl Reader<'_, '_> {
                 "page_template" => fm.page_template = self.string(&key, &value),
                 "render" => fm.render = self.boolean(&key, &value).unwrap_or(true),
                 "transparent" => fm.transparent = self.boolean(&key, &value).unwrap_or(false),
-                "in_search_index" => {
-                    fm.in_search_index = self.boolean(&key, &value).unwrap_or(true)
-                }
-                "paginate_by" => {
-                    fm.paginate_by = self.integer(&key, &value).map(|n| n.max(0) as usize)
-                }
+                "in_search_index" => fm.in_search_index = self.boolean(&key, &value).unwrap_or(true),
+                "paginate_by" => fm.paginate_by = self.integer(&key, &value).map(|n| n.max(0) as usize),
                 "sort_by" => fm.sort_by = self.sort_by(&key, &value),
                 "taxonomies" => fm.taxonomies = self.taxonomies(&key, value),
                 "extra" => match value {
@@ -298,11 +271,8 @@ impl Reader<'_, '_> {
 
     fn unknown_key(&mut self, key: &str, known: &[&str]) {
         let at = self.location(key);
-        let mut diagnostic = Diagnostic::warning(
-            at,
-            "front matter",
-            format!("unknown key `{key}` (kept as `extra.{key}`)"),
-        );
+        let mut diagnostic =
+            Diagnostic::warning(at, "front matter", format!("unknown key `{key}` (kept as `extra.{key}`)"));
         diagnostic = match closest(key, known) {
             Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
             None => diagnostic.with_help(format!(
@@ -326,10 +296,9 @@ impl Reader<'_, '_> {
 
     fn strings(&mut self, key: &str, value: &Value) -> Vec<String> {
         match value {
-            Value::Array(items) if items.iter().all(Value::is_string) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+            }
             Value::String(s) => vec![s.clone()],
             _ => {
                 self.wrong_type(key, "a list of strings");
@@ -368,12 +337,8 @@ impl Reader<'_, '_> {
         }
         let at = self.location(key);
         self.diagnostics.push(
-            Diagnostic::error(
-                at,
-                "front matter",
-                format!("`{key}` is not a date: `{text}`"),
-            )
-            .with_help("write a date as 2024-05-01, or a date and time as 2024-05-01T10:00:00Z"),
+            Diagnostic::error(at, "front matter", format!("`{key}` is not a date: `{text}`"))
+                .with_help("write a date as 2024-05-01, or a date and time as 2024-05-01T10:00:00Z"),
         );
         self.failed = true;
         None
@@ -394,10 +359,7 @@ impl Reader<'_, '_> {
 
     fn taxonomies(&mut self, key: &str, value: Value) -> BTreeMap<String, Vec<String>> {
         let Value::Object(map) = value else {
-            self.wrong_type(
-                key,
-                "a table such as `[taxonomies]` with `tags = [\"a\", \"b\"]`",
-            );
+            self.wrong_type(key, "a table such as `[taxonomies]` with `tags = [\"a\", \"b\"]`");
             return BTreeMap::new();
         };
         let mut taxonomies = BTreeMap::new();
@@ -420,21 +382,15 @@ impl Reader<'_, '_> {
     fn location(&self, key: &str) -> Location {
         match self.key_offset(key) {
             Some(offset) => {
-                let (line, column) =
-                    line_column(self.text, self.split.front_matter_offset + offset);
+                let (line, column) = line_column(self.text, self.split.front_matter_offset + offset);
                 Location::new(self.file, line, column)
             }
-            None => Location::new(
-                self.file,
-                line_column(self.text, self.split.front_matter_offset).0,
-                1,
-            ),
+            None => Location::new(self.file, line_column(self.text, self.split.front_matter_offset).0, 1),
         }
     }
 
     fn key_line(&self, key: &str) -> Option<usize> {
-        self.key_offset(key)
-            .map(|o| line_column(self.text, self.split.front_matter_offset + o).0)
+        self.key_offset(key).map(|o| line_column(self.text, self.split.front_matter_offset + o).0)
     }
 
     /// Byte offset in the front matter of the line that defines `key` (`key =`, `key:` or `[key]`).
@@ -483,33 +439,20 @@ mod tests {
     }
 
     fn first_message(text: &str) -> String {
-        read(text, Kind::Page)
-            .1
-            .first()
-            .map(ToString::to_string)
-            .unwrap_or_default()
+        read(text, Kind::Page).1.first().map(ToString::to_string).unwrap_or_default()
     }
 
     #[test]
     fn splits_toml_yaml_and_none() {
         let file = Path::new("a.md");
         let toml = split_front_matter("+++\ntitle = \"a\"\n+++\nbody\n", file).unwrap();
-        assert_eq!(
-            (toml.format, toml.front_matter, toml.body),
-            (Format::Toml, "title = \"a\"\n", "body\n")
-        );
+        assert_eq!((toml.format, toml.front_matter, toml.body), (Format::Toml, "title = \"a\"\n", "body\n"));
         let yaml = split_front_matter("---\r\ntitle: a\r\n---\r\nbody", file).unwrap();
-        assert_eq!(
-            (yaml.format, yaml.front_matter, yaml.body),
-            (Format::Yaml, "title: a\r\n", "body")
-        );
+        assert_eq!((yaml.format, yaml.front_matter, yaml.body), (Format::Yaml, "title: a\r\n", "body"));
         let none = split_front_matter("just text", file).unwrap();
         assert_eq!((none.format, none.body), (Format::None, "just text"));
         let bom = split_front_matter("\u{feff}+++\n+++\nx", file).unwrap();
-        assert_eq!(
-            (bom.format, bom.body, bom.body_offset),
-            (Format::Toml, "x", 11)
-        );
+        assert_eq!((bom.format, bom.body, bom.body_offset), (Format::Toml, "x", 11));
     }
 
     #[test]
@@ -541,21 +484,15 @@ mod tests {
         assert_eq!(fm.extra.get("titel"), Some(&Value::String("x".into())));
         assert_eq!(diagnostics.len(), 1);
         assert!(!diagnostics[0].is_error());
-        assert!(diagnostics[0]
-            .to_string()
-            .starts_with("content/a.md:2:1: warning: front matter: unknown key `titel`"));
-        assert_eq!(
-            diagnostics[0].help.as_deref(),
-            Some("did you mean `title`?")
-        );
+        assert!(diagnostics[0].to_string().starts_with("content/a.md:2:1: warning: front matter: unknown key `titel`"));
+        assert_eq!(diagnostics[0].help.as_deref(), Some("did you mean `title`?"));
     }
 
     #[test]
     fn wrong_types_and_bad_dates_are_errors() {
         assert!(first_message("+++\nweight = \"heavy\"\n+++\n")
             .contains("content/a.md:2:1: error: front matter: `weight` has the wrong type"));
-        assert!(first_message("+++\ndate = \"yesterday\"\n+++\n")
-            .contains("`date` is not a date: `yesterday`"));
+        assert!(first_message("+++\ndate = \"yesterday\"\n+++\n").contains("`date` is not a date: `yesterday`"));
     }
 
     #[test]
@@ -575,10 +512,7 @@ mod tests {
 
     #[test]
     fn yaml_reads_like_toml() {
-        let (fm, diagnostics) = read(
-            "---\ntitle: T\nweight: 2\ntaxonomies:\n  tags: [a]\n---\n",
-            Kind::Page,
-        );
+        let (fm, diagnostics) = read("---\ntitle: T\nweight: 2\ntaxonomies:\n  tags: [a]\n---\n", Kind::Page);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let fm = fm.unwrap();
         assert_eq!((fm.title.as_deref(), fm.weight), (Some("T"), Some(2)));
@@ -587,14 +521,8 @@ mod tests {
 
     #[test]
     fn section_keys() {
-        let (fm, _) = read(
-            "+++\nsort_by = \"date\"\ntransparent = true\npaginate_by = 5\n+++\n",
-            Kind::Section,
-        );
+        let (fm, _) = read("+++\nsort_by = \"date\"\ntransparent = true\npaginate_by = 5\n+++\n", Kind::Section);
         let fm = fm.unwrap();
-        assert_eq!(
-            (fm.sort_by, fm.transparent, fm.paginate_by),
-            (SortBy::Date, true, Some(5))
-        );
+        assert_eq!((fm.sort_by, fm.transparent, fm.paginate_by), (SortBy::Date, true, Some(5)));
     }
 }

@@ -138,9 +138,7 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
         .map(|entry| {
             let mut found = Vec::new();
             let parsed = match entry {
-                Entry::Section(rel) => {
-                    read_file(root, &content_dir, rel, Kind::Section, &mut found)
-                }
+                Entry::Section(rel) => read_file(root, &content_dir, rel, Kind::Section, &mut found),
                 Entry::Page(rel) => read_file(root, &content_dir, rel, Kind::Page, &mut found),
                 Entry::Asset(_) => None,
             };
@@ -179,21 +177,14 @@ fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<En
         let entry = match item {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| relative_to(p, content_dir.parent().unwrap_or(content_dir)))
-                    .unwrap_or_default();
+                let path =
+                    e.path().map(|p| relative_to(p, content_dir.parent().unwrap_or(content_dir))).unwrap_or_default();
                 let (message, help) = if e.loop_ancestor().is_some() {
-                    (
-                        "symbolic link loop".to_string(),
-                        "remove the link that points back to its own folder",
-                    )
+                    ("symbolic link loop".to_string(), "remove the link that points back to its own folder")
                 } else {
                     (e.to_string(), "check that the file exists and is readable")
                 };
-                diagnostics.push(
-                    Diagnostic::error(Location::file(path), "content", message).with_help(help),
-                );
+                diagnostics.push(Diagnostic::error(Location::file(path), "content", message).with_help(help));
                 continue;
             }
         };
@@ -242,12 +233,8 @@ fn read_file(
         Ok(bytes) => bytes,
         Err(e) => {
             diagnostics.push(
-                Diagnostic::error(
-                    Location::file(&file),
-                    "content",
-                    format!("cannot read: {e}"),
-                )
-                .with_help("check the file's permissions"),
+                Diagnostic::error(Location::file(&file), "content", format!("cannot read: {e}"))
+                    .with_help("check the file's permissions"),
             );
             return None;
         }
@@ -259,12 +246,8 @@ fn read_file(
             let offset = e.utf8_error().valid_up_to();
             let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
             diagnostics.push(
-                Diagnostic::error(
-                    Location::offset_in(&file, &valid, offset),
-                    "content",
-                    "the file is not valid UTF-8",
-                )
-                .with_help("save the file as UTF-8 (most editors have an \"encoding\" option)"),
+                Diagnostic::error(Location::offset_in(&file, &valid, offset), "content", "the file is not valid UTF-8")
+                    .with_help("save the file as UTF-8 (most editors have an \"encoding\" option)"),
             );
             return None;
         }
@@ -278,12 +261,7 @@ fn read_file(
     };
     let front_matter = parse_front_matter(&text, &split, &file, kind, diagnostics)?;
     let body_offset = split.body_offset;
-    Some(ContentFile {
-        file,
-        text,
-        body_offset,
-        front_matter,
-    })
+    Some(ContentFile { file, text, body_offset, front_matter })
 }
 
 #[derive(Default)]
@@ -298,10 +276,7 @@ struct Builder {
 impl Builder {
     fn add_section(&mut self, rel: &Path, file: ContentFile) {
         let dir = rel.parent().unwrap_or(Path::new(""));
-        let path = site_path(
-            dir.components()
-                .map(|c| slug::slugify(&c.as_os_str().to_string_lossy())),
-        );
+        let path = site_path(dir.components().map(|c| slug::slugify(&c.as_os_str().to_string_lossy())));
         let title = file.front_matter.title.clone().unwrap_or_default();
         self.sections.push(Section {
             relative_path: slash_path(rel),
@@ -320,23 +295,14 @@ impl Builder {
     }
 
     fn add_page(&mut self, rel: &Path, file: ContentFile) {
-        let name = rel
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let is_bundle = name == "index.md";
         let (dir, stem) = if is_bundle {
             let bundle = rel.parent().unwrap_or(Path::new(""));
-            let stem = bundle
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let stem = bundle.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             (bundle.parent().unwrap_or(Path::new("")).to_path_buf(), stem)
         } else {
-            (
-                rel.parent().unwrap_or(Path::new("")).to_path_buf(),
-                name.trim_end_matches(".md").to_string(),
-            )
+            (rel.parent().unwrap_or(Path::new("")).to_path_buf(), name.trim_end_matches(".md").to_string())
         };
         let mut front_matter = file.front_matter;
         let stem = match slug::split_date_prefix(&stem) {
@@ -346,28 +312,15 @@ impl Builder {
             }
             None => stem,
         };
-        let slug = front_matter
-            .slug
-            .as_deref()
-            .map(slug::slugify)
-            .unwrap_or_else(|| slug::slugify(&stem));
+        let slug = front_matter.slug.as_deref().map(slug::slugify).unwrap_or_else(|| slug::slugify(&stem));
         let path = match &front_matter.path {
-            Some(path) => site_path(
-                path.split('/')
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_string),
-            ),
+            Some(path) => site_path(path.split('/').filter(|c| !c.is_empty()).map(str::to_string)),
             None => site_path(
-                dir.components()
-                    .map(|c| slug::slugify(&c.as_os_str().to_string_lossy()))
-                    .chain([slug.clone()]),
+                dir.components().map(|c| slug::slugify(&c.as_os_str().to_string_lossy())).chain([slug.clone()]),
             ),
         };
         if is_bundle {
-            self.bundles.insert(
-                rel.parent().unwrap_or(Path::new("")).to_path_buf(),
-                self.pages.len(),
-            );
+            self.bundles.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf(), self.pages.len());
         }
         self.pages.push(Page {
             relative_path: slash_path(rel),
@@ -389,19 +342,11 @@ impl Builder {
     fn finish(mut self, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {
         self.ensure_root_section();
         // The root first, then parents before children (paths sort that way), so ids are stable.
-        self.sections
-            .sort_by(|a, b| section_dir(&a.relative_path).cmp(section_dir(&b.relative_path)));
-        let section_by_dir: HashMap<String, SectionId> = self
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(id, s)| (section_dir(&s.relative_path).to_string(), id))
-            .collect();
+        self.sections.sort_by(|a, b| section_dir(&a.relative_path).cmp(section_dir(&b.relative_path)));
+        let section_by_dir: HashMap<String, SectionId> =
+            self.sections.iter().enumerate().map(|(id, s)| (section_dir(&s.relative_path).to_string(), id)).collect();
         for id in 1..self.sections.len() {
-            let parent = nearest_section(
-                &section_by_dir,
-                parent_dir(section_dir(&self.sections[id].relative_path)),
-            );
+            let parent = nearest_section(&section_by_dir, parent_dir(section_dir(&self.sections[id].relative_path)));
             self.sections[id].parent = Some(parent);
             self.sections[parent].subsections.push(id);
         }
@@ -426,12 +371,7 @@ impl Builder {
             .iter()
             .enumerate()
             .map(|(id, s)| (s.relative_path.clone(), Target::Section(id)))
-            .chain(
-                site.pages
-                    .iter()
-                    .enumerate()
-                    .map(|(id, p)| (p.relative_path.clone(), Target::Page(id))),
-            )
+            .chain(site.pages.iter().enumerate().map(|(id, p)| (p.relative_path.clone(), Target::Page(id))))
             .collect();
         report_duplicate_paths(&site, diagnostics);
         site.taxonomies = taxonomy::collect(&site, config, diagnostics);
@@ -446,11 +386,7 @@ impl Builder {
         self.sections.push(Section {
             relative_path: "_index.md".into(),
             file: PathBuf::from("content/_index.md"),
-            front_matter: FrontMatter {
-                render: true,
-                in_search_index: true,
-                ..FrontMatter::default()
-            },
+            front_matter: FrontMatter { render: true, in_search_index: true, ..FrontMatter::default() },
             title: String::new(),
             text: String::new(),
             body_offset: 0,
@@ -465,10 +401,7 @@ impl Builder {
 
     fn attach_assets(&mut self, section_by_dir: &HashMap<String, SectionId>) {
         for asset in std::mem::take(&mut self.assets) {
-            let bundle = asset
-                .ancestors()
-                .skip(1)
-                .find_map(|dir| self.bundles.get(dir).copied());
+            let bundle = asset.ancestors().skip(1).find_map(|dir| self.bundles.get(dir).copied());
             match bundle {
                 Some(page) => self.pages[page].assets.push(asset),
                 None => {
@@ -499,18 +432,15 @@ impl Builder {
         order.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
             let key = match sort_by {
-                SortBy::Weight => a
-                    .front_matter
-                    .weight
-                    .unwrap_or(i64::MAX)
-                    .cmp(&b.front_matter.weight.unwrap_or(i64::MAX)),
+                SortBy::Weight => {
+                    a.front_matter.weight.unwrap_or(i64::MAX).cmp(&b.front_matter.weight.unwrap_or(i64::MAX))
+                }
                 // Newest first; undated pages last.
-                SortBy::Date => b.front_matter.date.cmp(&a.front_matter.date).then_with(|| {
-                    a.front_matter
-                        .date
-                        .is_none()
-                        .cmp(&b.front_matter.date.is_none())
-                }),
+                SortBy::Date => b
+                    .front_matter
+                    .date
+                    .cmp(&a.front_matter.date)
+                    .then_with(|| a.front_matter.date.is_none().cmp(&b.front_matter.date.is_none())),
                 SortBy::Title => natural_cmp(&a.title, &b.title),
                 SortBy::None => std::cmp::Ordering::Equal,
             };
@@ -523,11 +453,7 @@ impl Builder {
             }
             let before = i.checked_sub(1).map(|j| order[j]);
             let after = order.get(i + 1).copied();
-            let (lower, higher) = if sort_by == SortBy::Date {
-                (after, before)
-            } else {
-                (before, after)
-            };
+            let (lower, higher) = if sort_by == SortBy::Date { (after, before) } else { (before, after) };
             self.pages[page].lower = lower;
             self.pages[page].higher = higher;
         }
@@ -576,18 +502,12 @@ fn site_path(components: impl Iterator<Item = String>) -> String {
 }
 
 fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// `principles/_index.md` → `principles`; `_index.md` → ``.
 fn section_dir(relative_path: &str) -> &str {
-    relative_path
-        .strip_suffix("_index.md")
-        .unwrap_or(relative_path)
-        .trim_end_matches('/')
+    relative_path.strip_suffix("_index.md").unwrap_or(relative_path).trim_end_matches('/')
 }
 
 fn parent_dir(dir: &str) -> &str {
@@ -635,11 +555,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
                     n
                 };
                 let (m, n) = (take(&mut a), take(&mut b));
-                let ord = m
-                    .trim_start_matches('0')
-                    .len()
-                    .cmp(&n.trim_start_matches('0').len())
-                    .then_with(|| m.cmp(&n));
+                let ord = m.trim_start_matches('0').len().cmp(&n.trim_start_matches('0').len()).then_with(|| m.cmp(&n));
                 if ord.is_ne() {
                     return ord;
                 }

@@ -25,13 +25,7 @@ pub fn slugify(text: &str) -> String {
 pub fn split_date_prefix(stem: &str) -> Option<(&str, &str)> {
     let bytes = stem.as_bytes();
     if bytes.len() > 11
-        && bytes[..10].iter().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                *b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        })
+        && bytes[..10].iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
         && matches!(bytes[10], b'-' | b'_')
         && super::front_matter::is_date(&stem[..10])
     {
@@ -49,10 +43,7 @@ mod tests {
     fn slugs() {
         for (text, slug) in [
             ("Hello, World!", "hello-world"),
-            (
-                "  Respecting sovereignty in cyberspace ",
-                "respecting-sovereignty-in-cyberspace",
-            ),
+            ("  Respecting sovereignty in cyberspace ", "respecting-sovereignty-in-cyberspace"),
             ("China's Practice", "chinas-practice"),
             ("snake_case and CamelCase", "snake_case-and-camelcase"),
             ("网络 主权", "网络-主权"),
@@ -65,10 +56,7 @@ mod tests {
 
     #[test]
     fn date_prefixes() {
-        assert_eq!(
-            split_date_prefix("2024-01-31-launch"),
-            Some(("2024-01-31", "launch"))
-        );
+        assert_eq!(split_date_prefix("2024-01-31-launch"), Some(("2024-01-31", "launch")));
         assert_eq!(split_date_prefix("2024-13-31-launch"), None);
         assert_eq!(split_date_prefix("launch"), None);
     }

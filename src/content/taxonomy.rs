@@ -26,42 +26,26 @@ pub struct Term {
     pub pages: Vec<PageId>,
 }
 
-pub(super) fn collect(
-    site: &Site,
-    config: &Config,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Taxonomy> {
-    let mut terms: BTreeMap<&str, BTreeMap<String, (String, Vec<PageId>)>> = config
-        .taxonomies
-        .iter()
-        .map(|t| (t.name.as_str(), BTreeMap::new()))
-        .collect();
+pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
+    let mut terms: BTreeMap<&str, BTreeMap<String, (String, Vec<PageId>)>> =
+        config.taxonomies.iter().map(|t| (t.name.as_str(), BTreeMap::new())).collect();
     for (id, page) in site.pages.iter().enumerate() {
         for (name, values) in &page.front_matter.taxonomies {
             let Some(taxonomy) = terms.get_mut(name.as_str()) else {
-                let line = page
-                    .front_matter
-                    .key_lines
-                    .get("taxonomies")
-                    .copied()
-                    .unwrap_or(0);
+                let line = page.front_matter.key_lines.get("taxonomies").copied().unwrap_or(0);
                 diagnostics.push(
                     Diagnostic::error(
                         Location::new(&page.file, line, 1),
                         "front matter",
                         format!("taxonomy `{name}` is not declared in config.toml"),
                     )
-                    .with_help(format!(
-                        "add `{{ name = \"{name}\" }}` to `taxonomies` in config.toml"
-                    )),
+                    .with_help(format!("add `{{ name = \"{name}\" }}` to `taxonomies` in config.toml")),
                 );
                 continue;
             };
             for value in values {
                 let slug = slugify(value);
-                let entry = taxonomy
-                    .entry(slug)
-                    .or_insert_with(|| (value.clone(), Vec::new()));
+                let entry = taxonomy.entry(slug).or_insert_with(|| (value.clone(), Vec::new()));
                 if !entry.1.contains(&id) {
                     entry.1.push(id);
                 }
@@ -85,20 +69,11 @@ pub(super) fn collect(
                             .cmp(&a.front_matter.date)
                             .then_with(|| super::natural_cmp(&a.title, &b.title))
                     });
-                    Term {
-                        path: format!("/{taxonomy_slug}/{slug}/"),
-                        name,
-                        slug,
-                        pages,
-                    }
+                    Term { path: format!("/{taxonomy_slug}/{slug}/"), name, slug, pages }
                 })
                 .collect();
             list.sort_by(|a, b| super::natural_cmp(&a.name, &b.name));
-            Taxonomy {
-                name: t.name.clone(),
-                path: format!("/{taxonomy_slug}/"),
-                terms: list,
-            }
+            Taxonomy { name: t.name.clone(), path: format!("/{taxonomy_slug}/"), terms: list }
         })
         .collect()
 }

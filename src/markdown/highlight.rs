@@ -18,22 +18,14 @@ fn syntaxes() -> &'static SyntaxSet {
 /// `<pre><code>` for a fenced block; `lang` is the first word of its info string (may be empty).
 pub fn highlight_block(code: &str, lang: &str, highlight: bool) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
-    let lang_attr = lang
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '+' | '#'))
-        .collect::<String>();
+    let lang_attr =
+        lang.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '+' | '#')).collect::<String>();
     if lang_attr.is_empty() {
         html.push_str("<pre class=\"code\"><code>");
     } else {
-        html.push_str(&format!(
-            "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">"
-        ));
+        html.push_str(&format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">"));
     }
-    let syntax = if highlight && !lang_attr.is_empty() {
-        syntaxes().find_syntax_by_token(&lang_attr)
-    } else {
-        None
-    };
+    let syntax = if highlight && !lang_attr.is_empty() { syntaxes().find_syntax_by_token(&lang_attr) } else { None };
     match syntax.and_then(|syntax| classed(code, syntax)) {
         Some(highlighted) => html.push_str(&highlighted),
         None => {
@@ -47,9 +39,7 @@ pub fn highlight_block(code: &str, lang: &str, highlight: bool) -> String {
 fn classed(code: &str, syntax: &syntect::parsing::SyntaxReference) -> Option<String> {
     let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
     for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+        generator.parse_html_for_line_which_includes_newline(line).ok()?;
     }
     Some(generator.finalize())
 }
@@ -73,12 +63,12 @@ pub fn stylesheet() -> String {
     for (class, light, _) in PALETTE {
         css.push_str(&format!(".{class}{{color:{light}}}\n"));
     }
-    css.push_str(".hl-markup.hl-bold,.hl-markup.hl-heading{font-weight:bold}\n.hl-markup.hl-italic{font-style:italic}\n");
+    css.push_str(
+        ".hl-markup.hl-bold,.hl-markup.hl-heading{font-weight:bold}\n.hl-markup.hl-italic{font-style:italic}\n",
+    );
     css.push_str("@media (prefers-color-scheme:dark){\n");
     for (class, _, dark) in PALETTE {
-        css.push_str(&format!(
-            ":root:not([data-theme=light]) .{class}{{color:{dark}}}\n"
-        ));
+        css.push_str(&format!(":root:not([data-theme=light]) .{class}{{color:{dark}}}\n"));
     }
     css.push_str("}\n");
     for (class, _, dark) in PALETTE {
@@ -94,16 +84,8 @@ mod tests {
     #[test]
     fn known_language_gets_classes() {
         let html = highlight_block("fn main() {}\n", "rust", true);
-        assert!(
-            html.starts_with(
-                "<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"
-            ),
-            "{html}"
-        );
-        assert!(
-            html.contains("hl-keyword") || html.contains("hl-storage"),
-            "{html}"
-        );
+        assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"), "{html}");
+        assert!(html.contains("hl-keyword") || html.contains("hl-storage"), "{html}");
     }
 
     #[test]

@@ -7,8 +7,7 @@ pub use highlight::stylesheet;
 
 use crate::content::slug::slugify;
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as Extensions,
-    Parser, Tag, TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as Extensions, Parser, Tag, TagEnd,
 };
 use pulldown_cmark_escape::{escape_href, escape_html};
 use std::collections::HashSet;
@@ -89,9 +88,7 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
         let event = match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split_whitespace().next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
@@ -107,16 +104,8 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
                 let (lang, text) = code.take().unwrap_or_default();
                 Event::Html(highlight::highlight_block(&text, &lang, options.highlight_code).into())
             }
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => {
-                heading = Some(OpenHeading {
-                    level,
-                    id,
-                    classes,
-                    events: Vec::new(),
-                    title: String::new(),
-                });
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                heading = Some(OpenHeading { level, id, classes, events: Vec::new(), title: String::new() });
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => match heading.take() {
@@ -127,43 +116,18 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
                 }
                 None => continue,
             },
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                rendered.links.push(Link {
-                    target: dest_url.to_string(),
-                    offset: range.start,
-                    is_image: false,
-                });
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                rendered.links.push(Link { target: dest_url.to_string(), offset: range.start, is_image: false });
                 link_start(link_type, dest_url, title, id, options)
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                rendered.links.push(Link {
-                    target: dest_url.to_string(),
-                    offset: range.start,
-                    is_image: true,
-                });
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                rendered.links.push(Link { target: dest_url.to_string(), offset: range.start, is_image: true });
                 let dest_url = safe_url(&dest_url, true).map_or(dest_url, CowStr::from);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
             Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
-            Event::Html(html) | Event::InlineHtml(html) if !options.render_raw_html => {
-                Event::Text(html)
-            }
+            Event::Html(html) | Event::InlineHtml(html) if !options.render_raw_html => Event::Text(html),
             Event::Html(html) => {
                 collect_html_ids(&html, &mut rendered.ids);
                 Event::Html(html)
@@ -226,18 +190,8 @@ impl OpenHeading<'_> {
         html.push_str(inner.trim_end());
         html.push_str(" <a class=\"anchor\" href=\"#");
         let _ = escape_href(&mut html, &id);
-        html.push_str(&format!(
-            "\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-        ));
-        (
-            html,
-            Heading {
-                level,
-                id,
-                title: self.title.trim().to_string(),
-                children: Vec::new(),
-            },
-        )
+        html.push_str(&format!("\" aria-label=\"Link to this section\">#</a></h{level}>\n"));
+        (html, Heading { level, id, title: self.title.trim().to_string(), children: Vec::new() })
     }
 }
 
@@ -249,10 +203,7 @@ fn unique_id(title: &str, ids: &HashSet<String>) -> String {
     if !ids.contains(&base) {
         return base;
     }
-    (1..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|candidate| !ids.contains(candidate))
-        .unwrap_or(base)
+    (1..).map(|n| format!("{base}-{n}")).find(|candidate| !ids.contains(candidate)).unwrap_or(base)
 }
 
 /// Flat headings in document order → a tree where each heading holds the deeper ones after it.
@@ -280,9 +231,7 @@ fn link_start<'a>(
 ) -> Event<'a> {
     let dest_url: CowStr<'a> = match dest_url.strip_prefix("@/") {
         Some(rest) => {
-            let (path, anchor) = rest
-                .split_once('#')
-                .map_or((rest, None), |(p, a)| (p, Some(a)));
+            let (path, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
             match (options.resolve)(path) {
                 Some(url) => match anchor {
                     Some(anchor) => format!("{url}#{anchor}").into(),
@@ -294,16 +243,10 @@ fn link_start<'a>(
         None => safe_url(&dest_url, false).map_or(dest_url, CowStr::from),
     };
     let external = dest_url.starts_with("http://") || dest_url.starts_with("https://");
-    let wants_attrs = options.external_links_target_blank
-        || options.external_links_no_follow
-        || options.external_links_no_referrer;
+    let wants_attrs =
+        options.external_links_target_blank || options.external_links_no_follow || options.external_links_no_referrer;
     if !(external && wants_attrs) {
-        return Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        });
+        return Event::Start(Tag::Link { link_type, dest_url, title, id });
     }
     let mut html = String::from("<a href=\"");
     let _ = escape_href(&mut html, &dest_url);
@@ -332,18 +275,12 @@ fn link_start<'a>(
 /// `Some("#")` for a URL whose scheme runs script or smuggles content (`javascript:`, `vbscript:`, `data:`).
 /// Images may use `data:image/...`, which browsers never execute.
 fn safe_url(url: &str, is_image: bool) -> Option<String> {
-    let compact: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let compact: String =
+        url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).take(16).collect::<String>().to_ascii_lowercase();
     let dangerous = compact.starts_with("javascript:")
         || compact.starts_with("vbscript:")
         || (compact.starts_with("data:")
-            && !(is_image
-                && compact.starts_with("data:image/")
-                && !compact.starts_with("data:image/svg")));
+            && !(is_image && compact.starts_with("data:image/") && !compact.starts_with("data:image/svg")));
     dangerous.then(|| "#".to_string())
 }
 

@@ -17,11 +17,7 @@ fn options() -> Options<'static> {
 }
 
 fn check(markdown: &str, expected_html: &str) {
-    assert_eq!(
-        render_markdown(markdown, &options()).html,
-        expected_html,
-        "markdown: {markdown:?}"
-    );
+    assert_eq!(render_markdown(markdown, &options()).html, expected_html, "markdown: {markdown:?}");
 }
 
 #[test]
@@ -30,7 +26,10 @@ fn headings_get_ids_and_anchor_links() {
         "## Hello *world*\n",
         "<h2 id=\"hello-world\">Hello <em>world</em> <a class=\"anchor\" href=\"#hello-world\" aria-label=\"Link to this section\">#</a></h2>\n",
     );
-    check("## Setup {#custom}\n", "<h2 id=\"custom\">Setup <a class=\"anchor\" href=\"#custom\" aria-label=\"Link to this section\">#</a></h2>\n");
+    check(
+        "## Setup {#custom}\n",
+        "<h2 id=\"custom\">Setup <a class=\"anchor\" href=\"#custom\" aria-label=\"Link to this section\">#</a></h2>\n",
+    );
 }
 
 #[test]
@@ -42,55 +41,26 @@ fn duplicate_headings_get_unique_ids() {
 
 #[test]
 fn toc_is_nested() {
-    let rendered = render_markdown(
-        "## One\n### One.A\n### One.B\n## Two\n#### Deep\n",
-        &options(),
-    );
+    let rendered = render_markdown("## One\n### One.A\n### One.B\n## Two\n#### Deep\n", &options());
     assert_eq!(rendered.toc.len(), 2);
-    assert_eq!(
-        rendered.toc[0]
-            .children
-            .iter()
-            .map(|h| h.title.as_str())
-            .collect::<Vec<_>>(),
-        vec!["One.A", "One.B"]
-    );
+    assert_eq!(rendered.toc[0].children.iter().map(|h| h.title.as_str()).collect::<Vec<_>>(), vec!["One.A", "One.B"]);
     assert_eq!(rendered.toc[1].children[0].title, "Deep");
 }
 
 #[test]
 fn internal_links_resolve_and_keep_anchor() {
-    check(
-        "[x](@/guide/intro.md#setup)",
-        "<p><a href=\"https://example.org/guide/intro/#setup\">x</a></p>\n",
-    );
+    check("[x](@/guide/intro.md#setup)", "<p><a href=\"https://example.org/guide/intro/#setup\">x</a></p>\n");
     let rendered = render_markdown("[x](@/missing.md)", &options());
-    assert_eq!(
-        rendered.links,
-        vec![Link {
-            target: "@/missing.md".into(),
-            offset: 0,
-            is_image: false
-        }]
-    );
+    assert_eq!(rendered.links, vec![Link { target: "@/missing.md".into(), offset: 0, is_image: false }]);
 }
 
 #[test]
 fn script_urls_are_neutralised() {
     check("[x](javascript:alert(1))", "<p><a href=\"#\">x</a></p>\n");
     check("[x]( VBScript:msgbox )", "<p><a href=\"#\">x</a></p>\n");
-    check(
-        "[x](data:text/html;base64,PHNjcmlwdD4=)",
-        "<p><a href=\"#\">x</a></p>\n",
-    );
-    check(
-        "![x](data:image/png;base64,AAAA)",
-        "<p><img src=\"data:image/png;base64,AAAA\" alt=\"x\" /></p>\n",
-    );
-    check(
-        "[x](https://e.org \"a\\\"b<c\")",
-        "<p><a href=\"https://e.org\" title=\"a&quot;b&lt;c\">x</a></p>\n",
-    );
+    check("[x](data:text/html;base64,PHNjcmlwdD4=)", "<p><a href=\"#\">x</a></p>\n");
+    check("![x](data:image/png;base64,AAAA)", "<p><img src=\"data:image/png;base64,AAAA\" alt=\"x\" /></p>\n");
+    check("[x](https://e.org \"a\\\"b<c\")", "<p><a href=\"https://e.org\" title=\"a&quot;b&lt;c\">x</a></p>\n");
 }
 
 #[test]
@@ -106,25 +76,14 @@ fn raw_html_passes_or_is_escaped() {
     check("<div id=\"here\">x</div>\n", "<div id=\"here\">x</div>\n");
     let mut escaping = options();
     escaping.render_raw_html = false;
-    assert_eq!(
-        render_markdown("<b>x</b>\n", &escaping).html,
-        "<p>&lt;b&gt;x&lt;/b&gt;</p>\n"
-    );
-    assert_eq!(
-        render_markdown("<div>x</div>\n", &escaping).html,
-        "&lt;div&gt;x&lt;/div&gt;\n"
-    );
-    assert!(render_markdown("<a id='top'></a>\n", &options())
-        .ids
-        .contains("top"));
+    assert_eq!(render_markdown("<b>x</b>\n", &escaping).html, "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
+    assert_eq!(render_markdown("<div>x</div>\n", &escaping).html, "&lt;div&gt;x&lt;/div&gt;\n");
+    assert!(render_markdown("<a id='top'></a>\n", &options()).ids.contains("top"));
 }
 
 #[test]
 fn template_syntax_stays_text() {
-    check(
-        "{{ page.title }} and {% if x %}\n",
-        "<p>{{ page.title }} and {% if x %}</p>\n",
-    );
+    check("{{ page.title }} and {% if x %}\n", "<p>{{ page.title }} and {% if x %}</p>\n");
 }
 
 #[test]
@@ -135,17 +94,8 @@ fn summary_before_more_marker() {
 
 #[test]
 fn extensions_are_on() {
-    let html = render_markdown(
-        "| a |\n|---|\n| b |\n\n~~s~~ [^1]\n\n- [x] done\n\n[^1]: note\n",
-        &options(),
-    )
-    .html;
-    for needle in [
-        "<table>",
-        "<del>s</del>",
-        "type=\"checkbox\"",
-        "footnote-definition",
-    ] {
+    let html = render_markdown("| a |\n|---|\n| b |\n\n~~s~~ [^1]\n\n- [x] done\n\n[^1]: note\n", &options()).html;
+    for needle in ["<table>", "<del>s</del>", "type=\"checkbox\"", "footnote-definition"] {
         assert!(html.contains(needle), "{needle} in {html}");
     }
 }
@@ -154,26 +104,18 @@ fn extensions_are_on() {
 fn smart_punctuation_is_configurable() {
     let mut smart = options();
     smart.smart_punctuation = true;
-    assert_eq!(
-        render_markdown("\"a\" -- b", &smart).html,
-        "<p>“a” – b</p>\n"
-    );
+    assert_eq!(render_markdown("\"a\" -- b", &smart).html, "<p>“a” – b</p>\n");
     check("\"a\"", "<p>\"a\"</p>\n");
 }
 
 #[test]
 fn counts_words() {
-    assert_eq!(
-        render_markdown("One two, three.\n\n网络空间", &options()).word_count,
-        7
-    );
+    assert_eq!(render_markdown("One two, three.\n\n网络空间", &options()).word_count, 7);
 }
 
 #[test]
 fn deep_nesting_does_not_overflow() {
-    let markdown: String = (0..10_000)
-        .map(|i| format!("{}- x\n", "  ".repeat(i)))
-        .collect();
+    let markdown: String = (0..10_000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect();
     let html = render_markdown(&markdown, &options()).html;
     assert!(html.contains("<li>"));
     let quotes = ">".repeat(10_000) + " deep\n";

@@ -8,9 +8,7 @@ use std::process::{Command, Output};
 use tempfile::TempDir;
 
 pub fn fixture(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(case)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(case)
 }
 
 /// A finished build: the output folder lives as long as this value.
@@ -24,12 +22,8 @@ impl Built {
     /// The text of an output file; panics with the file list when it is missing.
     pub fn read(&self, path: &str) -> String {
         let file = self.output.join(path);
-        std::fs::read_to_string(&file).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {path}: {e}\noutput files:\n{}",
-                files(&self.output).join("\n")
-            )
-        })
+        std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("cannot read {path}: {e}\noutput files:\n{}", files(&self.output).join("\n")))
     }
 
     pub fn exists(&self, path: &str) -> bool {
@@ -43,11 +37,7 @@ impl Built {
 }
 
 pub fn options(root: &Path, output: &Path) -> quire::BuildOptions {
-    quire::BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(output.to_path_buf()),
-        ..Default::default()
-    }
+    quire::BuildOptions { root: root.to_path_buf(), output: Some(output.to_path_buf()), ..Default::default() }
 }
 
 /// Builds `tests/fixtures/<case>` into a fresh temporary folder; panics with the diagnostics on failure.
@@ -61,11 +51,7 @@ pub fn build_with(case: &str, tweak: impl FnOnce(&mut quire::BuildOptions)) -> B
     let mut options = options(&fixture(case), &output);
     tweak(&mut options);
     match quire::build(&options) {
-        Ok(report) => Built {
-            tmp,
-            output,
-            report,
-        },
+        Ok(report) => Built { tmp, output, report },
         Err(e) => panic!("building {case} failed:\n{e}"),
     }
 }
@@ -81,15 +67,9 @@ pub fn build_error_with(case: &str, tweak: impl FnOnce(&mut quire::BuildOptions)
     let mut options = options(&fixture(case), &output);
     tweak(&mut options);
     match quire::build(&options) {
-        Ok(report) => panic!(
-            "building {case} should fail, but it built {} pages",
-            report.pages
-        ),
+        Ok(report) => panic!("building {case} should fail, but it built {} pages", report.pages),
         Err(e) => {
-            assert!(
-                !output.exists(),
-                "a failed build must not create the output folder"
-            );
+            assert!(!output.exists(), "a failed build must not create the output folder");
             e.to_string()
         }
     }
@@ -133,12 +113,7 @@ fn collect(base: &Path, dir: &Path, files: &mut Vec<String>) {
         if path.is_dir() {
             collect(base, &path, files);
         } else {
-            files.push(
-                path.strip_prefix(base)
-                    .expect("under base")
-                    .to_string_lossy()
-                    .replace('\\', "/"),
-            );
+            files.push(path.strip_prefix(base).expect("under base").to_string_lossy().replace('\\', "/"));
         }
     }
 }
@@ -158,9 +133,7 @@ pub fn snapshot_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 /// The part of `html` between the first `start` and the following `end` (both included).
 pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
-    let from = html
-        .find(start)
-        .unwrap_or_else(|| panic!("`{start}` not found in:\n{html}"));
+    let from = html.find(start).unwrap_or_else(|| panic!("`{start}` not found in:\n{html}"));
     let to = html[from..]
         .find(end)
         .map(|i| from + i + end.len())
