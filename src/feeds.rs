@@ -1,8 +1,9 @@
-//! The Atom feed of dated pages, `sitemap.xml` and `robots.txt`, from the `Site`.
+//! Machine-readable views of the `Site`: the Atom feed, `sitemap.xml`, `robots.txt`, `llms.txt` and `site.json`.
 //! Text in, text out: the caller decides where the files go.
 
 use crate::config::Config;
-use crate::content::Site;
+use crate::content::{Site, Target};
+use crate::links::Relations;
 use std::fmt::Write;
 
 /// Atom feed of every dated page, newest first.
@@ -89,6 +90,142 @@ pub fn robots_txt(config: &Config, has_sitemap: bool) -> String {
         let _ = writeln!(text, "Sitemap: {}", config.permalink("sitemap.xml"));
     }
     text
+}
+
+/// `llms.txt` (llmstxt.org): the site's title and description, then every page as a link, section by section.
+pub fn llms_txt(site: &Site, config: &Config) -> String {
+    let root = &site.sections[0];
+    let title = if config.title.is_empty() { &root.title } else { &config.title };
+    let mut text = format!("# {}\n", one_line(title));
+    let description = config.description.as_str();
+    if !description.is_empty() {
+        let _ = writeln!(text, "\n> {}", one_line(description));
+    }
+    // Sections in reading order: depth first, by weight, as the sidebar shows them.
+    let mut stack = vec![0];
+    while let Some(id) = stack.pop() {
+        let section = &site.sections[id];
+        stack.extend(section.subsections.iter().rev());
+        let own_pages: Vec<_> = section.pages.iter().map(|&p| &site.pages[p]).filter(|p| p.section == id).collect();
+        if own_pages.is_empty() && id != 0 {
+            let _ = writeln!(
+                text,
+                "\n## {}\n\n- [{}]({}){}",
+                one_line(&section.title),
+                one_line(&section.title),
+                config.permalink(&section.path),
+                summary(section.front_matter.description.as_deref())
+            );
+            continue;
+        }
+        let heading = if id == 0 { "Pages" } else { &section.title };
+        let _ = writeln!(text, "\n## {}\n", one_line(heading));
+        if id != 0 {
+            let _ = writeln!(
+                text,
+                "- [{}]({}){}",
+                one_line(&section.title),
+                config.permalink(&section.path),
+                summary(section.front_matter.description.as_deref())
+            );
+        }
+        for page in own_pages {
+            let _ = writeln!(
+                text,
+                "- [{}]({}){}",
+                one_line(&page.title),
+                config.permalink(&page.path),
+                summary(page.front_matter.description.as_deref())
+            );
+        }
+    }
+    text
+}
+
+/// `site.json`: the site model for tools — sections, pages, permalinks, taxonomies and relations.
+pub fn site_json(site: &Site, config: &Config, relations: &Relations) -> String {
+    use serde_json::{json, Value};
+    let path_of = |target: &Target| -> Value {
+        Value::String(match *target {
+            Target::Page(id) => site.pages[id].relative_path.clone(),
+            Target::Section(id) => site.sections[id].relative_path.clone(),
+        })
+    };
+    let list = |target: Target, map: &std::collections::HashMap<Target, Vec<Target>>| -> Vec<Value> {
+        map.get(&target).map(|targets| targets.iter().map(path_of).collect()).unwrap_or_default()
+    };
+    let sections: Vec<Value> = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(id, s)| {
+            json!({
+                "relative_path": s.relative_path,
+                "title": s.title,
+                "description": s.front_matter.description,
+                "permalink": config.permalink(&s.path),
+                "parent": s.parent.map(|p| site.sections[p].relative_path.clone()),
+                "pages": s.pages.iter().map(|&p| site.pages[p].relative_path.clone()).collect::<Vec<_>>(),
+                "subsections": s.subsections.iter().map(|&c| site.sections[c].relative_path.clone()).collect::<Vec<_>>(),
+                "related": list(Target::Section(id), &relations.related),
+                "backlinks": list(Target::Section(id), &relations.backlinks),
+            })
+        })
+        .collect();
+    let pages: Vec<Value> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(id, p)| {
+            json!({
+                "relative_path": p.relative_path,
+                "title": p.title,
+                "description": p.front_matter.description,
+                "permalink": config.permalink(&p.path),
+                "date": p.front_matter.date,
+                "weight": p.front_matter.weight,
+                "section": site.sections[p.section].relative_path,
+                "taxonomies": p.front_matter.taxonomies,
+                "word_count": p.rendered.word_count,
+                "related": list(Target::Page(id), &relations.related),
+                "backlinks": list(Target::Page(id), &relations.backlinks),
+            })
+        })
+        .collect();
+    let taxonomies: serde_json::Map<String, Value> = site
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let terms: serde_json::Map<String, Value> = t
+                .terms
+                .iter()
+                .map(|term| {
+                    (
+                        term.name.clone(),
+                        json!(term.pages.iter().map(|&p| site.pages[p].relative_path.clone()).collect::<Vec<_>>()),
+                    )
+                })
+                .collect();
+            (t.name.clone(), Value::Object(terms))
+        })
+        .collect();
+    let model = json!({
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "sections": sections,
+        "pages": pages,
+        "taxonomies": taxonomies,
+    });
+    serde_json::to_string_pretty(&model).unwrap_or_default() + "\n"
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn summary(description: Option<&str>) -> String {
+    description.map(|d| format!(": {}", one_line(d))).unwrap_or_default()
 }
 
 fn rfc3339(date: &str) -> String {

@@ -34,6 +34,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Warnings fail the build too.
     pub strict: bool,
+    /// Links relative to each page with explicit `index.html`, so the output works from `file://`.
+    pub offline: bool,
 }
 
 /// What a successful build did, for the summary line.
@@ -90,6 +92,7 @@ pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> 
         config.set_base_url(base_url);
     }
     config.drafts = options.drafts;
+    config.relative_urls |= options.offline;
     Ok((config, diagnostics))
 }
 
@@ -145,10 +148,15 @@ pub fn generate(
     let site = Arc::new(site);
     let config = Arc::new(config);
     let page_sink = |page: render::RenderedPage| {
-        sink(OutputFile { path: page.output_path(), contents: Contents::Bytes(page.html.into_bytes()) });
+        let path = page.output_path();
+        let html = match config.relative_urls {
+            true => render::relative::make_links_relative(&page.html, &path, &config.base_url),
+            false => page.html,
+        };
+        sink(OutputFile { path, contents: Contents::Bytes(html.into_bytes()) });
     };
     render::render_site(site.clone(), config.clone(), &relations, templates, serve_mode, &page_sink, diagnostics);
-    for file in site_files(root, &site, &config) {
+    for file in site_files(root, &site, &config, &relations) {
         sink(file);
     }
     Some(site)
@@ -175,7 +183,7 @@ impl Timer {
 }
 
 /// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css.
-fn site_files(root: &Path, site: &Site, config: &Config) -> Vec<OutputFile> {
+pub(crate) fn site_files(root: &Path, site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let static_dir = root.join("static");
     let mut own_static = std::collections::HashSet::new();
@@ -221,5 +229,7 @@ fn site_files(root: &Path, site: &Site, config: &Config) -> Vec<OutputFile> {
     if config.generate_feeds {
         files.push(text("atom.xml", feeds::atom_feed(site, config)));
     }
+    files.push(text("llms.txt", feeds::llms_txt(site, config)));
+    files.push(text("site.json", feeds::site_json(site, config, relations)));
     files
 }

@@ -40,6 +40,9 @@ enum Command {
         /// Treat warnings (unknown front-matter keys, Zola settings Quire ignores...) as errors.
         #[arg(long)]
         strict: bool,
+        /// Write links relative to each page (with index.html), so the output works opened from disk.
+        #[arg(long)]
+        offline: bool,
     },
     /// Build the site into memory and serve it with live reload; the output folder is left untouched.
     Serve {
@@ -101,8 +104,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Build { root, output, base_url, drafts, strict } => {
-            let options = quire::BuildOptions { root: root.clone(), output, base_url, drafts, strict };
+        Command::Build { root, output, base_url, drafts, strict, offline } => {
+            let options = quire::BuildOptions { root: root.clone(), output, base_url, drafts, strict, offline };
             match quire::build(&options) {
                 Ok(report) => {
                     print_diagnostics(&root, &report.warnings);

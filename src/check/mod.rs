@@ -53,7 +53,7 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
             &mut diagnostics,
         );
     }
-    for file in crate::site_files(&options.root, &site, &config) {
+    for file in crate::site_files(&options.root, &site, &config, &relations) {
         links.add(&file);
     }
     let (found, external) = links.finish_with_external();

@@ -2,6 +2,7 @@
 //! alias and the 404 page, in parallel, handing each result to a sink; writes nothing itself.
 
 mod functions;
+pub mod relative;
 pub mod views;
 
 use crate::config::Config;
