@@ -172,8 +172,10 @@ pub fn parse_front_matter(
             Ok(table) => table.iter().map(|(k, v)| (k.clone(), toml_to_json(v))).collect(),
             Err(e) => {
                 let at = at_offset(e.span().map_or(0, |s| s.start));
+                // TOML's message may span lines ("invalid string\nexpected ..."); a diagnostic is one line.
+                let message = e.message().trim().replace('\n', "; ");
                 diagnostics.push(
-                    Diagnostic::error(at, "front matter", format!("invalid TOML: {}", e.message()))
+                    Diagnostic::error(at, "front matter", format!("invalid TOML: {message}"))
                         .with_help("front matter between `+++` lines is TOML: `title = \"My page\"`"),
                 );
                 return None;
@@ -198,8 +200,10 @@ pub fn parse_front_matter(
                     Some(l) => at_offset(l.index()),
                     None => at_offset(0),
                 };
+                let lines_before = line_column(text, split.front_matter_offset).0 - 1;
+                let message = shift_yaml_lines(&e.to_string(), lines_before);
                 diagnostics.push(
-                    Diagnostic::error(at, "front matter", format!("invalid YAML: {e}"))
+                    Diagnostic::error(at, "front matter", format!("invalid YAML: {message}"))
                         .with_help("front matter between `---` lines is YAML: `title: My page`"),
                 );
                 return None;
@@ -413,6 +417,27 @@ impl Reader<'_, '_> {
     }
 }
 
+/// YAML names positions in the front-matter slice (`at line 2 column 7`); count them from the top of the
+/// file instead, as the diagnostic's own location does.
+fn shift_yaml_lines(message: &str, lines_before: usize) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find("line ") {
+        out.push_str(&rest[..i + 5]);
+        rest = &rest[i + 5..];
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        match rest[..digits].parse::<usize>() {
+            Ok(line) if rest[digits..].starts_with(" column ") => {
+                out.push_str(&(line + lines_before).to_string());
+                rest = &rest[digits..];
+            }
+            _ => {}
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether `text` is a date Quire (and Tera's `date` filter) understands.
 pub fn is_date(text: &str) -> bool {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
@@ -475,6 +500,22 @@ mod tests {
         let message = first_message("---\ntitle: a\ntags: [a, b\n---\n");
         assert!(message.starts_with("content/a.md:"), "{message}");
         assert!(message.contains("invalid YAML"), "{message}");
+    }
+
+    #[test]
+    fn yaml_positions_count_from_the_top_of_the_file() {
+        assert_eq!(
+            shift_yaml_lines("x at line 3 column 7, while parsing y at line 2 column 1", 1),
+            "x at line 4 column 7, while parsing y at line 3 column 1"
+        );
+        assert_eq!(shift_yaml_lines("the line 3 of a poem, line 9", 1), "the line 3 of a poem, line 9");
+    }
+
+    #[test]
+    fn toml_error_is_one_line() {
+        let message = first_message("+++\nweight = = 3\n+++\n");
+        assert!(message.starts_with("content/a.md:2:10: error: front matter: invalid TOML: "), "{message}");
+        assert_eq!(message.lines().count(), 2, "{message}");
     }
 
     #[test]

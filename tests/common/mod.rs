@@ -169,11 +169,14 @@ pub fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
 /// Files the built-in theme adds to every site; left out of snapshots so theme edits do not churn them.
 pub const THEME_FILES: &[&str] = &["favicon.svg", "style.css", "syntax.css", "theme.js"];
 
-/// Every output file but the theme's, each under a `=== path` header, for one readable snapshot.
+/// Whole-site summaries for tools, tested on their own rather than repeated in every snapshot.
+pub const SUMMARY_FILES: &[&str] = &["llms.txt", "site.json"];
+
+/// Every output file but the theme's and the summaries, each under a `=== path` header, for one readable snapshot.
 pub fn dump(built: &Built) -> String {
     let mut text = String::new();
     for file in built.files() {
-        if THEME_FILES.contains(&file.as_str()) {
+        if THEME_FILES.contains(&file.as_str()) || SUMMARY_FILES.contains(&file.as_str()) {
             continue;
         }
         text.push_str(&format!("=== {file}\n"));
