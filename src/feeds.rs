@@ -74,7 +74,7 @@ pub fn sitemap(site: &Site, config: &Config) -> String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (loc, lastmod) in entries {
-        let _ = write!(xml, "<url><loc>{}</loc>", escape(&loc));
+        let _ = write!(xml, "<url><loc>{}</loc>", escape(&percent_encode_non_ascii(&loc)));
         if let Some(date) = lastmod {
             let _ = write!(xml, "<lastmod>{}</lastmod>", escape(date.get(..10).unwrap_or(date)));
         }
@@ -107,6 +107,9 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
         let section = &site.sections[id];
         stack.extend(section.subsections.iter().rev());
         let own_pages: Vec<_> = section.pages.iter().map(|&p| &site.pages[p]).filter(|p| p.section == id).collect();
+        if own_pages.is_empty() && id == 0 {
+            continue; // no empty "Pages" heading when the home section has no pages of its own
+        }
         if own_pages.is_empty() && id != 0 {
             let _ = writeln!(
                 text,
@@ -242,9 +245,31 @@ fn escape(text: &str) -> String {
     out
 }
 
+/// Sitemaps take RFC 3986 URLs: bytes outside ASCII (from slugs such as `ünïcode`) become `%XX`.
+fn percent_encode_non_ascii(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii() && !c.is_ascii_whitespace() {
+            out.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                let _ = write!(out, "%{byte:02X}");
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sitemap_urls_are_ascii() {
+        assert_eq!(percent_encode_non_ascii("https://x.org/ünï code/"), "https://x.org/%C3%BCn%C3%AF%20code/");
+        assert_eq!(percent_encode_non_ascii("https://x.org/a/?b=1"), "https://x.org/a/?b=1");
+    }
 
     #[test]
     fn robots_points_at_sitemap() {
