@@ -99,16 +99,23 @@ phase_end 0
 
 # ---------------------------------------------------------------------------------------------------------------
 phase "cargo test --release"
-cargo test --release --color never 2>&1 | tee -a "$LOG"
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+export QUIRE_BIN=$TARGET_DIR/release/quire
+# --no-fail-fast: a failing test binary must not hide the results of the others.
+cargo test --release --no-fail-fast --color never 2>&1 | tee -a "$LOG"
 phase_end "${PIPESTATUS[0]}"
 
-phase "cargo build --release (the binary the browser tests run)"
-cargo build --release --bin quire --color never 2>&1 | tee -a "$LOG"
-phase_end "${PIPESTATUS[0]}"
+# cargo test builds the binary for the integration tests. A separate `cargo build` would compile the crate and some
+# dependencies again (dev-dependencies change their features), so it runs only if that binary is missing or older
+# than a source it embeds.
+if [ ! -x "$QUIRE_BIN" ] || [ -n "$(find src templates static build.rs Cargo.toml Cargo.lock -newer "$QUIRE_BIN" 2>/dev/null | head -1)" ]; then
+  phase "cargo build --release --bin quire (for the browser tests)"
+  cargo build --release --bin quire --color never 2>&1 | tee -a "$LOG"
+  phase_end "${PIPESTATUS[0]}"
+fi
 
 # ---------------------------------------------------------------------------------------------------------------
 phase "node --test tests/e2e/ (Chromium, axe-core, Nu checker)"
-export QUIRE_BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/quire
 node --test --test-reporter=spec tests/e2e/ 2>&1 | tee -a "$LOG"
 phase_end "${PIPESTATUS[0]}"
 
