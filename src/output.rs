@@ -104,6 +104,8 @@ fn foreign_files(output: &Path) -> Result<Vec<PathBuf>> {
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
+    /// Ancestors of the output that did not exist before, deepest first.
+    made_parents: Vec<PathBuf>,
     written: Mutex<Vec<String>>,
     created_dirs: Mutex<HashSet<PathBuf>>,
 }
@@ -113,13 +115,22 @@ impl Staging {
         let output = absolute(output);
         let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let parent = output.parent().unwrap_or(Path::new("/")).to_path_buf();
+        // Folders made here for the output's parent are removed again if the build fails.
+        let made_parents: Vec<PathBuf> =
+            parent.ancestors().take_while(|dir| !dir.exists()).map(Path::to_path_buf).collect();
         fs::create_dir_all(&parent)?;
         let dir = parent.join(format!(".{name}.quire-staging-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?; // a leftover of this same process id: ours by name
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging { dir, output, written: Mutex::new(Vec::new()), created_dirs: Mutex::new(HashSet::new()) })
+        Ok(Staging {
+            dir,
+            output,
+            made_parents,
+            written: Mutex::new(Vec::new()),
+            created_dirs: Mutex::new(HashSet::new()),
+        })
     }
 
     pub fn write(&self, file: OutputFile) -> Result<()> {
@@ -191,6 +202,9 @@ impl Staging {
     /// Drops the staging folder after a failed build; the output is untouched.
     pub fn abandon(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        for dir in &self.made_parents {
+            let _ = std::fs::remove_dir(dir); // deepest first; stops mattering once one is not empty
+        }
     }
 }
 

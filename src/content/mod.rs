@@ -166,6 +166,16 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
 fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entry> {
     let mut entries = Vec::new();
     if !content_dir.is_dir() {
+        // Most often a mistyped `--root`: building an empty site there would hide it.
+        let root = content_dir.parent().unwrap_or(content_dir);
+        diagnostics.push(
+            Diagnostic::error(
+                Location::file("content"),
+                "content",
+                format!("no `content/` folder in `{}`", root.display()),
+            )
+            .with_help("pass the site's folder with --root, or start a new site there with `quire init`"),
+        );
         return entries;
     }
     let walker = walkdir::WalkDir::new(content_dir)
