@@ -9,8 +9,11 @@ const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 /** The WCAG 2.1 A and AA rules. */
 export const WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
-/** axe's violations on the page as it is now: [{ id, impact, help, nodes: [{ target, summary }] }]. */
-export async function runAxe(page, { tags = WCAG_AA } = {}) {
+/**
+ * axe's violations on the page as it is now: [{ id, impact, help, nodes: [{ target, summary }] }].
+ * `include` (a CSS selector) checks only that part of the page.
+ */
+export async function runAxe(page, { tags = WCAG_AA, include } = {}) {
   const loaded = await page.evaluate(() => typeof window.axe === "object");
   if (!loaded) {
     const cdp = await page.context().newCDPSession(page);
@@ -22,8 +25,9 @@ export async function runAxe(page, { tags = WCAG_AA } = {}) {
     }
   }
   const results = await page.evaluate(
-    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
-    tags,
+    ([tags, include]) =>
+      window.axe.run(include ? { include: [include] } : document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    [tags, include],
   );
   return results.violations.map((v) => ({
     id: v.id,

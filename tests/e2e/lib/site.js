@@ -34,10 +34,11 @@ export function quireBinary() {
   return binary;
 }
 
-/** Runs `quire build --root ROOT --output OUT [--base-url URL]`; throws with quire's output on failure. */
-export function buildSite({ root = REPO_ROOT, output, baseUrl }) {
+/** Runs `quire build --root ROOT --output OUT [--base-url URL] [--offline]`; throws with quire's output on failure. */
+export function buildSite({ root = REPO_ROOT, output, baseUrl, offline = false }) {
   const args = ["build", "--root", root, "--output", output];
   if (baseUrl) args.push("--base-url", baseUrl);
+  if (offline) args.push("--offline");
   const quire = quireBinary();
   try {
     return execFileSync(quire, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
