@@ -1,9 +1,8 @@
 // `quire serve` end to end (issue 4): a tab open on the preview follows the edits made to the sources — a page's
 // Markdown (reload, keeping the scroll position), a stylesheet (swapped in place, no reload), broken front
 // matter (a readable error overlay naming the file and line, the last good page still visible, gone once
-// fixed), a deleted page
-// (404 and the site's 404 page) — and the injected live-reload script is a <script src> that runs under a
-// strict CSP without violation or console error.
+// fixed), a deleted page (404 and the site's 404 page) — and the injected live-reload script is a <script src>
+// that runs under a strict CSP without violation or console error.
 //
 // Each test serves its own copy of tests/fixtures/e2e-serve. Nothing waits on the clock: every check polls for
 // the expected state with a generous timeout, so a slow (full or incremental) rebuild only makes a test slower.
