@@ -96,12 +96,17 @@
     overlay.id = overlayId;
     overlay.setAttribute("role", "alert");
     Object.assign(overlay.style, {
+      // A panel along the bottom: the last good page stays visible and usable above it.
       position: "fixed",
-      inset: "0",
+      left: "0",
+      right: "0",
+      bottom: "0",
+      maxHeight: "45vh",
       zIndex: "2147483647",
       overflow: "auto",
-      padding: "2rem",
-      background: "rgba(20, 20, 20, 0.94)",
+      padding: "1rem 2rem",
+      boxShadow: "0 -4px 16px rgba(0, 0, 0, 0.35)",
+      background: "#141414",
       color: "#f5f5f5",
       font: "14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
     });
@@ -124,7 +129,16 @@
       }
       var message = document.createElement("pre");
       message.textContent = problem.message;
-      Object.assign(message.style, { margin: "0.25rem 0 0", whiteSpace: "pre-wrap" });
+      // The site's own `pre` rules must not restyle the message (a light code background made it unreadable).
+      Object.assign(message.style, {
+        margin: "0.25rem 0 0",
+        padding: "0",
+        border: "0",
+        background: "transparent",
+        color: "#f5f5f5",
+        font: "inherit",
+        whiteSpace: "pre-wrap"
+      });
       item.appendChild(message);
       overlay.appendChild(item);
     });
