@@ -34,7 +34,9 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
         Err(Error::Site(diagnostics)) => return Ok(diagnostics),
         Err(e) => return Err(e),
     };
+    let timer = crate::Timer::start();
     let (site, relations) = crate::load_site(&options.root, &config, &mut diagnostics);
+    timer.lap("load + markdown + links");
     let site = Arc::new(site);
     let config = Arc::new(config);
     let mut links = LinkCheck::new(&options.root, &site, &config);
@@ -53,10 +55,13 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
             &mut diagnostics,
         );
     }
+    timer.lap("render + scan");
     for file in crate::site_files(&options.root, &site, &config, &relations) {
         links.add(&file);
     }
+    timer.lap("site files");
     let (found, external) = links.finish_with_external();
+    timer.lap("link checks");
     diagnostics.extend(found);
     if options.external {
         diagnostics.extend(external::check_external(&options.root, &external));
