@@ -1,0 +1,206 @@
+//! One `SearchDoc` in, its scored terms and its display record (JSON) out.
+//! Pure and per page, so pages are analyzed in parallel; knows nothing of other pages or of files.
+
+use super::hash::FastMap;
+use super::html_text::{extract_text, shorten, PageText};
+use super::postings::{DESCRIPTION_WEIGHT, HEADING_WEIGHT, MAX_BODY_WEIGHT, TITLE_WEIGHT};
+use super::tokenize::for_each_term;
+use super::SearchDoc;
+
+/// Characters of the description kept for showing.
+const DESCRIPTION_CHARS: usize = 200;
+
+/// A page ready to merge into the index.
+#[derive(Debug)]
+pub struct AnalyzedDoc {
+    /// `[url, title, section, description, intro excerpt, [[heading id, heading text, excerpt], …]]`.
+    pub record: String,
+    /// Every distinct term of the page with its score and best heading, in no particular order.
+    pub terms: Vec<(String, TermHit)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermHit {
+    pub score: u8,
+    pub heading: u16,
+}
+
+pub fn analyze_doc(doc: &SearchDoc) -> AnalyzedDoc {
+    let text = extract_text(doc.html);
+    let mut stats: FastMap<String, TermStats> = FastMap::default();
+    let mut count = |text: &str, place: Place| {
+        for_each_term(text, |term| match stats.get_mut(term) {
+            Some(entry) => entry.count(place),
+            None => {
+                let mut entry = TermStats::default();
+                entry.count(place);
+                stats.insert(term.to_string(), entry);
+            }
+        })
+    };
+    count(doc.title, Place::Title);
+    count(doc.description, Place::Description);
+    count(&text.intro.text, Place::Body(0));
+    for (i, section) in text.sections.iter().enumerate() {
+        let heading = u16::try_from(i + 1).unwrap_or(u16::MAX);
+        count(&section.heading, Place::Heading(heading));
+        count(&section.text, Place::Body(heading));
+    }
+    let terms = stats
+        .into_iter()
+        .map(|(term, stats)| (term, stats.hit()))
+        .collect();
+    AnalyzedDoc {
+        record: display_record(doc, &text),
+        terms,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Place {
+    Title,
+    Description,
+    Heading(u16),
+    Body(u16),
+}
+
+#[derive(Default)]
+struct TermStats {
+    in_title: bool,
+    in_description: bool,
+    first_heading: Option<u16>,
+    body_count: u32,
+    /// The section being counted and its count so far; the best section and its count.
+    section: u16,
+    section_count: u32,
+    best_section: u16,
+    best_count: u32,
+}
+
+impl TermStats {
+    fn count(&mut self, place: Place) {
+        match place {
+            Place::Title => self.in_title = true,
+            Place::Description => self.in_description = true,
+            Place::Heading(i) => {
+                self.first_heading.get_or_insert(i);
+            }
+            Place::Body(i) => {
+                self.body_count += 1;
+                if i != self.section {
+                    self.close_section();
+                    self.section = i;
+                }
+                self.section_count += 1;
+            }
+        }
+    }
+
+    fn close_section(&mut self) {
+        if self.section_count > self.best_count {
+            self.best_count = self.section_count;
+            self.best_section = self.section;
+        }
+        self.section_count = 0;
+    }
+
+    fn hit(mut self) -> TermHit {
+        self.close_section();
+        let body = if self.body_count == 0 {
+            0
+        } else {
+            (1 + self.body_count.ilog2()).min(u32::from(MAX_BODY_WEIGHT)) as u8
+        };
+        let score = u8::from(self.in_title) * TITLE_WEIGHT
+            + u8::from(self.first_heading.is_some()) * HEADING_WEIGHT
+            + u8::from(self.in_description) * DESCRIPTION_WEIGHT
+            + body;
+        let heading = match (self.in_title, self.first_heading) {
+            (true, _) => 0,
+            (false, Some(heading)) => heading,
+            (false, None) => self.best_section,
+        };
+        TermHit { score, heading }
+    }
+}
+
+fn display_record(doc: &SearchDoc, text: &PageText) -> String {
+    let headings: Vec<(&str, &str, &str)> = text
+        .sections
+        .iter()
+        .map(|section| {
+            (
+                section.id.as_str(),
+                section.heading.as_str(),
+                section.excerpt.as_str(),
+            )
+        })
+        .collect();
+    let description = shorten(doc.description.trim(), DESCRIPTION_CHARS);
+    let record = (
+        doc.url,
+        doc.title,
+        doc.section,
+        description,
+        text.intro.excerpt.as_str(),
+        headings,
+    );
+    serde_json::to_string(&record).expect("strings and tuples always serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc<'a>(title: &'a str, description: &'a str, html: &'a str) -> SearchDoc<'a> {
+        SearchDoc {
+            url: "/p/",
+            title,
+            section: "Guide",
+            description,
+            html,
+        }
+    }
+
+    fn hit(analyzed: &AnalyzedDoc, term: &str) -> TermHit {
+        analyzed
+            .terms
+            .iter()
+            .find(|(t, _)| t == term)
+            .map(|(_, hit)| *hit)
+            .expect("term present")
+    }
+
+    #[test]
+    fn title_outweighs_heading_outweighs_body() {
+        let html = r#"<p>body words</p><h2 id="a">Heading words</h2><p>more body</p>"#;
+        let analyzed = analyze_doc(&doc("Title", "", html));
+        assert!(hit(&analyzed, "titl").score > hit(&analyzed, "head").score);
+        assert!(hit(&analyzed, "head").score > hit(&analyzed, "bod").score);
+    }
+
+    #[test]
+    fn hits_point_at_the_heading_where_the_term_lives() {
+        let html = r#"<p>intro</p><h2 id="a">A</h2><p>cats</p><h2 id="b">B</h2><p>dogs dogs</p><p>cats</p><p>dogs</p>"#;
+        let analyzed = analyze_doc(&doc("Pets", "", html));
+        assert_eq!(
+            hit(&analyzed, "dog"),
+            TermHit {
+                score: 1 + 1,
+                heading: 2
+            }
+        );
+        assert_eq!(hit(&analyzed, "intro").heading, 0);
+        assert_eq!(hit(&analyzed, "pet").heading, 0);
+    }
+
+    #[test]
+    fn record_holds_display_fields_without_tags() {
+        let html = r##"<p>Hello <b>world</b></p><h2 id="x">X <a class="anchor" href="#x">#</a></h2><p>Body</p>"##;
+        let analyzed = analyze_doc(&doc("<script>T</script>", "Desc", html));
+        assert_eq!(
+            analyzed.record,
+            r#"["/p/","<script>T</script>","Guide","Desc","Hello world",[["x","X","Body"]]]"#
+        );
+    }
+}

@@ -1,0 +1,331 @@
+//! The whole index in memory: every page's postings and display record, cut into shard, tail and
+//! page-record files. Built once from all pages; `update`/`remove` then re-render only what changed.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
+use super::analyze::{analyze_doc, AnalyzedDoc};
+use super::hash::{hash_file, FastMap};
+use super::layout::{cmp_utf16, ShardLayout};
+use super::postings::{split_head, Posting, HEAD_POSTINGS};
+use super::scripts::{
+    docs_path, docs_script, manifest_script, shard_path, shard_script, tail_name, tail_path,
+    tail_script, ShardEntry, DOCS_PER_FILE, MANIFEST_PATH,
+};
+use super::{SearchDoc, SearchFile};
+
+/// The browser script and its stylesheet, written beside the index (at the site root).
+const ASSETS: [(&str, &str); 2] = [
+    ("search.js", include_str!("../../static/search.js")),
+    ("search.css", include_str!("../../static/search.css")),
+];
+
+/// The index of a site, kept by `quire serve` to apply page edits without re-indexing every page.
+pub struct SearchIndex {
+    /// Display records by page id; `None` once a page is removed (ids are never reused).
+    records: Vec<Option<PageRecord>>,
+    ids: FastMap<String, u32>,
+    postings: FastMap<String, Vec<Posting>>,
+    /// Fixed when the index is built, so that edits never move terms between shard files.
+    layout: ShardLayout,
+    /// Each shard's terms in `cmp_utf16` order.
+    shard_terms: Vec<Vec<String>>,
+    /// Each shard's tail files, so they can be dropped when their terms shrink.
+    shard_tails: Vec<Vec<String>>,
+    /// Content hash of every file but the manifest; their sum is the version the manifest names.
+    hashes: FastMap<String, u64>,
+    version: u64,
+}
+
+/// What an edit changed: files to (re)write and files to delete, paths relative to the output root.
+#[derive(Debug, Default)]
+pub struct SearchChanges {
+    pub written: Vec<SearchFile>,
+    pub removed: Vec<String>,
+}
+
+struct PageRecord {
+    record: String,
+}
+
+impl SearchIndex {
+    /// Indexes `docs` (ids follow their order) and returns the index with all of its files.
+    pub fn build(docs: &[SearchDoc]) -> (SearchIndex, Vec<SearchFile>) {
+        let analyzed: Vec<AnalyzedDoc> = docs.par_iter().map(analyze_doc).collect();
+        let mut ids = FastMap::default();
+        let mut records = Vec::with_capacity(docs.len());
+        for (id, (doc, page)) in docs.iter().zip(&analyzed).enumerate() {
+            // A repeated URL keeps its first page; the later ones are indexed but unreachable by url.
+            ids.entry(doc.url.to_string()).or_insert(id as u32);
+            records.push(Some(PageRecord {
+                record: page.record.clone(),
+            }));
+        }
+        let postings = merge_postings(analyzed);
+        let mut terms: Vec<&String> = postings.keys().collect();
+        terms.par_sort_unstable_by(|a, b| cmp_utf16(a, b));
+        let layout = ShardLayout::from_sorted_terms(terms.iter().map(|term| {
+            (
+                term.as_str(),
+                term.len() + 8 + 3 * postings[*term].len().min(HEAD_POSTINGS),
+            )
+        }));
+        let mut shard_terms = vec![Vec::new(); layout.len()];
+        for term in terms {
+            shard_terms[layout.shard_of(term)].push(term.clone());
+        }
+        let mut index = SearchIndex {
+            records,
+            ids,
+            postings,
+            shard_tails: vec![Vec::new(); layout.len()],
+            layout,
+            shard_terms,
+            hashes: FastMap::default(),
+            version: 0,
+        };
+        let mut files = index.render_shards(&(0..index.layout.len()).collect());
+        let groups = index.records.len().div_ceil(DOCS_PER_FILE);
+        files.par_extend(
+            (0..groups)
+                .into_par_iter()
+                .map(|group| index.render_docs(group)),
+        );
+        files.extend(ASSETS.iter().map(|(path, text)| SearchFile {
+            path: path.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        }));
+        let hashes: Vec<u64> = files
+            .par_iter()
+            .map(|file| hash_file(&file.path, &file.bytes))
+            .collect();
+        for (file, hash) in files.iter().zip(hashes) {
+            index.version = index.version.wrapping_add(hash);
+            index.hashes.insert(file.path.clone(), hash);
+        }
+        files.push(index.render_manifest());
+        (index, files)
+    }
+
+    /// Adds the page at `doc.url`, or replaces it; returns the files that changed.
+    pub fn update(&mut self, doc: &SearchDoc) -> SearchChanges {
+        let page = analyze_doc(doc);
+        let id = match self.ids.get(doc.url) {
+            Some(&id) => id,
+            None => {
+                let id = self.records.len() as u32;
+                self.ids.insert(doc.url.to_string(), id);
+                self.records.push(None);
+                id
+            }
+        };
+        let mut touched = self.remove_postings(id);
+        for (term, hit) in page.terms {
+            let posting = Posting {
+                doc: id,
+                score: hit.score,
+                heading: hit.heading,
+            };
+            touched.insert(self.layout.shard_of(&term));
+            self.insert_posting(term, posting);
+        }
+        self.records[id as usize] = Some(PageRecord {
+            record: page.record,
+        });
+        self.changes(&touched, id)
+    }
+
+    /// Drops the page at `url` (a no-op when there is none); returns the files that changed.
+    pub fn remove(&mut self, url: &str) -> SearchChanges {
+        let Some(id) = self.ids.remove(url) else {
+            return SearchChanges::default();
+        };
+        let touched = self.remove_postings(id);
+        self.records[id as usize] = None;
+        self.changes(&touched, id)
+    }
+
+    /// Number of pages in the index.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Takes page `id` out of every posting list; returns the shards it was in.
+    fn remove_postings(&mut self, id: u32) -> BTreeSet<usize> {
+        let mut touched = BTreeSet::new();
+        let mut emptied = Vec::new();
+        for (term, postings) in self.postings.iter_mut() {
+            if let Ok(at) = postings.binary_search_by_key(&id, |posting| posting.doc) {
+                postings.remove(at);
+                touched.insert(self.layout.shard_of(term));
+                if postings.is_empty() {
+                    emptied.push(term.clone());
+                }
+            }
+        }
+        for term in emptied {
+            self.postings.remove(&term);
+            let terms = &mut self.shard_terms[self.layout.shard_of(&term)];
+            if let Ok(at) = terms.binary_search_by(|t| cmp_utf16(t, &term)) {
+                terms.remove(at);
+            }
+        }
+        touched
+    }
+
+    fn insert_posting(&mut self, term: String, posting: Posting) {
+        if let Some(postings) = self.postings.get_mut(&term) {
+            let at = postings.partition_point(|p| p.doc < posting.doc);
+            postings.insert(at, posting);
+            return;
+        }
+        let terms = &mut self.shard_terms[self.layout.shard_of(&term)];
+        let at = terms.partition_point(|t| cmp_utf16(t, &term).is_lt());
+        terms.insert(at, term.clone());
+        self.postings.insert(term, vec![posting]);
+    }
+
+    /// Re-renders the touched shards and page `id`'s record file; keeps what really changed.
+    fn changes(&mut self, touched: &BTreeSet<usize>, id: u32) -> SearchChanges {
+        let old_tails: BTreeSet<String> = touched
+            .iter()
+            .flat_map(|&shard| self.shard_tails[shard].clone())
+            .collect();
+        let mut candidates = self.render_shards(touched);
+        candidates.push(self.render_docs(id as usize / DOCS_PER_FILE));
+        let mut changes = SearchChanges::default();
+        for file in candidates {
+            let hash = hash_file(&file.path, &file.bytes);
+            let old = self.hashes.insert(file.path.clone(), hash);
+            if old != Some(hash) {
+                self.version = self
+                    .version
+                    .wrapping_sub(old.unwrap_or(0))
+                    .wrapping_add(hash);
+                changes.written.push(file);
+            }
+        }
+        let new_tails: BTreeSet<&String> = touched
+            .iter()
+            .flat_map(|&shard| &self.shard_tails[shard])
+            .collect();
+        for path in old_tails {
+            if !new_tails.contains(&path) {
+                if let Some(hash) = self.hashes.remove(&path) {
+                    self.version = self.version.wrapping_sub(hash);
+                }
+                changes.removed.push(path);
+            }
+        }
+        if !changes.written.is_empty() || !changes.removed.is_empty() {
+            changes.written.push(self.render_manifest());
+        }
+        changes
+    }
+
+    /// Renders each shard in `shards` and its tail files; remembers the tail paths.
+    fn render_shards(&mut self, shards: &BTreeSet<usize>) -> Vec<SearchFile> {
+        let rendered: Vec<(usize, Vec<SearchFile>)> = shards
+            .par_iter()
+            .map(|&shard| {
+                (
+                    shard,
+                    render_shard(shard, &self.shard_terms[shard], &self.postings),
+                )
+            })
+            .collect();
+        let mut files = Vec::new();
+        for (shard, shard_files) in rendered {
+            self.shard_tails[shard] = shard_files[1..]
+                .iter()
+                .map(|file| file.path.clone())
+                .collect();
+            files.extend(shard_files);
+        }
+        files
+    }
+
+    fn render_docs(&self, group: usize) -> SearchFile {
+        let start = group * DOCS_PER_FILE;
+        let end = (start + DOCS_PER_FILE).min(self.records.len());
+        let records: Vec<Option<&str>> = self.records[start..end]
+            .iter()
+            .map(|record| record.as_ref().map(|r| r.record.as_str()))
+            .collect();
+        SearchFile {
+            path: docs_path(group),
+            bytes: docs_script(group, &records).into_bytes(),
+        }
+    }
+
+    fn render_manifest(&self) -> SearchFile {
+        SearchFile {
+            path: MANIFEST_PATH.to_string(),
+            bytes: manifest_script(self.version, self.len(), self.layout.keys()).into_bytes(),
+        }
+    }
+}
+
+/// Groups every page's terms into one posting list per term, sorted by page id.
+fn merge_postings(analyzed: Vec<AnalyzedDoc>) -> FastMap<String, Vec<Posting>> {
+    let mut postings: FastMap<String, Vec<Posting>> = FastMap::default();
+    for (id, page) in analyzed.into_iter().enumerate() {
+        for (term, hit) in page.terms {
+            let posting = Posting {
+                doc: id as u32,
+                score: hit.score,
+                heading: hit.heading,
+            };
+            match postings.get_mut(&term) {
+                Some(list) => list.push(posting),
+                None => {
+                    postings.insert(term, vec![posting]);
+                }
+            }
+        }
+    }
+    postings
+}
+
+/// The shard file first, then its tail files.
+fn render_shard(
+    shard: usize,
+    terms: &[String],
+    postings: &FastMap<String, Vec<Posting>>,
+) -> Vec<SearchFile> {
+    let mut tails = Vec::new();
+    let mut heads = Vec::with_capacity(terms.len());
+    for term in terms {
+        let list = &postings[term];
+        let (head, tail) = split_head(list);
+        let tail_file = (!tail.is_empty()).then(|| {
+            let name = tail_name(term);
+            tails.push(SearchFile {
+                path: tail_path(&name),
+                bytes: tail_script(&name, &tail).into_bytes(),
+            });
+            name
+        });
+        heads.push((term, list.len(), head, tail_file));
+    }
+    let entries: Vec<ShardEntry> = heads
+        .iter()
+        .map(|(term, pages, head, tail)| ShardEntry {
+            term,
+            pages: *pages,
+            head,
+            tail: tail.as_deref(),
+        })
+        .collect();
+    let mut files = vec![SearchFile {
+        path: shard_path(shard),
+        bytes: shard_script(shard, &entries).into_bytes(),
+    }];
+    files.extend(tails);
+    files
+}
