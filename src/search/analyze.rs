@@ -1,59 +1,55 @@
 //! One `SearchDoc` in, its scored terms and its display record (JSON) out.
 //! Pure and per page, so pages are analyzed in parallel; knows nothing of other pages or of files.
 
-use super::hash::FastMap;
 use super::html_text::{extract_text, shorten, PageText};
 use super::postings::{DESCRIPTION_WEIGHT, HEADING_WEIGHT, MAX_BODY_WEIGHT, TITLE_WEIGHT};
+use super::term::{Term, TermMap};
 use super::tokenize::for_each_term;
 use super::SearchDoc;
 
 /// Characters of the description kept for showing.
 const DESCRIPTION_CHARS: usize = 200;
 
-/// A page ready to merge into the index.
-#[derive(Debug)]
-pub struct AnalyzedDoc {
-    /// `[url, title, section, description, intro excerpt, [[heading id, heading text, excerpt], …]]`.
-    pub record: String,
-    /// Every distinct term of the page with its score and best heading, in no particular order.
-    pub terms: Vec<(String, TermHit)>,
-}
-
+/// How strongly a term belongs to a page, and where in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TermHit {
     pub score: u8,
     pub heading: u16,
 }
 
-pub fn analyze_doc(doc: &SearchDoc) -> AnalyzedDoc {
-    let text = extract_text(doc.html);
-    let mut stats: FastMap<String, TermStats> = FastMap::default();
+/// Calls `each_term` once per distinct term of the page and returns the page's display record:
+/// `[url, title, section, description, intro excerpt, [[heading id, heading text, excerpt], …]]`.
+pub fn analyze_doc(doc: &SearchDoc, mut each_term: impl FnMut(Term, TermHit)) -> String {
+    let mut stats: TermMap<TermStats> = TermMap::with_capacity_and_hasher(256, Default::default());
     let mut count = |text: &str, place: Place| {
-        for_each_term(text, |term| match stats.get_mut(term) {
-            Some(entry) => entry.count(place),
-            None => {
-                let mut entry = TermStats::default();
-                entry.count(place);
-                stats.insert(term.to_string(), entry);
+        for_each_term(text, |term| {
+            let term = Term::new(term);
+            match stats.get_mut(&term) {
+                Some(entry) => entry.count(place),
+                None => {
+                    let mut entry = TermStats::default();
+                    entry.count(place);
+                    stats.insert(term, entry);
+                }
             }
         })
     };
     count(doc.title, Place::Title);
     count(doc.description, Place::Description);
-    count(&text.intro.text, Place::Body(0));
+    let text = extract_text(doc.html, |section, text| {
+        count(
+            text,
+            Place::Body(u16::try_from(section).unwrap_or(u16::MAX)),
+        )
+    });
     for (i, section) in text.sections.iter().enumerate() {
         let heading = u16::try_from(i + 1).unwrap_or(u16::MAX);
         count(&section.heading, Place::Heading(heading));
-        count(&section.text, Place::Body(heading));
     }
-    let terms = stats
-        .into_iter()
-        .map(|(term, stats)| (term, stats.hit()))
-        .collect();
-    AnalyzedDoc {
-        record: display_record(doc, &text),
-        terms,
+    for (term, stats) in stats {
+        each_term(term, stats.hit());
     }
+    display_record(doc, &text)
 }
 
 #[derive(Clone, Copy)]
@@ -162,19 +158,26 @@ mod tests {
         }
     }
 
-    fn hit(analyzed: &AnalyzedDoc, term: &str) -> TermHit {
-        analyzed
-            .terms
-            .iter()
-            .find(|(t, _)| t == term)
-            .map(|(_, hit)| *hit)
-            .expect("term present")
+    struct Analyzed {
+        record: String,
+        terms: Vec<(Term, TermHit)>,
+    }
+
+    fn analyze(doc: &SearchDoc) -> Analyzed {
+        let mut terms = Vec::new();
+        let record = analyze_doc(doc, |term, hit| terms.push((term, hit)));
+        Analyzed { record, terms }
+    }
+
+    fn hit(analyzed: &Analyzed, term: &str) -> TermHit {
+        let found = analyzed.terms.iter().find(|(t, _)| t.as_str() == term);
+        found.map(|(_, hit)| *hit).expect("term present")
     }
 
     #[test]
     fn title_outweighs_heading_outweighs_body() {
         let html = r#"<p>body words</p><h2 id="a">Heading words</h2><p>more body</p>"#;
-        let analyzed = analyze_doc(&doc("Title", "", html));
+        let analyzed = analyze(&doc("Title", "", html));
         assert!(hit(&analyzed, "titl").score > hit(&analyzed, "head").score);
         assert!(hit(&analyzed, "head").score > hit(&analyzed, "bod").score);
     }
@@ -182,7 +185,7 @@ mod tests {
     #[test]
     fn hits_point_at_the_heading_where_the_term_lives() {
         let html = r#"<p>intro</p><h2 id="a">A</h2><p>cats</p><h2 id="b">B</h2><p>dogs dogs</p><p>cats</p><p>dogs</p>"#;
-        let analyzed = analyze_doc(&doc("Pets", "", html));
+        let analyzed = analyze(&doc("Pets", "", html));
         assert_eq!(
             hit(&analyzed, "dog"),
             TermHit {
@@ -197,7 +200,7 @@ mod tests {
     #[test]
     fn record_holds_display_fields_without_tags() {
         let html = r##"<p>Hello <b>world</b></p><h2 id="x">X <a class="anchor" href="#x">#</a></h2><p>Body</p>"##;
-        let analyzed = analyze_doc(&doc("<script>T</script>", "Desc", html));
+        let analyzed = analyze(&doc("<script>T</script>", "Desc", html));
         assert_eq!(
             analyzed.record,
             r#"["/p/","<script>T</script>","Guide","Desc","Hello world",[["x","X","Body"]]]"#

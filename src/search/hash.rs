@@ -50,7 +50,10 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.hash
+        // The multiply only carries low bits upward; fold the high bits back so that tables, which
+        // index by the low bits, see every byte of the input.
+        let h = (self.hash ^ (self.hash >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
     }
 }
 

@@ -1,5 +1,5 @@
-//! A page's rendered body HTML in, its text cut at headings out: the intro before the first heading
-//! and one `Section` per heading (id, heading text, body text). Never tokenizes and never renders HTML.
+//! A page's rendered body HTML in, its text cut at headings out: body text streamed to a callback,
+//! plus each heading's id and text and a short excerpt per section. Never tokenizes, never renders HTML.
 
 /// Characters of prose kept per section for excerpts (the full text is only tokenized).
 pub const EXCERPT_CHARS: usize = 160;
@@ -17,25 +17,26 @@ pub struct Section {
     pub id: String,
     /// The heading's text without its anchor link ("" for the intro).
     pub heading: String,
-    /// All text under the heading, code included, words separated by single spaces.
-    pub text: String,
     /// The first `EXCERPT_CHARS` or so of prose (no code blocks), whole words, for showing.
     pub excerpt: String,
 }
 
 /// Splits `html` into sections at `<h1>`…`<h6>`; drops tags, comments, `<script>`/`<style>` bodies
 /// and heading anchor links (`<a class="anchor">`), and decodes character references.
-pub fn extract_text(html: &str) -> PageText {
+/// All body text, code included, goes to `on_text(section, text)` block by block (section 0 is the
+/// intro, `i` the text under the `i`-th heading); the whole text is never held at once.
+pub fn extract_text(html: &str, mut on_text: impl FnMut(usize, &str)) -> PageText {
     let mut page = PageText::default();
     let mut state = State::default();
+    let on_text = &mut on_text;
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            current(&mut page).push_text(rest, &state);
+            current(&mut page).push_text(rest, &mut state);
             break;
         };
         if lt > 0 {
-            current(&mut page).push_text(&rest[..lt], &state);
+            current(&mut page).push_text(&rest[..lt], &mut state);
         }
         rest = &rest[lt..];
         if let Some(after) = rest.strip_prefix("<!--") {
@@ -44,18 +45,18 @@ pub fn extract_text(html: &str) -> PageText {
         }
         let Some(gt) = rest.find('>') else {
             // A lone `<` in text (not a tag): keep it as text.
-            current(&mut page).push_text(rest, &state);
+            current(&mut page).push_text(rest, &mut state);
             break;
         };
         let tag = Tag::parse(&rest[1..gt]);
         rest = &rest[gt + 1..];
-        if matches!(tag.name.as_str(), "script" | "style") && !tag.closing {
-            let close = format!("</{}", tag.name);
-            rest = find_ascii_ci(rest, &close).map_or("", |at| &rest[at..]);
+        if let (Kind::Raw(close), false) = (tag.kind, tag.closing) {
+            rest = find_ascii_ci(rest, close).map_or("", |at| &rest[at..]);
             continue;
         }
-        state.apply(&tag, &mut page);
+        state.apply(&tag, &mut page, on_text);
     }
+    state.flush(&page, on_text);
     page.intro.finish();
     for section in &mut page.sections {
         section.finish();
@@ -69,13 +70,28 @@ struct State {
     /// Depth inside `<a class="anchor">` (skipped) and `<pre>` (indexed but not excerpted).
     in_anchor: u32,
     in_pre: u32,
+    /// Body text of the current block, so words split by inline tags stay whole.
+    pending: String,
 }
 
 struct Tag {
-    name: String,
+    kind: Kind,
     closing: bool,
     id: Option<String>,
     is_anchor: bool,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Heading,
+    A,
+    Pre,
+    /// `<script>`/`<style>`: skip to the closing tag given.
+    Raw(&'static str),
+    /// Text flows through it ("un<em>believ</em>able" is one word).
+    Inline,
+    /// Separates words.
+    Block,
 }
 
 impl Tag {
@@ -85,86 +101,81 @@ impl Tag {
         let name_end = body
             .find(|c: char| c.is_ascii_whitespace() || c == '/')
             .unwrap_or(body.len());
-        let name = body[..name_end].to_ascii_lowercase();
+        let kind = classify(&body[..name_end]);
         let attributes = &body[name_end..];
-        let id = attribute(attributes, "id").map(decode_entities);
-        let is_anchor = name == "a"
+        let id = (kind == Kind::Heading && !closing)
+            .then(|| attribute(attributes, "id").map(decode_entities))
+            .flatten();
+        let is_anchor = kind == Kind::A
+            && !closing
             && attribute(attributes, "class")
                 .is_some_and(|class| class.split_whitespace().any(|c| c == "anchor"));
         Tag {
-            name,
+            kind,
             closing,
             id,
             is_anchor,
         }
     }
+}
 
-    fn heading_level(&self) -> bool {
-        matches!(self.name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+fn classify(name: &str) -> Kind {
+    let mut lower = [0u8; 8];
+    if name.len() > lower.len() {
+        return Kind::Block;
     }
-
-    fn is_inline(&self) -> bool {
-        matches!(
-            self.name.as_str(),
-            "a" | "abbr"
-                | "b"
-                | "bdi"
-                | "bdo"
-                | "cite"
-                | "code"
-                | "data"
-                | "del"
-                | "dfn"
-                | "em"
-                | "i"
-                | "ins"
-                | "kbd"
-                | "mark"
-                | "q"
-                | "s"
-                | "samp"
-                | "small"
-                | "span"
-                | "strong"
-                | "sub"
-                | "sup"
-                | "time"
-                | "u"
-                | "var"
-                | "wbr"
-        )
+    for (to, from) in lower.iter_mut().zip(name.bytes()) {
+        *to = from.to_ascii_lowercase();
+    }
+    match &lower[..name.len()] {
+        b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => Kind::Heading,
+        b"a" => Kind::A,
+        b"pre" => Kind::Pre,
+        b"script" => Kind::Raw("</script"),
+        b"style" => Kind::Raw("</style"),
+        b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"del" | b"dfn"
+        | b"em" | b"i" | b"ins" | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"small" | b"span"
+        | b"strong" | b"sub" | b"sup" | b"time" | b"u" | b"var" | b"wbr" => Kind::Inline,
+        _ => Kind::Block,
     }
 }
 
 impl State {
-    fn apply(&mut self, tag: &Tag, page: &mut PageText) {
-        if tag.heading_level() {
-            self.in_heading = !tag.closing;
-            if !tag.closing {
-                page.sections.push(Section {
-                    id: tag.id.clone().unwrap_or_default(),
-                    ..Section::default()
-                });
-            }
-            return;
+    fn apply(&mut self, tag: &Tag, page: &mut PageText, on_text: &mut impl FnMut(usize, &str)) {
+        if matches!(tag.kind, Kind::Heading | Kind::Block | Kind::Pre) {
+            self.flush(page, on_text);
         }
-        match (tag.name.as_str(), tag.closing) {
-            ("a", false) if tag.is_anchor || self.in_anchor > 0 => self.in_anchor += 1,
-            ("a", true) if self.in_anchor > 0 => self.in_anchor -= 1,
-            ("pre", false) => self.in_pre += 1,
-            ("pre", true) => self.in_pre = self.in_pre.saturating_sub(1),
+        match (tag.kind, tag.closing) {
+            (Kind::Heading, closing) => {
+                self.in_heading = !closing;
+                if !closing {
+                    page.sections.push(Section {
+                        id: tag.id.clone().unwrap_or_default(),
+                        ..Section::default()
+                    });
+                }
+                return;
+            }
+            (Kind::A, false) if tag.is_anchor || self.in_anchor > 0 => self.in_anchor += 1,
+            (Kind::A, true) if self.in_anchor > 0 => self.in_anchor -= 1,
+            (Kind::Pre, false) => self.in_pre += 1,
+            (Kind::Pre, true) => self.in_pre = self.in_pre.saturating_sub(1),
             _ => {}
         }
-        if !tag.is_inline() {
+        if matches!(tag.kind, Kind::Block | Kind::Pre) {
             let section = current(page);
             if self.in_heading {
                 section.heading.push(' ');
-            } else {
-                section.text.push(' ');
-                if self.in_pre == 0 || tag.name == "pre" {
-                    section.excerpt.push(' ');
-                }
+            } else if self.in_pre == 0 || tag.kind == Kind::Pre {
+                section.excerpt.push(' ');
             }
+        }
+    }
+
+    fn flush(&mut self, page: &PageText, on_text: &mut impl FnMut(usize, &str)) {
+        if !self.pending.is_empty() {
+            on_text(page.sections.len(), &self.pending);
+            self.pending.clear();
         }
     }
 }
@@ -174,7 +185,7 @@ fn current(page: &mut PageText) -> &mut Section {
 }
 
 impl Section {
-    fn push_text(&mut self, raw: &str, state: &State) {
+    fn push_text(&mut self, raw: &str, state: &mut State) {
         if state.in_anchor > 0 {
             return;
         }
@@ -189,10 +200,16 @@ impl Section {
             self.heading.push_str(text);
             return;
         }
-        self.text.push_str(text);
-        // Excerpts only need their first words; stop copying well past the limit.
-        if state.in_pre == 0 && self.excerpt.len() < EXCERPT_CHARS * 4 {
-            self.excerpt.push_str(text);
+        state.pending.push_str(text);
+        // Excerpts only need their first words: copy up to three bytes per character shown (all
+        // a CJK excerpt needs; ASCII prose gets slack for collapsed whitespace).
+        let room = (EXCERPT_CHARS * 3).saturating_sub(self.excerpt.len());
+        if state.in_pre == 0 && room > 0 {
+            let mut end = room.min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.excerpt.push_str(&text[..end]);
         }
     }
 
@@ -205,7 +222,9 @@ impl Section {
 /// Collapses runs of whitespace into one space and trims the ends.
 pub fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let words =
+        text.split(|c: char| c.is_ascii_whitespace() || (!c.is_ascii() && c.is_whitespace()));
+    for word in words.filter(|word| !word.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -335,9 +354,22 @@ fn decode_reference(name: &str) -> Option<char> {
 mod tests {
     use super::*;
 
+    /// The page and its body text per section.
+    fn extract(html: &str) -> (PageText, Vec<String>) {
+        let mut texts: Vec<String> = Vec::new();
+        let page = extract_text(html, |section, text| {
+            if texts.len() <= section {
+                texts.resize(section + 1, String::new());
+            }
+            texts[section].push_str(text);
+            texts[section].push(' ');
+        });
+        (page, texts)
+    }
+
     #[test]
     fn headings_split_sections_and_anchor_links_are_dropped() {
-        let page = extract_text(concat!(
+        let (page, _) = extract(concat!(
             "<p>Intro <em>text</em>.</p>",
             r##"<h2 id="setup">Set up <a class="anchor" href="#setup" aria-label="Link to this section">#</a></h2>"##,
             "<p>Install it.</p><ul><li>one</li><li>two</li></ul>",
@@ -351,26 +383,26 @@ mod tests {
 
     #[test]
     fn excerpts_strip_tags_scripts_and_comments_and_decode_entities() {
-        let page = extract_text(
+        let (page, texts) = extract(
             "<p>a &lt;b&gt; &amp; &#169;&#x41;<!-- hidden --><script>alert(1)</script><style>p{}</style> end</p>",
         );
         assert_eq!(page.intro.excerpt, "a <b> & ©A end");
-        assert!(!page.intro.text.contains("alert"));
+        assert!(!texts[0].contains("alert"));
     }
 
     #[test]
     fn code_blocks_are_indexed_but_not_excerpted() {
-        let page = extract_text(
+        let (page, texts) = extract(
             "<p>Before</p><pre><code><span class=\"hl-k\">let</span> x</code></pre><p>After</p>",
         );
         assert_eq!(page.intro.excerpt, "Before After");
-        assert!(page.intro.text.contains("let x"));
+        assert!(texts[0].contains("let x"));
     }
 
     #[test]
     fn long_excerpts_are_cut_at_a_word() {
         let words = "word ".repeat(100);
-        let page = extract_text(&format!("<p>{words}</p>"));
+        let (page, _) = extract(&format!("<p>{words}</p>"));
         assert!(page.intro.excerpt.ends_with("word…"));
         assert!(page.intro.excerpt.chars().count() <= EXCERPT_CHARS + 1);
     }
@@ -378,6 +410,6 @@ mod tests {
     #[test]
     fn unknown_entities_and_stray_brackets_stay_text() {
         assert_eq!(decode_entities("a &bogus; b & c"), "a &bogus; b & c");
-        assert_eq!(extract_text("1 < 2").intro.excerpt, "1 < 2");
+        assert_eq!(extract("1 < 2").0.intro.excerpt, "1 < 2");
     }
 }

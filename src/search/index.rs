@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use super::analyze::{analyze_doc, AnalyzedDoc};
+use super::analyze::analyze_doc;
 use super::hash::{hash_file, FastMap};
 use super::layout::{cmp_utf16, ShardLayout};
 use super::postings::{split_head, Posting, HEAD_POSTINGS};
@@ -13,6 +13,7 @@ use super::scripts::{
     docs_path, docs_script, manifest_script, shard_path, shard_script, tail_name, tail_path,
     tail_script, ShardEntry, DOCS_PER_FILE, MANIFEST_PATH,
 };
+use super::term::{Term, TermMap};
 use super::{SearchDoc, SearchFile};
 
 /// The browser script and its stylesheet, written beside the index (at the site root).
@@ -26,11 +27,11 @@ pub struct SearchIndex {
     /// Display records by page id; `None` once a page is removed (ids are never reused).
     records: Vec<Option<PageRecord>>,
     ids: FastMap<String, u32>,
-    postings: FastMap<String, Vec<Posting>>,
+    postings: TermMap<Vec<Posting>>,
     /// Fixed when the index is built, so that edits never move terms between shard files.
     layout: ShardLayout,
     /// Each shard's terms in `cmp_utf16` order.
-    shard_terms: Vec<Vec<String>>,
+    shard_terms: Vec<Vec<Term>>,
     /// Each shard's tail files, so they can be dropped when their terms shrink.
     shard_tails: Vec<Vec<String>>,
     /// Content hash of every file but the manifest; their sum is the version the manifest names.
@@ -52,28 +53,28 @@ struct PageRecord {
 impl SearchIndex {
     /// Indexes `docs` (ids follow their order) and returns the index with all of its files.
     pub fn build(docs: &[SearchDoc]) -> (SearchIndex, Vec<SearchFile>) {
-        let analyzed: Vec<AnalyzedDoc> = docs.par_iter().map(analyze_doc).collect();
+        let Partial {
+            records, postings, ..
+        } = index_pages(docs);
         let mut ids = FastMap::default();
-        let mut records = Vec::with_capacity(docs.len());
-        for (id, (doc, page)) in docs.iter().zip(&analyzed).enumerate() {
+        for (id, doc) in docs.iter().enumerate() {
             // A repeated URL keeps its first page; the later ones are indexed but unreachable by url.
             ids.entry(doc.url.to_string()).or_insert(id as u32);
-            records.push(Some(PageRecord {
-                record: page.record.clone(),
-            }));
         }
-        let postings = merge_postings(analyzed);
-        let mut terms: Vec<&String> = postings.keys().collect();
-        terms.par_sort_unstable_by(|a, b| cmp_utf16(a, b));
-        let layout = ShardLayout::from_sorted_terms(terms.iter().map(|term| {
-            (
-                term.as_str(),
-                term.len() + 8 + 3 * postings[*term].len().min(HEAD_POSTINGS),
-            )
+        let records = records
+            .into_iter()
+            .map(|record| Some(PageRecord { record }))
+            .collect();
+        let mut terms: Vec<(&Term, usize)> =
+            postings.iter().map(|(t, list)| (t, list.len())).collect();
+        terms.par_sort_unstable_by(|a, b| cmp_utf16(a.0.as_str(), b.0.as_str()));
+        let layout = ShardLayout::from_sorted_terms(terms.iter().map(|(term, pages)| {
+            let term = term.as_str();
+            (term, term.len() + 8 + 3 * pages.min(&HEAD_POSTINGS))
         }));
         let mut shard_terms = vec![Vec::new(); layout.len()];
-        for term in terms {
-            shard_terms[layout.shard_of(term)].push(term.clone());
+        for (term, _) in terms {
+            shard_terms[layout.shard_of(term.as_str())].push(term.clone());
         }
         let mut index = SearchIndex {
             records,
@@ -110,7 +111,6 @@ impl SearchIndex {
 
     /// Adds the page at `doc.url`, or replaces it; returns the files that changed.
     pub fn update(&mut self, doc: &SearchDoc) -> SearchChanges {
-        let page = analyze_doc(doc);
         let id = match self.ids.get(doc.url) {
             Some(&id) => id,
             None => {
@@ -121,21 +121,20 @@ impl SearchIndex {
             }
         };
         let mut touched = self.remove_postings(id);
-        for (term, hit) in page.terms {
+        let mut terms = Vec::new();
+        let record = analyze_doc(doc, |term, hit| terms.push((term, hit)));
+        for (term, hit) in terms {
             let posting = Posting {
                 doc: id,
                 score: hit.score,
                 heading: hit.heading,
             };
-            touched.insert(self.layout.shard_of(&term));
+            touched.insert(self.layout.shard_of(term.as_str()));
             self.insert_posting(term, posting);
         }
-        self.records[id as usize] = Some(PageRecord {
-            record: page.record,
-        });
+        self.records[id as usize] = Some(PageRecord { record });
         self.changes(&touched, id)
     }
-
     /// Drops the page at `url` (a no-op when there is none); returns the files that changed.
     pub fn remove(&mut self, url: &str) -> SearchChanges {
         let Some(id) = self.ids.remove(url) else {
@@ -162,7 +161,7 @@ impl SearchIndex {
         for (term, postings) in self.postings.iter_mut() {
             if let Ok(at) = postings.binary_search_by_key(&id, |posting| posting.doc) {
                 postings.remove(at);
-                touched.insert(self.layout.shard_of(term));
+                touched.insert(self.layout.shard_of(term.as_str()));
                 if postings.is_empty() {
                     emptied.push(term.clone());
                 }
@@ -170,22 +169,22 @@ impl SearchIndex {
         }
         for term in emptied {
             self.postings.remove(&term);
-            let terms = &mut self.shard_terms[self.layout.shard_of(&term)];
-            if let Ok(at) = terms.binary_search_by(|t| cmp_utf16(t, &term)) {
+            let terms = &mut self.shard_terms[self.layout.shard_of(term.as_str())];
+            if let Ok(at) = terms.binary_search_by(|t| cmp_utf16(t.as_str(), term.as_str())) {
                 terms.remove(at);
             }
         }
         touched
     }
 
-    fn insert_posting(&mut self, term: String, posting: Posting) {
+    fn insert_posting(&mut self, term: Term, posting: Posting) {
         if let Some(postings) = self.postings.get_mut(&term) {
             let at = postings.partition_point(|p| p.doc < posting.doc);
             postings.insert(at, posting);
             return;
         }
-        let terms = &mut self.shard_terms[self.layout.shard_of(&term)];
-        let at = terms.partition_point(|t| cmp_utf16(t, &term).is_lt());
+        let terms = &mut self.shard_terms[self.layout.shard_of(term.as_str())];
+        let at = terms.partition_point(|t| cmp_utf16(t.as_str(), term.as_str()).is_lt());
         terms.insert(at, term.clone());
         self.postings.insert(term, vec![posting]);
     }
@@ -271,40 +270,78 @@ impl SearchIndex {
     }
 }
 
-/// Groups every page's terms into one posting list per term, sorted by page id.
-fn merge_postings(analyzed: Vec<AnalyzedDoc>) -> FastMap<String, Vec<Posting>> {
-    let mut postings: FastMap<String, Vec<Posting>> = FastMap::default();
-    for (id, page) in analyzed.into_iter().enumerate() {
-        for (term, hit) in page.terms {
-            let posting = Posting {
-                doc: id as u32,
-                score: hit.score,
-                heading: hit.heading,
-            };
-            match postings.get_mut(&term) {
-                Some(list) => list.push(posting),
+/// Records and posting lists of a run of consecutive pages.
+#[derive(Default)]
+struct Partial {
+    records: Vec<String>,
+    postings: TermMap<Vec<Posting>>,
+}
+
+/// Analyzes every page in parallel; each task folds its run of pages into its own posting lists,
+/// and neighbouring runs are joined in page order, so every list comes out sorted by page id.
+fn index_pages(docs: &[SearchDoc]) -> Partial {
+    docs.par_iter()
+        .enumerate()
+        .with_min_len(32)
+        .fold(Partial::default, |mut partial, (id, doc)| {
+            let record = analyze_doc(doc, |term, hit| {
+                let posting = Posting {
+                    doc: id as u32,
+                    score: hit.score,
+                    heading: hit.heading,
+                };
+                match partial.postings.get_mut(&term) {
+                    Some(list) => list.push(posting),
+                    None => {
+                        partial.postings.insert(term, vec![posting]);
+                    }
+                }
+            });
+            partial.records.push(record);
+            partial
+        })
+        .reduce(Partial::default, join_partials)
+}
+
+/// `first` holds pages before `second`'s; the bigger map absorbs the smaller one.
+fn join_partials(mut first: Partial, mut second: Partial) -> Partial {
+    first.records.append(&mut second.records);
+    if first.postings.len() >= second.postings.len() {
+        for (term, mut later) in second.postings {
+            match first.postings.get_mut(&term) {
+                Some(list) => list.append(&mut later),
                 None => {
-                    postings.insert(term, vec![posting]);
+                    first.postings.insert(term, later);
                 }
             }
         }
+        first
+    } else {
+        for (term, mut earlier) in first.postings {
+            match second.postings.get_mut(&term) {
+                Some(list) => {
+                    earlier.append(list);
+                    *list = earlier;
+                }
+                None => {
+                    second.postings.insert(term, earlier);
+                }
+            }
+        }
+        second.records = first.records;
+        second
     }
-    postings
 }
 
 /// The shard file first, then its tail files.
-fn render_shard(
-    shard: usize,
-    terms: &[String],
-    postings: &FastMap<String, Vec<Posting>>,
-) -> Vec<SearchFile> {
+fn render_shard(shard: usize, terms: &[Term], postings: &TermMap<Vec<Posting>>) -> Vec<SearchFile> {
     let mut tails = Vec::new();
     let mut heads = Vec::with_capacity(terms.len());
     for term in terms {
         let list = &postings[term];
         let (head, tail) = split_head(list);
         let tail_file = (!tail.is_empty()).then(|| {
-            let name = tail_name(term);
+            let name = tail_name(term.as_str());
             tails.push(SearchFile {
                 path: tail_path(&name),
                 bytes: tail_script(&name, &tail).into_bytes(),
@@ -316,7 +353,7 @@ fn render_shard(
     let entries: Vec<ShardEntry> = heads
         .iter()
         .map(|(term, pages, head, tail)| ShardEntry {
-            term,
+            term: term.as_str(),
             pages: *pages,
             head,
             tail: tail.as_deref(),

@@ -16,6 +16,7 @@ mod layout;
 mod postings;
 mod scripts;
 mod stem;
+mod term;
 mod tokenize;
 
 pub use index::{SearchChanges, SearchIndex};

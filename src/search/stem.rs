@@ -2,14 +2,42 @@
 //! Shared by index and query (mirrored in `static/search.js`); it never sees non-ASCII words.
 
 /// English stop words (Lucene's list): too common to be worth indexing.
-const STOPWORDS: [&str; 33] = [
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-    "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
-    "they", "this", "to", "was", "will", "with",
-];
-
 pub fn is_stopword(word: &str) -> bool {
-    word.len() <= 5 && STOPWORDS.contains(&word)
+    matches!(
+        word,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "but"
+            | "by"
+            | "for"
+            | "if"
+            | "in"
+            | "into"
+            | "is"
+            | "it"
+            | "no"
+            | "not"
+            | "of"
+            | "on"
+            | "or"
+            | "such"
+            | "that"
+            | "the"
+            | "their"
+            | "then"
+            | "there"
+            | "these"
+            | "they"
+            | "this"
+            | "to"
+            | "was"
+            | "will"
+            | "with"
+    )
 }
 
 /// Strips plural and `-ing`/`-ed` endings and a final `e` from a lower-case ASCII word, so

@@ -199,3 +199,70 @@ fn new_pages_get_new_ids_and_record_files() {
     assert!(changes.written.iter().any(|f| f.path == "search/d/1.js"));
     assert_eq!(index.len(), 2);
 }
+
+/// Per-stage CPU cost on a dump written by `tests/search_bench.rs` (QUIRE_SEARCH_DUMP).
+#[test]
+#[ignore = "benchmark: needs QUIRE_SEARCH_DUMP"]
+fn stage_costs() {
+    struct Instant(u64);
+    impl Instant {
+        fn now() -> Instant {
+            let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("stat");
+            let fields: Vec<&str> = stat
+                .rsplit(')')
+                .next()
+                .expect("fields")
+                .split_whitespace()
+                .collect();
+            Instant(
+                fields[11].parse::<u64>().expect("utime")
+                    + fields[12].parse::<u64>().expect("stime"),
+            )
+        }
+        fn elapsed(&self) -> String {
+            format!("{} ms cpu", (Instant::now().0 - self.0) * 10)
+        }
+    }
+    let Ok(path) = std::env::var("QUIRE_SEARCH_DUMP") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).expect("dump");
+    let rows: Vec<[String; 5]> = serde_json::from_str(&text).expect("json");
+    let docs: Vec<SearchDoc> = rows
+        .iter()
+        .map(|r| SearchDoc {
+            url: &r[0],
+            title: &r[1],
+            section: &r[2],
+            description: &r[3],
+            html: &r[4],
+        })
+        .collect();
+    let stage = std::env::var("QUIRE_STAGE").unwrap_or_default();
+    if stage == "none" {
+        return;
+    }
+    if stage == "build" {
+        let start = Instant::now();
+        let files = build_index(&docs);
+        println!("build_index {} ({} files)", start.elapsed(), files.len());
+        return;
+    }
+    let start = Instant::now();
+    let mut texts: Vec<String> = Vec::new();
+    for doc in &docs {
+        super::html_text::extract_text(doc.html, |_, text| texts.push(text.to_string()));
+    }
+    println!("extract_text {}", start.elapsed());
+    let start = Instant::now();
+    let mut n = 0usize;
+    for text in &texts {
+        super::tokenize::for_each_term(text, |term| n += term.len());
+    }
+    println!("tokenize {} ({n})", start.elapsed());
+    let start = Instant::now();
+    for doc in &docs {
+        super::analyze::analyze_doc(doc, |_, _| n += 1);
+    }
+    println!("analyze_doc {}", start.elapsed());
+}

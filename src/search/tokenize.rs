@@ -20,20 +20,29 @@ pub const MAX_TERM_CHARS: usize = 64;
 ///    character bigrams (a lone character stays a unigram).
 /// 3. Words longer than `MAX_TERM_CHARS` and English stop words are dropped; ASCII words are stemmed.
 pub fn for_each_term(text: &str, mut emit: impl FnMut(&str)) {
+    // ASCII words are handled byte by byte with no allocation. Normalization never reaches across
+    // ASCII whitespace nor joins an ASCII separator to what follows, so a word that runs into a
+    // non-ASCII byte is folded together with the rest of its whitespace-delimited piece, alone.
+    let bytes = text.as_bytes();
     let mut scratch = Scratch::default();
-    // Normalization never reaches across ASCII whitespace, so each whitespace-separated piece can be
-    // handled alone and the common all-ASCII piece skips normalization entirely.
-    let mut after_space = false;
-    for piece in text.split(|c: char| c.is_ascii_whitespace()) {
-        if piece.is_ascii() {
-            split_ascii(piece, &mut scratch, &mut emit);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i < bytes.len() && !bytes[i].is_ascii() {
+                i = split_piece(text, start, &mut scratch, &mut emit);
+            } else {
+                emit_ascii_word(&text[start..i], &mut scratch.word, &mut emit);
+            }
+        } else if b.is_ascii() {
+            i += 1;
         } else {
-            fold_into(piece, after_space, &mut scratch.folded);
-            let folded = std::mem::take(&mut scratch.folded);
-            split_unicode(&folded, &mut scratch, &mut emit);
-            scratch.folded = folded;
+            i = split_piece(text, i, &mut scratch, &mut emit);
         }
-        after_space = true;
     }
 }
 
@@ -56,10 +65,10 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// Case- and accent-folds one piece of text (no ASCII whitespace inside) into `out`.
-/// `after_space` tells whether an ASCII space came before it, which matters for a leading mark.
-pub fn fold_into(piece: &str, after_space: bool, out: &mut String) {
+/// `after_ascii` tells whether ASCII text came before it, which matters for a leading mark.
+pub fn fold_into(piece: &str, after_ascii: bool, out: &mut String) {
     let mut stripped = String::with_capacity(piece.len());
-    let mut drop_marks = after_space;
+    let mut drop_marks = after_ascii;
     for c in piece.nfkd() {
         if is_combining_mark(c) {
             if drop_marks {
@@ -104,16 +113,35 @@ fn fold_letter(c: char) -> Option<&'static str> {
     })
 }
 
-fn split_ascii(piece: &str, scratch: &mut Scratch, emit: &mut impl FnMut(&str)) {
-    for word in piece.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
-        scratch.word.clear();
-        scratch.word.push_str(word);
-        scratch.word.make_ascii_lowercase();
-        finish_word(&mut scratch.word, emit);
+fn emit_ascii_word(word: &str, lower: &mut String, emit: &mut impl FnMut(&str)) {
+    if word.len() > MAX_TERM_CHARS {
+        return;
     }
+    lower.clear();
+    lower.push_str(word);
+    lower.make_ascii_lowercase();
+    if !is_stopword(lower) {
+        emit(stem(lower));
+    }
+}
+
+/// Folds and splits `text[start..]` up to the next ASCII whitespace; returns where it stopped.
+fn split_piece(
+    text: &str,
+    start: usize,
+    scratch: &mut Scratch,
+    emit: &mut impl FnMut(&str),
+) -> usize {
+    let end = text.as_bytes()[start..]
+        .iter()
+        .position(u8::is_ascii_whitespace)
+        .map_or(text.len(), |at| start + at);
+    // Whatever came before is ASCII, below U+0530: a leading mark is dropped as if it followed it.
+    fold_into(&text[start..end], start > 0, &mut scratch.folded);
+    let folded = std::mem::take(&mut scratch.folded);
+    split_unicode(&folded, scratch, emit);
+    scratch.folded = folded;
+    end
 }
 
 fn split_unicode(folded: &str, scratch: &mut Scratch, emit: &mut impl FnMut(&str)) {
@@ -227,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn leading_mark_after_space_is_dropped_like_in_javascript() {
+    fn leading_mark_after_ascii_is_dropped_like_in_javascript() {
         // U+0301 right after a space belongs to the space (< U+0530), so it goes.
         check("a \u{301}b", &["b"]);
         check("\u{301}b", &["\u{301}b"]);
