@@ -34,7 +34,7 @@ pub struct SearchIndex {
     shard_terms: Vec<Vec<Term>>,
     /// Each shard's tail files, so they can be dropped when their terms shrink.
     shard_tails: Vec<Vec<String>>,
-    /// Content hash of every file but the manifest; their sum is the version the manifest names.
+    /// Content hash of every index file but the manifest; their sum is the version the manifest names.
     hashes: FastMap<String, u64>,
     version: u64,
 }
@@ -93,10 +93,6 @@ impl SearchIndex {
                 .into_par_iter()
                 .map(|group| index.render_docs(group)),
         );
-        files.extend(ASSETS.iter().map(|(path, text)| SearchFile {
-            path: path.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        }));
         let hashes: Vec<u64> = files
             .par_iter()
             .map(|file| hash_file(&file.path, &file.bytes))
@@ -106,6 +102,11 @@ impl SearchIndex {
             index.hashes.insert(file.path.clone(), hash);
         }
         files.push(index.render_manifest());
+        // The browser files carry no index data, so they stay out of the version.
+        files.extend(ASSETS.iter().map(|(path, text)| SearchFile {
+            path: path.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        }));
         (index, files)
     }
 

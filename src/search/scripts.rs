@@ -41,7 +41,7 @@ pub fn tail_name(term: &str) -> String {
 pub fn manifest_script(version: u64, pages: usize, shard_keys: &[String]) -> String {
     let keys = serde_json::to_string(shard_keys).expect("strings always serialize");
     format!(
-        "quireSearch.manifest({{\"f\":{FORMAT},\"v\":\"{version:012x}\",\"n\":{pages},\"g\":{DOCS_PER_FILE},\"b\":{keys}}});\n"
+        "quireSearch.manifest({{\"f\":{FORMAT},\"v\":\"{version:016x}\",\"n\":{pages},\"g\":{DOCS_PER_FILE},\"b\":{keys}}});\n"
     )
 }
 
@@ -133,6 +133,6 @@ mod tests {
     #[test]
     fn manifest_carries_format_version_and_keys() {
         let script = manifest_script(0xabc, 2, &["".to_string(), "m".to_string()]);
-        assert_eq!(script, "quireSearch.manifest({\"f\":1,\"v\":\"000000000abc\",\"n\":2,\"g\":1,\"b\":[\"\",\"m\"]});\n");
+        assert_eq!(script, "quireSearch.manifest({\"f\":1,\"v\":\"0000000000000abc\",\"n\":2,\"g\":1,\"b\":[\"\",\"m\"]});\n");
     }
 }
