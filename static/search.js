@@ -332,6 +332,7 @@
   var MAX_EXPANSIONS = 24;
   var MAX_PREFIX_SHARDS = 3;
   var PREFIX_WEIGHT = 0.8;
+  var MAX_TAILS = 1;
 
   /* The query's words: {term, word, prefix}. The last word is a prefix unless followed by a space. */
   function queryWords(query) {
@@ -346,6 +347,9 @@
     var last = words[words.length - 1];
     if (last && !/[\s\p{P}]$/u.test(query) && last.kind !== "bigram") {
       last.prefix = true;
+      if (!last.cjk && Array.from(last.word).length < MIN_PREFIX) {
+        words.pop(); // One or two letters typed: too early to say anything about that word.
+      }
     }
     return words;
   }
@@ -428,7 +432,8 @@
     return pages;
   }
 
-  /* Pages ranked by how many words they match, then by score; ties by page order. */
+  /* Pages ranked by how many words they match, then by score; ties by page order. Pages that match
+     every word come first; when there are few, pages matching fewer words fill the list after them. */
   function rank(perWord) {
     var pages = new Map();
     perWord.forEach(function (scores) {
@@ -447,16 +452,14 @@
       });
     });
     var ranked = Array.from(pages.values());
-    var most = ranked.reduce(function (m, page) {
-      return Math.max(m, page.words);
-    }, 0);
-    ranked = ranked.filter(function (page) {
-      return page.words === most;
-    });
     ranked.sort(function (a, b) {
-      return b.score - a.score || a.doc - b.doc;
+      return b.words - a.words || b.score - a.score || a.doc - b.doc;
     });
-    return { pages: ranked, complete: most === perWord.length };
+    var complete = 0;
+    while (complete < ranked.length && ranked[complete].words === perWord.length) {
+      complete++;
+    }
+    return { pages: ranked, complete: complete };
   }
 
   function loadRecord(doc) {
@@ -489,9 +492,13 @@
     };
   }
 
-  /* Resolves with up to `limit` results, best first. */
-  function search(query, limit) {
+  /* Resolves with up to `limit` results, best first. When `stale()` turns true (a newer query came),
+     it stops before downloading anything more and resolves with []. */
+  function search(query, limit, stale) {
     limit = limit || 10;
+    stale = stale || function () {
+      return false;
+    };
     var words = queryWords(query);
     if (!words.length) {
       return Promise.resolve([]);
@@ -499,23 +506,35 @@
     return loadManifest().then(function () {
       return Promise.all(words.map(matchWord));
     }).then(function (matchesPerWord) {
+      if (stale()) {
+        return [];
+      }
       var ranked = rank(matchesPerWord.map(scoreWord));
-      var everyWordFound = matchesPerWord.every(function (matches) {
-        return matches.length > 0;
-      });
+      // The heads hold each term's best pages. When they share too few, fetch the rest of the
+      // rarest word's list, once every word is complete enough to match a term exactly.
       var tails = [];
-      // The heads hold each term's best pages; when they share too few pages, fetch the rest.
-      if (words.length > 1 && everyWordFound && (!ranked.complete || ranked.pages.length < limit)) {
+      var everyWordExact = matchesPerWord.every(function (matches) {
+        return matches.length > 0 && matches[0].weight === 1;
+      });
+      if (words.length > 1 && everyWordExact && ranked.complete < limit) {
+        var exact = [];
         matchesPerWord.forEach(function (matches) {
-          matches.slice(0, 4).forEach(function (match) {
-            tails.push(loadTail(match.entry));
-          });
+          if (matches[0].entry[3]) {
+            exact.push(matches[0].entry);
+          }
         });
+        exact.sort(function (a, b) {
+          return a[1] - b[1];
+        });
+        tails = exact.slice(0, MAX_TAILS).map(loadTail);
       }
       var next = tails.length ? Promise.all(tails).then(function () {
         return rank(matchesPerWord.map(scoreWord));
       }) : Promise.resolve(ranked);
       return next.then(function (final) {
+        if (stale()) {
+          return [];
+        }
         var terms = new Set();
         matchesPerWord.forEach(function (matches) {
           matches.forEach(function (match) {
@@ -704,7 +723,9 @@
         show([], "");
         return;
       }
-      search(query, 10).then(function (found) {
+      search(query, 10, function () {
+        return ticket !== asked;
+      }).then(function (found) {
         if (ticket === asked) {
           show(found, query.trim());
         }

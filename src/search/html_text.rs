@@ -2,7 +2,7 @@
 //! plus each heading's id and text and a short excerpt per section. Never tokenizes, never renders HTML.
 
 /// Characters of prose kept per section for excerpts (the full text is only tokenized).
-pub const EXCERPT_CHARS: usize = 160;
+pub const EXCERPT_CHARS: usize = 140;
 
 #[derive(Debug, Default, PartialEq)]
 pub struct PageText {

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 /// Target size of one term shard: small enough that a query's shards stay far below the
 /// first-query budget, large enough that the manifest's key list stays short.
-pub const SHARD_BYTES: usize = 16 * 1024;
+pub const SHARD_BYTES: usize = 8 * 1024;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShardLayout {

@@ -5,12 +5,13 @@
 /// browser loads only when a query needs more matches than the heads give.
 pub const HEAD_POSTINGS: usize = 250;
 
-/// Weights of a term's places in a page; their sum (at most 31) is the posting's score.
-pub const TITLE_WEIGHT: u8 = 12;
+/// Weights of a term's places in a page; their sum (at most 30) is the posting's score. A title
+/// match alone outweighs a heading, the description and the body together.
+pub const TITLE_WEIGHT: u8 = 16;
 pub const HEADING_WEIGHT: u8 = 6;
-pub const DESCRIPTION_WEIGHT: u8 = 4;
+pub const DESCRIPTION_WEIGHT: u8 = 3;
 /// Body text adds 1 + log2(count), at most this.
-pub const MAX_BODY_WEIGHT: u8 = 6;
+pub const MAX_BODY_WEIGHT: u8 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Posting {
