@@ -1,8 +1,8 @@
-//! One `SearchDoc` in, its scored terms and its display record (JSON) out.
-//! Pure and per page, so pages are analyzed in parallel; knows nothing of other pages or of files.
+//! Pages in, posting lists out: each page is cut into text, tokenized and scored term by term
+//! (title > heading > description > body), and its display record (JSON) is made. Knows no files.
 
 use super::html_text::{extract_text, shorten, PageText};
-use super::postings::{DESCRIPTION_WEIGHT, HEADING_WEIGHT, MAX_BODY_WEIGHT, TITLE_WEIGHT};
+use super::postings::{Posting, DESCRIPTION_WEIGHT, HEADING_WEIGHT, MAX_BODY_WEIGHT, TITLE_WEIGHT};
 use super::term::{Term, TermMap};
 use super::tokenize::for_each_term;
 use super::SearchDoc;
@@ -10,46 +10,88 @@ use super::SearchDoc;
 /// Characters of the description kept for showing.
 const DESCRIPTION_CHARS: usize = 200;
 
-/// How strongly a term belongs to a page, and where in it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TermHit {
-    pub score: u8,
-    pub heading: u16,
+/// Posting lists under construction. Pages are added in increasing id order, so every list stays
+/// sorted; each building task keeps one and the tasks' lists are joined at the end.
+#[derive(Default)]
+pub struct PostingLists {
+    slots: TermMap<u32>,
+    lists: Vec<List>,
+    /// Lists the current page has touched.
+    touched: Vec<u32>,
 }
 
-/// Calls `each_term` once per distinct term of the page and returns the page's display record:
-/// `[url, title, section, description, intro excerpt, [[heading id, heading text, excerpt], …]]`.
-pub fn analyze_doc(doc: &SearchDoc, mut each_term: impl FnMut(Term, TermHit)) -> String {
-    let mut stats: TermMap<TermStats> = TermMap::with_capacity_and_hasher(256, Default::default());
-    let mut count = |text: &str, place: Place| {
+struct List {
+    term: Term,
+    postings: Vec<Posting>,
+    /// The page `stats` are about; they are reset when another page first meets the term.
+    page: u32,
+    stats: TermStats,
+}
+
+impl PostingLists {
+    /// Adds page `id` (greater than any added before) and returns its display record:
+    /// `[url, title, section, description, intro excerpt, [[heading id, heading text, excerpt], …]]`.
+    pub fn add_page(&mut self, id: u32, doc: &SearchDoc) -> String {
+        self.count(id, doc.title, Place::Title);
+        self.count(id, doc.description, Place::Description);
+        let text = extract_text(doc.html, |section, text| {
+            self.count(
+                id,
+                text,
+                Place::Body(u16::try_from(section).unwrap_or(u16::MAX)),
+            )
+        });
+        for (i, section) in text.sections.iter().enumerate() {
+            self.count(
+                id,
+                &section.heading,
+                Place::Heading(u16::try_from(i + 1).unwrap_or(u16::MAX)),
+            );
+        }
+        for slot in self.touched.drain(..) {
+            let list = &mut self.lists[slot as usize];
+            let (score, heading) = std::mem::take(&mut list.stats).score();
+            list.postings.push(Posting {
+                doc: id,
+                score,
+                heading,
+            });
+        }
+        display_record(doc, &text)
+    }
+
+    /// Every term with its postings, in no particular order.
+    pub fn into_lists(self) -> impl Iterator<Item = (Term, Vec<Posting>)> {
+        self.lists
+            .into_iter()
+            .map(|list| (list.term, list.postings))
+    }
+
+    fn count(&mut self, id: u32, text: &str, place: Place) {
         for_each_term(text, |term| {
             let term = Term::new(term);
-            match stats.get_mut(&term) {
-                Some(entry) => entry.count(place),
+            let slot = match self.slots.get(&term) {
+                Some(&slot) => slot,
                 None => {
-                    let mut entry = TermStats::default();
-                    entry.count(place);
-                    stats.insert(term, entry);
+                    let slot = self.lists.len() as u32;
+                    self.slots.insert(term.clone(), slot);
+                    self.lists.push(List {
+                        term,
+                        postings: Vec::new(),
+                        page: u32::MAX,
+                        stats: TermStats::default(),
+                    });
+                    slot
                 }
+            };
+            let list = &mut self.lists[slot as usize];
+            if list.page != id {
+                list.page = id;
+                self.touched.push(slot);
             }
-        })
-    };
-    count(doc.title, Place::Title);
-    count(doc.description, Place::Description);
-    let text = extract_text(doc.html, |section, text| {
-        count(
-            text,
-            Place::Body(u16::try_from(section).unwrap_or(u16::MAX)),
-        )
-    });
-    for (i, section) in text.sections.iter().enumerate() {
-        let heading = u16::try_from(i + 1).unwrap_or(u16::MAX);
-        count(&section.heading, Place::Heading(heading));
+            list.stats.count(place);
+        });
     }
-    for (term, stats) in stats {
-        each_term(term, stats.hit());
-    }
-    display_record(doc, &text)
 }
 
 #[derive(Clone, Copy)]
@@ -100,7 +142,8 @@ impl TermStats {
         self.section_count = 0;
     }
 
-    fn hit(mut self) -> TermHit {
+    /// The posting's score and the heading to link to.
+    fn score(mut self) -> (u8, u16) {
         self.close_section();
         let body = if self.body_count == 0 {
             0
@@ -116,7 +159,7 @@ impl TermStats {
             (false, Some(heading)) => heading,
             (false, None) => self.best_section,
         };
-        TermHit { score, heading }
+        (score, heading)
     }
 }
 
@@ -160,18 +203,23 @@ mod tests {
 
     struct Analyzed {
         record: String,
-        terms: Vec<(Term, TermHit)>,
+        terms: Vec<(Term, Vec<Posting>)>,
     }
 
     fn analyze(doc: &SearchDoc) -> Analyzed {
-        let mut terms = Vec::new();
-        let record = analyze_doc(doc, |term, hit| terms.push((term, hit)));
-        Analyzed { record, terms }
+        let mut lists = PostingLists::default();
+        let record = lists.add_page(7, doc);
+        Analyzed {
+            record,
+            terms: lists.into_lists().collect(),
+        }
     }
 
-    fn hit(analyzed: &Analyzed, term: &str) -> TermHit {
+    fn hit(analyzed: &Analyzed, term: &str) -> Posting {
         let found = analyzed.terms.iter().find(|(t, _)| t.as_str() == term);
-        found.map(|(_, hit)| *hit).expect("term present")
+        let postings = &found.expect("term present").1;
+        assert_eq!(postings.len(), 1);
+        postings[0]
     }
 
     #[test]
@@ -188,7 +236,8 @@ mod tests {
         let analyzed = analyze(&doc("Pets", "", html));
         assert_eq!(
             hit(&analyzed, "dog"),
-            TermHit {
+            Posting {
+                doc: 7,
                 score: 1 + 1,
                 heading: 2
             }

@@ -215,20 +215,38 @@ impl Section {
 
     fn finish(&mut self) {
         self.heading = collapse_whitespace(&self.heading);
-        self.excerpt = shorten(&collapse_whitespace(&self.excerpt), EXCERPT_CHARS);
+        self.excerpt = shorten(
+            &collapse_whitespace_upto(&self.excerpt, EXCERPT_CHARS),
+            EXCERPT_CHARS,
+        );
     }
 }
 
 /// Collapses runs of whitespace into one space and trims the ends.
 pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    collapse_whitespace_upto(text, usize::MAX)
+}
+
+/// `collapse_whitespace`, stopping after the first word that takes it past `max` characters.
+fn collapse_whitespace_upto(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max.saturating_mul(4)));
+    let mut chars = 0;
     let words =
         text.split(|c: char| c.is_ascii_whitespace() || (!c.is_ascii() && c.is_whitespace()));
     for word in words.filter(|word| !word.is_empty()) {
+        if chars > max {
+            break;
+        }
         if !out.is_empty() {
             out.push(' ');
+            chars += 1;
         }
         out.push_str(word);
+        chars += if word.is_ascii() {
+            word.len()
+        } else {
+            word.chars().count()
+        };
     }
     out
 }

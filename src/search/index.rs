@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
-use super::analyze::analyze_doc;
+use super::analyze::PostingLists;
 use super::hash::{hash_file, FastMap};
 use super::layout::{cmp_utf16, ShardLayout};
 use super::postings::{split_head, Posting, HEAD_POSTINGS};
@@ -122,16 +122,13 @@ impl SearchIndex {
             }
         };
         let mut touched = self.remove_postings(id);
-        let mut terms = Vec::new();
-        let record = analyze_doc(doc, |term, hit| terms.push((term, hit)));
-        for (term, hit) in terms {
-            let posting = Posting {
-                doc: id,
-                score: hit.score,
-                heading: hit.heading,
-            };
+        let mut lists = PostingLists::default();
+        let record = lists.add_page(id, doc);
+        for (term, postings) in lists.into_lists() {
             touched.insert(self.layout.shard_of(term.as_str()));
-            self.insert_posting(term, posting);
+            for posting in postings {
+                self.insert_posting(term.clone(), posting);
+            }
         }
         self.records[id as usize] = Some(PageRecord { record });
         self.changes(&touched, id)
@@ -284,22 +281,16 @@ fn index_pages(docs: &[SearchDoc]) -> Partial {
     docs.par_iter()
         .enumerate()
         .with_min_len(32)
-        .fold(Partial::default, |mut partial, (id, doc)| {
-            let record = analyze_doc(doc, |term, hit| {
-                let posting = Posting {
-                    doc: id as u32,
-                    score: hit.score,
-                    heading: hit.heading,
-                };
-                match partial.postings.get_mut(&term) {
-                    Some(list) => list.push(posting),
-                    None => {
-                        partial.postings.insert(term, vec![posting]);
-                    }
-                }
-            });
-            partial.records.push(record);
-            partial
+        .fold(
+            || (PostingLists::default(), Vec::new()),
+            |(mut lists, mut records), (id, doc)| {
+                records.push(lists.add_page(id as u32, doc));
+                (lists, records)
+            },
+        )
+        .map(|(lists, records)| Partial {
+            records,
+            postings: lists.into_lists().collect(),
         })
         .reduce(Partial::default, join_partials)
 }
