@@ -171,8 +171,8 @@
   Q.tail = function (name, postings) {
     settle("t" + name, postings);
   };
-  Q.docs = function (group, records) {
-    settle("d" + group, records);
+  Q.page = function (id, record) {
+    settle("d" + id, record);
   };
 
   function loadScript(url) {
@@ -463,10 +463,7 @@
   }
 
   function loadRecord(doc) {
-    var group = Math.floor(doc / manifest.g);
-    return request("d" + group, "d/" + group + ".js").then(function (records) {
-      return records[doc - group * manifest.g];
-    });
+    return request("d" + doc, "d/" + doc + ".js");
   }
 
   function pageHref(url, anchor) {

@@ -3,9 +3,10 @@
 
 use super::html_text::{extract_text, shorten, PageText};
 use super::postings::{Posting, DESCRIPTION_WEIGHT, HEADING_WEIGHT, MAX_BODY_WEIGHT, TITLE_WEIGHT};
+use super::scripts::{page_path, page_script};
 use super::term::{Term, TermMap};
 use super::tokenize::for_each_term;
-use super::SearchDoc;
+use super::{SearchDoc, SearchFile};
 
 /// Characters of the description kept for showing.
 const DESCRIPTION_CHARS: usize = 200;
@@ -29,9 +30,9 @@ struct List {
 }
 
 impl PostingLists {
-    /// Adds page `id` (greater than any added before) and returns its display record:
+    /// Adds page `id` (greater than any added before) and returns its display record file:
     /// `[url, title, section, description, intro excerpt, [[heading id, heading text, excerpt], …]]`.
-    pub fn add_page(&mut self, id: u32, doc: &SearchDoc) -> String {
+    pub fn add_page(&mut self, id: u32, doc: &SearchDoc) -> SearchFile {
         self.count(id, doc.title, Place::Title);
         self.count(id, doc.description, Place::Description);
         let text = extract_text(doc.html, |section, text| {
@@ -57,7 +58,10 @@ impl PostingLists {
                 heading,
             });
         }
-        display_record(doc, &text)
+        SearchFile {
+            path: page_path(id),
+            bytes: page_script(id, |out| write_record(out, doc, &text)),
+        }
     }
 
     /// Every term with its postings, in no particular order.
@@ -163,7 +167,7 @@ impl TermStats {
     }
 }
 
-fn display_record(doc: &SearchDoc, text: &PageText) -> String {
+fn write_record(out: &mut Vec<u8>, doc: &SearchDoc, text: &PageText) {
     let headings: Vec<(&str, &str, &str)> = text
         .sections
         .iter()
@@ -184,7 +188,7 @@ fn display_record(doc: &SearchDoc, text: &PageText) -> String {
         text.intro.excerpt.as_str(),
         headings,
     );
-    serde_json::to_string(&record).expect("strings and tuples always serialize")
+    serde_json::to_writer(out, &record).expect("strings and tuples always serialize into memory")
 }
 
 #[cfg(test)]
@@ -202,7 +206,7 @@ mod tests {
     }
 
     struct Analyzed {
-        record: String,
+        record: SearchFile,
         terms: Vec<(Term, Vec<Posting>)>,
     }
 
@@ -250,9 +254,10 @@ mod tests {
     fn record_holds_display_fields_without_tags() {
         let html = r##"<p>Hello <b>world</b></p><h2 id="x">X <a class="anchor" href="#x">#</a></h2><p>Body</p>"##;
         let analyzed = analyze(&doc("<script>T</script>", "Desc", html));
+        assert_eq!(analyzed.record.path, "search/d/7.js");
         assert_eq!(
-            analyzed.record,
-            r#"["/p/","<script>T</script>","Guide","Desc","Hello world",[["x","X","Body"]]]"#
+            String::from_utf8_lossy(&analyzed.record.bytes),
+            "quireSearch.page(7,[\"/p/\",\"<script>T</script>\",\"Guide\",\"Desc\",\"Hello world\",[[\"x\",\"X\",\"Body\"]]]);\n"
         );
     }
 }

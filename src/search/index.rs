@@ -10,8 +10,8 @@ use super::hash::{hash_file, FastMap};
 use super::layout::{cmp_utf16, ShardLayout};
 use super::postings::{split_head, Posting, HEAD_POSTINGS};
 use super::scripts::{
-    docs_path, docs_script, manifest_script, shard_path, shard_script, tail_name, tail_path,
-    tail_script, ShardEntry, DOCS_PER_FILE, MANIFEST_PATH,
+    manifest_script, page_path, shard_path, shard_script, tail_name, tail_path, tail_script,
+    ShardEntry, MANIFEST_PATH,
 };
 use super::term::{Term, TermMap};
 use super::{SearchDoc, SearchFile};
@@ -24,9 +24,9 @@ const ASSETS: [(&str, &str); 2] = [
 
 /// The index of a site, kept by `quire serve` to apply page edits without re-indexing every page.
 pub struct SearchIndex {
-    /// Display records by page id; `None` once a page is removed (ids are never reused).
-    records: Vec<Option<PageRecord>>,
+    /// Page ids by URL. Ids are never reused: a new page gets `next_id`.
     ids: FastMap<String, u32>,
+    next_id: u32,
     postings: TermMap<Vec<Posting>>,
     /// Fixed when the index is built, so that edits never move terms between shard files.
     layout: ShardLayout,
@@ -46,25 +46,15 @@ pub struct SearchChanges {
     pub removed: Vec<String>,
 }
 
-struct PageRecord {
-    record: String,
-}
-
 impl SearchIndex {
     /// Indexes `docs` (ids follow their order) and returns the index with all of its files.
     pub fn build(docs: &[SearchDoc]) -> (SearchIndex, Vec<SearchFile>) {
-        let Partial {
-            records, postings, ..
-        } = index_pages(docs);
+        let Partial { pages, postings } = index_pages(docs);
         let mut ids = FastMap::default();
         for (id, doc) in docs.iter().enumerate() {
             // A repeated URL keeps its first page; the later ones are indexed but unreachable by url.
             ids.entry(doc.url.to_string()).or_insert(id as u32);
         }
-        let records = records
-            .into_iter()
-            .map(|record| Some(PageRecord { record }))
-            .collect();
         let mut terms: Vec<(&Term, usize)> =
             postings.iter().map(|(t, list)| (t, list.len())).collect();
         terms.par_sort_unstable_by(|a, b| cmp_utf16(a.0.as_str(), b.0.as_str()));
@@ -77,8 +67,8 @@ impl SearchIndex {
             shard_terms[layout.shard_of(term.as_str())].push(term.clone());
         }
         let mut index = SearchIndex {
-            records,
             ids,
+            next_id: docs.len() as u32,
             postings,
             shard_tails: vec![Vec::new(); layout.len()],
             layout,
@@ -87,12 +77,7 @@ impl SearchIndex {
             version: 0,
         };
         let mut files = index.render_shards(&(0..index.layout.len()).collect());
-        let groups = index.records.len().div_ceil(DOCS_PER_FILE);
-        files.par_extend(
-            (0..groups)
-                .into_par_iter()
-                .map(|group| index.render_docs(group)),
-        );
+        files.extend(pages);
         let hashes: Vec<u64> = files
             .par_iter()
             .map(|file| hash_file(&file.path, &file.bytes))
@@ -115,23 +100,22 @@ impl SearchIndex {
         let id = match self.ids.get(doc.url) {
             Some(&id) => id,
             None => {
-                let id = self.records.len() as u32;
+                let id = self.next_id;
+                self.next_id += 1;
                 self.ids.insert(doc.url.to_string(), id);
-                self.records.push(None);
                 id
             }
         };
         let mut touched = self.remove_postings(id);
         let mut lists = PostingLists::default();
-        let record = lists.add_page(id, doc);
+        let page = lists.add_page(id, doc);
         for (term, postings) in lists.into_lists() {
             touched.insert(self.layout.shard_of(term.as_str()));
             for posting in postings {
                 self.insert_posting(term.clone(), posting);
             }
         }
-        self.records[id as usize] = Some(PageRecord { record });
-        self.changes(&touched, id)
+        self.changes(&touched, Some(page), None)
     }
     /// Drops the page at `url` (a no-op when there is none); returns the files that changed.
     pub fn remove(&mut self, url: &str) -> SearchChanges {
@@ -139,8 +123,7 @@ impl SearchIndex {
             return SearchChanges::default();
         };
         let touched = self.remove_postings(id);
-        self.records[id as usize] = None;
-        self.changes(&touched, id)
+        self.changes(&touched, None, Some(page_path(id)))
     }
 
     /// Number of pages in the index.
@@ -187,14 +170,20 @@ impl SearchIndex {
         self.postings.insert(term, vec![posting]);
     }
 
-    /// Re-renders the touched shards and page `id`'s record file; keeps what really changed.
-    fn changes(&mut self, touched: &BTreeSet<usize>, id: u32) -> SearchChanges {
+    /// Re-renders the touched shards and reports what really changed, plus a page's new record
+    /// file or the path of a removed page's record.
+    fn changes(
+        &mut self,
+        touched: &BTreeSet<usize>,
+        page: Option<SearchFile>,
+        removed_page: Option<String>,
+    ) -> SearchChanges {
         let old_tails: BTreeSet<String> = touched
             .iter()
             .flat_map(|&shard| self.shard_tails[shard].clone())
             .collect();
         let mut candidates = self.render_shards(touched);
-        candidates.push(self.render_docs(id as usize / DOCS_PER_FILE));
+        candidates.extend(page);
         let mut changes = SearchChanges::default();
         for file in candidates {
             let hash = hash_file(&file.path, &file.bytes);
@@ -211,8 +200,11 @@ impl SearchIndex {
             .iter()
             .flat_map(|&shard| &self.shard_tails[shard])
             .collect();
-        for path in old_tails {
-            if !new_tails.contains(&path) {
+        let gone = old_tails
+            .into_iter()
+            .filter(|path| !new_tails.contains(path));
+        for path in gone.chain(removed_page) {
+            {
                 if let Some(hash) = self.hashes.remove(&path) {
                     self.version = self.version.wrapping_sub(hash);
                 }
@@ -247,19 +239,6 @@ impl SearchIndex {
         files
     }
 
-    fn render_docs(&self, group: usize) -> SearchFile {
-        let start = group * DOCS_PER_FILE;
-        let end = (start + DOCS_PER_FILE).min(self.records.len());
-        let records: Vec<Option<&str>> = self.records[start..end]
-            .iter()
-            .map(|record| record.as_ref().map(|r| r.record.as_str()))
-            .collect();
-        SearchFile {
-            path: docs_path(group),
-            bytes: docs_script(group, &records).into_bytes(),
-        }
-    }
-
     fn render_manifest(&self) -> SearchFile {
         SearchFile {
             path: MANIFEST_PATH.to_string(),
@@ -268,10 +247,10 @@ impl SearchIndex {
     }
 }
 
-/// Records and posting lists of a run of consecutive pages.
+/// Record files and posting lists of a run of consecutive pages.
 #[derive(Default)]
 struct Partial {
-    records: Vec<String>,
+    pages: Vec<SearchFile>,
     postings: TermMap<Vec<Posting>>,
 }
 
@@ -283,13 +262,13 @@ fn index_pages(docs: &[SearchDoc]) -> Partial {
         .with_min_len(32)
         .fold(
             || (PostingLists::default(), Vec::new()),
-            |(mut lists, mut records), (id, doc)| {
-                records.push(lists.add_page(id as u32, doc));
-                (lists, records)
+            |(mut lists, mut pages), (id, doc)| {
+                pages.push(lists.add_page(id as u32, doc));
+                (lists, pages)
             },
         )
-        .map(|(lists, records)| Partial {
-            records,
+        .map(|(lists, pages)| Partial {
+            pages,
             postings: lists.into_lists().collect(),
         })
         .reduce(Partial::default, join_partials)
@@ -297,7 +276,7 @@ fn index_pages(docs: &[SearchDoc]) -> Partial {
 
 /// `first` holds pages before `second`'s; the bigger map absorbs the smaller one.
 fn join_partials(mut first: Partial, mut second: Partial) -> Partial {
-    first.records.append(&mut second.records);
+    first.pages.append(&mut second.pages);
     if first.postings.len() >= second.postings.len() {
         for (term, mut later) in second.postings {
             match first.postings.get_mut(&term) {
@@ -320,7 +299,7 @@ fn join_partials(mut first: Partial, mut second: Partial) -> Partial {
                 }
             }
         }
-        second.records = first.records;
+        second.pages = first.pages;
         second
     }
 }

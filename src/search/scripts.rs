@@ -6,15 +6,14 @@ use super::postings::{encode_postings, Posting};
 pub const MANIFEST_PATH: &str = "search/manifest.js";
 /// Format of the files, checked by `static/search.js` so an old script never misreads a new index.
 pub const FORMAT: u32 = 1;
-/// Page records per `search/d/<group>.js` file: the browser loads one file per shown result.
-pub const DOCS_PER_FILE: usize = 1;
 
 pub fn shard_path(shard: usize) -> String {
     format!("search/s/{shard}.js")
 }
 
-pub fn docs_path(group: usize) -> String {
-    format!("search/d/{group}.js")
+/// One page's display record, loaded for shown results only.
+pub fn page_path(id: u32) -> String {
+    format!("search/d/{id}.js")
 }
 
 pub fn tail_path(name: &str) -> String {
@@ -41,7 +40,7 @@ pub fn tail_name(term: &str) -> String {
 pub fn manifest_script(version: u64, pages: usize, shard_keys: &[String]) -> String {
     let keys = serde_json::to_string(shard_keys).expect("strings always serialize");
     format!(
-        "quireSearch.manifest({{\"f\":{FORMAT},\"v\":\"{version:016x}\",\"n\":{pages},\"g\":{DOCS_PER_FILE},\"b\":{keys}}});\n"
+        "quireSearch.manifest({{\"f\":{FORMAT},\"v\":\"{version:016x}\",\"n\":{pages},\"b\":{keys}}});\n"
     )
 }
 
@@ -80,16 +79,13 @@ pub fn tail_script(name: &str, postings: &[Posting]) -> String {
     out
 }
 
-/// `records` are JSON arrays (or `None` for a removed page, written as `null`).
-pub fn docs_script(group: usize, records: &[Option<&str>]) -> String {
-    let mut out = format!("quireSearch.docs({group},[");
-    for (i, record) in records.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(record.unwrap_or("null"));
-    }
-    out.push_str("]);\n");
+/// Page `id`'s record file: `write_record` appends the record's JSON to the script being built, so
+/// the record is written once, straight into the file's bytes.
+pub fn page_script(id: u32, write_record: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1536);
+    out.extend_from_slice(format!("quireSearch.page({id},").as_bytes());
+    write_record(&mut out);
+    out.extend_from_slice(b");\n");
     out
 }
 
@@ -133,6 +129,6 @@ mod tests {
     #[test]
     fn manifest_carries_format_version_and_keys() {
         let script = manifest_script(0xabc, 2, &["".to_string(), "m".to_string()]);
-        assert_eq!(script, "quireSearch.manifest({\"f\":1,\"v\":\"0000000000000abc\",\"n\":2,\"g\":1,\"b\":[\"\",\"m\"]});\n");
+        assert_eq!(script, "quireSearch.manifest({\"f\":1,\"v\":\"0000000000000abc\",\"n\":2,\"b\":[\"\",\"m\"]});\n");
     }
 }
