@@ -106,23 +106,27 @@ impl SearchIndex {
                 id
             }
         };
-        let mut touched = self.remove_postings(id);
         let mut lists = PostingLists::default();
         let page = lists.add_page(id, doc);
-        for (term, postings) in lists.into_lists() {
+        let mut fresh: TermMap<Posting> = lists
+            .into_lists()
+            .filter_map(|(term, postings)| Some((term, *postings.first()?)))
+            .collect();
+        // Most of an edited page's terms keep their posting; only shards with a real change move.
+        let mut touched = self.remove_postings(id, &mut fresh);
+        for (term, posting) in fresh {
             touched.insert(self.layout.shard_of(term.as_str()));
-            for posting in postings {
-                self.insert_posting(term.clone(), posting);
-            }
+            self.insert_posting(term, posting);
         }
         self.changes(&touched, Some(page), None)
     }
+
     /// Drops the page at `url` (a no-op when there is none); returns the files that changed.
     pub fn remove(&mut self, url: &str) -> SearchChanges {
         let Some(id) = self.ids.remove(url) else {
             return SearchChanges::default();
         };
-        let touched = self.remove_postings(id);
+        let touched = self.remove_postings(id, &mut TermMap::default());
         self.changes(&touched, None, Some(page_path(id)))
     }
 
@@ -135,12 +139,17 @@ impl SearchIndex {
         self.ids.is_empty()
     }
 
-    /// Takes page `id` out of every posting list; returns the shards it was in.
-    fn remove_postings(&mut self, id: u32) -> BTreeSet<usize> {
+    /// Takes page `id` out of every posting list, except where `fresh` holds the very same posting
+    /// (which is then dropped from `fresh`, nothing to do); returns the shards that changed.
+    fn remove_postings(&mut self, id: u32, fresh: &mut TermMap<Posting>) -> BTreeSet<usize> {
         let mut touched = BTreeSet::new();
         let mut emptied = Vec::new();
         for (term, postings) in self.postings.iter_mut() {
             if let Ok(at) = postings.binary_search_by_key(&id, |posting| posting.doc) {
+                if fresh.get(term) == Some(&postings[at]) {
+                    fresh.remove(term);
+                    continue;
+                }
                 postings.remove(at);
                 touched.insert(self.layout.shard_of(term.as_str()));
                 if postings.is_empty() {

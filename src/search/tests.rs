@@ -268,3 +268,17 @@ fn stage_costs() {
     }
     println!("add_page {} ({n})", start.elapsed());
 }
+
+#[test]
+fn an_unchanged_page_changes_no_file() {
+    let docs = [
+        doc("/a/", "A", "<p>one two</p>"),
+        doc("/b/", "B", "<p>two three</p>"),
+    ];
+    let (mut index, _) = SearchIndex::build(&docs);
+    let changes = index.update(&docs[1]);
+    assert!(
+        changes.written.is_empty() && changes.removed.is_empty(),
+        "{changes:?}"
+    );
+}
