@@ -638,6 +638,12 @@
       input.setAttribute("aria-expanded", open ? "true" : "false");
       if (!open) {
         setActive(-1);
+      } else if (list.getBoundingClientRect) {
+        // Open towards the side with room: a box at the right of a header opens leftwards.
+        list.classList.remove("quire-search-flip");
+        if (list.getBoundingClientRect().right > document.documentElement.clientWidth) {
+          list.classList.add("quire-search-flip");
+        }
       }
     }
 
@@ -709,8 +715,10 @@
       });
       active = -1;
       setExpanded(found.length > 0);
-      status.textContent = query === "" ? "" : found.length === 0 ? "No results for “" + query + "”"
+      var empty = query !== "" && found.length === 0;
+      status.textContent = query === "" ? "" : empty ? "No results for “" + query + "”"
         : found.length === 1 ? "1 result" : found.length + " results";
+      status.className = "quire-search-status" + (empty ? " quire-search-empty" : "");
     }
 
     function run() {
