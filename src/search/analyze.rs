@@ -4,7 +4,7 @@
 use super::html_text::{extract_text, shorten, PageText};
 use super::postings::{Posting, DESCRIPTION_WEIGHT, HEADING_WEIGHT, MAX_BODY_WEIGHT, TITLE_WEIGHT};
 use super::scripts::{page_path, page_script};
-use super::term::{Term, TermMap};
+use super::term::{Term, TermIds};
 use super::tokenize::for_each_term;
 use super::{SearchDoc, SearchFile};
 
@@ -15,14 +15,14 @@ const DESCRIPTION_CHARS: usize = 200;
 /// sorted; each building task keeps one and the tasks' lists are joined at the end.
 #[derive(Default)]
 pub struct PostingLists {
-    slots: TermMap<u32>,
+    ids: TermIds,
+    /// By term id.
     lists: Vec<List>,
     /// Lists the current page has touched.
     touched: Vec<u32>,
 }
 
 struct List {
-    term: Term,
     postings: Vec<Posting>,
     /// The page `stats` are about; they are reset when another page first meets the term.
     page: u32,
@@ -66,28 +66,23 @@ impl PostingLists {
 
     /// Every term with its postings, in no particular order.
     pub fn into_lists(self) -> impl Iterator<Item = (Term, Vec<Posting>)> {
-        self.lists
+        let terms = self.ids.into_terms();
+        terms
             .into_iter()
-            .map(|list| (list.term, list.postings))
+            .zip(self.lists)
+            .map(|(term, list)| (term, list.postings))
     }
 
     fn count(&mut self, id: u32, text: &str, place: Place) {
         for_each_term(text, |term| {
-            let term = Term::new(term);
-            let slot = match self.slots.get(&term) {
-                Some(&slot) => slot,
-                None => {
-                    let slot = self.lists.len() as u32;
-                    self.slots.insert(term.clone(), slot);
-                    self.lists.push(List {
-                        term,
-                        postings: Vec::new(),
-                        page: u32::MAX,
-                        stats: TermStats::default(),
-                    });
-                    slot
-                }
-            };
+            let slot = self.ids.id(term);
+            if slot as usize == self.lists.len() {
+                self.lists.push(List {
+                    postings: Vec::new(),
+                    page: u32::MAX,
+                    stats: TermStats::default(),
+                });
+            }
             let list = &mut self.lists[slot as usize];
             if list.page != id {
                 list.page = id;

@@ -26,9 +26,10 @@ pub type TermMap<V> = std::collections::HashMap<Term, V, BuildHasherDefault<Stor
 
 impl Term {
     pub fn new(text: &str) -> Term {
-        let mut hasher = FastHasher::default();
-        hasher.write(text.as_bytes());
-        let hash = hasher.finish();
+        Term::with_hash(text, hash_term(text))
+    }
+
+    fn with_hash(text: &str, hash: u64) -> Term {
         let text = if text.len() <= INLINE {
             let mut bytes = [0u8; INLINE];
             bytes[..text.len()].copy_from_slice(text.as_bytes());
@@ -48,6 +49,78 @@ impl Term {
                 std::str::from_utf8(&bytes[..usize::from(*len)]).expect("built from a str")
             }
             Text::Heap(text) => text,
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match &self.text {
+            Text::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Text::Heap(text) => text.as_bytes(),
+        }
+    }
+}
+
+fn hash_term(text: &str) -> u64 {
+    let mut hasher = FastHasher::default();
+    hasher.write(text.as_bytes());
+    hasher.finish()
+}
+
+/// Dense ids for terms, in the order first seen: the posting-list builder's lookup, done once per
+/// token, so it hashes the token's text and compares bytes without building a `Term` first.
+#[derive(Default)]
+pub struct TermIds {
+    /// Open addressing: 0 is empty, otherwise id + 1. The length is a power of two.
+    slots: Vec<u32>,
+    terms: Vec<Term>,
+}
+
+impl TermIds {
+    /// The id of `text`, which is new when it equals `len()` before the call.
+    pub fn id(&mut self, text: &str) -> u32 {
+        if self.terms.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let hash = hash_term(text);
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => {
+                    let id = self.terms.len() as u32;
+                    self.terms.push(Term::with_hash(text, hash));
+                    self.slots[at] = id + 1;
+                    return id;
+                }
+                slot => {
+                    let term = &self.terms[slot as usize - 1];
+                    if term.hash == hash && term.bytes() == text.as_bytes() {
+                        return slot - 1;
+                    }
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    pub fn into_terms(self) -> Vec<Term> {
+        self.terms
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        let mask = size - 1;
+        self.slots = vec![0; size];
+        for (id, term) in self.terms.iter().enumerate() {
+            let mut at = term.hash as usize & mask;
+            while self.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = id as u32 + 1;
         }
     }
 }
@@ -121,5 +194,19 @@ mod tests {
         let mut map: TermMap<u32> = TermMap::default();
         map.insert(Term::new("a"), 1);
         assert_eq!(map.get(&Term::new("a")), Some(&1));
+    }
+
+    #[test]
+    fn ids_are_dense_and_stable_across_growth() {
+        let mut ids = TermIds::default();
+        let words: Vec<String> = (0..5000).map(|i| format!("w{i}")).collect();
+        for (i, word) in words.iter().enumerate() {
+            assert_eq!(ids.id(word), i as u32);
+        }
+        for (i, word) in words.iter().enumerate().rev() {
+            assert_eq!(ids.id(word), i as u32);
+        }
+        assert_eq!(ids.len(), 5000);
+        assert_eq!(ids.into_terms()[42].as_str(), "w42");
     }
 }

@@ -117,11 +117,17 @@ fn emit_ascii_word(word: &str, lower: &mut String, emit: &mut impl FnMut(&str)) 
     if word.len() > MAX_TERM_CHARS {
         return;
     }
-    lower.clear();
-    lower.push_str(word);
-    lower.make_ascii_lowercase();
-    if !is_stopword(lower) {
-        emit(stem(lower));
+    // Body text is mostly lower case already: copy only words that need lowering.
+    let word = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        lower.clear();
+        lower.push_str(word);
+        lower.make_ascii_lowercase();
+        lower.as_str()
+    } else {
+        word
+    };
+    if !is_stopword(word) {
+        emit(stem(word));
     }
 }
 
