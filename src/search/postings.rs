@@ -1,6 +1,8 @@
 //! One term's postings (which pages, how strongly, under which heading) and their compact text encoding:
 //! the string form the shard scripts carry and `decodePostings` in `static/search.js` reads back.
 
+use std::borrow::Cow;
+
 /// Postings kept in a term's shard: the best-scoring ones. The rest go to a tail file that the
 /// browser loads only when a query needs more matches than the heads give.
 pub const HEAD_POSTINGS: usize = 250;
@@ -44,19 +46,37 @@ pub fn encode_postings(postings: &[Posting], out: &mut String) {
 }
 
 /// Splits postings (sorted by doc) into the `HEAD_POSTINGS` best (by score, then lower doc) and the
-/// rest, both sorted by doc.
-pub fn split_head(postings: &[Posting]) -> (Vec<Posting>, Vec<Posting>) {
+/// rest, both still sorted by doc. Scores are small, so a count per score finds the cut: no sorting.
+pub fn split_head(postings: &[Posting]) -> (Cow<'_, [Posting]>, Vec<Posting>) {
     if postings.len() <= HEAD_POSTINGS {
-        return (postings.to_vec(), Vec::new());
+        return (Cow::Borrowed(postings), Vec::new());
     }
-    let mut ranked: Vec<Posting> = postings.to_vec();
-    ranked.select_nth_unstable_by(HEAD_POSTINGS - 1, |a, b| {
-        b.score.cmp(&a.score).then(a.doc.cmp(&b.doc))
-    });
-    let mut tail = ranked.split_off(HEAD_POSTINGS);
-    ranked.sort_unstable_by_key(|posting| posting.doc);
-    tail.sort_unstable_by_key(|posting| posting.doc);
-    (ranked, tail)
+    let mut per_score = [0usize; 256];
+    for posting in postings {
+        per_score[usize::from(posting.score)] += 1;
+    }
+    // The lowest score that still gets in, and how many postings with exactly that score do.
+    let mut better = 0;
+    let mut cut = 255;
+    while better + per_score[cut] < HEAD_POSTINGS {
+        better += per_score[cut];
+        cut -= 1;
+    }
+    let mut at_cut = HEAD_POSTINGS - better;
+    let mut head = Vec::with_capacity(HEAD_POSTINGS);
+    let mut tail = Vec::with_capacity(postings.len() - HEAD_POSTINGS);
+    for posting in postings {
+        let score = usize::from(posting.score);
+        if score > cut || (score == cut && at_cut > 0) {
+            if score == cut {
+                at_cut -= 1;
+            }
+            head.push(*posting);
+        } else {
+            tail.push(*posting);
+        }
+    }
+    (Cow::Owned(head), tail)
 }
 
 fn push_number(n: u32, out: &mut String) {
@@ -128,6 +148,16 @@ mod tests {
         encode_postings(&postings, &mut text);
         assert_eq!(&text[..6], "0100v2");
         assert_eq!(decode_postings(&text), postings);
+    }
+
+    #[test]
+    fn ties_at_the_cut_go_to_the_lower_docs() {
+        let postings: Vec<Posting> = (0..HEAD_POSTINGS as u32 * 2)
+            .map(|doc| posting(doc, 3, 0))
+            .collect();
+        let (head, tail) = split_head(&postings);
+        assert_eq!(head.last().map(|p| p.doc), Some(HEAD_POSTINGS as u32 - 1));
+        assert_eq!(tail.first().map(|p| p.doc), Some(HEAD_POSTINGS as u32));
     }
 
     #[test]
