@@ -25,6 +25,7 @@ enum Text {
 pub type TermMap<V> = std::collections::HashMap<Term, V, BuildHasherDefault<StoredHash>>;
 
 impl Term {
+    #[cfg(test)]
     pub fn new(text: &str) -> Term {
         Term::with_hash(text, hash_term(text))
     }
@@ -103,6 +104,7 @@ impl TermIds {
         }
     }
 
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.terms.len()
     }
