@@ -29,32 +29,54 @@ pub fn extract_text(html: &str, mut on_text: impl FnMut(usize, &str)) -> PageTex
     let mut page = PageText::default();
     let mut state = State::default();
     let on_text = &mut on_text;
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            current(&mut page).push_text(rest, &mut state);
-            break;
-        };
-        if lt > 0 {
-            current(&mut page).push_text(&rest[..lt], &mut state);
+    let bytes = html.as_bytes();
+    // Text runs between tags are short, so one plain byte loop (which also notes any `&`) beats
+    // a memchr call per run.
+    let mut text_start = 0;
+    let mut has_reference = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => {}
+            b'&' => {
+                has_reference = true;
+                i += 1;
+                continue;
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
         }
-        rest = &rest[lt..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
+        if i > text_start {
+            current(&mut page).push_text(&html[text_start..i], has_reference, &mut state);
+        }
+        has_reference = false;
+        if bytes[i + 1..].starts_with(b"!--") {
+            i = html[i + 4..]
+                .find("-->")
+                .map_or(bytes.len(), |end| i + 4 + end + 3);
+            text_start = i;
             continue;
         }
-        let Some(gt) = rest.find('>') else {
+        let Some(length) = bytes[i + 1..].iter().position(|&b| b == b'>') else {
             // A lone `<` in text (not a tag): keep it as text.
-            current(&mut page).push_text(rest, &mut state);
+            text_start = i;
+            has_reference = html[i..].contains('&');
             break;
         };
-        let tag = Tag::parse(&rest[1..gt]);
-        rest = &rest[gt + 1..];
+        let tag = Tag::parse(&html[i + 1..i + 1 + length]);
+        i += length + 2;
+        text_start = i;
         if let (Kind::Raw(close), false) = (tag.kind, tag.closing) {
-            rest = find_ascii_ci(rest, close).map_or("", |at| &rest[at..]);
+            i = find_ascii_ci(&html[i..], close).map_or(bytes.len(), |at| i + at);
+            text_start = i;
             continue;
         }
         state.apply(&tag, &mut page, on_text);
+    }
+    if text_start < bytes.len() {
+        current(&mut page).push_text(&html[text_start..], has_reference, &mut state);
     }
     state.flush(&page, on_text);
     page.intro.finish();
@@ -99,7 +121,8 @@ impl Tag {
         let closing = inside.starts_with('/');
         let body = inside.trim_start_matches('/');
         let name_end = body
-            .find(|c: char| c.is_ascii_whitespace() || c == '/')
+            .bytes()
+            .position(|b| b.is_ascii_whitespace() || b == b'/')
             .unwrap_or(body.len());
         let kind = classify(&body[..name_end]);
         let attributes = &body[name_end..];
@@ -185,12 +208,12 @@ fn current(page: &mut PageText) -> &mut Section {
 }
 
 impl Section {
-    fn push_text(&mut self, raw: &str, state: &mut State) {
+    fn push_text(&mut self, raw: &str, has_reference: bool, state: &mut State) {
         if state.in_anchor > 0 {
             return;
         }
         let decoded;
-        let text = if raw.contains('&') {
+        let text = if has_reference {
             decoded = decode_entities(raw);
             decoded.as_str()
         } else {
