@@ -171,8 +171,8 @@
   Q.tail = function (name, postings) {
     settle("t" + name, postings);
   };
-  Q.page = function (id, record) {
-    settle("d" + id, record);
+  Q.records = function (group, records) {
+    settle("d" + group, records);
   };
 
   function loadScript(url) {
@@ -462,8 +462,12 @@
     return { pages: ranked, complete: complete };
   }
 
+  /* Records come manifest.g pages to a file. */
   function loadRecord(doc) {
-    return request("d" + doc, "d/" + doc + ".js");
+    var group = Math.floor(doc / manifest.g);
+    return request("d" + group, "d/" + group + ".js").then(function (records) {
+      return records[doc - group * manifest.g];
+    });
   }
 
   function pageHref(url, anchor) {

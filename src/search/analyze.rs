@@ -3,10 +3,9 @@
 
 use super::html_text::{extract_text, shorten, PageText};
 use super::postings::{Posting, DESCRIPTION_WEIGHT, HEADING_WEIGHT, MAX_BODY_WEIGHT, TITLE_WEIGHT};
-use super::scripts::{page_path, page_script};
 use super::term::{Term, TermIds};
 use super::tokenize::for_each_term;
-use super::{SearchDoc, SearchFile};
+use super::SearchDoc;
 
 /// Characters of the description kept for showing.
 const DESCRIPTION_CHARS: usize = 200;
@@ -30,9 +29,9 @@ struct List {
 }
 
 impl PostingLists {
-    /// Adds page `id` (greater than any added before) and returns its display record file:
+    /// Adds page `id` (greater than any added before) and returns its display record, as JSON:
     /// `[url, title, section, description, intro excerpt, [[heading id, heading text, excerpt], …]]`.
-    pub fn add_page(&mut self, id: u32, doc: &SearchDoc) -> SearchFile {
+    pub fn add_page(&mut self, id: u32, doc: &SearchDoc) -> Vec<u8> {
         self.count(id, doc.title, Place::Title);
         self.count(id, doc.description, Place::Description);
         let text = extract_text(doc.html, |section, text| {
@@ -58,10 +57,9 @@ impl PostingLists {
                 heading,
             });
         }
-        SearchFile {
-            path: page_path(id),
-            bytes: page_script(id, |out| write_record(out, doc, &text)),
-        }
+        let mut record = Vec::with_capacity(1024);
+        write_record(&mut record, doc, &text);
+        record
     }
 
     /// Every term with its postings, in no particular order.
@@ -201,7 +199,7 @@ mod tests {
     }
 
     struct Analyzed {
-        record: SearchFile,
+        record: Vec<u8>,
         terms: Vec<(Term, Vec<Posting>)>,
     }
 
@@ -249,10 +247,9 @@ mod tests {
     fn record_holds_display_fields_without_tags() {
         let html = r##"<p>Hello <b>world</b></p><h2 id="x">X <a class="anchor" href="#x">#</a></h2><p>Body</p>"##;
         let analyzed = analyze(&doc("<script>T</script>", "Desc", html));
-        assert_eq!(analyzed.record.path, "search/d/7.js");
         assert_eq!(
-            String::from_utf8_lossy(&analyzed.record.bytes),
-            "quireSearch.page(7,[\"/p/\",\"<script>T</script>\",\"Guide\",\"Desc\",\"Hello world\",[[\"x\",\"X\",\"Body\"]]]);\n"
+            String::from_utf8_lossy(&analyzed.record),
+            r#"["/p/","<script>T</script>","Guide","Desc","Hello world",[["x","X","Body"]]]"#
         );
     }
 }

@@ -10,8 +10,8 @@ use super::hash::{hash_file, FastMap};
 use super::layout::{cmp_utf16, ShardLayout};
 use super::postings::{split_head, Posting, HEAD_POSTINGS};
 use super::scripts::{
-    manifest_script, page_path, shard_path, shard_script, tail_name, tail_path, tail_script,
-    ShardEntry, MANIFEST_PATH,
+    manifest_script, records_path, records_script, shard_path, shard_script, tail_name, tail_path,
+    tail_script, ShardEntry, MANIFEST_PATH, RECORDS_PER_FILE,
 };
 use super::term::{Term, TermMap};
 use super::{SearchDoc, SearchFile};
@@ -24,9 +24,10 @@ const ASSETS: [(&str, &str); 2] = [
 
 /// The index of a site, kept by `quire serve` to apply page edits without re-indexing every page.
 pub struct SearchIndex {
-    /// Page ids by URL. Ids are never reused: a new page gets `next_id`.
+    /// Page ids by URL. Ids are never reused: a new page gets the next one.
     ids: FastMap<String, u32>,
-    next_id: u32,
+    /// Display records (JSON) by page id; `None` for a removed page.
+    records: Vec<Option<Vec<u8>>>,
     postings: TermMap<Vec<Posting>>,
     /// Fixed when the index is built, so that edits never move terms between shard files.
     layout: ShardLayout,
@@ -49,7 +50,7 @@ pub struct SearchChanges {
 impl SearchIndex {
     /// Indexes `docs` (ids follow their order) and returns the index with all of its files.
     pub fn build(docs: &[SearchDoc]) -> (SearchIndex, Vec<SearchFile>) {
-        let Partial { pages, postings } = index_pages(docs);
+        let Partial { records, postings } = index_pages(docs);
         let mut ids = FastMap::default();
         for (id, doc) in docs.iter().enumerate() {
             // A repeated URL keeps its first page; the later ones are indexed but unreachable by url.
@@ -68,7 +69,7 @@ impl SearchIndex {
         }
         let mut index = SearchIndex {
             ids,
-            next_id: docs.len() as u32,
+            records: records.into_iter().map(Some).collect(),
             postings,
             shard_tails: vec![Vec::new(); layout.len()],
             layout,
@@ -77,7 +78,12 @@ impl SearchIndex {
             version: 0,
         };
         let mut files = index.render_shards(&(0..index.layout.len()).collect());
-        files.extend(pages);
+        let groups = index.records.len().div_ceil(RECORDS_PER_FILE);
+        files.par_extend(
+            (0..groups)
+                .into_par_iter()
+                .map(|group| index.render_records(group)),
+        );
         let hashes: Vec<u64> = files
             .par_iter()
             .map(|file| hash_file(&file.path, &file.bytes))
@@ -100,14 +106,14 @@ impl SearchIndex {
         let id = match self.ids.get(doc.url) {
             Some(&id) => id,
             None => {
-                let id = self.next_id;
-                self.next_id += 1;
+                let id = self.records.len() as u32;
+                self.records.push(None);
                 self.ids.insert(doc.url.to_string(), id);
                 id
             }
         };
         let mut lists = PostingLists::default();
-        let page = lists.add_page(id, doc);
+        self.records[id as usize] = Some(lists.add_page(id, doc));
         let mut fresh: TermMap<Posting> = lists
             .into_lists()
             .filter_map(|(term, postings)| Some((term, *postings.first()?)))
@@ -118,7 +124,7 @@ impl SearchIndex {
             touched.insert(self.layout.shard_of(term.as_str()));
             self.insert_posting(term, posting);
         }
-        self.changes(&touched, Some(page), None)
+        self.changes(&touched, id)
     }
 
     /// Drops the page at `url` (a no-op when there is none); returns the files that changed.
@@ -127,7 +133,8 @@ impl SearchIndex {
             return SearchChanges::default();
         };
         let touched = self.remove_postings(id, &mut TermMap::default());
-        self.changes(&touched, None, Some(page_path(id)))
+        self.records[id as usize] = None;
+        self.changes(&touched, id)
     }
 
     /// Number of pages in the index.
@@ -179,20 +186,14 @@ impl SearchIndex {
         self.postings.insert(term, vec![posting]);
     }
 
-    /// Re-renders the touched shards and reports what really changed, plus a page's new record
-    /// file or the path of a removed page's record.
-    fn changes(
-        &mut self,
-        touched: &BTreeSet<usize>,
-        page: Option<SearchFile>,
-        removed_page: Option<String>,
-    ) -> SearchChanges {
+    /// Re-renders the touched shards and page `id`'s record file; reports what really changed.
+    fn changes(&mut self, touched: &BTreeSet<usize>, id: u32) -> SearchChanges {
         let old_tails: BTreeSet<String> = touched
             .iter()
             .flat_map(|&shard| self.shard_tails[shard].clone())
             .collect();
         let mut candidates = self.render_shards(touched);
-        candidates.extend(page);
+        candidates.push(self.render_records(id as usize / RECORDS_PER_FILE));
         let mut changes = SearchChanges::default();
         for file in candidates {
             let hash = hash_file(&file.path, &file.bytes);
@@ -212,7 +213,7 @@ impl SearchIndex {
         let gone = old_tails
             .into_iter()
             .filter(|path| !new_tails.contains(path));
-        for path in gone.chain(removed_page) {
+        for path in gone {
             {
                 if let Some(hash) = self.hashes.remove(&path) {
                     self.version = self.version.wrapping_sub(hash);
@@ -248,6 +249,15 @@ impl SearchIndex {
         files
     }
 
+    fn render_records(&self, group: usize) -> SearchFile {
+        let start = group * RECORDS_PER_FILE;
+        let end = (start + RECORDS_PER_FILE).min(self.records.len());
+        SearchFile {
+            path: records_path(group),
+            bytes: records_script(group, &self.records[start..end]),
+        }
+    }
+
     fn render_manifest(&self) -> SearchFile {
         SearchFile {
             path: MANIFEST_PATH.to_string(),
@@ -256,10 +266,10 @@ impl SearchIndex {
     }
 }
 
-/// Record files and posting lists of a run of consecutive pages.
+/// Records and posting lists of a run of consecutive pages.
 #[derive(Default)]
 struct Partial {
-    pages: Vec<SearchFile>,
+    records: Vec<Vec<u8>>,
     postings: TermMap<Vec<Posting>>,
 }
 
@@ -271,13 +281,13 @@ fn index_pages(docs: &[SearchDoc]) -> Partial {
         .with_min_len(32)
         .fold(
             || (PostingLists::default(), Vec::new()),
-            |(mut lists, mut pages), (id, doc)| {
-                pages.push(lists.add_page(id as u32, doc));
-                (lists, pages)
+            |(mut lists, mut records), (id, doc)| {
+                records.push(lists.add_page(id as u32, doc));
+                (lists, records)
             },
         )
-        .map(|(lists, pages)| Partial {
-            pages,
+        .map(|(lists, records)| Partial {
+            records,
             postings: lists.into_lists().collect(),
         })
         .reduce(Partial::default, join_partials)
@@ -285,7 +295,7 @@ fn index_pages(docs: &[SearchDoc]) -> Partial {
 
 /// `first` holds pages before `second`'s; the bigger map absorbs the smaller one.
 fn join_partials(mut first: Partial, mut second: Partial) -> Partial {
-    first.pages.append(&mut second.pages);
+    first.records.append(&mut second.records);
     if first.postings.len() >= second.postings.len() {
         for (term, mut later) in second.postings {
             match first.postings.get_mut(&term) {
@@ -308,7 +318,7 @@ fn join_partials(mut first: Partial, mut second: Partial) -> Partial {
                 }
             }
         }
-        second.pages = first.pages;
+        second.records = first.records;
         second
     }
 }

@@ -11,9 +11,13 @@ pub fn shard_path(shard: usize) -> String {
     format!("search/s/{shard}.js")
 }
 
-/// One page's display record, loaded for shown results only.
-pub fn page_path(id: u32) -> String {
-    format!("search/d/{id}.js")
+/// Display records per record file. One file per page would be smallest to fetch, but a file
+/// per page doubles the files a site writes; four keeps a query's records small all the same.
+pub const RECORDS_PER_FILE: usize = 4;
+
+/// The record file holding page `id`'s display record, loaded for shown results only.
+pub fn records_path(group: usize) -> String {
+    format!("search/d/{group}.js")
 }
 
 pub fn tail_path(name: &str) -> String {
@@ -40,7 +44,7 @@ pub fn tail_name(term: &str) -> String {
 pub fn manifest_script(version: u64, pages: usize, shard_keys: &[String]) -> String {
     let keys = serde_json::to_string(shard_keys).expect("strings always serialize");
     format!(
-        "quireSearch.manifest({{\"f\":{FORMAT},\"v\":\"{version:016x}\",\"n\":{pages},\"b\":{keys}}});\n"
+        "quireSearch.manifest({{\"f\":{FORMAT},\"v\":\"{version:016x}\",\"n\":{pages},\"g\":{RECORDS_PER_FILE},\"b\":{keys}}});\n"
     )
 }
 
@@ -79,13 +83,18 @@ pub fn tail_script(name: &str, postings: &[Posting]) -> String {
     out
 }
 
-/// Page `id`'s record file: `write_record` appends the record's JSON to the script being built, so
-/// the record is written once, straight into the file's bytes.
-pub fn page_script(id: u32, write_record: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
-    let mut out = Vec::with_capacity(1536);
-    out.extend_from_slice(format!("quireSearch.page({id},").as_bytes());
-    write_record(&mut out);
-    out.extend_from_slice(b");\n");
+/// Record file `group`: the records (JSON arrays) of pages `group * RECORDS_PER_FILE` onwards,
+/// `null` for a removed page.
+pub fn records_script(group: usize, records: &[Option<Vec<u8>>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + records.iter().flatten().map(Vec::len).sum::<usize>());
+    out.extend_from_slice(format!("quireSearch.records({group},[").as_bytes());
+    for (i, record) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(record.as_deref().unwrap_or(b"null"));
+    }
+    out.extend_from_slice(b"]);\n");
     out
 }
 
@@ -129,6 +138,6 @@ mod tests {
     #[test]
     fn manifest_carries_format_version_and_keys() {
         let script = manifest_script(0xabc, 2, &["".to_string(), "m".to_string()]);
-        assert_eq!(script, "quireSearch.manifest({\"f\":1,\"v\":\"0000000000000abc\",\"n\":2,\"b\":[\"\",\"m\"]});\n");
+        assert_eq!(script, "quireSearch.manifest({\"f\":1,\"v\":\"0000000000000abc\",\"n\":2,\"g\":4,\"b\":[\"\",\"m\"]});\n");
     }
 }
