@@ -11,6 +11,7 @@ pub mod links;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 mod theme;
 
@@ -162,6 +163,41 @@ pub fn generate(
     Some(site)
 }
 
+/// The search index of every page and section that asks to be in it (`in_search_index`, on by default).
+fn search_files(site: &Site) -> Vec<search::SearchFile> {
+    let trail = |section: usize| -> String {
+        let titles: Vec<&str> =
+            site.ancestors(section).into_iter().skip(1).map(|s| site.sections[s].title.as_str()).collect();
+        titles.join(" › ")
+    };
+    let page_trails: Vec<String> = site.pages.iter().map(|p| trail(p.section)).collect();
+    let section_trails: Vec<String> = site.sections.iter().map(|s| s.parent.map(trail).unwrap_or_default()).collect();
+    let pages =
+        site.pages.iter().zip(&page_trails).filter(|(p, _)| p.front_matter.in_search_index).map(|(p, trail)| {
+            search::SearchDoc {
+                url: &p.path,
+                title: &p.title,
+                section: trail,
+                description: p.front_matter.description.as_deref().unwrap_or(""),
+                html: &p.rendered.html,
+            }
+        });
+    let sections = site
+        .sections
+        .iter()
+        .zip(&section_trails)
+        .filter(|(s, _)| s.front_matter.in_search_index && s.front_matter.render)
+        .map(|(s, trail)| search::SearchDoc {
+            url: &s.path,
+            title: &s.title,
+            section: trail,
+            description: s.front_matter.description.as_deref().unwrap_or(""),
+            html: &s.rendered.html,
+        });
+    let docs: Vec<search::SearchDoc> = pages.chain(sections).collect();
+    search::build_index(&docs)
+}
+
 /// Stage times on stderr when `QUIRE_TIMINGS` is set: the first thing to read when a build is slow.
 struct Timer {
     enabled: bool,
@@ -228,6 +264,15 @@ pub(crate) fn site_files(root: &Path, site: &Site, config: &Config, relations: &
     }
     if config.generate_feeds {
         files.push(text("atom.xml", feeds::atom_feed(site, config)));
+    }
+    if config.build_search_index {
+        // The index carries search.js and search.css too, for sites whose static/ lacks them; a site's own win.
+        let provided: std::collections::HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        for file in search_files(site) {
+            if !provided.contains(&file.path) {
+                files.push(OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) });
+            }
+        }
     }
     files.push(text("llms.txt", feeds::llms_txt(site, config)));
     files.push(text("site.json", feeds::site_json(site, config, relations)));

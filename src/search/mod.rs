@@ -1,0 +1,52 @@
+//! Rendered pages in, the site's search index out: small script files (manifest, term shards, page
+//! records) that `static/search.js` loads on demand. Opens and writes no files (`output` writes them).
+//!
+//! Layout of the output (paths relative to the output root):
+//! - `search.js`, `search.css`: the browser side (tokenizer twin, loader, ranking, combobox UI).
+//! - `search/manifest.js`: format, version, page count and the first term of every shard.
+//! - `search/s/<n>.js`: terms in one UTF-16-ordered range, each with its best postings.
+//! - `search/t/<name>.js`: the remaining postings of a very common term, loaded only when needed.
+//! - `search/d/<n>.js`: one page's display record (url, title, section, excerpts, headings).
+
+mod analyze;
+mod hash;
+mod html_text;
+mod index;
+mod layout;
+mod postings;
+mod scripts;
+mod stem;
+mod term;
+mod tokenize;
+
+pub use index::{SearchChanges, SearchIndex};
+pub use tokenize::tokenize;
+
+/// One rendered page, as the search index sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchDoc<'a> {
+    /// Site-relative URL path, e.g. "/principles/respecting-sovereignty/".
+    pub url: &'a str,
+    pub title: &'a str,
+    /// Breadcrumb-like section path shown under the title, e.g. "Principles".
+    pub section: &'a str,
+    pub description: &'a str,
+    /// The rendered Markdown body only (no navigation), headings with ids.
+    pub html: &'a str,
+}
+
+/// One file of the index, to be written at `path` under the output root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchFile {
+    /// Output-relative, e.g. "search/manifest.js".
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// All index files for `docs`, including `search.js` and `search.css`.
+pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
+    SearchIndex::build(docs).1
+}
+
+#[cfg(test)]
+mod tests;
