@@ -41,6 +41,23 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Build the site into memory and serve it with live reload; the output folder is left untouched.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// First port to try; the next free one is used when it is busy.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Anything but 127.0.0.1 exposes the preview to the network (a warning says so).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Check the site (front matter, links, anchors, relations) without writing anything.
     Check {
         #[arg(long, default_value = ".")]
@@ -102,6 +119,14 @@ fn main() -> ExitCode {
                 Err(e) => report_error(&root, e),
             }
         }
+        Command::Serve { root, port, bind, open, drafts } => {
+            let options = quire::serve::session::ServeOptions { root: root.clone(), bind, port, drafts };
+            let reporter = TerminalReporter { root: root.clone(), open };
+            match quire::serve::session::serve(&options, &reporter) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => report_error(&root, e),
+            }
+        }
         Command::Check { root, drafts, external, format } => {
             let options = quire::check::CheckOptions { root: root.clone(), drafts, external };
             match quire::check::check_site(&options) {
@@ -160,6 +185,36 @@ fn report_error(root: &Path, error: Error) -> ExitCode {
             eprintln!("error: {:#}", anyhow::Error::from(std::io::Error::other(other.to_string())));
             ExitCode::from(1)
         }
+    }
+}
+
+/// Prints what `quire serve` does, as it happens.
+struct TerminalReporter {
+    root: PathBuf,
+    open: bool,
+}
+
+impl quire::serve::session::Reporter for TerminalReporter {
+    fn started(&self, url: &str, notices: &[String]) {
+        for notice in notices {
+            eprintln!("{notice}");
+        }
+        println!("Serving {} at {url} (Ctrl-C to stop)", self.root.display());
+        if self.open {
+            // Best effort: a missing opener only means the user opens the URL themselves.
+            let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+            let _ = std::process::Command::new(opener).arg(url).spawn();
+        }
+    }
+
+    fn built(&self, summary: &str, warnings: &[Diagnostic]) {
+        print_diagnostics(&self.root, warnings);
+        println!("{summary}");
+    }
+
+    fn failed(&self, diagnostics: &[Diagnostic]) {
+        print_diagnostics(&self.root, diagnostics);
+        eprintln!("build failed; still serving the last good site");
     }
 }
 

@@ -1,0 +1,140 @@
+//! The `quire serve` loop: build into memory, publish to the server, then rebuild on every batch of
+//! source changes. A failed build shows its error in open tabs and leaves the last good site served.
+
+use super::{watch_sources, Change, Debounce, ErrorReport, Problem, Reload, Server, ServerConfig, SiteFiles};
+use crate::error::{Diagnostic, Error, Result};
+use crate::BuildOptions;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// What `quire serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+}
+
+/// Lines for the terminal: what happened, as it happens.
+pub trait Reporter {
+    fn started(&self, url: &str, notices: &[String]);
+    fn built(&self, summary: &str, warnings: &[Diagnostic]);
+    fn failed(&self, diagnostics: &[Diagnostic]);
+}
+
+/// Serves the site until the process is stopped.
+pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
+    let build_options = BuildOptions { root: options.root.clone(), drafts: options.drafts, ..Default::default() };
+    let (config, _) = crate::load_config(&build_options)?;
+    let server_config =
+        ServerConfig { bind: options.bind, port: options.port, base_path: config.base_path(), threads: 8 };
+    let server = Server::start(server_config, SiteFiles::default()).map_err(|e| Error::Usage(e.to_string()))?;
+    // Permalinks point at this server, not at the production host.
+    let local_base_url = server.url();
+    let notices: Vec<String> = server.notices().iter().map(ToString::to_string).collect();
+    let watch = watch_sources(&options.root, Debounce::default()).map_err(|e| Error::Usage(e.to_string()))?;
+    reporter.started(&local_base_url, &notices);
+    rebuild(&build_options, &local_base_url, &server, Reload::Full, reporter);
+    while let Some(changes) = watch.recv() {
+        let reload = reload_for(&changes);
+        rebuild(&build_options, &local_base_url, &server, reload, reporter);
+    }
+    Ok(())
+}
+
+/// Builds the whole site into memory and publishes it, or shows why it failed.
+pub fn rebuild(options: &BuildOptions, base_url: &str, server: &Server, reload: Reload, reporter: &dyn Reporter) {
+    let started = Instant::now();
+    match build_in_memory(options, base_url) {
+        Ok((files, warnings)) => {
+            let count = files.len();
+            server.publish(files, reload);
+            reporter.built(&format!("rebuilt {count} files in {} ms", started.elapsed().as_millis()), &warnings);
+        }
+        Err(Error::Site(diagnostics)) => {
+            server.show_error(error_report(&diagnostics));
+            reporter.failed(&diagnostics);
+        }
+        Err(other) => {
+            let diagnostic = Diagnostic::error(crate::error::Location::file(""), "build", other.to_string());
+            server.show_error(error_report(std::slice::from_ref(&diagnostic)));
+            reporter.failed(&[diagnostic]);
+        }
+    }
+}
+
+/// The whole site as served files, with `base_url` replaced by the local server's.
+pub fn build_in_memory(options: &BuildOptions, base_url: &str) -> Result<(SiteFiles, Vec<Diagnostic>)> {
+    let (mut config, mut diagnostics) = crate::load_config(options)?;
+    config.set_base_url(base_url);
+    let files: Mutex<HashMap<String, Vec<u8>>> = Mutex::new(HashMap::new());
+    let read_error: Mutex<Option<Error>> = Mutex::new(None);
+    let site =
+        crate::generate(&options.root, config, true, &mut diagnostics, &|file| match file.contents.into_bytes() {
+            Ok(bytes) => {
+                files.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path, bytes);
+            }
+            Err(e) => {
+                read_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
+            }
+        });
+    if let Some(e) = read_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+    if site.is_none() || diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Error::Site(diagnostics));
+    }
+    Ok((SiteFiles::new(files.into_inner().unwrap_or_else(|e| e.into_inner())), diagnostics))
+}
+
+/// Only stylesheets changed: open tabs swap them in place instead of reloading.
+pub fn reload_for(changes: &[Change]) -> Reload {
+    let mut stylesheets = Vec::new();
+    for change in changes {
+        match change {
+            Change::Static(path) if path.extension().is_some_and(|e| e == "css") => {
+                stylesheets.push(path.to_string_lossy().replace('\\', "/"))
+            }
+            _ => return Reload::Full,
+        }
+    }
+    Reload::Css(stylesheets)
+}
+
+fn error_report(diagnostics: &[Diagnostic]) -> ErrorReport {
+    let problems = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let message = match &d.help {
+                Some(help) => format!("{}: {}\nhelp: {help}", d.kind, d.message),
+                None => format!("{}: {}", d.kind, d.message),
+            };
+            let problem = Problem::new(message);
+            if d.at.file.as_os_str().is_empty() {
+                problem
+            } else {
+                problem.at(d.at.file.display().to_string(), d.at.line as u32, d.at.column as u32)
+            }
+        })
+        .collect();
+    ErrorReport { problems }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn css_only_changes_swap_stylesheets() {
+        let css = reload_for(&[Change::Static(PathBuf::from("style.css")), Change::Static(PathBuf::from("a/b.css"))]);
+        assert_eq!(css, Reload::Css(vec!["style.css".into(), "a/b.css".into()]));
+        assert_eq!(reload_for(&[Change::Static(PathBuf::from("style.css")), Change::Config]), Reload::Full);
+        assert_eq!(reload_for(&[Change::Page(PathBuf::from("a.md"))]), Reload::Full);
+    }
+}
