@@ -367,7 +367,7 @@ mod tests {
 
     #[test]
     fn positions_from_tera_messages() {
-        assert_eq!(parse_position("Failed to parse 'x.html' --> 3:7\n  |"), Some((3, 7)));
+        assert_eq!(parse_position("Failed to parse\n --> x.html:3:7\n  |"), Some(("x.html".into(), 3, 7)));
         assert_eq!(parse_position("no position"), None);
     }
 }
