@@ -396,7 +396,7 @@ mod tests {
 
     #[test]
     fn zola_only_keys_are_warnings() {
-        let (_, warnings) = parse_ok("compile_sass = true\nminify_html = false\n[markdown]\nhighlighting = {}\n");
+        let (_, warnings) = parse_ok("compile_sass = true\nminify_html = false\n[markdown]\nrender_emoji = true\n");
         assert_eq!(warnings.len(), 2);
         assert!(warnings.iter().all(|w| !w.is_error()));
     }
