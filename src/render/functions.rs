@@ -1,13 +1,11 @@
-//! Zola's template functions over the built site: get_url, get_page, get_section, get_taxonomy_url, get_taxonomy.
-//! They return views computed once per build (`Views`), so a call costs a clone, never a re-serialization.
+//! Zola's template functions over the built site: get_url, get_page, get_section, get_taxonomy_url,
+//! get_taxonomy, and the `date` filter. They hand out views built once per build; cloning one is cheap.
 
 use super::views::{page_value, Views};
 use crate::config::Config;
 use crate::content::{Site, Target};
-use serde_json::{json, Value};
-use std::collections::HashMap;
-use std::sync::Arc;
-use tera::{Function, Result as TeraResult};
+use std::sync::{Arc, OnceLock};
+use tera::{Error, Kwargs, State, TeraResult, Value};
 
 /// What every function looks things up in.
 pub struct Lookups {
@@ -16,20 +14,30 @@ pub struct Lookups {
     pub views: Arc<Views>,
 }
 
-pub fn register(tera: &mut tera::Tera, lookups: Arc<Lookups>) {
-    tera.register_function("get_url", GetUrl(lookups.clone()));
-    tera.register_function("get_page", GetPage(lookups.clone()));
-    tera.register_function("get_section", GetSection(lookups.clone()));
-    tera.register_function("get_taxonomy_url", GetTaxonomyUrl(lookups.clone()));
-    tera.register_function("get_taxonomy", GetTaxonomy(lookups));
+pub fn register(tera: &mut tera::Tera, slot: Slot) {
+    type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
+    let functions: [(&'static str, Body); 5] = [
+        ("get_url", get_url),
+        ("get_page", get_page),
+        ("get_section", get_section),
+        ("get_taxonomy_url", get_taxonomy_url),
+        ("get_taxonomy", get_taxonomy),
+    ];
+    for (name, body) in functions {
+        let slot = slot.clone();
+        tera.register_function(name, move |kwargs: Kwargs, _: &State| match slot.get() {
+            Some(lookups) => body(lookups, &kwargs),
+            None => Err(Error::message(format!("`{name}` is not available here"))),
+        });
+    }
 }
 
-fn string_arg<'a>(args: &'a HashMap<String, Value>, function: &str, name: &str) -> TeraResult<&'a str> {
-    match args.get(name) {
-        Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(format!("`{function}`: `{name}` must be a string, got `{other}`").into()),
-        None => Err(format!("`{function}` needs a `{name}` argument, as in {function}({name}=\"...\")").into()),
-    }
+/// The site the functions look things up in; filled in once the site is built.
+pub type Slot = Arc<OnceLock<Arc<Lookups>>>;
+
+/// Filters that do not need the site: `date`.
+pub fn register_filters(tera: &mut tera::Tera) {
+    tera.register_filter("date", date);
 }
 
 fn lookup(lookups: &Lookups, function: &str, path: &str) -> TeraResult<Target> {
@@ -38,120 +46,131 @@ fn lookup(lookups: &Lookups, function: &str, path: &str) -> TeraResult<Target> {
         let candidates: Vec<&str> = lookups.site.relative_paths().collect();
         let hint =
             crate::links::nearest(path, &candidates).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
-        format!("`{function}`: no page or section at `{path}` (paths are relative to content/){hint}").into()
+        Error::message(format!("`{function}`: no page or section at `{path}` (paths are relative to content/){hint}"))
     })
 }
 
-struct GetUrl(Arc<Lookups>);
-
-impl Function for GetUrl {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
-        let path = string_arg(args, "get_url", "path")?;
-        let config = &self.0.config;
-        let url = if path.starts_with("@/") {
-            let (file, anchor) = path.split_once('#').map_or((path, None), |(f, a)| (f, Some(a)));
-            let target = lookup(&self.0, "get_url", file)?;
-            let url = config.permalink(self.0.site.target_path(target));
-            anchor.map_or(url.clone(), |a| format!("{url}#{a}"))
-        } else if path.contains("://") || path.starts_with("//") {
-            path.to_string()
-        } else {
-            let mut url = config.permalink(path);
-            if args.get("trailing_slash").and_then(Value::as_bool) == Some(true) && !url.ends_with('/') {
-                url.push('/');
-            }
-            url
-        };
-        Ok(Value::String(url))
-    }
-
-    fn is_safe(&self) -> bool {
-        false
-    }
+fn get_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let path: &str = kwargs.must_get("path")?;
+    let config = &lookups.config;
+    let url = if path.starts_with("@/") {
+        let (file, anchor) = path.split_once('#').map_or((path, None), |(f, a)| (f, Some(a)));
+        let target = lookup(lookups, "get_url", file)?;
+        let url = config.permalink(lookups.site.target_path(target));
+        anchor.map_or(url.clone(), |a| format!("{url}#{a}"))
+    } else if path.contains("://") || path.starts_with("//") {
+        path.to_string()
+    } else {
+        let mut url = config.permalink(path);
+        if kwargs.get::<bool>("trailing_slash")? == Some(true) && !url.ends_with('/') {
+            url.push('/');
+        }
+        url
+    };
+    Ok(Value::from(url))
 }
 
-struct GetPage(Arc<Lookups>);
-
-impl Function for GetPage {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
-        let path = string_arg(args, "get_page", "path")?;
-        match lookup(&self.0, "get_page", path)? {
-            Target::Page(id) => Ok(page_value(&self.0.site, &self.0.views, id)),
-            Target::Section(_) => {
-                Err(format!("`get_page`: `{path}` is a section; use get_section(path=\"{path}\")").into())
-            }
+fn get_page(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let path: &str = kwargs.must_get("path")?;
+    match lookup(lookups, "get_page", path)? {
+        Target::Page(id) => Ok(page_value(&lookups.site, &lookups.views, id)),
+        Target::Section(_) => {
+            Err(Error::message(format!("`get_page`: `{path}` is a section; use get_section(path=\"{path}\")")))
         }
     }
 }
 
-struct GetSection(Arc<Lookups>);
-
-impl Function for GetSection {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
-        let path = string_arg(args, "get_section", "path")?;
-        let metadata_only = args.get("metadata_only").and_then(Value::as_bool).unwrap_or(false);
-        match lookup(&self.0, "get_section", path)? {
-            Target::Section(id) if metadata_only => Ok(self.0.views.section_metadata[id].clone()),
-            Target::Section(id) => Ok(self.0.views.sections[id].clone()),
-            Target::Page(_) => Err(format!("`get_section`: `{path}` is a page; use get_page(path=\"{path}\")").into()),
+fn get_section(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let path: &str = kwargs.must_get("path")?;
+    let metadata_only = kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
+    match lookup(lookups, "get_section", path)? {
+        Target::Section(id) if metadata_only => Ok(lookups.views.section_metadata[id].clone()),
+        Target::Section(id) => Ok(lookups.views.sections[id].clone()),
+        Target::Page(_) => {
+            Err(Error::message(format!("`get_section`: `{path}` is a page; use get_page(path=\"{path}\")")))
         }
     }
 }
 
-struct GetTaxonomyUrl(Arc<Lookups>);
-
-impl Function for GetTaxonomyUrl {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
-        let kind = string_arg(args, "get_taxonomy_url", "kind")?;
-        let name = string_arg(args, "get_taxonomy_url", "name")?;
-        let taxonomy = find_taxonomy(&self.0.site, "get_taxonomy_url", kind)?;
-        let slug = crate::content::slug::slugify(name);
-        let term =
-            taxonomy.terms.iter().find(|t| t.slug == slug).ok_or_else(|| {
-                tera::Error::msg(format!("`get_taxonomy_url`: no term `{name}` in taxonomy `{kind}`"))
-            })?;
-        Ok(Value::String(self.0.config.permalink(&term.path)))
-    }
-
-    fn is_safe(&self) -> bool {
-        false
-    }
+fn get_taxonomy_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let kind: &str = kwargs.must_get("kind")?;
+    let name: &str = kwargs.must_get("name")?;
+    let taxonomy = find_taxonomy(&lookups.site, "get_taxonomy_url", kind)?;
+    let slug = crate::content::slug::slugify(name);
+    let term = taxonomy
+        .terms
+        .iter()
+        .find(|t| t.slug == slug)
+        .ok_or_else(|| Error::message(format!("`get_taxonomy_url`: no term `{name}` in taxonomy `{kind}`")))?;
+    Ok(Value::from(lookups.config.permalink(&term.path)))
 }
 
-struct GetTaxonomy(Arc<Lookups>);
-
-impl Function for GetTaxonomy {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
-        let kind = string_arg(args, "get_taxonomy", "kind")?;
-        let taxonomy = find_taxonomy(&self.0.site, "get_taxonomy", kind)?;
-        Ok(taxonomy_value(&self.0, taxonomy))
-    }
+fn get_taxonomy(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let kind: &str = kwargs.must_get("kind")?;
+    let taxonomy = find_taxonomy(&lookups.site, "get_taxonomy", kind)?;
+    Ok(taxonomy_value(lookups, taxonomy))
 }
 
 fn find_taxonomy<'a>(site: &'a Site, function: &str, kind: &str) -> TeraResult<&'a crate::content::Taxonomy> {
     site.taxonomies.iter().find(|t| t.name == kind).ok_or_else(|| {
         let names: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
-        tera::Error::msg(format!("`{function}`: no taxonomy `{kind}`; config.toml declares: {}", names.join(", ")))
+        Error::message(format!("`{function}`: no taxonomy `{kind}`; config.toml declares: {}", names.join(", ")))
     })
 }
 
 /// `{kind, taxonomy, permalink, items}` as Zola's get_taxonomy gives it.
 pub fn taxonomy_value(lookups: &Lookups, taxonomy: &crate::content::Taxonomy) -> Value {
-    json!({
-        "kind": { "name": taxonomy.name },
-        "taxonomy": { "name": taxonomy.name },
-        "permalink": lookups.config.permalink(&taxonomy.path),
-        "items": taxonomy.terms.iter().map(|term| term_value(lookups, term)).collect::<Vec<_>>(),
-    })
+    let name = || Value::from(std::collections::BTreeMap::from([("name", Value::from(taxonomy.name.as_str()))]));
+    let items: Vec<Value> = taxonomy.terms.iter().map(|term| term_value(lookups, term)).collect();
+    Value::from(std::collections::BTreeMap::from([
+        ("kind", name()),
+        ("taxonomy", name()),
+        ("permalink", Value::from(lookups.config.permalink(&taxonomy.path))),
+        ("items", Value::from(items)),
+    ]))
 }
 
 pub fn term_value(lookups: &Lookups, term: &crate::content::Term) -> Value {
-    json!({
-        "name": term.name,
-        "slug": term.slug,
-        "path": term.path,
-        "permalink": lookups.config.permalink(&term.path),
-        "page_count": term.pages.len(),
-        "pages": term.pages.iter().map(|&p| lookups.views.page_summaries[p].clone()).collect::<Vec<_>>(),
-    })
+    let pages: Vec<Value> = term.pages.iter().map(|&p| lookups.views.page_summaries[p].clone()).collect();
+    Value::from(std::collections::BTreeMap::from([
+        ("name", Value::from(term.name.as_str())),
+        ("slug", Value::from(term.slug.as_str())),
+        ("path", Value::from(term.path.as_str())),
+        ("permalink", Value::from(lookups.config.permalink(&term.path))),
+        ("page_count", Value::from(term.pages.len())),
+        ("pages", Value::from(pages)),
+    ]))
+}
+
+/// `date(format="%Y-%m-%d")` on `2024-05-01`, `2024-05-01T10:00:00Z` or a Unix timestamp, as in Zola.
+fn date(value: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let format: &str = kwargs.get("format")?.unwrap_or("%Y-%m-%d");
+    // chrono panics when Display meets a bad format string; writing reports it instead.
+    let render = |shown: &dyn std::fmt::Display| -> TeraResult<String> {
+        use std::fmt::Write;
+        let mut out = String::new();
+        write!(out, "{shown}").map_err(|_| Error::message(format!("`date`: invalid format string `{format}`")))?;
+        Ok(out)
+    };
+    let formatted = if let Some(text) = value.as_str() {
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            render(&d.format(format))?
+        } else if let Ok(d) = chrono::DateTime::parse_from_rfc3339(text) {
+            render(&d.format(format))?
+        } else if let Ok(d) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S") {
+            render(&d.format(format))?
+        } else {
+            return Err(Error::message(format!("`date`: `{text}` is not a date (expected 2024-05-01 or RFC 3339)")));
+        }
+    } else if let Some(seconds) = value.as_i64() {
+        match chrono::DateTime::from_timestamp(seconds, 0) {
+            Some(d) => render(&d.format(format))?,
+            None => return Err(Error::message(format!("`date`: {seconds} is out of range"))),
+        }
+    } else if value.is_none() || value.is_undefined() {
+        return Err(Error::message("`date`: the value is empty (does the page have a `date`?)"));
+    } else {
+        return Err(Error::message(format!("`date`: cannot format `{value}`")));
+    };
+    Ok(formatted)
 }

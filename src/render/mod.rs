@@ -9,12 +9,12 @@ use crate::config::Config;
 use crate::content::{Site, Target};
 use crate::error::{Diagnostic, Location};
 use crate::links::Relations;
-use functions::{taxonomy_value, term_value, Lookups};
+use functions::{term_value, Lookups};
 use rayon::prelude::*;
-use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use tera::Value;
 use views::{build_views, page_value};
 
 /// One rendered file: its site path (`/a/b/` or `/404.html`) and text.
@@ -44,6 +44,7 @@ pub fn output_path(site_path: &str) -> String {
 pub struct Templates {
     pub tera: tera::Tera,
     site_templates: Vec<String>,
+    lookups: Arc<OnceLock<Arc<Lookups>>>,
 }
 
 impl Templates {
@@ -63,7 +64,7 @@ impl Templates {
 /// The built-in theme's templates overridden, file by file, by `root/templates`.
 pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates> {
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
-    for (name, bytes) in crate::theme::TEMPLATES {
+    for (name, bytes) in crate::theme::TEMPLATES.iter() {
         sources.insert(name.to_string(), String::from_utf8_lossy(bytes).into_owned());
     }
     let mut site_templates = Vec::new();
@@ -88,25 +89,15 @@ pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<
             ),
         }
     }
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
-    let mut templates = Templates { tera: tera::Tera::default(), site_templates };
-    // Parse one by one first, so each syntax error names its own file.
-    let mut failed = false;
-    for (name, text) in &sources {
-        if let Err(e) = tera::Template::new(name, None, text) {
-            diagnostics.push(template_diagnostic(&templates, name, &e));
-            failed = true;
-        }
-    }
-    if failed {
-        return None;
-    }
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".htm", ".xml"]);
+    functions::register_filters(&mut tera);
+    // Tera 2 checks function names when it parses, so they are registered now and see the site later.
+    let lookups = Arc::new(OnceLock::new());
+    functions::register(&mut tera, lookups.clone());
+    let mut templates = Templates { tera: tera::Tera::new(), site_templates, lookups };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-        diagnostics.push(
-            Diagnostic::error(Location::file("templates"), "template", error_chain(&e))
-                .with_help("check `extends` and `import` names"),
-        );
+        diagnostics.push(template_diagnostic(&templates, &e));
         return None;
     }
     templates.tera = tera;
@@ -125,12 +116,10 @@ pub fn render_site(
 ) {
     let views = Arc::new(build_views(&site, &config, relations));
     let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views: views.clone() });
-    functions::register(&mut templates.tera, lookups.clone());
-    let renderer = Renderer {
-        templates: &templates,
-        base: base_context(&config, serve_mode),
-        errors: Mutex::new(BTreeMap::new()),
-    };
+    let _ = templates.lookups.set(lookups.clone());
+    set_global_context(&mut templates.tera, &config, serve_mode);
+    let renderer =
+        Renderer { templates: &templates, base_url: config.base_url.clone(), errors: Mutex::new(BTreeMap::new()) };
     check_template_choices(&site, &templates, diagnostics);
 
     site.pages.par_iter().enumerate().for_each(|(id, page)| {
@@ -170,9 +159,10 @@ pub fn render_site(
 fn render_taxonomies(site: &Site, lookups: &Lookups, renderer: &Renderer<'_>, sink: &(dyn Fn(RenderedPage) + Sync)) {
     let config_file = Path::new("config.toml");
     for taxonomy in &site.taxonomies {
-        let value = taxonomy_value(lookups, taxonomy);
-        let taxonomy_view = serde_json::json!({ "name": taxonomy.name, "permalink": value["permalink"] });
-        let terms = value["items"].clone();
+        let permalink = Value::from(lookups.config.permalink(&taxonomy.path));
+        let taxonomy_view =
+            Value::from(BTreeMap::from([("name", Value::from(taxonomy.name.as_str())), ("permalink", permalink)]));
+        let terms = Value::from(taxonomy.terms.iter().map(|term| term_value(lookups, term)).collect::<Vec<_>>());
         if renderer.templates.has("taxonomy_list.html") {
             let context = [("taxonomy", taxonomy_view.clone()), ("terms", terms)];
             if let Some(html) = renderer.render("taxonomy_list.html", &taxonomy.path, config_file, context) {
@@ -222,7 +212,7 @@ pub fn redirect_page(url: &str) -> String {
 
 struct Renderer<'a> {
     templates: &'a Templates,
-    base: Map<String, Value>,
+    base_url: String,
     /// (template, message) → first diagnostic and how many renders hit it: one line per distinct error.
     errors: Mutex<BTreeMap<(String, String), (Diagnostic, usize)>>,
 }
@@ -235,17 +225,12 @@ impl Renderer<'_> {
         source: &Path,
         values: [(&str, Value); N],
     ) -> Option<String> {
-        let mut map = self.base.clone();
-        let current_url = format!("{}{}", map.get("config").and_then(|c| c["base_url"].as_str()).unwrap_or(""), path);
-        map.insert("current_path".into(), Value::String(path.to_string()));
-        map.insert("current_url".into(), Value::String(current_url));
+        let mut context = tera::Context::new();
+        context.insert_value("current_path", Value::from(path));
+        context.insert_value("current_url", Value::from(format!("{}{path}", self.base_url)));
         for (key, value) in values {
-            map.insert(key.into(), value);
+            context.insert_value(key.to_string(), value);
         }
-        let context = match tera::Context::from_value(Value::Object(map)) {
-            Ok(context) => context,
-            Err(_) => return None,
-        };
         match self.templates.tera.render(template, &context) {
             Ok(html) => Some(html),
             Err(e) => {
@@ -269,13 +254,13 @@ impl Renderer<'_> {
     }
 }
 
-fn base_context(config: &Config, serve_mode: bool) -> Map<String, Value> {
-    let mut map = Map::new();
-    map.insert("config".into(), serde_json::to_value(config).unwrap_or(Value::Null));
-    map.insert("lang".into(), Value::String(config.default_language.clone()));
-    map.insert("quire_version".into(), Value::String(env!("CARGO_PKG_VERSION").into()));
-    map.insert("serve_mode".into(), Value::Bool(serve_mode));
-    map
+/// What every template sees whatever it renders: set once, shared by all renders.
+fn set_global_context(tera: &mut tera::Tera, config: &Config, serve_mode: bool) {
+    let global = tera.global_context();
+    global.insert("config", config);
+    global.insert("lang", &config.default_language);
+    global.insert("quire_version", env!("CARGO_PKG_VERSION"));
+    global.insert("serve_mode", &serve_mode);
 }
 
 pub fn page_template(site: &Site, id: usize) -> String {
@@ -331,23 +316,29 @@ fn check_template_choices(site: &Site, templates: &Templates, diagnostics: &mut 
     }
 }
 
-fn template_diagnostic(templates: &Templates, name: &str, error: &tera::Error) -> Diagnostic {
+fn template_diagnostic(templates: &Templates, error: &tera::Error) -> Diagnostic {
     let message = error_chain(error);
-    let mut at = templates.location(name);
-    if let Some((line, column)) = parse_position(&message) {
-        at.line = line;
-        at.column = column;
-    }
+    let at = match parse_position(&message) {
+        Some((name, line, column)) => {
+            let mut at = templates.location(&name);
+            at.line = line;
+            at.column = column;
+            at
+        }
+        None => Location::file("templates"),
+    };
     Diagnostic::error(at, "template", message)
         .with_help("fix the Tera syntax at the position shown (https://keats.github.io/tera/docs/)")
 }
 
-/// Tera reports parse positions as `--> 3:7`.
-fn parse_position(message: &str) -> Option<(usize, usize)> {
+/// Tera reports positions as `--> page.html:3:7`.
+fn parse_position(message: &str) -> Option<(String, usize, usize)> {
     let rest = &message[message.find("--> ")? + 4..];
-    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
-    let (line, column) = rest[..end].split_once(':')?;
-    Some((line.parse().ok()?, column.parse().ok()?))
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let mut parts = rest[..end].rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?.to_string(), line, column))
 }
 
 /// Tera's error and its causes on one line each, without the repetitive "Failed to render" wrapper.
@@ -377,7 +368,7 @@ mod tests {
 
     #[test]
     fn positions_from_tera_messages() {
-        assert_eq!(parse_position("Failed to parse 'x.html' --> 3:7\n  |"), Some((3, 7)));
+        assert_eq!(parse_position("Failed to parse\n --> x.html:3:7\n  |"), Some(("x.html".into(), 3, 7)));
         assert_eq!(parse_position("no position"), None);
     }
 }

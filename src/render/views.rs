@@ -1,13 +1,14 @@
 //! What templates see of the model, under Zola's names: page and section views serialized once
-//! per build, so that listing a section in 10,000 sidebars lends the same values instead of rebuilding them.
+//! per build; Tera 2 values share their maps and lists, so 10,000 sidebars lend one section view.
 
 use crate::config::Config;
 use crate::content::{Page, Section, Site, Target};
 use crate::links::Relations;
 use crate::markdown::Heading;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Map;
 use std::collections::BTreeMap;
+use tera::Value;
 
 /// Every view a build needs, computed once and shared by all renders.
 pub struct Views {
@@ -37,7 +38,7 @@ struct PageSummary<'a> {
     word_count: usize,
     reading_time: usize,
     taxonomies: &'a BTreeMap<String, Vec<String>>,
-    extra: &'a Map<String, Value>,
+    extra: &'a Map<String, serde_json::Value>,
     ancestors: Vec<&'a str>,
     assets: Vec<String>,
     related: Vec<LinkView<'a>>,
@@ -56,7 +57,7 @@ struct SectionMetadata<'a> {
     components: Vec<&'a str>,
     word_count: usize,
     reading_time: usize,
-    extra: &'a Map<String, Value>,
+    extra: &'a Map<String, serde_json::Value>,
     ancestors: Vec<&'a str>,
     subsections: Vec<&'a str>,
     assets: Vec<String>,
@@ -91,16 +92,15 @@ pub fn build_views(site: &Site, config: &Config, relations: &Relations) -> Views
         .iter()
         .zip(&section_metadata)
         .map(|(section, metadata)| {
-            let mut value = metadata.clone();
-            if let Value::Object(map) = &mut value {
-                map.insert("content".into(), Value::String(section.rendered.html.clone()));
-                map.insert("toc".into(), toc_value(&section.rendered.toc));
-                map.insert(
-                    "pages".into(),
-                    Value::Array(section.pages.iter().map(|&id| page_summaries[id].clone()).collect()),
-                );
-            }
-            value
+            let pages: Vec<Value> = section.pages.iter().map(|&id| page_summaries[id].clone()).collect();
+            extend(
+                metadata,
+                [
+                    ("content", Value::from(section.rendered.html.as_str())),
+                    ("toc", toc_value(&section.rendered.toc)),
+                    ("pages", Value::from(pages)),
+                ],
+            )
         })
         .collect();
     Views { page_summaries, section_metadata, sections }
@@ -109,14 +109,25 @@ pub fn build_views(site: &Site, config: &Config, relations: &Relations) -> Views
 /// The full `page` of a page template: the summary plus content, toc and neighbours.
 pub fn page_value(site: &Site, views: &Views, id: usize) -> Value {
     let page = &site.pages[id];
-    let mut value = views.page_summaries[id].clone();
-    if let Value::Object(map) = &mut value {
-        map.insert("content".into(), Value::String(page.rendered.html.clone()));
-        map.insert("toc".into(), toc_value(&page.rendered.toc));
-        map.insert("lower".into(), page.lower.map_or(Value::Null, |p| views.page_summaries[p].clone()));
-        map.insert("higher".into(), page.higher.map_or(Value::Null, |p| views.page_summaries[p].clone()));
+    let neighbour = |other: Option<usize>| other.map_or(Value::none(), |p| views.page_summaries[p].clone());
+    extend(
+        &views.page_summaries[id],
+        [
+            ("content", Value::from(page.rendered.html.as_str())),
+            ("toc", toc_value(&page.rendered.toc)),
+            ("lower", neighbour(page.lower)),
+            ("higher", neighbour(page.higher)),
+        ],
+    )
+}
+
+/// A copy of the map `base` with more keys; the values are shared, not copied.
+pub fn extend<const N: usize>(base: &Value, more: [(&'static str, Value); N]) -> Value {
+    let mut map = base.as_map().cloned().unwrap_or_default();
+    for (key, value) in more {
+        map.insert(key.into(), value);
     }
-    value
+    Value::from(map)
 }
 
 fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usize, page: &Page) -> Value {
@@ -146,7 +157,7 @@ fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usize, 
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         lang: &config.default_language,
     };
-    serde_json::to_value(view).unwrap_or(Value::Null)
+    Value::from_serializable(&view)
 }
 
 fn section_metadata(site: &Site, config: &Config, relations: &Relations, id: usize, section: &Section) -> Value {
@@ -174,7 +185,7 @@ fn section_metadata(site: &Site, config: &Config, relations: &Relations, id: usi
         page_count: section.pages.len(),
         lang: &config.default_language,
     };
-    serde_json::to_value(view).unwrap_or(Value::Null)
+    Value::from_serializable(&view)
 }
 
 fn link_views<'a>(site: &'a Site, config: &Config, targets: Option<&Vec<Target>>) -> Vec<LinkView<'a>> {
@@ -198,7 +209,7 @@ pub fn link_view<'a>(site: &'a Site, config: &Config, target: Target) -> LinkVie
 }
 
 pub fn toc_value(toc: &[Heading]) -> Value {
-    serde_json::to_value(toc).unwrap_or(Value::Array(Vec::new()))
+    Value::from_serializable(toc)
 }
 
 fn components(path: &str) -> Vec<&str> {
