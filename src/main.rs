@@ -61,23 +61,6 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Build the site into memory and serve it with live reload; the output folder is left untouched.
-    Serve {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// First port to try; the next free one is used when it is busy.
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// Address to listen on. Anything but 127.0.0.1 exposes the preview to the network (a warning says so).
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the site in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Include pages marked `draft = true`.
-        #[arg(long)]
-        drafts: bool,
-    },
     /// Check the site (front matter, links, anchors, relations) without writing anything.
     Check {
         #[arg(long, default_value = ".")]
