@@ -11,8 +11,10 @@ pub use external::{ExternalLink, CACHE_FILE};
 pub use html::{scan_html, ScannedHtml};
 pub use rendered::LinkCheck;
 
+use crate::config::Config;
 use crate::content::{FrontMatter, Site, Target};
 use crate::error::{line_column, Diagnostic, Error, Location, Result};
+use crate::output::OutputFile;
 use crate::render;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -67,6 +69,16 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
         diagnostics.extend(external::check_external(&options.root, &external));
     }
     Ok(diagnostics)
+}
+
+/// The no-network link checks of `LinkCheck` over output files already made: for callers that hold the
+/// whole site in memory. A build that streams its files feeds a `LinkCheck` from its sink instead.
+pub fn check_rendered(root: &Path, files: &[OutputFile], site: &Site, config: &Config) -> Vec<Diagnostic> {
+    let links = LinkCheck::new(root, site, config);
+    for file in files {
+        links.add(file);
+    }
+    links.finish()
 }
 
 /// Pages and sections, sections first: the order `LinkCheck` numbers them in.

@@ -77,7 +77,6 @@ struct State {
 }
 
 struct Later {
-    url: String,
     /// Site paths of the pages showing the link.
     pages: BTreeSet<String>,
 }
@@ -85,7 +84,6 @@ struct Later {
 struct LaterFragment {
     path: String,
     fragment: String,
-    url: String,
     raw: String,
     document: String,
 }
@@ -223,15 +221,12 @@ impl<'a> LinkCheck<'a> {
                         scanned.fragments.push(LaterFragment {
                             path: self.site_path_of_page(index).to_string(),
                             fragment: fragment.into_owned(),
-                            url: link.url.clone(),
                             raw: link.raw.clone(),
                             document: document.clone(),
                         });
                     }
                 }
-                None if !from_markdown => {
-                    scanned.later.push((path.into_owned(), link.url.clone(), link.raw.clone(), document.clone()))
-                }
+                None if !from_markdown => scanned.later.push((path.into_owned(), link.raw.clone(), document.clone())),
                 None => {}
             }
         }
@@ -293,7 +288,8 @@ impl<'a> LinkCheck<'a> {
                     pages: later.pages,
                     raw,
                     missing: Some(path.clone()),
-                    message: format!("`{}` points to nothing in the site (`{path}`)", later.url),
+                    // The address, not the link as written: `relative_urls` writes it differently on each page.
+                    message: format!("`{}` points to nothing in the site", self.address(&path)),
                     help,
                 });
             }
@@ -302,7 +298,7 @@ impl<'a> LinkCheck<'a> {
             let ids = outputs.get(&later.path).flatten();
             if ids.is_some_and(|ids| !ids.contains(&later.fragment)) {
                 problems.push(Problem {
-                    message: format!("no anchor `#{}` on `{}` for `{}`", later.fragment, later.path, later.url),
+                    message: format!("no anchor `#{}` on `{}`", later.fragment, self.address(&later.path)),
                     help: anchor_help(ids, &later.fragment),
                     pages: BTreeSet::from([later.document]),
                     raw: later.raw,
@@ -337,14 +333,14 @@ impl<'a> LinkCheck<'a> {
         state.problems.extend(scanned.problems);
         state.fragments.extend(scanned.fragments);
         state.external.extend(scanned.external);
-        for (path, url, raw, document) in scanned.later {
-            state
-                .later
-                .entry((path, raw))
-                .or_insert_with(|| Later { url, pages: BTreeSet::new() })
-                .pages
-                .insert(document);
+        for (path, raw, document) in scanned.later {
+            state.later.entry((path, raw)).or_insert_with(|| Later { pages: BTreeSet::new() }).pages.insert(document);
         }
+    }
+
+    /// A site path as a URL path on the server: `/docs/a/` for a site at `/docs/`.
+    fn address(&self, path: &str) -> String {
+        format!("{}{path}", self.base.path().trim_end_matches('/'))
     }
 
     fn page_index(&self, path: &str) -> Option<usize> {
@@ -528,8 +524,8 @@ impl<'a> LinkCheck<'a> {
 struct Scanned {
     problems: Vec<Problem>,
     fragments: Vec<LaterFragment>,
-    /// (site path, url, raw, page)
-    later: Vec<(String, String, String, String)>,
+    /// (site path, raw, page)
+    later: Vec<(String, String, String)>,
     external: Vec<(String, String, String)>,
 }
 
