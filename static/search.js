@@ -728,8 +728,8 @@
     function run() {
       var query = input.value;
       var ticket = ++asked;
-      if (query.trim() === "") {
-        show([], "");
+      if (queryWords(query).length === 0) {
+        show([], ""); // Nothing to look for yet (empty, or one or two letters typed).
         return;
       }
       search(query, 10, function () {

@@ -334,6 +334,8 @@ test("results render as text: markup in titles and queries never becomes HTML", 
     ["div", "mark", "span"],
     "only these elements are ever created (no script, no img)",
   );
+  await type(input, "ic");
+  assert.equal(status.textContent, "", "two letters are too early for a verdict");
   await type(input, "<em>qwertz</em>");
   assert.equal(status.textContent, "No results for “<em>qwertz</em>”");
   assert.equal(list.children.length, 0);
