@@ -333,6 +333,7 @@
   var MAX_PREFIX_SHARDS = 3;
   var PREFIX_WEIGHT = 0.8;
   var MAX_TAILS = 1;
+  var MAX_WORDS = 12;
 
   /* The query's words: {term, word, prefix}. The last word is a prefix unless followed by a space. */
   function queryWords(query) {
@@ -344,8 +345,10 @@
     words = words.filter(function (w) {
       return seen.has(w.term) ? false : (seen.add(w.term), true);
     });
+    // A pasted paragraph should not fetch a shard per word: its first words decide.
+    words = words.slice(0, MAX_WORDS);
     var last = words[words.length - 1];
-    if (last && !/[\s\p{P}]$/u.test(query) && last.kind !== "bigram") {
+    if (last && !/[\s\p{P}]$/u.test(query) && last.kind !== "bigram" && words.length < MAX_WORDS) {
       last.prefix = true;
       if (!last.cjk && Array.from(last.word).length < MIN_PREFIX) {
         words.pop(); // One or two letters typed: too early to say anything about that word.
@@ -728,8 +731,8 @@
     function run() {
       var query = input.value;
       var ticket = ++asked;
-      if (query.trim() === "") {
-        show([], "");
+      if (queryWords(query).length === 0) {
+        show([], ""); // Nothing to look for yet (empty, or one or two letters typed).
         return;
       }
       search(query, 10, function () {

@@ -121,6 +121,13 @@ test("a query loads the manifest, the shards it needs and only the shown pages' 
   assert.ok(loaded.slice(1).every((url) => /\?v=[0-9a-f]{16}$/.test(url)), "versioned after the manifest");
 });
 
+test("a pasted paragraph fetches a bounded number of shards", async () => {
+  const { quire, loaded } = loadSearch();
+  const words = Array.from({ length: 40 }, (_, i) => `word${i}`).join(" ");
+  await quire.search(words + " icann");
+  assert.ok(loaded.filter((url) => url.includes("/s/")).length <= 12);
+});
+
 test("unknown words find nothing and load no records", async () => {
   const { quire, loaded } = loadSearch();
   assert.equal((await quire.search("zyzzyva")).length, 0);
@@ -334,6 +341,8 @@ test("results render as text: markup in titles and queries never becomes HTML", 
     ["div", "mark", "span"],
     "only these elements are ever created (no script, no img)",
   );
+  await type(input, "ic");
+  assert.equal(status.textContent, "", "two letters are too early for a verdict");
   await type(input, "<em>qwertz</em>");
   assert.equal(status.textContent, "No results for “<em>qwertz</em>”");
   assert.equal(list.children.length, 0);

@@ -254,6 +254,27 @@ pub fn collapse_whitespace(text: &str) -> String {
 fn collapse_whitespace_upto(text: &str, max: usize) -> String {
     let mut out = String::with_capacity(text.len().min(max.saturating_mul(4)));
     let mut chars = 0;
+    if text.is_ascii() {
+        // The common case, byte by byte: a character is a byte and whitespace is ASCII.
+        let mut space = false;
+        for &b in text.as_bytes() {
+            if b.is_ascii_whitespace() {
+                space = !out.is_empty();
+                continue;
+            }
+            if space {
+                if chars > max {
+                    break;
+                }
+                out.push(' ');
+                chars += 1;
+                space = false;
+            }
+            out.push(char::from(b));
+            chars += 1;
+        }
+        return out;
+    }
     let words =
         text.split(|c: char| c.is_ascii_whitespace() || (!c.is_ascii() && c.is_whitespace()));
     for word in words.filter(|word| !word.is_empty()) {

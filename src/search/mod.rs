@@ -6,7 +6,10 @@
 //! - `search/manifest.js`: format, version, page count and the first term of every shard.
 //! - `search/s/<n>.js`: terms in one UTF-16-ordered range, each with its best postings.
 //! - `search/t/<name>.js`: the remaining postings of a very common term, loaded only when needed.
-//! - `search/d/<n>.js`: one page's display record (url, title, section, excerpts, headings).
+//! - `search/d/<n>.js`: display records (url, title, section, excerpts, headings) of four pages.
+//!
+//! Wiring: `build` calls `build_index` (or `SearchIndex::build` under `serve`, which keeps the
+//! index and calls `update`/`remove` per changed page) and hands every `SearchFile` to `output`.
 
 mod analyze;
 mod hash;

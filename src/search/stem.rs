@@ -45,7 +45,11 @@ pub fn is_stopword(word: &str) -> bool {
 /// The result is a stem for matching, not a word to show.
 pub fn stem(word: &str) -> &str {
     let bytes = word.as_bytes();
-    if bytes.len() < 4 || !bytes.iter().all(u8::is_ascii_lowercase) {
+    // Every rule below removes a final s, d (-ed), g (-ing), e or y: most words end otherwise.
+    if bytes.len() < 4 || !matches!(bytes[bytes.len() - 1], b's' | b'd' | b'g' | b'e' | b'y') {
+        return word;
+    }
+    if !bytes.iter().all(u8::is_ascii_lowercase) {
         return word;
     }
     if bytes.len() > 4 && (word.ends_with("ies") || word.ends_with("ied")) {
