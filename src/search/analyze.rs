@@ -35,27 +35,15 @@ impl PostingLists {
         self.count(id, doc.title, Place::Title);
         self.count(id, doc.description, Place::Description);
         let text = extract_text(doc.html, |section, text| {
-            self.count(
-                id,
-                text,
-                Place::Body(u16::try_from(section).unwrap_or(u16::MAX)),
-            )
+            self.count(id, text, Place::Body(u16::try_from(section).unwrap_or(u16::MAX)))
         });
         for (i, section) in text.sections.iter().enumerate() {
-            self.count(
-                id,
-                &section.heading,
-                Place::Heading(u16::try_from(i + 1).unwrap_or(u16::MAX)),
-            );
+            self.count(id, &section.heading, Place::Heading(u16::try_from(i + 1).unwrap_or(u16::MAX)));
         }
         for slot in self.touched.drain(..) {
             let list = &mut self.lists[slot as usize];
             let (score, heading) = std::mem::take(&mut list.stats).score();
-            list.postings.push(Posting {
-                doc: id,
-                score,
-                heading,
-            });
+            list.postings.push(Posting { doc: id, score, heading });
         }
         let mut record = Vec::with_capacity(1024);
         write_record(&mut record, doc, &text);
@@ -65,21 +53,14 @@ impl PostingLists {
     /// Every term with its postings, in no particular order.
     pub fn into_lists(self) -> impl Iterator<Item = (Term, Vec<Posting>)> {
         let terms = self.ids.into_terms();
-        terms
-            .into_iter()
-            .zip(self.lists)
-            .map(|(term, list)| (term, list.postings))
+        terms.into_iter().zip(self.lists).map(|(term, list)| (term, list.postings))
     }
 
     fn count(&mut self, id: u32, text: &str, place: Place) {
         for_each_term(text, |term| {
             let slot = self.ids.id(term);
             if slot as usize == self.lists.len() {
-                self.lists.push(List {
-                    postings: Vec::new(),
-                    page: u32::MAX,
-                    stats: TermStats::default(),
-                });
+                self.lists.push(List { postings: Vec::new(), page: u32::MAX, stats: TermStats::default() });
             }
             let list = &mut self.lists[slot as usize];
             if list.page != id {
@@ -142,11 +123,8 @@ impl TermStats {
     /// The posting's score and the heading to link to.
     fn score(mut self) -> (u8, u16) {
         self.close_section();
-        let body = if self.body_count == 0 {
-            0
-        } else {
-            (1 + self.body_count.ilog2()).min(u32::from(MAX_BODY_WEIGHT)) as u8
-        };
+        let body =
+            if self.body_count == 0 { 0 } else { (1 + self.body_count.ilog2()).min(u32::from(MAX_BODY_WEIGHT)) as u8 };
         let score = u8::from(self.in_title) * TITLE_WEIGHT
             + u8::from(self.first_heading.is_some()) * HEADING_WEIGHT
             + u8::from(self.in_description) * DESCRIPTION_WEIGHT
@@ -164,23 +142,10 @@ fn write_record(out: &mut Vec<u8>, doc: &SearchDoc, text: &PageText) {
     let headings: Vec<(&str, &str, &str)> = text
         .sections
         .iter()
-        .map(|section| {
-            (
-                section.id.as_str(),
-                section.heading.as_str(),
-                section.excerpt.as_str(),
-            )
-        })
+        .map(|section| (section.id.as_str(), section.heading.as_str(), section.excerpt.as_str()))
         .collect();
     let description = shorten(doc.description.trim(), DESCRIPTION_CHARS);
-    let record = (
-        doc.url,
-        doc.title,
-        doc.section,
-        description,
-        text.intro.excerpt.as_str(),
-        headings,
-    );
+    let record = (doc.url, doc.title, doc.section, description, text.intro.excerpt.as_str(), headings);
     serde_json::to_writer(out, &record).expect("strings and tuples always serialize into memory")
 }
 
@@ -189,13 +154,7 @@ mod tests {
     use super::*;
 
     fn doc<'a>(title: &'a str, description: &'a str, html: &'a str) -> SearchDoc<'a> {
-        SearchDoc {
-            url: "/p/",
-            title,
-            section: "Guide",
-            description,
-            html,
-        }
+        SearchDoc { url: "/p/", title, section: "Guide", description, html }
     }
 
     struct Analyzed {
@@ -206,10 +165,7 @@ mod tests {
     fn analyze(doc: &SearchDoc) -> Analyzed {
         let mut lists = PostingLists::default();
         let record = lists.add_page(7, doc);
-        Analyzed {
-            record,
-            terms: lists.into_lists().collect(),
-        }
+        Analyzed { record, terms: lists.into_lists().collect() }
     }
 
     fn hit(analyzed: &Analyzed, term: &str) -> Posting {
@@ -231,14 +187,7 @@ mod tests {
     fn hits_point_at_the_heading_where_the_term_lives() {
         let html = r#"<p>intro</p><h2 id="a">A</h2><p>cats</p><h2 id="b">B</h2><p>dogs dogs</p><p>cats</p><p>dogs</p>"#;
         let analyzed = analyze(&doc("Pets", "", html));
-        assert_eq!(
-            hit(&analyzed, "dog"),
-            Posting {
-                doc: 7,
-                score: 1 + 1,
-                heading: 2
-            }
-        );
+        assert_eq!(hit(&analyzed, "dog"), Posting { doc: 7, score: 1 + 1, heading: 2 });
         assert_eq!(hit(&analyzed, "intro").heading, 0);
         assert_eq!(hit(&analyzed, "pet").heading, 0);
     }

@@ -23,9 +23,7 @@ impl Hasher for FastHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for chunk in &mut chunks {
-            self.add(u64::from_le_bytes(
-                chunk.try_into().expect("chunks_exact gives 8 bytes"),
-            ));
+            self.add(u64::from_le_bytes(chunk.try_into().expect("chunks_exact gives 8 bytes")));
         }
         let mut last = [0u8; 8];
         let rest = chunks.remainder();

@@ -53,9 +53,7 @@ pub fn extract_text(html: &str, mut on_text: impl FnMut(usize, &str)) -> PageTex
         }
         has_reference = false;
         if bytes[i + 1..].starts_with(b"!--") {
-            i = html[i + 4..]
-                .find("-->")
-                .map_or(bytes.len(), |end| i + 4 + end + 3);
+            i = html[i + 4..].find("-->").map_or(bytes.len(), |end| i + 4 + end + 3);
             text_start = i;
             continue;
         }
@@ -120,25 +118,15 @@ impl Tag {
     fn parse(inside: &str) -> Tag {
         let closing = inside.starts_with('/');
         let body = inside.trim_start_matches('/');
-        let name_end = body
-            .bytes()
-            .position(|b| b.is_ascii_whitespace() || b == b'/')
-            .unwrap_or(body.len());
+        let name_end = body.bytes().position(|b| b.is_ascii_whitespace() || b == b'/').unwrap_or(body.len());
         let kind = classify(&body[..name_end]);
         let attributes = &body[name_end..];
-        let id = (kind == Kind::Heading && !closing)
-            .then(|| attribute(attributes, "id").map(decode_entities))
-            .flatten();
+        let id =
+            (kind == Kind::Heading && !closing).then(|| attribute(attributes, "id").map(decode_entities)).flatten();
         let is_anchor = kind == Kind::A
             && !closing
-            && attribute(attributes, "class")
-                .is_some_and(|class| class.split_whitespace().any(|c| c == "anchor"));
-        Tag {
-            kind,
-            closing,
-            id,
-            is_anchor,
-        }
+            && attribute(attributes, "class").is_some_and(|class| class.split_whitespace().any(|c| c == "anchor"));
+        Tag { kind, closing, id, is_anchor }
     }
 }
 
@@ -156,9 +144,9 @@ fn classify(name: &str) -> Kind {
         b"pre" => Kind::Pre,
         b"script" => Kind::Raw("</script"),
         b"style" => Kind::Raw("</style"),
-        b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"del" | b"dfn"
-        | b"em" | b"i" | b"ins" | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"small" | b"span"
-        | b"strong" | b"sub" | b"sup" | b"time" | b"u" | b"var" | b"wbr" => Kind::Inline,
+        b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"del" | b"dfn" | b"em" | b"i" | b"ins"
+        | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"small" | b"span" | b"strong" | b"sub" | b"sup" | b"time"
+        | b"u" | b"var" | b"wbr" => Kind::Inline,
         _ => Kind::Block,
     }
 }
@@ -172,10 +160,7 @@ impl State {
             (Kind::Heading, closing) => {
                 self.in_heading = !closing;
                 if !closing {
-                    page.sections.push(Section {
-                        id: tag.id.clone().unwrap_or_default(),
-                        ..Section::default()
-                    });
+                    page.sections.push(Section { id: tag.id.clone().unwrap_or_default(), ..Section::default() });
                 }
                 return;
             }
@@ -238,10 +223,7 @@ impl Section {
 
     fn finish(&mut self) {
         self.heading = collapse_whitespace(&self.heading);
-        self.excerpt = shorten(
-            &collapse_whitespace_upto(&self.excerpt, EXCERPT_CHARS),
-            EXCERPT_CHARS,
-        );
+        self.excerpt = shorten(&collapse_whitespace_upto(&self.excerpt, EXCERPT_CHARS), EXCERPT_CHARS);
     }
 }
 
@@ -275,8 +257,7 @@ fn collapse_whitespace_upto(text: &str, max: usize) -> String {
         }
         return out;
     }
-    let words =
-        text.split(|c: char| c.is_ascii_whitespace() || (!c.is_ascii() && c.is_whitespace()));
+    let words = text.split(|c: char| c.is_ascii_whitespace() || (!c.is_ascii() && c.is_whitespace()));
     for word in words.filter(|word| !word.is_empty()) {
         if chars > max {
             break;
@@ -286,11 +267,7 @@ fn collapse_whitespace_upto(text: &str, max: usize) -> String {
             chars += 1;
         }
         out.push_str(word);
-        chars += if word.is_ascii() {
-            word.len()
-        } else {
-            word.chars().count()
-        };
+        chars += if word.is_ascii() { word.len() } else { word.chars().count() };
     }
     out
 }
@@ -305,10 +282,7 @@ pub fn shorten(text: &str, max: usize) -> String {
         Some(space) if space > cut / 2 => &head[..space],
         _ => head,
     };
-    format!(
-        "{}…",
-        head.trim_end_matches(|c: char| c.is_ascii_punctuation() || c == ' ')
-    )
+    format!("{}…", head.trim_end_matches(|c: char| c.is_ascii_punctuation() || c == ' '))
 }
 
 /// The value of attribute `name` in the attribute part of a tag (quoted or not).
@@ -330,11 +304,7 @@ fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
                 let inner = &value[1..];
                 &inner[..inner.find(quote).unwrap_or(inner.len())]
             }
-            _ => {
-                &value[..value
-                    .find(|c: char| c.is_ascii_whitespace())
-                    .unwrap_or(value.len())]
-            }
+            _ => &value[..value.find(|c: char| c.is_ascii_whitespace()).unwrap_or(value.len())],
         });
     }
     None
@@ -342,10 +312,7 @@ fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
 
 fn find_ascii_ci(haystack: &str, needle: &str) -> Option<usize> {
     let needle = needle.as_bytes();
-    haystack
-        .as_bytes()
-        .windows(needle.len())
-        .position(|window| window.eq_ignore_ascii_case(needle))
+    haystack.as_bytes().windows(needle.len()).position(|window| window.eq_ignore_ascii_case(needle))
 }
 
 /// Decodes `&amp;`-style named references (the common ones) and numeric references.
@@ -355,13 +322,10 @@ pub fn decode_entities(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let decoded = rest[1..]
-            .find(';')
-            .filter(|&end| end <= 32)
-            .and_then(|end| {
-                let name = &rest[1..=end];
-                decode_reference(name).map(|c| (c, end + 2))
-            });
+        let decoded = rest[1..].find(';').filter(|&end| end <= 32).and_then(|end| {
+            let name = &rest[1..=end];
+            decode_reference(name).map(|c| (c, end + 2))
+        });
         match decoded {
             Some((c, used)) => {
                 out.push(c);
@@ -454,9 +418,8 @@ mod tests {
 
     #[test]
     fn code_blocks_are_indexed_but_not_excerpted() {
-        let (page, texts) = extract(
-            "<p>Before</p><pre><code><span class=\"hl-k\">let</span> x</code></pre><p>After</p>",
-        );
+        let (page, texts) =
+            extract("<p>Before</p><pre><code><span class=\"hl-k\">let</span> x</code></pre><p>After</p>");
         assert_eq!(page.intro.excerpt, "Before After");
         assert!(texts[0].contains("let x"));
     }

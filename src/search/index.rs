@@ -10,17 +10,15 @@ use super::hash::{hash_file, FastMap};
 use super::layout::{cmp_utf16, ShardLayout};
 use super::postings::{split_head, Posting, HEAD_POSTINGS};
 use super::scripts::{
-    manifest_script, records_path, records_script, shard_path, shard_script, tail_name, tail_path,
-    tail_script, ShardEntry, MANIFEST_PATH, RECORDS_PER_FILE,
+    manifest_script, records_path, records_script, shard_path, shard_script, tail_name, tail_path, tail_script,
+    ShardEntry, MANIFEST_PATH, RECORDS_PER_FILE,
 };
 use super::term::{Term, TermMap};
 use super::{SearchDoc, SearchFile};
 
 /// The browser script and its stylesheet, written beside the index (at the site root).
-const ASSETS: [(&str, &str); 2] = [
-    ("search.js", include_str!("../../static/search.js")),
-    ("search.css", include_str!("../../static/search.css")),
-];
+const ASSETS: [(&str, &str); 2] =
+    [("search.js", include_str!("../../static/search.js")), ("search.css", include_str!("../../static/search.css"))];
 
 /// The index of a site, kept by `quire serve` to apply page edits without re-indexing every page.
 pub struct SearchIndex {
@@ -56,8 +54,7 @@ impl SearchIndex {
             // A repeated URL keeps its first page; the later ones are indexed but unreachable by url.
             ids.entry(doc.url.to_string()).or_insert(id as u32);
         }
-        let mut terms: Vec<(&Term, usize)> =
-            postings.iter().map(|(t, list)| (t, list.len())).collect();
+        let mut terms: Vec<(&Term, usize)> = postings.iter().map(|(t, list)| (t, list.len())).collect();
         terms.par_sort_unstable_by(|a, b| cmp_utf16(a.0.as_str(), b.0.as_str()));
         let layout = ShardLayout::from_sorted_terms(terms.iter().map(|(term, pages)| {
             let term = term.as_str();
@@ -79,25 +76,17 @@ impl SearchIndex {
         };
         let mut files = index.render_shards(&(0..index.layout.len()).collect());
         let groups = index.records.len().div_ceil(RECORDS_PER_FILE);
-        files.par_extend(
-            (0..groups)
-                .into_par_iter()
-                .map(|group| index.render_records(group)),
-        );
-        let hashes: Vec<u64> = files
-            .par_iter()
-            .map(|file| hash_file(&file.path, &file.bytes))
-            .collect();
+        files.par_extend((0..groups).into_par_iter().map(|group| index.render_records(group)));
+        let hashes: Vec<u64> = files.par_iter().map(|file| hash_file(&file.path, &file.bytes)).collect();
         for (file, hash) in files.iter().zip(hashes) {
             index.version = index.version.wrapping_add(hash);
             index.hashes.insert(file.path.clone(), hash);
         }
         files.push(index.render_manifest());
         // The browser files carry no index data, so they stay out of the version.
-        files.extend(ASSETS.iter().map(|(path, text)| SearchFile {
-            path: path.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        }));
+        files.extend(
+            ASSETS.iter().map(|(path, text)| SearchFile { path: path.to_string(), bytes: text.as_bytes().to_vec() }),
+        );
         (index, files)
     }
 
@@ -114,10 +103,8 @@ impl SearchIndex {
         };
         let mut lists = PostingLists::default();
         self.records[id as usize] = Some(lists.add_page(id, doc));
-        let mut fresh: TermMap<Posting> = lists
-            .into_lists()
-            .filter_map(|(term, postings)| Some((term, *postings.first()?)))
-            .collect();
+        let mut fresh: TermMap<Posting> =
+            lists.into_lists().filter_map(|(term, postings)| Some((term, *postings.first()?))).collect();
         // Most of an edited page's terms keep their posting; only shards with a real change move.
         let mut touched = self.remove_postings(id, &mut fresh);
         for (term, posting) in fresh {
@@ -188,10 +175,7 @@ impl SearchIndex {
 
     /// Re-renders the touched shards and page `id`'s record file; reports what really changed.
     fn changes(&mut self, touched: &BTreeSet<usize>, id: u32) -> SearchChanges {
-        let old_tails: BTreeSet<String> = touched
-            .iter()
-            .flat_map(|&shard| self.shard_tails[shard].clone())
-            .collect();
+        let old_tails: BTreeSet<String> = touched.iter().flat_map(|&shard| self.shard_tails[shard].clone()).collect();
         let mut candidates = self.render_shards(touched);
         candidates.push(self.render_records(id as usize / RECORDS_PER_FILE));
         let mut changes = SearchChanges::default();
@@ -199,20 +183,12 @@ impl SearchIndex {
             let hash = hash_file(&file.path, &file.bytes);
             let old = self.hashes.insert(file.path.clone(), hash);
             if old != Some(hash) {
-                self.version = self
-                    .version
-                    .wrapping_sub(old.unwrap_or(0))
-                    .wrapping_add(hash);
+                self.version = self.version.wrapping_sub(old.unwrap_or(0)).wrapping_add(hash);
                 changes.written.push(file);
             }
         }
-        let new_tails: BTreeSet<&String> = touched
-            .iter()
-            .flat_map(|&shard| &self.shard_tails[shard])
-            .collect();
-        let gone = old_tails
-            .into_iter()
-            .filter(|path| !new_tails.contains(path));
+        let new_tails: BTreeSet<&String> = touched.iter().flat_map(|&shard| &self.shard_tails[shard]).collect();
+        let gone = old_tails.into_iter().filter(|path| !new_tails.contains(path));
         for path in gone {
             {
                 if let Some(hash) = self.hashes.remove(&path) {
@@ -231,19 +207,11 @@ impl SearchIndex {
     fn render_shards(&mut self, shards: &BTreeSet<usize>) -> Vec<SearchFile> {
         let rendered: Vec<(usize, Vec<SearchFile>)> = shards
             .par_iter()
-            .map(|&shard| {
-                (
-                    shard,
-                    render_shard(shard, &self.shard_terms[shard], &self.postings),
-                )
-            })
+            .map(|&shard| (shard, render_shard(shard, &self.shard_terms[shard], &self.postings)))
             .collect();
         let mut files = Vec::new();
         for (shard, shard_files) in rendered {
-            self.shard_tails[shard] = shard_files[1..]
-                .iter()
-                .map(|file| file.path.clone())
-                .collect();
+            self.shard_tails[shard] = shard_files[1..].iter().map(|file| file.path.clone()).collect();
             files.extend(shard_files);
         }
         files
@@ -252,10 +220,7 @@ impl SearchIndex {
     fn render_records(&self, group: usize) -> SearchFile {
         let start = group * RECORDS_PER_FILE;
         let end = (start + RECORDS_PER_FILE).min(self.records.len());
-        SearchFile {
-            path: records_path(group),
-            bytes: records_script(group, &self.records[start..end]),
-        }
+        SearchFile { path: records_path(group), bytes: records_script(group, &self.records[start..end]) }
     }
 
     fn render_manifest(&self) -> SearchFile {
@@ -286,10 +251,7 @@ fn index_pages(docs: &[SearchDoc]) -> Partial {
                 (lists, records)
             },
         )
-        .map(|(lists, records)| Partial {
-            records,
-            postings: lists.into_lists().collect(),
-        })
+        .map(|(lists, records)| Partial { records, postings: lists.into_lists().collect() })
         .reduce(Partial::default, join_partials)
 }
 
@@ -332,27 +294,16 @@ fn render_shard(shard: usize, terms: &[Term], postings: &TermMap<Vec<Posting>>) 
         let (head, tail) = split_head(list);
         let tail_file = (!tail.is_empty()).then(|| {
             let name = tail_name(term.as_str());
-            tails.push(SearchFile {
-                path: tail_path(&name),
-                bytes: tail_script(&name, &tail).into_bytes(),
-            });
+            tails.push(SearchFile { path: tail_path(&name), bytes: tail_script(&name, &tail).into_bytes() });
             name
         });
         heads.push((term, list.len(), head, tail_file));
     }
     let entries: Vec<ShardEntry> = heads
         .iter()
-        .map(|(term, pages, head, tail)| ShardEntry {
-            term: term.as_str(),
-            pages: *pages,
-            head,
-            tail: tail.as_deref(),
-        })
+        .map(|(term, pages, head, tail)| ShardEntry { term: term.as_str(), pages: *pages, head, tail: tail.as_deref() })
         .collect();
-    let mut files = vec![SearchFile {
-        path: shard_path(shard),
-        bytes: shard_script(shard, &entries).into_bytes(),
-    }];
+    let mut files = vec![SearchFile { path: shard_path(shard), bytes: shard_script(shard, &entries).into_bytes() }];
     files.extend(tails);
     files
 }

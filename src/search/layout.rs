@@ -42,9 +42,7 @@ impl ShardLayout {
 
     /// The shard that holds (or would hold) `term`.
     pub fn shard_of(&self, term: &str) -> usize {
-        self.keys
-            .partition_point(|key| cmp_utf16(key, term) != Ordering::Greater)
-            - 1
+        self.keys.partition_point(|key| cmp_utf16(key, term) != Ordering::Greater) - 1
     }
 }
 

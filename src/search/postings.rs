@@ -114,11 +114,7 @@ pub fn decode_postings(text: &str) -> Vec<Posting> {
     let mut previous: Option<u32> = None;
     for triple in numbers.chunks(3) {
         let doc = previous.map_or(triple[0], |previous| previous + 1 + triple[0]);
-        postings.push(Posting {
-            doc,
-            score: triple[1] as u8,
-            heading: triple[2] as u16,
-        });
+        postings.push(Posting { doc, score: triple[1] as u8, heading: triple[2] as u16 });
         previous = Some(doc);
     }
     postings
@@ -129,21 +125,12 @@ mod tests {
     use super::*;
 
     fn posting(doc: u32, score: u8, heading: u16) -> Posting {
-        Posting {
-            doc,
-            score,
-            heading,
-        }
+        Posting { doc, score, heading }
     }
 
     #[test]
     fn encoding_round_trips_and_small_numbers_take_one_character() {
-        let postings = vec![
-            posting(0, 1, 0),
-            posting(1, 31, 2),
-            posting(40, 7, 300),
-            posting(100_000, 12, 0),
-        ];
+        let postings = vec![posting(0, 1, 0), posting(1, 31, 2), posting(40, 7, 300), posting(100_000, 12, 0)];
         let mut text = String::new();
         encode_postings(&postings, &mut text);
         assert_eq!(&text[..6], "0100v2");
@@ -152,9 +139,7 @@ mod tests {
 
     #[test]
     fn ties_at_the_cut_go_to_the_lower_docs() {
-        let postings: Vec<Posting> = (0..HEAD_POSTINGS as u32 * 2)
-            .map(|doc| posting(doc, 3, 0))
-            .collect();
+        let postings: Vec<Posting> = (0..HEAD_POSTINGS as u32 * 2).map(|doc| posting(doc, 3, 0)).collect();
         let (head, tail) = split_head(&postings);
         assert_eq!(head.last().map(|p| p.doc), Some(HEAD_POSTINGS as u32 - 1));
         assert_eq!(tail.first().map(|p| p.doc), Some(HEAD_POSTINGS as u32));
@@ -162,9 +147,7 @@ mod tests {
 
     #[test]
     fn head_keeps_the_best_scores_sorted_by_doc() {
-        let postings: Vec<Posting> = (0..HEAD_POSTINGS as u32 + 10)
-            .map(|doc| posting(doc, 1, 0))
-            .collect();
+        let postings: Vec<Posting> = (0..HEAD_POSTINGS as u32 + 10).map(|doc| posting(doc, 1, 0)).collect();
         let mut boosted = postings.clone();
         boosted[HEAD_POSTINGS + 5].score = 20;
         let (head, tail) = split_head(&boosted);

@@ -27,10 +27,7 @@ pub fn tail_path(name: &str) -> String {
 /// A tail file's name for `term`: the term itself behind `_` when it is plain ASCII (never a
 /// reserved device name such as `con` that way), otherwise `x` and the hex of its UTF-8 bytes.
 pub fn tail_name(term: &str) -> String {
-    if term
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    {
+    if term.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         format!("_{term}")
     } else {
         let mut name = String::from("x");
@@ -110,24 +107,10 @@ mod tests {
 
     #[test]
     fn shard_script_lists_entries_in_order() {
-        let head = [Posting {
-            doc: 3,
-            score: 12,
-            heading: 0,
-        }];
+        let head = [Posting { doc: 3, score: 12, heading: 0 }];
         let entries = [
-            ShardEntry {
-                term: "icann",
-                pages: 1,
-                head: &head,
-                tail: None,
-            },
-            ShardEntry {
-                term: "index",
-                pages: 900,
-                head: &head,
-                tail: Some("_index"),
-            },
+            ShardEntry { term: "icann", pages: 1, head: &head, tail: None },
+            ShardEntry { term: "index", pages: 900, head: &head, tail: Some("_index") },
         ];
         assert_eq!(
             shard_script(7, &entries),
@@ -138,6 +121,9 @@ mod tests {
     #[test]
     fn manifest_carries_format_version_and_keys() {
         let script = manifest_script(0xabc, 2, &["".to_string(), "m".to_string()]);
-        assert_eq!(script, "quireSearch.manifest({\"f\":1,\"v\":\"0000000000000abc\",\"n\":2,\"g\":4,\"b\":[\"\",\"m\"]});\n");
+        assert_eq!(
+            script,
+            "quireSearch.manifest({\"f\":1,\"v\":\"0000000000000abc\",\"n\":2,\"g\":4,\"b\":[\"\",\"m\"]});\n"
+        );
     }
 }

@@ -59,11 +59,7 @@ pub fn stem(word: &str) -> &str {
     let mut stem = word;
     if stem.ends_with("sses") {
         stem = &stem[..stem.len() - 2];
-    } else if stem.ends_with('s')
-        && !stem.ends_with("ss")
-        && !stem.ends_with("us")
-        && !stem.ends_with("is")
-    {
+    } else if stem.ends_with('s') && !stem.ends_with("ss") && !stem.ends_with("us") && !stem.ends_with("is") {
         stem = &stem[..stem.len() - 1];
     }
     for ending in ["ing", "ed"] {
@@ -88,11 +84,7 @@ fn is_vowel(b: u8) -> bool {
 fn undouble(base: &str) -> &str {
     let b = base.as_bytes();
     let n = b.len();
-    if n >= 2
-        && b[n - 1] == b[n - 2]
-        && !is_vowel(b[n - 1])
-        && !matches!(b[n - 1], b'l' | b's' | b'z')
-    {
+    if n >= 2 && b[n - 1] == b[n - 2] && !is_vowel(b[n - 1]) && !matches!(b[n - 1], b'l' | b's' | b'z') {
         &base[..n - 1]
     } else {
         base

@@ -34,10 +34,7 @@ impl Term {
         let text = if text.len() <= INLINE {
             let mut bytes = [0u8; INLINE];
             bytes[..text.len()].copy_from_slice(text.as_bytes());
-            Text::Inline {
-                len: text.len() as u8,
-                bytes,
-            }
+            Text::Inline { len: text.len() as u8, bytes }
         } else {
             Text::Heap(text.into())
         };
@@ -46,9 +43,7 @@ impl Term {
 
     pub fn as_str(&self) -> &str {
         match &self.text {
-            Text::Inline { len, bytes } => {
-                std::str::from_utf8(&bytes[..usize::from(*len)]).expect("built from a str")
-            }
+            Text::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)]).expect("built from a str"),
             Text::Heap(text) => text,
         }
     }
@@ -131,13 +126,9 @@ impl PartialEq for Term {
     fn eq(&self, other: &Term) -> bool {
         self.hash == other.hash
             && match (&self.text, &other.text) {
-                (
-                    Text::Inline { len, bytes },
-                    Text::Inline {
-                        len: other_len,
-                        bytes: other_bytes,
-                    },
-                ) => len == other_len && bytes == other_bytes,
+                (Text::Inline { len, bytes }, Text::Inline { len: other_len, bytes: other_bytes }) => {
+                    len == other_len && bytes == other_bytes
+                }
                 (Text::Heap(text), Text::Heap(other)) => text == other,
                 _ => false,
             }

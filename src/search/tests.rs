@@ -6,31 +6,18 @@ use super::postings::{decode_postings, Posting};
 use super::*;
 
 fn doc<'a>(url: &'a str, title: &'a str, html: &'a str) -> SearchDoc<'a> {
-    SearchDoc {
-        url,
-        title,
-        section: "Guide",
-        description: "",
-        html,
-    }
+    SearchDoc { url, title, section: "Guide", description: "", html }
 }
 
 fn file<'a>(files: &'a [SearchFile], path: &str) -> &'a str {
-    let file = files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no file {path}"));
+    let file = files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no file {path}"));
     std::str::from_utf8(&file.bytes).expect("index files are UTF-8")
 }
 
 /// The JSON argument list of `quireSearch.<name>(…);` as a JSON array.
 fn call_args(script: &str, name: &str) -> serde_json::Value {
     let prefix = format!("quireSearch.{name}(");
-    let inner = script
-        .trim_end()
-        .strip_prefix(&prefix)
-        .and_then(|s| s.strip_suffix(");"))
-        .expect("one call");
+    let inner = script.trim_end().strip_prefix(&prefix).and_then(|s| s.strip_suffix(");")).expect("one call");
     serde_json::from_str(&format!("[{inner}]")).expect("arguments are JSON")
 }
 
@@ -40,19 +27,10 @@ fn lookup(files: &[SearchFile], word: &str) -> Vec<Posting> {
     let term = terms[0].as_str();
     let manifest = call_args(file(files, "search/manifest.js"), "manifest");
     let keys: Vec<String> = serde_json::from_value(manifest[0]["b"].clone()).expect("keys");
-    let shard = keys
-        .iter()
-        .rposition(|key| cmp_utf16(key, term).is_le())
-        .expect("first key is empty");
+    let shard = keys.iter().rposition(|key| cmp_utf16(key, term).is_le()).expect("first key is empty");
     let entries = call_args(file(files, &format!("search/s/{shard}.js")), "shard");
-    let entry = entries[1]
-        .as_array()
-        .expect("entries")
-        .iter()
-        .find(|entry| entry[0] == term);
-    entry
-        .map(|entry| decode_postings(entry[2].as_str().expect("postings")))
-        .unwrap_or_default()
+    let entry = entries[1].as_array().expect("entries").iter().find(|entry| entry[0] == term);
+    entry.map(|entry| decode_postings(entry[2].as_str().expect("postings"))).unwrap_or_default()
 }
 
 fn record(files: &[SearchFile], doc: usize) -> serde_json::Value {
@@ -62,36 +40,15 @@ fn record(files: &[SearchFile], doc: usize) -> serde_json::Value {
 
 #[test]
 fn every_term_is_found_through_the_manifest() {
-    let pages: Vec<String> = (0..3000)
-        .map(|i| format!("<p>word{i} shared{} common</p>", i % 7))
-        .collect();
+    let pages: Vec<String> = (0..3000).map(|i| format!("<p>word{i} shared{} common</p>", i % 7)).collect();
     let urls: Vec<String> = (0..3000).map(|i| format!("/p{i}/")).collect();
-    let docs: Vec<SearchDoc> = (0..3000)
-        .map(|i| doc(&urls[i], "Page", &pages[i]))
-        .collect();
+    let docs: Vec<SearchDoc> = (0..3000).map(|i| doc(&urls[i], "Page", &pages[i])).collect();
     let files = build_index(&docs);
-    assert!(
-        files
-            .iter()
-            .filter(|f| f.path.starts_with("search/s/"))
-            .count()
-            > 1,
-        "several shards"
-    );
+    assert!(files.iter().filter(|f| f.path.starts_with("search/s/")).count() > 1, "several shards");
     for i in [0u32, 1500, 2999] {
-        assert_eq!(
-            lookup(&files, &format!("word{i}"))
-                .iter()
-                .map(|p| p.doc)
-                .collect::<Vec<_>>(),
-            [i]
-        );
+        assert_eq!(lookup(&files, &format!("word{i}")).iter().map(|p| p.doc).collect::<Vec<_>>(), [i]);
     }
-    assert_eq!(
-        lookup(&files, "common").len(),
-        250,
-        "head only; the rest is in the tail"
-    );
+    assert_eq!(lookup(&files, "common").len(), 250, "head only; the rest is in the tail");
     assert!(file(&files, "search/s/0.js").contains("quireSearch.shard(0,"));
     assert!(files.iter().any(|f| f.path == "search/t/_common.js"));
     assert!(files.iter().any(|f| f.path == "search.js"));
@@ -99,10 +56,7 @@ fn every_term_is_found_through_the_manifest() {
 
 #[test]
 fn title_matches_score_above_body_matches() {
-    let docs = [
-        doc("/body/", "Other", "<p>sovereignty sovereignty</p>"),
-        doc("/title/", "Sovereignty", "<p>text</p>"),
-    ];
+    let docs = [doc("/body/", "Other", "<p>sovereignty sovereignty</p>"), doc("/title/", "Sovereignty", "<p>text</p>")];
     let files = build_index(&docs);
     let postings = lookup(&files, "sovereignty");
     assert!(postings[1].score > postings[0].score, "{postings:?}");
@@ -115,18 +69,8 @@ fn records_carry_excerpts_without_tags_and_headings_to_link_to() {
     let record = record(&files, 0);
     assert_eq!(record[0], "/gov/");
     assert_eq!(record[4], "Intro bold");
-    assert_eq!(
-        record[5][0],
-        serde_json::json!(["icann", "ICANN", "The board."])
-    );
-    assert_eq!(
-        lookup(&files, "icann"),
-        [Posting {
-            doc: 0,
-            score: 6,
-            heading: 1
-        }]
-    );
+    assert_eq!(record[5][0], serde_json::json!(["icann", "ICANN", "The board."]));
+    assert_eq!(lookup(&files, "icann"), [Posting { doc: 0, score: 6, heading: 1 }]);
 }
 
 #[test]
@@ -138,31 +82,17 @@ fn chinese_pages_are_found_by_bigrams() {
 
 #[test]
 fn updates_rewrite_only_changed_shards_and_the_manifest() {
-    let pages: Vec<String> = (0..3000)
-        .map(|i| format!("<p>alpha{i} beta{i} gamma</p>"))
-        .collect();
+    let pages: Vec<String> = (0..3000).map(|i| format!("<p>alpha{i} beta{i} gamma</p>")).collect();
     let urls: Vec<String> = (0..3000).map(|i| format!("/p{i}/")).collect();
-    let docs: Vec<SearchDoc> = (0..3000)
-        .map(|i| doc(&urls[i], "Page", &pages[i]))
-        .collect();
+    let docs: Vec<SearchDoc> = (0..3000).map(|i| doc(&urls[i], "Page", &pages[i])).collect();
     let (mut index, files) = SearchIndex::build(&docs);
-    let shards = files
-        .iter()
-        .filter(|f| f.path.starts_with("search/s/"))
-        .count();
+    let shards = files.iter().filter(|f| f.path.starts_with("search/s/")).count();
 
     let changes = index.update(&doc("/p3/", "Page", "<p>alpha3 beta3 gamma zebra</p>"));
     let written: Vec<&str> = changes.written.iter().map(|f| f.path.as_str()).collect();
     assert!(written.contains(&"search/manifest.js"));
-    assert!(
-        written.contains(&"search/d/0.js"),
-        "the excerpt changed: {written:?}"
-    );
-    assert_eq!(
-        written.len(),
-        3,
-        "one shard (zebra), the record and the manifest: {written:?}"
-    );
+    assert!(written.contains(&"search/d/0.js"), "the excerpt changed: {written:?}");
+    assert_eq!(written.len(), 3, "one shard (zebra), the record and the manifest: {written:?}");
     assert!(shards > 3);
 
     let mut files = files;
@@ -173,13 +103,7 @@ fn updates_rewrite_only_changed_shards_and_the_manifest() {
             None => files.push(changed),
         }
     }
-    assert_eq!(
-        lookup(&files, "zebra")
-            .iter()
-            .map(|p| p.doc)
-            .collect::<Vec<_>>(),
-        [3]
-    );
+    assert_eq!(lookup(&files, "zebra").iter().map(|p| p.doc).collect::<Vec<_>>(), [3]);
 
     let changes = index.remove("/p3/");
     for changed in changes.written {
@@ -209,16 +133,8 @@ fn stage_costs() {
     impl Instant {
         fn now() -> Instant {
             let stat = std::fs::read_to_string("/proc/thread-self/stat").expect("stat");
-            let fields: Vec<&str> = stat
-                .rsplit(')')
-                .next()
-                .expect("fields")
-                .split_whitespace()
-                .collect();
-            Instant(
-                fields[11].parse::<u64>().expect("utime")
-                    + fields[12].parse::<u64>().expect("stime"),
-            )
+            let fields: Vec<&str> = stat.rsplit(')').next().expect("fields").split_whitespace().collect();
+            Instant(fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime"))
         }
         fn elapsed(&self) -> String {
             format!("{} ms cpu", (Instant::now().0 - self.0) * 10)
@@ -231,13 +147,7 @@ fn stage_costs() {
     let rows: Vec<[String; 5]> = serde_json::from_str(&text).expect("json");
     let docs: Vec<SearchDoc> = rows
         .iter()
-        .map(|r| SearchDoc {
-            url: &r[0],
-            title: &r[1],
-            section: &r[2],
-            description: &r[3],
-            html: &r[4],
-        })
+        .map(|r| SearchDoc { url: &r[0], title: &r[1], section: &r[2], description: &r[3], html: &r[4] })
         .collect();
     let stage = std::env::var("QUIRE_STAGE").unwrap_or_default();
     if stage == "none" {
@@ -271,14 +181,8 @@ fn stage_costs() {
 
 #[test]
 fn an_unchanged_page_changes_no_file() {
-    let docs = [
-        doc("/a/", "A", "<p>one two</p>"),
-        doc("/b/", "B", "<p>two three</p>"),
-    ];
+    let docs = [doc("/a/", "A", "<p>one two</p>"), doc("/b/", "B", "<p>two three</p>")];
     let (mut index, _) = SearchIndex::build(&docs);
     let changes = index.update(&docs[1]);
-    assert!(
-        changes.written.is_empty() && changes.removed.is_empty(),
-        "{changes:?}"
-    );
+    assert!(changes.written.is_empty() && changes.removed.is_empty(), "{changes:?}");
 }

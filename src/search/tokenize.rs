@@ -132,16 +132,8 @@ fn emit_ascii_word(word: &str, lower: &mut String, emit: &mut impl FnMut(&str)) 
 }
 
 /// Folds and splits `text[start..]` up to the next ASCII whitespace; returns where it stopped.
-fn split_piece(
-    text: &str,
-    start: usize,
-    scratch: &mut Scratch,
-    emit: &mut impl FnMut(&str),
-) -> usize {
-    let end = text.as_bytes()[start..]
-        .iter()
-        .position(u8::is_ascii_whitespace)
-        .map_or(text.len(), |at| start + at);
+fn split_piece(text: &str, start: usize, scratch: &mut Scratch, emit: &mut impl FnMut(&str)) -> usize {
+    let end = text.as_bytes()[start..].iter().position(u8::is_ascii_whitespace).map_or(text.len(), |at| start + at);
     // Whatever came before is ASCII, below U+0530: a leading mark is dropped as if it followed it.
     fold_into(&text[start..end], start > 0, &mut scratch.folded);
     let folded = std::mem::take(&mut scratch.folded);
@@ -211,10 +203,7 @@ mod tests {
     #[test]
     fn english_is_lowercased_stemmed_and_stopwords_dropped() {
         check("The Rendering of pages", &["render", "pag"]);
-        check(
-            "Libraries: cached, caching & CACHE!",
-            &["librar", "cach", "cach", "cach"],
-        );
+        check("Libraries: cached, caching & CACHE!", &["librar", "cach", "cach", "cach"]);
         check("ICANN's board", &["icann", "s", "board"]);
         check("render_page()", &["render", "pag"]);
     }
