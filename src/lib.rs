@@ -148,18 +148,25 @@ pub fn generate(
     }
     let site = Arc::new(site);
     let config = Arc::new(config);
+    // The same no-network link checks as `quire check`, over the HTML as written: a broken link fails the build.
+    let links = check::LinkCheck::new(root, &site, &config);
     let page_sink = |page: render::RenderedPage| {
         let path = page.output_path();
         let html = match config.relative_urls {
             true => render::relative::make_links_relative(&page.html, &path, &config.base_url),
             false => page.html,
         };
+        links.add_html(&path, &html);
         sink(OutputFile { path, contents: Contents::Bytes(html.into_bytes()) });
     };
     render::render_site(site.clone(), config.clone(), &relations, templates, serve_mode, &page_sink, diagnostics);
+    timer.lap("render + write pages");
     for file in site_files(root, &site, &config, &relations) {
+        links.add(&file);
         sink(file);
     }
+    diagnostics.extend(links.finish());
+    timer.lap("other files + link check");
     Some(site)
 }
 
