@@ -116,7 +116,11 @@ fi
 
 # ---------------------------------------------------------------------------------------------------------------
 phase "node --test tests/e2e/ (Chromium, axe-core, Nu checker)"
-node --test --test-reporter=spec tests/e2e/ 2>&1 | tee -a "$LOG"
+# --test-force-exit: a test file that leaves a browser or server open must not hang the run (Node >= 20.14);
+# `timeout` is the last resort, far above the suite's few minutes.
+node_flags=(--test --test-reporter=spec)
+node --help 2>/dev/null | grep -q -- --test-force-exit && node_flags+=(--test-force-exit)
+timeout --kill-after=30 "${QUIRE_E2E_TIMEOUT:-1800}" node "${node_flags[@]}" tests/e2e/ 2>&1 | tee -a "$LOG"
 phase_end "${PIPESTATUS[0]}"
 
 # ---------------------------------------------------------------------------------------------------------------

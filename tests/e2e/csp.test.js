@@ -2,8 +2,8 @@
 // violation, a console error, an uncaught exception or a failed request.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, newContext, tabPool } from "./lib/browser.js";
-import { serveDefaultSite } from "./lib/site.js";
+import { newContext, tabPool } from "./lib/browser.js";
+import { closeSiteAndBrowser, openSiteAndBrowser } from "./lib/fixture.js";
 
 const TABS = 3;
 
@@ -11,13 +11,10 @@ let site;
 let browser;
 
 before(async () => {
-  [site, browser] = await Promise.all([serveDefaultSite(), launchBrowser()]);
+  ({ site, browser } = await openSiteAndBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+after(() => closeSiteAndBrowser({ site, browser }));
 
 for (const scheme of ["light", "dark"]) {
   test(`no CSP violation or console error, ${scheme} scheme`, { concurrency: TABS }, async (t) => {

@@ -2,8 +2,8 @@
 // JavaScript the theme toggle switches data-theme on <html>, changes the colours and remembers the choice.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { launchBrowser, newContext, openPage, VIEWPORTS } from "./lib/browser.js";
-import { serveDefaultSite } from "./lib/site.js";
+import { newContext, openPage, VIEWPORTS } from "./lib/browser.js";
+import { closeSiteAndBrowser, openSiteAndBrowser } from "./lib/fixture.js";
 
 /** Pages checked: the home page, a section, a page and a practice sub-page. */
 const PAGES = ["/", "/principles/", "/principles/respecting-sovereignty/", "/practice/connectivity/internet-access/"];
@@ -12,13 +12,10 @@ let site;
 let browser;
 
 before(async () => {
-  [site, browser] = await Promise.all([serveDefaultSite(), launchBrowser()]);
+  ({ site, browser } = await openSiteAndBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+after(() => closeSiteAndBrowser({ site, browser }));
 
 /** The site navigation: the landmark holding a link to the principles section. */
 const siteNav = (page) => page.getByRole("navigation").filter({ has: page.locator('a[href$="/principles/"]') }).first();

@@ -3,8 +3,8 @@
 // the server sends bodies as they are (see lib/server.js), so the budget holds on a host that does not gzip.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, newContext, tabPool } from "./lib/browser.js";
-import { serveDefaultSite } from "./lib/site.js";
+import { newContext, tabPool } from "./lib/browser.js";
+import { closeSiteAndBrowser, openSiteAndBrowser } from "./lib/fixture.js";
 
 export const BUDGET_BYTES = 60_000;
 const TABS = 3;
@@ -13,13 +13,10 @@ let site;
 let browser;
 
 before(async () => {
-  [site, browser] = await Promise.all([serveDefaultSite(), launchBrowser()]);
+  ({ site, browser } = await openSiteAndBrowser());
 });
 
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+after(() => closeSiteAndBrowser({ site, browser }));
 
 test(`every page loads in under ${BUDGET_BYTES} bytes`, { concurrency: TABS }, async (t) => {
   const context = await newContext(browser);
