@@ -1,28 +1,30 @@
 //! A small HTML scanner for link checking: rendered HTML in, every `href`/`src` it holds and every
 //! `id` it declares out. Not a parser: it never builds a tree and ignores text, comments and scripts.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
-/// What one HTML file links to and which fragments it offers.
+/// What one HTML file links to and which fragments it offers; links borrow from the HTML.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScannedHtml {
-    pub links: Vec<HtmlLink>,
+pub struct ScannedHtml<'h> {
+    pub links: Vec<HtmlLink<'h>>,
     /// `id` attributes, and `name` of `<a name>` anchors.
     pub ids: HashSet<String>,
 }
 
 /// A URL found in an attribute, with HTML character references already decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HtmlLink {
-    pub url: String,
+pub struct HtmlLink<'h> {
+    pub url: Cow<'h, str>,
     /// The attribute value exactly as written in the HTML, to find it in a template's source.
-    pub raw: String,
+    pub raw: &'h str,
 }
 
 /// Every link and id of `html`. Links of `<link rel="preconnect|dns-prefetch">` are hints, not links, and
 /// are left out; so is `<base href>`.
-pub fn scan_html(html: &str) -> ScannedHtml {
+pub fn scan_html(html: &str) -> ScannedHtml<'_> {
     let mut scanned = ScannedHtml::default();
+    let mut attributes = Vec::new();
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(found) = html[i..].find('<') {
@@ -41,7 +43,7 @@ pub fn scan_html(html: &str) -> ScannedHtml {
             continue;
         }
         let name = &rest[1..1 + name_len];
-        let (attributes, end) = read_attributes(html, start + 1 + name_len);
+        let end = read_attributes(html, start + 1 + name_len, &mut attributes);
         record(name, &attributes, &mut scanned);
         i = end;
         // Script and style bodies are not HTML: skip to their closing tag.
@@ -55,7 +57,7 @@ pub fn scan_html(html: &str) -> ScannedHtml {
 }
 
 /// Decodes the character references found in attribute values (`&amp;`, `&#x2F;`, `&#39;`...).
-pub fn decode_entities(text: &str) -> std::borrow::Cow<'_, str> {
+pub fn decode_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
         return text.into();
     }
@@ -101,18 +103,20 @@ struct Attribute<'a> {
 }
 
 /// The attributes of a tag whose name ends at `i`, and the offset after its `>`.
-fn read_attributes(html: &str, mut i: usize) -> (Vec<Attribute<'_>>, usize) {
+/// Fills `attributes` (cleared first, reused from tag to tag) with those of the tag whose name ends at `i`;
+/// returns the offset after its `>`.
+fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribute<'h>>) -> usize {
+    attributes.clear();
     let bytes = html.as_bytes();
-    let mut attributes = Vec::new();
     loop {
         while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
             i += 1;
         }
         if i >= bytes.len() {
-            return (attributes, i);
+            return i;
         }
         if bytes[i] == b'>' {
-            return (attributes, i + 1);
+            return i + 1;
         }
         let name_start = i;
         while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/') && !bytes[i].is_ascii_whitespace() {
@@ -151,7 +155,7 @@ fn read_attributes(html: &str, mut i: usize) -> (Vec<Attribute<'_>>, usize) {
     }
 }
 
-fn record(tag: &str, attributes: &[Attribute<'_>], scanned: &mut ScannedHtml) {
+fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml<'h>) {
     let tag_is = |name: &str| tag.eq_ignore_ascii_case(name);
     let attribute = |name: &str| attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.value);
     for a in attributes {
@@ -159,12 +163,12 @@ fn record(tag: &str, attributes: &[Attribute<'_>], scanned: &mut ScannedHtml) {
             scanned.ids.insert(decode_entities(a.value).into_owned());
         }
     }
-    let mut push = |raw: &str| {
+    let mut push = |raw: &'h str| {
         let url = decode_entities(raw.trim());
         if url.is_empty() {
             return; // the page itself
         }
-        scanned.links.push(HtmlLink { url: url.into_owned(), raw: raw.to_string() });
+        scanned.links.push(HtmlLink { url, raw });
     };
     if tag_is("a") || tag_is("area") {
         if let Some(href) = attribute("href") {
@@ -210,7 +214,7 @@ mod tests {
     use super::*;
 
     fn urls(html: &str) -> Vec<String> {
-        scan_html(html).links.into_iter().map(|l| l.url).collect()
+        scan_html(html).links.into_iter().map(|l| l.url.into_owned()).collect()
     }
 
     fn ids(html: &str) -> Vec<String> {

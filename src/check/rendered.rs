@@ -165,25 +165,22 @@ impl<'a> LinkCheck<'a> {
         let html = scan_html(html);
         let navigation = !self.makers.get(&document).is_some_and(|m| m.redirect);
         let mut scanned = Scanned::default();
-        let mut seen: HashSet<&str> = HashSet::new();
         for link in &html.links {
-            if !seen.insert(&link.url) {
-                continue;
-            }
-            let from_markdown = self.written.contains(percent_decode(&link.url).as_ref());
+            // Asked only of links that would be reported: most links are fine and never need it.
+            let from_markdown = || self.written.contains(percent_decode(&link.url).as_ref());
             let (path, fragment) = match resolve(&link.url, &document, &self.base) {
                 Destination::Ignored => continue,
                 Destination::External => {
-                    if self.collect_external && !from_markdown {
-                        scanned.external.push((link.url.clone(), link.raw.clone(), document.clone()));
+                    if self.collect_external && !from_markdown() {
+                        scanned.external.push((link.url.to_string(), link.raw.to_string(), document.clone()));
                     }
                     continue;
                 }
                 Destination::OutsideBase => {
-                    if !from_markdown {
+                    if !from_markdown() {
                         scanned.problems.push(Problem {
                             pages: BTreeSet::from([document.clone()]),
-                            raw: link.raw.clone(),
+                            raw: link.raw.to_string(),
                             missing: None,
                             message: format!(
                                 "`{}` leaves the site, which lives under `{}`",
@@ -199,11 +196,11 @@ impl<'a> LinkCheck<'a> {
             };
             let fragment = fragment.filter(|f| !is_top(f));
             if path == document {
-                if let (Some(fragment), false) = (&fragment, from_markdown) {
-                    if !html.ids.contains(fragment.as_ref()) {
+                if let Some(fragment) = &fragment {
+                    if !html.ids.contains(fragment.as_ref()) && !from_markdown() {
                         scanned.problems.push(Problem {
                             pages: BTreeSet::from([document.clone()]),
-                            raw: link.raw.clone(),
+                            raw: link.raw.to_string(),
                             missing: None,
                             message: format!("`{}` names no id of its own page", link.url),
                             help: anchor_help(Some(&html.ids), fragment),
@@ -217,17 +214,22 @@ impl<'a> LinkCheck<'a> {
                     if navigation {
                         self.reached[index].store(true, Ordering::Relaxed);
                     }
-                    if let (Some(fragment), false) = (fragment, from_markdown) {
-                        scanned.fragments.push(LaterFragment {
-                            path: self.site_path_of_page(index).to_string(),
-                            fragment: fragment.into_owned(),
-                            raw: link.raw.clone(),
-                            document: document.clone(),
-                        });
+                    if let Some(fragment) = fragment {
+                        if !from_markdown() {
+                            scanned.fragments.push(LaterFragment {
+                                path: self.site_path_of_page(index).to_string(),
+                                fragment: fragment.into_owned(),
+                                raw: link.raw.to_string(),
+                                document: document.clone(),
+                            });
+                        }
                     }
                 }
-                None if !from_markdown => scanned.later.push((path.into_owned(), link.raw.clone(), document.clone())),
-                None => {}
+                None => {
+                    if !from_markdown() {
+                        scanned.later.push((path.into_owned(), link.raw.to_string(), document.clone()));
+                    }
+                }
             }
         }
         let output = Output { ids: Some(html.ids), origin: Origin::Rendered };
