@@ -134,6 +134,7 @@ fn dead_links_are_reported_where_they_are_written() {
             format!("{page}:10:1: error: external link: `http://127.0.0.1:{closed}/anything` could not be reached: connection refused"),
             format!("{page}:8:1: error: external link: `http://127.0.0.1:{port}/gone` is broken: HTTP 404"),
             format!("{page}:9:1: error: external link: `http://127.0.0.1:{port}/broken#part` is broken: HTTP 500"),
+            format!("templates/base.html:9:57: error: external link: `http://127.0.0.1:{port}/gone` is broken: HTTP 404 (on 4 pages)"),
         ],
         "{stderr}"
     );

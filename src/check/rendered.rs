@@ -14,7 +14,6 @@ use crate::markdown::Link;
 use crate::output::{Contents, OutputFile};
 use crate::render;
 use rayon::prelude::*;
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,6 +34,7 @@ pub struct LinkCheck<'a> {
     /// Whether another page's HTML links to each page and section (in `targets` order).
     reached: Vec<AtomicBool>,
     collect_external: bool,
+    templates: TemplateSources,
     state: Mutex<State>,
 }
 
@@ -137,6 +137,7 @@ impl<'a> LinkCheck<'a> {
             written,
             reached: targets(site).map(|_| AtomicBool::new(false)).collect(),
             collect_external: false,
+            templates: TemplateSources::load(root),
             state: Mutex::default(),
         }
     }
@@ -166,8 +167,10 @@ impl<'a> LinkCheck<'a> {
         let navigation = !self.makers.get(&document).is_some_and(|m| m.redirect);
         let mut scanned = Scanned::default();
         for link in &html.links {
-            // Asked only of links that would be reported: most links are fine and never need it.
-            let from_markdown = || self.written.contains(percent_decode(&link.url).as_ref());
+            // Asked only of links that would be reported: most links are fine and never need it. A link that a
+            // template writes literally is the template's, even when some Markdown has it too.
+            let from_markdown =
+                || self.written.contains(percent_decode(&link.url).as_ref()) && self.templates.find(link.raw).is_none();
             let (path, fragment) = match resolve(&link.url, &document, &self.base) {
                 Destination::Ignored => continue,
                 Destination::External => {
@@ -308,10 +311,10 @@ impl<'a> LinkCheck<'a> {
                 });
             }
         }
-        let templates = TemplateSources::load(&self.root);
-        diagnostics.extend(self.group(problems, &templates));
+        let templates = &self.templates;
+        diagnostics.extend(self.group(problems, templates));
         if self.collect_external {
-            external.extend(self.place_external(state.external, &templates));
+            external.extend(self.place_external(state.external, templates));
         }
 
         let rendered_any = state.outputs.values().any(|o| o.origin == Origin::Rendered);
@@ -494,12 +497,12 @@ impl<'a> LinkCheck<'a> {
         templates: &TemplateSources,
     ) -> Vec<ExternalLink> {
         found.sort();
-        let mut by_url: BTreeMap<(String, String), (Location, usize)> = BTreeMap::new();
+        let mut by_url: BTreeMap<(String, String), (Location, BTreeSet<String>)> = BTreeMap::new();
         for (url, raw, document) in found {
             let (group, at, _) = self.place(&raw, None, &document, templates);
-            by_url.entry((url, group)).or_insert((at, 0)).1 += 1;
+            by_url.entry((url, group)).or_insert((at, BTreeSet::new())).1.insert(document);
         }
-        by_url.into_iter().map(|((url, _), (at, pages))| ExternalLink { url, at, pages }).collect()
+        by_url.into_iter().map(|((url, _), (at, pages))| ExternalLink { url, at, pages: pages.len() }).collect()
     }
 
     fn report_orphans(&self, diagnostics: &mut Vec<Diagnostic>) {
@@ -685,7 +688,7 @@ fn makers(site: &Site) -> HashMap<String, Maker> {
 struct TemplateSources {
     /// (location of the file, text): the site's own templates first, then the built-in theme's.
     files: Vec<(PathBuf, String)>,
-    found: RefCell<HashMap<String, Option<Location>>>,
+    found: Mutex<HashMap<String, Option<Location>>>,
 }
 
 impl TemplateSources {
@@ -711,12 +714,12 @@ impl TemplateSources {
                 ));
             }
         }
-        TemplateSources { files, found: RefCell::default() }
+        TemplateSources { files, found: Mutex::default() }
     }
 
     /// Where `raw` is written as a literal attribute value (`="raw"`), if anywhere.
     fn find(&self, raw: &str) -> Option<Location> {
-        if let Some(found) = self.found.borrow().get(raw) {
+        if let Some(found) = self.found.lock().unwrap_or_else(|e| e.into_inner()).get(raw) {
             return found.clone();
         }
         let patterns = [format!("=\"{raw}\""), format!("='{raw}'")];
@@ -726,7 +729,7 @@ impl TemplateSources {
                 Location::new(file, line, column)
             })
         });
-        self.found.borrow_mut().insert(raw.to_string(), found.clone());
+        self.found.lock().unwrap_or_else(|e| e.into_inner()).insert(raw.to_string(), found.clone());
         found
     }
 
