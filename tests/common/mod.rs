@@ -167,7 +167,7 @@ pub fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
 }
 
 /// Files the built-in theme adds to every site; left out of snapshots so theme edits do not churn them.
-pub const THEME_FILES: &[&str] = &["favicon.svg", "style.css", "syntax.css", "theme.js"];
+pub const THEME_FILES: &[&str] = &["favicon.svg", "style.css", "syntax.css", "theme.js", "search.js", "search.css"];
 
 /// Whole-site summaries for tools, tested on their own rather than repeated in every snapshot.
 pub const SUMMARY_FILES: &[&str] = &["llms.txt", "site.json"];
@@ -176,7 +176,9 @@ pub const SUMMARY_FILES: &[&str] = &["llms.txt", "site.json"];
 pub fn dump(built: &Built) -> String {
     let mut text = String::new();
     for file in built.files() {
-        if THEME_FILES.contains(&file.as_str()) || SUMMARY_FILES.contains(&file.as_str()) {
+        // The search index has tests of its own (src/search, tests/search_js.rs).
+        let search_index = file.starts_with("search/");
+        if THEME_FILES.contains(&file.as_str()) || SUMMARY_FILES.contains(&file.as_str()) || search_index {
             continue;
         }
         text.push_str(&format!("=== {file}\n"));
