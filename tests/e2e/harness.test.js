@@ -63,3 +63,27 @@ test("the server redirects a folder without its slash and answers 404 for unknow
   const escape = await fetch(server.url + "/..%2f..%2fetc/passwd");
   assert.equal(escape.status, 404);
 });
+
+test("the server serves a folder under a prefix, and without a CSP when asked", async () => {
+  const docs = await startServer(dir, { prefix: "/docs/", csp: null });
+  try {
+    assert.match(docs.url, /^http:\/\/127\.0\.0\.1:\d+\/docs$/);
+    const origin = new URL(docs.url).origin;
+    const page = await fetch(docs.url + "/");
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<title>Bad page<\/title>/);
+    assert.equal(page.headers.get("content-security-policy"), null);
+    assert.equal((await fetch(docs.url + "/dot.svg")).status, 200);
+    const bare = await fetch(docs.url + "?x=1", { redirect: "manual" });
+    assert.equal(bare.status, 301);
+    assert.equal(bare.headers.get("location"), "/docs/?x=1");
+    const folder = await fetch(docs.url + "/sub", { redirect: "manual" });
+    assert.equal(folder.status, 301);
+    assert.equal(folder.headers.get("location"), "/docs/sub/");
+    assert.equal((await fetch(origin + "/")).status, 404, "the root outside the prefix");
+    assert.equal((await fetch(origin + "/dot.svg")).status, 404, "a file outside the prefix");
+    assert.equal((await fetch(origin + "/docsdot.svg")).status, 404, "a path that only starts with the prefix");
+  } finally {
+    await docs.close();
+  }
+});

@@ -34,24 +34,41 @@ const TYPES = {
 /**
  * Serves `root` on 127.0.0.1 at a free port. Directory URLs serve their index.html, a directory URL without
  * its trailing slash redirects to it (as static hosts do), and unknown paths get `root/404.html` with status 404.
- * Returns { url, port, close(), requests } where `requests` lists [method, path, status] of every request served.
+ * `prefix` ("/docs") serves `root` under that path instead of at `/`, as a host serving a site from a
+ * subfolder does: `/docs` redirects to `/docs/`, paths outside it are 404 (plain text). `csp: null` sends no
+ * Content-Security-Policy header (to see what a page would do without that safety net).
+ * Returns { url, port, close(), requests } where `url` has no trailing slash and includes the prefix
+ * ("http://127.0.0.1:PORT/docs") and `requests` lists [method, path, status] of every request served.
  */
-export async function startServer(root, { compress = false, csp = CSP } = {}) {
+export async function startServer(root, { compress = false, csp = CSP, prefix = "" } = {}) {
+  prefix = prefix.replace(/\/+$/, "");
+  if (prefix && !prefix.startsWith("/")) throw new Error(`prefix ${prefix} must start with /`);
   const requests = [];
   const server = createServer(async (req, res) => {
     let status = 200;
+    const cspHeader = csp ? { "Content-Security-Policy": csp } : {};
     try {
       const url = new URL(req.url, "http://localhost");
-      const pathname = decodeURIComponent(url.pathname);
+      let pathname = decodeURIComponent(url.pathname);
+      if (prefix) {
+        if (pathname === prefix) {
+          status = 301;
+          res.writeHead(status, { ...cspHeader, Location: prefix + "/" + url.search });
+          res.end();
+          return;
+        }
+        if (!pathname.startsWith(prefix + "/")) throw Object.assign(new Error("outside the prefix"), { status: 404 });
+        pathname = pathname.slice(prefix.length);
+      }
       const file = await resolveFile(root, pathname);
       const headers = {
-        "Content-Security-Policy": csp,
+        ...cspHeader,
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
       };
       if (file.redirect) {
         status = 301;
-        res.writeHead(status, { ...headers, Location: file.redirect + url.search });
+        res.writeHead(status, { ...headers, Location: prefix + file.redirect + url.search });
         res.end();
         return;
       }
@@ -72,7 +89,7 @@ export async function startServer(root, { compress = false, csp = CSP } = {}) {
       }
     } catch (error) {
       status = error.status || 500;
-      res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Security-Policy": csp });
+      res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", ...cspHeader });
       res.end(status === 500 ? String(error.stack || error) : "not found");
     } finally {
       requests.push([req.method, req.url, status]);
@@ -84,7 +101,7 @@ export async function startServer(root, { compress = false, csp = CSP } = {}) {
   });
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${port}${prefix}`,
     port,
     requests,
     close: () =>

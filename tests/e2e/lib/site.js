@@ -63,13 +63,15 @@ export async function listPages(dir) {
 /**
  * Starts a server on a temp folder, builds the site at `root` (default: the repository's default site) into
  * it with base_url set to the server's address, and returns { url, dir, pages, server, close() }.
+ * With `prefix` ("/docs") the site is served and built under that path: `url` is then "http://127.0.0.1:PORT/docs"
+ * and base_url "http://127.0.0.1:PORT/docs/". `csp` is passed to the server (null: no CSP header).
  */
-export async function serveSite({ root = REPO_ROOT, compress = false } = {}) {
+export async function serveSite({ root = REPO_ROOT, compress = false, prefix = "", csp } = {}) {
   const dir = await mkdtemp(join(tmpdir(), "quire-e2e-"));
   const output = join(dir, "public");
-  const server = await startServer(output, { compress });
+  const server = await startServer(output, { compress, prefix, ...(csp !== undefined && { csp }) });
   try {
-    buildSite({ root, output, baseUrl: server.url });
+    buildSite({ root, output, baseUrl: prefix ? server.url + "/" : server.url });
   } catch (error) {
     await server.close();
     await rm(dir, { recursive: true, force: true });
