@@ -720,7 +720,8 @@
         });
         list.appendChild(option);
       });
-      active = -1;
+      // The old options are gone: clear the active one through setActive so aria-activedescendant goes too.
+      setActive(-1);
       setExpanded(found.length > 0);
       var empty = query !== "" && found.length === 0;
       status.textContent = query === "" ? "" : empty ? "No results for “" + query + "”"
