@@ -287,7 +287,11 @@ impl<'a> LinkCheck<'a> {
             if outputs.get(&path).is_none() {
                 let help = match suggest.near(&path) {
                     Some(near) => format!("did you mean `{near}`? Build links with `get_url` or from `permalink`s"),
-                    None => "build links with `get_url(path=...)` or from a page's `permalink`".to_string(),
+                    None => {
+                        "point it at a page, a static file or an asset; templates build links with `get_url(path=...)` \
+                             or from `permalink`s"
+                            .to_string()
+                    }
                 };
                 problems.push(Problem {
                     pages: later.pages,
@@ -480,7 +484,10 @@ impl<'a> LinkCheck<'a> {
         templates: &TemplateSources,
     ) -> (String, Location, bool) {
         let maker = self.makers.get(document);
-        let written = templates.find(raw).or_else(|| missing.and_then(|path| templates.find_path(path)));
+        let written = templates
+            .find(raw)
+            .or_else(|| missing.and_then(|path| templates.find_path(path)))
+            .or_else(|| self.find_in_markdown(raw, document));
         match written {
             Some(at) => (at.to_string(), at, true),
             None => (
@@ -489,6 +496,14 @@ impl<'a> LinkCheck<'a> {
                 false,
             ),
         }
+    }
+
+    /// Where the Markdown of the page at `document` has `raw` in an attribute of its raw HTML, if it does.
+    fn find_in_markdown(&self, raw: &str, document: &str) -> Option<Location> {
+        let source = Source::of(self.site, self.targets[*self.pages.get(document)?]);
+        let body = &source.text[source.body_offset..];
+        let offset = ["=\"", "='", "="].iter().find_map(|q| body.find(&format!("{q}{raw}")).map(|i| i + q.len()))?;
+        Some(Location::offset_in(source.file, source.text, source.body_offset + offset))
     }
 
     fn place_external(
