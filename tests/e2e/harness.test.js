@@ -64,6 +64,19 @@ test("the server redirects a folder without its slash and answers 404 for unknow
   assert.equal(escape.status, 404);
 });
 
+test("with compress, the server gzips for clients that accept it", async () => {
+  const gzipping = await startServer(dir, { compress: true });
+  try {
+    const zipped = await fetch(gzipping.url + "/", { headers: { "Accept-Encoding": "gzip" } });
+    assert.equal(zipped.headers.get("content-encoding"), "gzip");
+    assert.equal(await zipped.text(), BAD_PAGE, "fetch decodes the gzip body back to the page");
+    const plain = await fetch(server.url + "/", { headers: { "Accept-Encoding": "gzip" } });
+    assert.equal(plain.headers.get("content-encoding"), null, "without compress, bodies are sent as they are");
+  } finally {
+    await gzipping.close();
+  }
+});
+
 test("the server serves a folder under a prefix, and without a CSP when asked", async () => {
   const docs = await startServer(dir, { prefix: "/docs/", csp: null });
   try {

@@ -7,13 +7,15 @@ import { newContext, tabPool } from "./lib/browser.js";
 import { closeSiteAndBrowser, openSiteAndBrowser } from "./lib/fixture.js";
 
 export const BUDGET_BYTES = 60_000;
+/** Measured as sent by a host that does not compress; `true` would measure gzip-compressed transfers instead. */
+const COMPRESSED = false;
 const TABS = 3;
 
 let site;
 let browser;
 
 before(async () => {
-  ({ site, browser } = await openSiteAndBrowser());
+  ({ site, browser } = await openSiteAndBrowser({ compress: COMPRESSED }));
 });
 
 after(() => closeSiteAndBrowser({ site, browser }));
