@@ -84,6 +84,15 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(String, String)> = None;
     let mut flat_toc = Vec::new();
+    // Ids written as `{#id}` are reserved before any is generated, so an earlier heading's generated id
+    // never takes one (as in Zola).
+    if body.contains("{#") {
+        for event in Parser::new_ext(body, extensions(options)) {
+            if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+                rendered.ids.insert(id.to_string());
+            }
+        }
+    }
     for (event, range) in Parser::new_ext(body, extensions(options)).into_offset_iter() {
         let event = match event {
             Event::Start(Tag::CodeBlock(kind)) => {

@@ -32,6 +32,16 @@ fn headings_get_ids_and_anchor_links() {
     );
 }
 
+/// Found by fuzzing: `# a` then `# b {#a}` gave both headings the id `a`.
+#[test]
+fn issue_generated_heading_id_never_takes_an_explicit_one() {
+    let rendered = render_markdown("# Intro\n\n## Later {#intro}\n\n## Intro\n", &options());
+    let ids: Vec<_> = rendered.toc.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, vec!["intro-1"]);
+    let children: Vec<_> = rendered.toc[0].children.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(children, vec!["intro", "intro-2"]);
+}
+
 #[test]
 fn duplicate_headings_get_unique_ids() {
     let rendered = render_markdown("## A\n## A\n## A\n", &options());
