@@ -1,6 +1,7 @@
 //! A small HTML scanner for link checking: rendered HTML in, every `href`/`src` it holds and every
 //! `id` it declares out. Not a parser: it never builds a tree and ignores text, comments and scripts.
 
+use memchr::{memchr, memmem};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -25,32 +26,29 @@ pub struct HtmlLink<'h> {
 pub fn scan_html(html: &str) -> ScannedHtml<'_> {
     let mut scanned = ScannedHtml::default();
     let mut attributes = Vec::new();
+    // Works on bytes; every offset it slices `html` at is next to an ASCII byte, so on a char boundary.
     let bytes = html.as_bytes();
     let mut i = 0;
-    while let Some(found) = html[i..].find('<') {
+    while let Some(found) = memchr(b'<', &bytes[i..]) {
         let start = i + found;
-        let rest = &html[start..];
-        if rest.starts_with("<!--") {
-            i = match rest.find("-->") {
+        if bytes[start..].starts_with(b"<!--") {
+            i = match memmem::find(&bytes[start..], b"-->") {
                 Some(end) => start + end + 3,
                 None => return scanned,
             };
             continue;
         }
-        let name_len = rest[1..].bytes().take_while(u8::is_ascii_alphanumeric).count();
-        if name_len == 0 {
-            i = start + 1;
+        let name_end = start + 1 + bytes[start + 1..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_end == start + 1 {
+            i = start + 1; // a closing tag, or a `<` in text
             continue;
         }
-        let name = &rest[1..1 + name_len];
-        let end = read_attributes(html, start + 1 + name_len, &mut attributes);
+        let name = &html[start + 1..name_end];
+        i = read_attributes(html, name_end, &mut attributes);
         record(name, &attributes, &mut scanned);
-        i = end;
         // Script and style bodies are not HTML: skip to their closing tag.
-        for raw_text in ["script", "style"] {
-            if name.eq_ignore_ascii_case(raw_text) {
-                i = find_closing(bytes, i, raw_text).unwrap_or(html.len());
-            }
+        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
+            i = find_closing(bytes, i, name).unwrap_or(html.len());
         }
     }
     scanned
@@ -58,12 +56,12 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
 
 /// Decodes the character references found in attribute values (`&amp;`, `&#x2F;`, `&#39;`...).
 pub fn decode_entities(text: &str) -> Cow<'_, str> {
-    if !text.contains('&') {
+    if memchr(b'&', text.as_bytes()).is_none() {
         return text.into();
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(i) = rest.find('&') {
+    while let Some(i) = memchr(b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         let reference = rest[1..].find(';').filter(|&end| end <= 10).map(|end| &rest[1..1 + end]);
@@ -102,7 +100,6 @@ struct Attribute<'a> {
     value: &'a str,
 }
 
-/// The attributes of a tag whose name ends at `i`, and the offset after its `>`.
 /// Fills `attributes` (cleared first, reused from tag to tag) with those of the tag whose name ends at `i`;
 /// returns the offset after its `>`.
 fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribute<'h>>) -> usize {
@@ -139,7 +136,7 @@ fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribu
         let value = match bytes.get(i) {
             Some(&quote @ (b'"' | b'\'')) => {
                 let value_start = i + 1;
-                let end = html[value_start..].find(quote as char).map_or(html.len(), |e| value_start + e);
+                let end = memchr(quote, &bytes[value_start..]).map_or(html.len(), |e| value_start + e);
                 i = (end + 1).min(html.len());
                 &html[value_start..end]
             }
@@ -156,13 +153,13 @@ fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribu
 }
 
 fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml<'h>) {
-    let tag_is = |name: &str| tag.eq_ignore_ascii_case(name);
-    let attribute = |name: &str| attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.value);
+    let anchor = tag.eq_ignore_ascii_case("a");
     for a in attributes {
-        if a.name.eq_ignore_ascii_case("id") || (tag_is("a") && a.name.eq_ignore_ascii_case("name")) {
+        if a.name.eq_ignore_ascii_case("id") || (anchor && a.name.eq_ignore_ascii_case("name")) {
             scanned.ids.insert(decode_entities(a.value).into_owned());
         }
     }
+    let attribute = |name: &str| attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.value);
     let mut push = |raw: &'h str| {
         let url = decode_entities(raw.trim());
         if url.is_empty() {
@@ -170,27 +167,59 @@ fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml
         }
         scanned.links.push(HtmlLink { url, raw });
     };
-    if tag_is("a") || tag_is("area") {
-        if let Some(href) = attribute("href") {
-            push(href);
+    match link_attributes(tag) {
+        LinkAttributes::None => {}
+        LinkAttributes::Href => {
+            if let Some(href) = attribute("href") {
+                push(href);
+            }
         }
-    } else if tag_is("link") {
-        let rel = attribute("rel").unwrap_or("").to_ascii_lowercase();
-        let hint = rel.split_ascii_whitespace().any(|r| matches!(r, "preconnect" | "dns-prefetch"));
-        if let (Some(href), false) = (attribute("href"), hint) {
-            push(href);
+        LinkAttributes::HrefUnlessHint => {
+            let rel = attribute("rel").unwrap_or("").to_ascii_lowercase();
+            let hint = rel.split_ascii_whitespace().any(|r| matches!(r, "preconnect" | "dns-prefetch"));
+            if let (Some(href), false) = (attribute("href"), hint) {
+                push(href);
+            }
         }
-    } else if ["img", "script", "iframe", "source", "audio", "video", "embed", "track"].iter().any(|t| tag_is(t)) {
-        if let Some(src) = attribute("src") {
-            push(src);
-        }
-        if let Some(srcset) = attribute("srcset") {
-            for candidate in srcset.split(',') {
-                if let Some(url) = candidate.split_ascii_whitespace().next() {
-                    push(url);
+        LinkAttributes::Src => {
+            if let Some(src) = attribute("src") {
+                push(src);
+            }
+            if let Some(srcset) = attribute("srcset") {
+                for candidate in srcset.split(',') {
+                    if let Some(url) = candidate.split_ascii_whitespace().next() {
+                        push(url);
+                    }
                 }
             }
         }
+    }
+}
+
+/// Which attributes of a tag hold links.
+enum LinkAttributes {
+    None,
+    /// `href`: `<a>`, `<area>`.
+    Href,
+    /// `href`, unless `rel` makes it a hint: `<link>`.
+    HrefUnlessHint,
+    /// `src` and `srcset`: images, scripts, media, frames.
+    Src,
+}
+
+/// Tag names are matched in any case; a page has many tags, so the name is lowercased once, on the stack.
+fn link_attributes(tag: &str) -> LinkAttributes {
+    let mut buffer = [0u8; 6];
+    let Some(lower) = buffer.get_mut(..tag.len()) else {
+        return LinkAttributes::None; // longer than any tag with links
+    };
+    lower.copy_from_slice(tag.as_bytes());
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"a" | b"area" => LinkAttributes::Href,
+        b"link" => LinkAttributes::HrefUnlessHint,
+        b"img" | b"script" | b"iframe" | b"source" | b"audio" | b"video" | b"embed" | b"track" => LinkAttributes::Src,
+        _ => LinkAttributes::None,
     }
 }
 
@@ -198,7 +227,7 @@ fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml
 fn find_closing(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
     let mut i = from;
     while i + 2 + name.len() <= bytes.len() {
-        let found = bytes[i..].windows(2).position(|w| w == b"</")?;
+        let found = memmem::find(&bytes[i..], b"</")?;
         let at = i + found;
         let candidate = bytes.get(at + 2..at + 2 + name.len())?;
         if candidate.eq_ignore_ascii_case(name.as_bytes()) {
@@ -246,6 +275,13 @@ mod tests {
 <style>a[href="/in-style/"]{}</style><link rel="preconnect" href="https://fonts.example">
 <p>1 < 2 and <a href="/kept/">kept</a></p>"#;
         assert_eq!(urls(html), ["/kept/"]);
+    }
+
+    #[test]
+    fn matches_tag_names_in_any_case() {
+        let html = r#"<IMG SRC=a.png><Link Rel="DNS-Prefetch" href="/hint"><imgx src="/not-a-tag-with-links">
+<SCRIPT src="/s.js">let a = '<a href="/in-script/">';</Script><AREA href="/area/"><Video src="/v.mp4">"#;
+        assert_eq!(urls(html), ["a.png", "/s.js", "/area/", "/v.mp4"]);
     }
 
     #[test]
