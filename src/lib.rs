@@ -166,17 +166,17 @@ pub fn generate(
 }
 
 /// Stage times on stderr when `QUIRE_TIMINGS` is set: the first thing to read when a build is slow.
-struct Timer {
+pub struct Timer {
     enabled: bool,
     last: std::cell::Cell<Instant>,
 }
 
 impl Timer {
-    fn start() -> Timer {
+    pub fn start() -> Timer {
         Timer { enabled: std::env::var_os("QUIRE_TIMINGS").is_some(), last: std::cell::Cell::new(Instant::now()) }
     }
 
-    fn lap(&self, stage: &str) {
+    pub fn lap(&self, stage: &str) {
         if self.enabled {
             let now = Instant::now();
             eprintln!("timing: {stage}: {:.1} ms", (now - self.last.get()).as_secs_f64() * 1000.0);

@@ -218,9 +218,15 @@ impl Site {
             _ => {
                 // Two pages edited at once, as a save-all does.
                 let other = self.any_page(rng);
-                let first = self.set_key(&page, "weight", &rng.below(5).to_string());
-                let second = self.append(&other, &format!("Saved together with edit {n}."));
-                ("two pages", vec![first, second])
+                if rng.below(2) == 0 {
+                    let first = self.set_key(&page, "weight", &rng.below(5).to_string());
+                    let second = self.append(&other, &format!("Saved together with edit {n}."));
+                    ("two pages", vec![first, second])
+                } else {
+                    let first = self.set_tags(&page, &format!("\"rust\", \"Shared {}\"", n % 3));
+                    let second = self.set_tags(&other, &format!("\"Shared {}\", \"feeds\"", n % 2));
+                    ("two pages' tags", vec![first, second])
+                }
             }
         };
         (what.to_string(), changes)

@@ -7,7 +7,7 @@ pub mod slug;
 mod taxonomy;
 
 pub use front_matter::{FrontMatter, SortBy};
-pub use reload::{collect_taxonomies, page_problems, read_page, sections_listing, sort_section};
+pub use reload::{page_problems, read_page, sections_listing, sort_section, update_taxonomies};
 pub use taxonomy::{Taxonomy, Term};
 
 use crate::config::Config;

@@ -2,9 +2,11 @@
 //! reading, page-building, sorting and taxonomy code as `load_site`, run on one file or one section.
 
 use super::front_matter::Kind;
-use super::{read_file, taxonomy, Builder, Page, SectionId, Site, Taxonomy};
+use super::slug::slugify;
+use super::{read_file, taxonomy, Builder, Page, PageId, SectionId, Site, Term};
 use crate::config::Config;
 use crate::error::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The page at `relative_path` (under `content/`) as `load_site` would build it, before it is placed in
@@ -49,9 +51,53 @@ pub fn sections_listing(site: &Site, id: usize) -> Vec<SectionId> {
     sections
 }
 
-/// The taxonomies of the site's pages, collected again (after a page's terms, date or title changed).
-pub fn collect_taxonomies(site: &Site, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
-    taxonomy::collect(site, config, diagnostics)
+/// The taxonomies after the terms, date or title of some pages changed (each with the terms it had): the terms
+/// they had or have are made again as `collect` makes them, with the same sorts; the others are kept as they are.
+pub fn update_taxonomies(site: &mut Site, edited: &[(PageId, BTreeMap<String, Vec<String>>)]) {
+    for t in 0..site.taxonomies.len() {
+        let name = site.taxonomies[t].name.clone();
+        let slugs_of = |terms: Option<&Vec<String>>| -> BTreeSet<String> {
+            terms.into_iter().flatten().map(|value| slugify(value)).collect()
+        };
+        let now: Vec<(PageId, BTreeSet<String>)> =
+            edited.iter().map(|(id, _)| (*id, slugs_of(site.pages[*id].front_matter.taxonomies.get(&name)))).collect();
+        let reached: BTreeSet<String> = edited
+            .iter()
+            .flat_map(|(_, before)| slugs_of(before.get(&name)))
+            .chain(now.iter().flat_map(|(_, slugs)| slugs.iter().cloned()))
+            .collect();
+        if reached.is_empty() {
+            continue;
+        }
+        let taxonomy_slug = slugify(&name);
+        let mut terms = std::mem::take(&mut site.taxonomies[t].terms);
+        for slug in reached {
+            let position = terms.iter().position(|term| term.slug == slug);
+            let mut pages = position.map(|i| terms[i].pages.clone()).unwrap_or_default();
+            pages.retain(|page| !edited.iter().any(|(id, _)| id == page));
+            pages.extend(now.iter().filter(|(_, slugs)| slugs.contains(&slug)).map(|(id, _)| *id));
+            if pages.is_empty() {
+                if let Some(i) = position {
+                    terms.remove(i);
+                }
+                continue;
+            }
+            taxonomy::sort_term_pages(site, &mut pages);
+            // As in `collect`, a term is spelled as the first page (in reading order) that uses it spells it.
+            let first = pages.iter().copied().min().unwrap_or(pages[0]);
+            let values = site.pages[first].front_matter.taxonomies.get(&name).into_iter().flatten();
+            let spelling = values.into_iter().find(|value| slugify(value) == slug).cloned().unwrap_or(slug.clone());
+            match position {
+                Some(i) => {
+                    terms[i].pages = pages;
+                    terms[i].name = spelling;
+                }
+                None => terms.push(Term { path: format!("/{taxonomy_slug}/{slug}/"), name: spelling, slug, pages }),
+            }
+        }
+        taxonomy::sort_terms(&mut terms);
+        site.taxonomies[t].terms = terms;
+    }
 }
 
 /// What `load_site` reports at page `id`'s file once the page is read: an undeclared taxonomy, or an address

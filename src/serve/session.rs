@@ -115,7 +115,9 @@ impl Session {
         }
         let reload = if self.unpublished { Reload::Full } else { reload };
         self.unpublished = false;
+        let timer = crate::Timer::start();
         server.publish(live.files().clone(), reload);
+        timer.lap("publish");
         reporter.built(summary, &diagnostics);
     }
 }

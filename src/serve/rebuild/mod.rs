@@ -176,7 +176,9 @@ impl LiveSite {
         let rendered = rendered?;
         let files_changed = files.upserts.len() + files.removals.len();
         if files_changed > 0 {
+            let timer = crate::Timer::start();
             self.files = self.files.with_changes(files.upserts.into_iter().collect(), &files.removals);
+            timer.lap("update: files replaced");
         }
         Ok(Update { rendered, files_changed })
     }
@@ -195,6 +197,7 @@ impl LiveSite {
 
     fn update_in_place(&mut self, plan: &Plan, files: &mut FileChanges) -> Result<usize, FullRebuild> {
         let root = self.options.root.clone();
+        let timer = crate::Timer::start();
         let mut changed = Changed::new(&self.site);
         let mut pages_edited = false;
         if !plan.pages.is_empty() {
@@ -211,9 +214,11 @@ impl LiveSite {
                         Target::Page(id),
                     ));
                 }
+                timer.lap("update: pages read, sorted, linked");
                 let views = Arc::make_mut(&mut self.views);
                 changed = changed::refresh_views(site, &self.config, &self.relations, views, &edits);
                 pages_edited = true;
+                timer.lap("update: views compared");
             }
         }
         if plan.templates {
@@ -235,12 +240,15 @@ impl LiveSite {
         let mut outputs: Vec<Output> = stale.map(|(_, record)| record.output.clone()).collect();
         outputs.extend(fresh);
         let count = outputs.len();
+        timer.lap("update: stale outputs found");
         let lookups = self.attach_lookups();
         let renders = render_outputs(&self.templates, &lookups, outputs);
         drop(lookups);
         self.take_renders(renders, files);
+        timer.lap("update: rendered");
         if pages_edited {
             self.refresh_generated(files);
+            timer.lap("update: sitemap and feed");
         }
         Ok(count)
     }

@@ -33,9 +33,10 @@ pub fn edit_pages(
     problems: &mut Problems,
     paths: &[String],
 ) -> Result<Edits, FullRebuild> {
+    let timer = crate::Timer::start();
     let mut edits = Edits::default();
     let mut resort: BTreeSet<SectionId> = BTreeSet::new();
-    let mut recollect = false;
+    let mut retagged = Vec::new();
     for path in paths {
         let Some(Target::Page(id)) = site.lookup(path) else {
             return Err(FullRebuild(format!("content/{path} is a new page")));
@@ -60,8 +61,11 @@ pub fn edit_pages(
         }
         let (old_fm, new_fm) = (&old.front_matter, &page.front_matter);
         let order_changed = old.title != page.title || old_fm.weight != new_fm.weight || old_fm.date != new_fm.date;
-        recollect |= old_fm.taxonomies != new_fm.taxonomies
+        let terms_changed = old_fm.taxonomies != new_fm.taxonomies
             || (!new_fm.taxonomies.is_empty() && (old.title != page.title || old_fm.date != new_fm.date));
+        if terms_changed {
+            retagged.push((id, old_fm.taxonomies.clone()));
+        }
         page.section = old.section;
         page.assets = old.assets.clone();
         page.lower = old.lower;
@@ -77,6 +81,7 @@ pub fn edit_pages(
     if edits.pages.is_empty() {
         return Ok(edits);
     }
+    timer.lap("update: pages read and rendered");
     if !resort.is_empty() {
         let listed: BTreeSet<PageId> = resort.iter().flat_map(|&s| site.sections[s].pages.iter().copied()).collect();
         let before: Vec<_> = listed.iter().map(|&p| (site.pages[p].lower, site.pages[p].higher)).collect();
@@ -91,13 +96,15 @@ pub fn edit_pages(
             .collect();
         edits.resorted = resort.into_iter().collect();
     }
-    if recollect {
-        // Diagnostics of other pages are unchanged and already held; this page's came from `page_problems`.
-        let taxonomies = content::collect_taxonomies(site, config, &mut Vec::new());
-        edits.old_taxonomies = Some(std::mem::replace(&mut site.taxonomies, taxonomies));
+    timer.lap("update: sections sorted");
+    if !retagged.is_empty() {
+        edits.old_taxonomies = Some(site.taxonomies.clone());
+        content::update_taxonomies(site, &retagged);
     }
+    timer.lap("update: taxonomies");
     // Links are checked whole: an edit can break (or mend) an anchor another page points at.
     problems.links.clear();
     edits.old_relations = std::mem::replace(relations, links::check_links(site, &mut problems.links));
+    timer.lap("update: links checked");
     Ok(edits)
 }
