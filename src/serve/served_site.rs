@@ -11,7 +11,8 @@ use super::site_files::SiteFiles;
 
 #[derive(Debug, Default)]
 pub struct ServedSite {
-    files: HashMap<String, ServedFile>,
+    /// Shared with the next publish's `ServedSite` while the bytes stay the same.
+    files: HashMap<String, Arc<ServedFile>>,
 }
 
 #[derive(Debug, Clone)]
@@ -37,8 +38,8 @@ impl ServedSite {
             .entries()
             .map(|(path, bytes)| {
                 let file = match previous.files.get(path) {
-                    Some(old) if Arc::ptr_eq(&old.source, bytes) => old.clone(),
-                    _ => serve_file(path, bytes),
+                    Some(old) if Arc::ptr_eq(&old.source, bytes) => Arc::clone(old),
+                    _ => Arc::new(serve_file(path, bytes)),
                 };
                 (path.to_string(), file)
             })
@@ -48,7 +49,7 @@ impl ServedSite {
 
     /// The file at an output-relative path ("principles/x/index.html").
     pub fn get(&self, path: &str) -> Option<&ServedFile> {
-        self.files.get(path)
+        self.files.get(path).map(|file| &**file)
     }
 }
 
