@@ -392,7 +392,9 @@ fn apply(live: &mut Option<LiveSite>, site: &Site, changes: &[Change]) -> bool {
     match updated {
         Some(Ok(_)) => true,
         _ => {
-            *live = LiveSite::build(&site.options(), BASE_URL).ok();
+            // As the session does, the new build shares the files that did not change with the old one.
+            let previous = live.take().map(|l| l.files().clone()).unwrap_or_default();
+            *live = LiveSite::build(&site.options(), BASE_URL, &previous).ok();
             false
         }
     }
@@ -402,7 +404,7 @@ fn apply(live: &mut Option<LiveSite>, site: &Site, changes: &[Change]) -> bool {
 fn random_edits_leave_the_live_site_equal_to_a_fresh_build() {
     let mut site = Site::copy_fixture();
     let mut rng = Rng(0x5EED_2026);
-    let mut live = Some(LiveSite::build(&site.options(), BASE_URL).expect("the fixture builds"));
+    let mut live = Some(LiveSite::build(&site.options(), BASE_URL, &SiteFiles::default()).expect("the fixture builds"));
     let (mut in_place, mut rebuilt) = (0, 0);
     for step in 0..300 {
         let (what, changes) = site.edit(&mut rng);
@@ -440,7 +442,7 @@ fn random_edits_leave_the_live_site_equal_to_a_fresh_build() {
 #[test]
 fn a_body_edit_renders_its_page_and_its_listings_only() {
     let site = Site::copy_fixture();
-    let mut live = LiveSite::build(&site.options(), BASE_URL).expect("the fixture builds");
+    let mut live = LiveSite::build(&site.options(), BASE_URL, &SiteFiles::default()).expect("the fixture builds");
     let rel = "api/slug-01/p00052-stale-counter.md";
     let change = site.append(rel, "One more sentence.");
     let update = live.update(&[change]).expect("updated in place");
@@ -454,7 +456,7 @@ fn a_body_edit_renders_its_page_and_its_listings_only() {
 #[test]
 fn a_template_edit_renders_the_pages_using_it_only() {
     let site = Site::copy_fixture();
-    let mut live = LiveSite::build(&site.options(), BASE_URL).expect("the fixture builds");
+    let mut live = LiveSite::build(&site.options(), BASE_URL, &SiteFiles::default()).expect("the fixture builds");
     let path = site.root.join("templates/taxonomy_single.html");
     let text = site.read(&path);
     site.write(&path, &text.replacen("<h1>", "<h1 class=\"edited\">", 1));

@@ -44,7 +44,13 @@ pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
     let notices: Vec<String> = server.notices().iter().map(ToString::to_string).collect();
     let watch = watch_sources(&options.root, DEBOUNCE).map_err(|e| Error::Usage(e.to_string()))?;
     reporter.started(&local_base_url, &notices);
-    let mut session = Session { options: build_options, base_url: local_base_url, live: None, unpublished: true };
+    let mut session = Session {
+        options: build_options,
+        base_url: local_base_url,
+        live: None,
+        served: SiteFiles::default(),
+        unpublished: true,
+    };
     session.build(&server, reporter, "started");
     while let Some(changes) = watch.recv() {
         session.apply(&changes, &server, reporter);
@@ -58,6 +64,8 @@ struct Session {
     base_url: String,
     /// `None` after a build that could not load the config or the templates: the next change builds again.
     live: Option<LiveSite>,
+    /// The site open tabs see.
+    served: SiteFiles,
     /// The last update had errors, so the served site is older than `live`: the next publish reloads fully.
     unpublished: bool,
 }
@@ -86,7 +94,7 @@ impl Session {
     fn build(&mut self, server: &Server, reporter: &dyn Reporter, reason: &str) {
         let started = Instant::now();
         self.live = None;
-        match LiveSite::build(&self.options, &self.base_url) {
+        match LiveSite::build(&self.options, &self.base_url, &self.served) {
             Ok(live) => {
                 let summary =
                     format!("rebuilt {} files in {} ms ({reason})", live.files().len(), started.elapsed().as_millis());
@@ -116,7 +124,8 @@ impl Session {
         let reload = if self.unpublished { Reload::Full } else { reload };
         self.unpublished = false;
         let timer = crate::Timer::start();
-        server.publish(live.files().clone(), reload);
+        self.served = live.files().clone();
+        server.publish(self.served.clone(), reload);
         timer.lap("publish");
         reporter.built(summary, &diagnostics);
     }

@@ -123,7 +123,10 @@ struct FileChanges {
 impl LiveSite {
     /// Builds the whole site into memory, with `base_url` for permalinks. `Err` when the config or the
     /// templates cannot be loaded; a site with other errors is returned, and `diagnostics` holds them.
-    pub fn build(options: &BuildOptions, base_url: &str) -> Result<LiveSite, Vec<Diagnostic>> {
+    /// Files that come out byte for byte as in `previous` (the site served until now) are shared with it,
+    /// so publishing the new site prepares only the files that changed.
+    pub fn build(options: &BuildOptions, base_url: &str, previous: &SiteFiles) -> Result<LiveSite, Vec<Diagnostic>> {
+        let timer = crate::Timer::start();
         let (mut config, config_problems) = crate::load_config(options).map_err(diagnostics_of)?;
         config.set_base_url(base_url);
         let root = &options.root;
@@ -131,6 +134,7 @@ impl LiveSite {
         let mut site = content::load_site(root, &config, &mut problems.content);
         crate::render_bodies(&mut site, &config);
         let relations = links::check_links(&site, &mut problems.links);
+        timer.lap("build: load + markdown + links");
         let Some(mut templates) = render::load_templates(root, &mut problems.templates) else {
             return Err(problems.all());
         };
@@ -147,20 +151,24 @@ impl LiveSite {
             records: HashMap::new(),
             failures: BTreeMap::new(),
             owners: HashMap::new(),
-            files: SiteFiles::default(),
+            files: previous.clone(),
             problems,
         };
         let mut files = FileChanges::default();
         let lookups = live.attach_lookups();
         let renders = render_outputs(&live.templates, &lookups, render::plan_outputs(&live.site, &live.templates));
         drop(lookups);
+        timer.lap("build: views + rendered");
         live.take_renders(renders, &mut files);
         live.refresh_static(&[String::new()], &mut files);
         for file in crate::asset_files(root, &live.site) {
             live.put_file(Layer::Asset, file, &mut files);
         }
         live.refresh_generated(&mut files);
+        let made = |path: &str| live.records.contains_key(path) || live.owners.contains_key(path);
+        files.removals = previous.paths().filter(|path| !made(path)).map(str::to_string).collect();
         live.files = live.files.with_changes(files.upserts.into_iter().collect(), &files.removals);
+        timer.lap("build: files");
         Ok(live)
     }
 
