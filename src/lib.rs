@@ -106,7 +106,27 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
 }
 
 /// Renders every page's and section's Markdown body, in parallel.
-fn render_bodies(site: &mut Site, config: &Config) {
+pub fn render_bodies(site: &mut Site, config: &Config) {
+    let (pages, sections): (Vec<_>, Vec<_>) = with_markdown_options(site, config, |options| {
+        let pages = site.pages.par_iter().map(|p| markdown::render_markdown(&p.text[p.body_offset..], options));
+        let sections = site.sections.par_iter().map(|s| markdown::render_markdown(&s.text[s.body_offset..], options));
+        (pages.collect(), sections.collect())
+    });
+    for (page, rendered) in site.pages.iter_mut().zip(pages) {
+        page.rendered = rendered;
+    }
+    for (section, rendered) in site.sections.iter_mut().zip(sections) {
+        section.rendered = rendered;
+    }
+}
+
+/// One page's body rendered as `render_bodies` renders it, for `serve` after an edit.
+pub fn render_page_body(site: &Site, config: &Config, page: &content::Page) -> markdown::Rendered {
+    with_markdown_options(site, config, |options| markdown::render_markdown(&page.text[page.body_offset..], options))
+}
+
+/// Calls `render` with the Markdown options `config` asks for, `@/` links resolving in `site`.
+fn with_markdown_options<R>(site: &Site, config: &Config, render: impl FnOnce(&markdown::Options<'_>) -> R) -> R {
     let resolve = |path: &str| links::resolve(site, config, path);
     let options = markdown::Options {
         smart_punctuation: config.markdown.smart_punctuation,
@@ -117,16 +137,7 @@ fn render_bodies(site: &mut Site, config: &Config) {
         external_links_no_referrer: config.markdown.external_links_no_referrer,
         resolve: &resolve,
     };
-    let pages: Vec<_> =
-        site.pages.par_iter().map(|p| markdown::render_markdown(&p.text[p.body_offset..], &options)).collect();
-    let sections: Vec<_> =
-        site.sections.par_iter().map(|s| markdown::render_markdown(&s.text[s.body_offset..], &options)).collect();
-    for (page, rendered) in site.pages.iter_mut().zip(pages) {
-        page.rendered = rendered;
-    }
-    for (section, rendered) in site.sections.iter_mut().zip(sections) {
-        section.rendered = rendered;
-    }
+    render(&options)
 }
 
 /// Every file of the site, handed to `sink` as it is made. Returns the site, or `None` when
@@ -207,17 +218,17 @@ fn search_files(site: &Site) -> Vec<search::SearchFile> {
 }
 
 /// Stage times on stderr when `QUIRE_TIMINGS` is set: the first thing to read when a build is slow.
-struct Timer {
+pub struct Timer {
     enabled: bool,
     last: std::cell::Cell<Instant>,
 }
 
 impl Timer {
-    fn start() -> Timer {
+    pub fn start() -> Timer {
         Timer { enabled: std::env::var_os("QUIRE_TIMINGS").is_some(), last: std::cell::Cell::new(Instant::now()) }
     }
 
-    fn lap(&self, stage: &str) {
+    pub fn lap(&self, stage: &str) {
         if self.enabled {
             let now = Instant::now();
             eprintln!("timing: {stage}: {:.1} ms", (now - self.last.get()).as_secs_f64() * 1000.0);
@@ -227,7 +238,16 @@ impl Timer {
 }
 
 /// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css.
-pub(crate) fn site_files(root: &Path, site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
+/// Later files replace earlier ones at the same path, and all of them replace rendered pages.
+pub fn site_files(root: &Path, site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
+    let mut files = static_files(root);
+    files.extend(asset_files(root, site));
+    files.extend(generated_files(site, config, relations));
+    files
+}
+
+/// `static/`, the theme's static files it does not replace, and `syntax.css` unless it has its own.
+pub fn static_files(root: &Path) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let static_dir = root.join("static");
     let mut own_static = std::collections::HashSet::new();
@@ -250,6 +270,12 @@ pub(crate) fn site_files(root: &Path, site: &Site, config: &Config, relations: &
             contents: Contents::Bytes(markdown::stylesheet().into_bytes()),
         });
     }
+    files
+}
+
+/// Files beside pages and sections under `content/`, copied next to their output.
+pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
     let content_dir = root.join("content");
     let pages = site.pages.iter().map(|p| (&p.path, &p.assets));
     let sections = site.sections.iter().map(|s| (&s.path, &s.assets));
@@ -262,6 +288,12 @@ pub(crate) fn site_files(root: &Path, site: &Site, config: &Config, relations: &
             });
         }
     }
+    files
+}
+
+/// The sitemap, robots.txt, Atom feed and search index when config.toml asks for them; llms.txt and site.json.
+pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
+    let mut files = Vec::new();
     let text =
         |path: &str, text: String| OutputFile { path: path.into(), contents: Contents::Bytes(text.into_bytes()) };
     if config.generate_sitemap {

@@ -2,10 +2,12 @@
 //! Reads files and front matter only; Markdown bodies are rendered later by `markdown`.
 
 pub mod front_matter;
+mod reload;
 pub mod slug;
 mod taxonomy;
 
 pub use front_matter::{FrontMatter, SortBy};
+pub use reload::{page_problems, read_page, sections_listing, sort_section, update_taxonomies};
 pub use taxonomy::{Taxonomy, Term};
 
 use crate::config::Config;

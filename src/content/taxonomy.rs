@@ -62,18 +62,30 @@ pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagno
                 .unwrap_or_default()
                 .into_iter()
                 .map(|(slug, (name, mut pages))| {
-                    pages.sort_by(|&a, &b| {
-                        let (a, b) = (&site.pages[a], &site.pages[b]);
-                        b.front_matter
-                            .date
-                            .cmp(&a.front_matter.date)
-                            .then_with(|| super::natural_cmp(&a.title, &b.title))
-                    });
+                    sort_term_pages(site, &mut pages);
                     Term { path: format!("/{taxonomy_slug}/{slug}/"), name, slug, pages }
                 })
                 .collect();
-            list.sort_by(|a, b| super::natural_cmp(&a.name, &b.name));
+            sort_terms(&mut list);
             Taxonomy { name: t.name.clone(), path: format!("/{taxonomy_slug}/"), terms: list }
         })
         .collect()
+}
+
+/// A term's pages, newest first, then by title, then in the order pages are read.
+pub(super) fn sort_term_pages(site: &Site, pages: &mut [PageId]) {
+    pages.sort_by(|&a, &b| {
+        let (page_a, page_b) = (&site.pages[a], &site.pages[b]);
+        page_b
+            .front_matter
+            .date
+            .cmp(&page_a.front_matter.date)
+            .then_with(|| super::natural_cmp(&page_a.title, &page_b.title))
+            .then(a.cmp(&b))
+    });
+}
+
+/// Terms by name, then by slug.
+pub(super) fn sort_terms(terms: &mut [Term]) {
+    terms.sort_by(|a, b| super::natural_cmp(&a.name, &b.name).then_with(|| a.slug.cmp(&b.slug)));
 }

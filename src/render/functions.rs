@@ -1,10 +1,12 @@
 //! Zola's template functions over the built site: get_url, get_page, get_section, get_taxonomy_url,
 //! get_taxonomy, and the `date` filter. They hand out views built once per build; cloning one is cheap.
+//! Each lookup is noted with `deps::record`, so `serve` knows which views a render used.
 
+use super::deps::{record, Dep};
 use super::views::{page_value, Views};
 use crate::config::Config;
 use crate::content::{Site, Target};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
 /// What every function looks things up in.
@@ -25,15 +27,20 @@ pub fn register(tera: &mut tera::Tera, slot: Slot) {
     ];
     for (name, body) in functions {
         let slot = slot.clone();
-        tera.register_function(name, move |kwargs: Kwargs, _: &State| match slot.get() {
-            Some(lookups) => body(lookups, &kwargs),
-            None => Err(Error::message(format!("`{name}` is not available here"))),
+        tera.register_function(name, move |kwargs: Kwargs, _: &State| {
+            // The lock is held only to clone the Arc, so `serve` can swap the site while nothing renders.
+            let lookups = slot.read().unwrap_or_else(PoisonError::into_inner).clone();
+            match lookups {
+                Some(lookups) => body(&lookups, &kwargs),
+                None => Err(Error::message(format!("`{name}` is not available here"))),
+            }
         });
     }
 }
 
-/// The site the functions look things up in; filled in once the site is built.
-pub type Slot = Arc<OnceLock<Arc<Lookups>>>;
+/// The site the functions look things up in: filled in once the site is built, and replaced by `serve`
+/// after each edit so the parsed templates are kept.
+pub type Slot = Arc<RwLock<Option<Arc<Lookups>>>>;
 
 /// Filters that do not need the site: `date`.
 pub fn register_filters(tera: &mut tera::Tera) {
@@ -73,7 +80,10 @@ fn get_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
 fn get_page(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let path: &str = kwargs.must_get("path")?;
     match lookup(lookups, "get_page", path)? {
-        Target::Page(id) => Ok(page_value(&lookups.site, &lookups.views, id)),
+        Target::Page(id) => {
+            record(Dep::Page(id));
+            Ok(page_value(&lookups.site, &lookups.views, id))
+        }
         Target::Section(_) => {
             Err(Error::message(format!("`get_page`: `{path}` is a section; use get_section(path=\"{path}\")")))
         }
@@ -84,8 +94,14 @@ fn get_section(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let path: &str = kwargs.must_get("path")?;
     let metadata_only = kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
     match lookup(lookups, "get_section", path)? {
-        Target::Section(id) if metadata_only => Ok(lookups.views.section_metadata[id].clone()),
-        Target::Section(id) => Ok(lookups.views.sections[id].clone()),
+        Target::Section(id) if metadata_only => {
+            record(Dep::SectionMetadata(id));
+            Ok(lookups.views.section_metadata[id].clone())
+        }
+        Target::Section(id) => {
+            record(Dep::Section(id));
+            Ok(lookups.views.sections[id].clone())
+        }
         Target::Page(_) => {
             Err(Error::message(format!("`get_section`: `{path}` is a page; use get_page(path=\"{path}\")")))
         }
@@ -95,7 +111,8 @@ fn get_section(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
 fn get_taxonomy_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let kind: &str = kwargs.must_get("kind")?;
     let name: &str = kwargs.must_get("name")?;
-    let taxonomy = find_taxonomy(&lookups.site, "get_taxonomy_url", kind)?;
+    let (index, taxonomy) = find_taxonomy(&lookups.site, "get_taxonomy_url", kind)?;
+    record(Dep::TermUrls(index));
     let slug = crate::content::slug::slugify(name);
     let term = taxonomy
         .terms
@@ -107,12 +124,13 @@ fn get_taxonomy_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
 
 fn get_taxonomy(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let kind: &str = kwargs.must_get("kind")?;
-    let taxonomy = find_taxonomy(&lookups.site, "get_taxonomy", kind)?;
+    let (index, taxonomy) = find_taxonomy(&lookups.site, "get_taxonomy", kind)?;
+    record(Dep::Taxonomy(index));
     Ok(taxonomy_value(lookups, taxonomy))
 }
 
-fn find_taxonomy<'a>(site: &'a Site, function: &str, kind: &str) -> TeraResult<&'a crate::content::Taxonomy> {
-    site.taxonomies.iter().find(|t| t.name == kind).ok_or_else(|| {
+fn find_taxonomy<'a>(site: &'a Site, function: &str, kind: &str) -> TeraResult<(usize, &'a crate::content::Taxonomy)> {
+    site.taxonomies.iter().enumerate().find(|(_, t)| t.name == kind).ok_or_else(|| {
         let names: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
         Error::message(format!("`{function}`: no taxonomy `{kind}`; config.toml declares: {}", names.join(", ")))
     })

@@ -1,19 +1,22 @@
 //! Loads Tera templates (the site's over the built-in theme) and renders every page, section, taxonomy,
 //! alias and the 404 page, in parallel, handing each result to a sink; writes nothing itself.
+//! A build is `plan_outputs` then `render_output` for each; `serve` calls the same two on the files an edit reaches.
 
+pub mod deps;
 mod functions;
 pub mod relative;
 pub mod views;
 
 use crate::config::Config;
-use crate::content::{Site, Target};
+use crate::content::{PageId, SectionId, Site, Target};
 use crate::error::{Diagnostic, Location};
 use crate::links::Relations;
-use functions::{term_value, Lookups};
+pub use functions::Lookups;
+use functions::{term_value, Slot};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tera::Value;
 use views::{build_views, page_value};
 
@@ -44,12 +47,28 @@ pub fn output_path(site_path: &str) -> String {
 pub struct Templates {
     pub tera: tera::Tera,
     site_templates: Vec<String>,
-    lookups: Arc<OnceLock<Arc<Lookups>>>,
+    /// Every template's text by name, the site's replacing the theme's: what `serve` scans for `extends`.
+    pub sources: BTreeMap<String, String>,
+    lookups: Slot,
 }
 
 impl Templates {
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// The site the template functions see; `None` while `serve` updates it in place.
+    pub fn set_lookups(&self, lookups: Option<Arc<Lookups>>) {
+        *self.lookups.write().unwrap_or_else(PoisonError::into_inner) = lookups;
+    }
+
+    /// What every template sees whatever it renders: set once, shared by all renders.
+    pub fn set_global_context(&mut self, config: &Config, serve_mode: bool) {
+        let global = self.tera.global_context();
+        global.insert("config", config);
+        global.insert("lang", &config.default_language);
+        global.insert("quire_version", env!("CARGO_PKG_VERSION"));
+        global.insert("serve_mode", &serve_mode);
     }
 
     fn location(&self, name: &str) -> Location {
@@ -93,14 +112,15 @@ pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<
     tera.autoescape_on([".html", ".htm", ".xml"]);
     functions::register_filters(&mut tera);
     // Tera 2 checks function names when it parses, so they are registered now and see the site later.
-    let lookups = Arc::new(OnceLock::new());
+    let lookups: Slot = Arc::new(RwLock::new(None));
     functions::register(&mut tera, lookups.clone());
-    let mut templates = Templates { tera: tera::Tera::new(), site_templates, lookups };
+    let mut templates = Templates { tera: tera::Tera::new(), site_templates, sources: BTreeMap::new(), lookups };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         diagnostics.push(template_diagnostic(&templates, &e));
         return None;
     }
     templates.tera = tera;
+    templates.sources = sources;
     Some(templates)
 }
 
@@ -115,90 +135,163 @@ pub fn render_site(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let views = Arc::new(build_views(&site, &config, relations));
-    let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views: views.clone() });
-    let _ = templates.lookups.set(lookups.clone());
-    set_global_context(&mut templates.tera, &config, serve_mode);
-    let renderer =
-        Renderer { templates: &templates, base_url: config.base_url.clone(), errors: Mutex::new(BTreeMap::new()) };
+    let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views });
+    templates.set_lookups(Some(lookups.clone()));
+    templates.set_global_context(&config, serve_mode);
     check_template_choices(&site, &templates, diagnostics);
-
-    site.pages.par_iter().enumerate().for_each(|(id, page)| {
-        let template = page_template(&site, id);
-        if !templates.has(&template) {
-            return;
-        }
-        let value = page_value(&site, &views, id);
-        if let Some(html) = renderer.render(&template, &page.path, &page.file, [("page", value)]) {
-            sink(RenderedPage { path: page.path.clone(), html });
-        }
+    let failures = Mutex::new(Vec::new());
+    plan_outputs(&site, &templates).par_iter().for_each(|output| match render_output(&templates, &lookups, output) {
+        Ok(page) => sink(page),
+        Err(failure) => failures.lock().unwrap_or_else(PoisonError::into_inner).push(failure),
     });
-    site.sections.par_iter().enumerate().for_each(|(id, section)| {
-        let template = section_template(&site, id);
-        if !section.front_matter.render || !templates.has(&template) {
-            return;
-        }
-        let value = views.sections[id].clone();
-        if let Some(html) = renderer.render(&template, &section.path, &section.file, [("section", value)]) {
-            sink(RenderedPage { path: section.path.clone(), html });
-        }
-    });
-    render_taxonomies(&site, &lookups, &renderer, sink);
-    render_extras(&site, &config, &renderer, sink);
-    let errors = renderer.errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    for ((_, _), (diagnostic, count)) in errors {
-        let diagnostic = if count > 1 {
-            let message = format!("{} (and {} more pages with the same error)", diagnostic.message, count - 1);
-            Diagnostic { message, ..diagnostic }
-        } else {
-            diagnostic
-        };
-        diagnostics.push(diagnostic);
-    }
+    diagnostics.extend(summarize_failures(&failures.into_inner().unwrap_or_else(PoisonError::into_inner)));
 }
 
-fn render_taxonomies(site: &Site, lookups: &Lookups, renderer: &Renderer<'_>, sink: &(dyn Fn(RenderedPage) + Sync)) {
-    let config_file = Path::new("config.toml");
-    for taxonomy in &site.taxonomies {
-        let permalink = Value::from(lookups.config.permalink(&taxonomy.path));
-        let taxonomy_view =
-            Value::from(BTreeMap::from([("name", Value::from(taxonomy.name.as_str())), ("permalink", permalink)]));
-        let terms = Value::from(taxonomy.terms.iter().map(|term| term_value(lookups, term)).collect::<Vec<_>>());
-        if renderer.templates.has("taxonomy_list.html") {
-            let context = [("taxonomy", taxonomy_view.clone()), ("terms", terms)];
-            if let Some(html) = renderer.render("taxonomy_list.html", &taxonomy.path, config_file, context) {
-                sink(RenderedPage { path: taxonomy.path.clone(), html });
-            }
+/// One file the renderer makes, named by the part of the site it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Page(PageId),
+    Section(SectionId),
+    /// The list of a taxonomy's terms (index into `Site::taxonomies`).
+    TaxonomyList(usize),
+    /// One term's page: taxonomy index, term index.
+    Term(usize, usize),
+    NotFound,
+    /// A redirect page at `path` (a site path) to the target's permalink.
+    Alias {
+        path: String,
+        target: Target,
+    },
+}
+
+impl Output {
+    /// The site path of the file: `/a/b/` or `/404.html`.
+    pub fn path(&self, site: &Site) -> String {
+        match self {
+            Output::Page(id) => site.pages[*id].path.clone(),
+            Output::Section(id) => site.sections[*id].path.clone(),
+            Output::TaxonomyList(t) => site.taxonomies[*t].path.clone(),
+            Output::Term(t, term) => site.taxonomies[*t].terms[*term].path.clone(),
+            Output::NotFound => "/404.html".into(),
+            Output::Alias { path, .. } => path.clone(),
         }
-        if renderer.templates.has("taxonomy_single.html") {
-            taxonomy.terms.par_iter().for_each(|term| {
-                let context = [("taxonomy", taxonomy_view.clone()), ("term", term_value(lookups, term))];
-                if let Some(html) = renderer.render("taxonomy_single.html", &term.path, config_file, context) {
-                    sink(RenderedPage { path: term.path.clone(), html });
-                }
-            });
+    }
+
+    /// The template that renders it; redirect pages need none.
+    pub fn template(&self, site: &Site) -> Option<String> {
+        match self {
+            Output::Page(id) => Some(page_template(site, *id)),
+            Output::Section(id) => Some(section_template(site, *id)),
+            Output::TaxonomyList(_) => Some("taxonomy_list.html".into()),
+            Output::Term(..) => Some("taxonomy_single.html".into()),
+            Output::NotFound => Some("404.html".into()),
+            Output::Alias { .. } => None,
         }
     }
 }
 
-/// The 404 page and redirect pages for aliases.
-fn render_extras(site: &Site, config: &Config, renderer: &Renderer<'_>, sink: &(dyn Fn(RenderedPage) + Sync)) {
-    if renderer.templates.has("404.html") {
-        if let Some(html) = renderer.render("404.html", "/404.html", Path::new("templates/404.html"), []) {
-            sink(RenderedPage { path: "/404.html".into(), html });
+/// Every file `site` renders to with these templates: pages and sections whose template exists (sections
+/// with `render = true`), taxonomy lists and terms, 404 and aliases.
+pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
+    let mut outputs = Vec::new();
+    outputs.extend((0..site.pages.len()).filter(|&id| templates.has(&page_template(site, id))).map(Output::Page));
+    outputs.extend(
+        (0..site.sections.len())
+            .filter(|&id| site.sections[id].front_matter.render && templates.has(&section_template(site, id)))
+            .map(Output::Section),
+    );
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        if templates.has("taxonomy_list.html") {
+            outputs.push(Output::TaxonomyList(t));
+        }
+        if templates.has("taxonomy_single.html") {
+            outputs.extend((0..taxonomy.terms.len()).map(|term| Output::Term(t, term)));
         }
     }
-    let pages = site.pages.iter().map(|p| (&p.front_matter.aliases, &p.path));
-    let sections = site.sections.iter().map(|s| (&s.front_matter.aliases, &s.path));
-    for (aliases, path) in pages.chain(sections) {
+    if templates.has("404.html") {
+        outputs.push(Output::NotFound);
+    }
+    let pages = site.pages.iter().enumerate().map(|(id, p)| (&p.front_matter.aliases, Target::Page(id)));
+    let sections = site.sections.iter().enumerate().map(|(id, s)| (&s.front_matter.aliases, Target::Section(id)));
+    for (aliases, target) in pages.chain(sections) {
         for alias in aliases {
-            let alias_path = if alias.ends_with(".html") {
+            let path = if alias.ends_with(".html") {
                 format!("/{}", alias.trim_start_matches('/'))
             } else {
                 format!("/{}/", alias.trim_matches('/'))
             };
-            sink(RenderedPage { path: alias_path, html: redirect_page(&config.permalink(path)) });
+            outputs.push(Output::Alias { path, target });
         }
     }
+    outputs
+}
+
+/// A render that failed: the diagnostic, and the (template, message) that groups it with the same failure elsewhere.
+#[derive(Debug, Clone)]
+pub struct RenderFailure {
+    pub template: String,
+    pub message: String,
+    pub diagnostic: Diagnostic,
+}
+
+/// Renders one planned file with the site the templates' functions currently see.
+pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) -> Result<RenderedPage, RenderFailure> {
+    let site = &lookups.site;
+    let path = output.path(site);
+    let config_file = Path::new("config.toml");
+    let render = |template: &str, source: &Path, values: &[(&str, Value)]| {
+        render_template(templates, &lookups.config.base_url, template, &path, source, values)
+    };
+    let html = match output {
+        Output::Page(id) => {
+            let page = page_value(site, &lookups.views, *id);
+            deps::record(deps::Dep::Page(*id));
+            render(&page_template(site, *id), &site.pages[*id].file, &[("page", page)])?
+        }
+        Output::Section(id) => {
+            deps::record(deps::Dep::Section(*id));
+            let section = lookups.views.sections[*id].clone();
+            render(&section_template(site, *id), &site.sections[*id].file, &[("section", section)])?
+        }
+        Output::TaxonomyList(t) => {
+            deps::record(deps::Dep::Taxonomy(*t));
+            let taxonomy = &site.taxonomies[*t];
+            let terms = Value::from(taxonomy.terms.iter().map(|term| term_value(lookups, term)).collect::<Vec<_>>());
+            render("taxonomy_list.html", config_file, &[("taxonomy", taxonomy_view(lookups, *t)), ("terms", terms)])?
+        }
+        Output::Term(t, term) => {
+            let term = term_value(lookups, &site.taxonomies[*t].terms[*term]);
+            render("taxonomy_single.html", config_file, &[("taxonomy", taxonomy_view(lookups, *t)), ("term", term)])?
+        }
+        Output::NotFound => render("404.html", Path::new("templates/404.html"), &[])?,
+        Output::Alias { target, .. } => redirect_page(&lookups.config.permalink(site.target_path(*target))),
+    };
+    Ok(RenderedPage { path, html })
+}
+
+/// One diagnostic per distinct (template, message), counting the other renders that hit it.
+pub fn summarize_failures(failures: &[RenderFailure]) -> Vec<Diagnostic> {
+    let mut errors: BTreeMap<(&str, &str), (&Diagnostic, usize)> = BTreeMap::new();
+    for failure in failures {
+        errors.entry((&failure.template, &failure.message)).or_insert((&failure.diagnostic, 0)).1 += 1;
+    }
+    errors
+        .into_values()
+        .map(|(diagnostic, count)| {
+            let mut diagnostic = diagnostic.clone();
+            if count > 1 {
+                diagnostic.message =
+                    format!("{} (and {} more pages with the same error)", diagnostic.message, count - 1);
+            }
+            diagnostic
+        })
+        .collect()
+}
+
+fn taxonomy_view(lookups: &Lookups, t: usize) -> Value {
+    let taxonomy = &lookups.site.taxonomies[t];
+    let permalink = Value::from(lookups.config.permalink(&taxonomy.path));
+    Value::from(BTreeMap::from([("name", Value::from(taxonomy.name.as_str())), ("permalink", permalink)]))
 }
 
 /// A page that sends the browser (and search engines) to `url`, without scripts.
@@ -210,57 +303,30 @@ pub fn redirect_page(url: &str) -> String {
     )
 }
 
-struct Renderer<'a> {
-    templates: &'a Templates,
-    base_url: String,
-    /// (template, message) → first diagnostic and how many renders hit it: one line per distinct error.
-    errors: Mutex<BTreeMap<(String, String), (Diagnostic, usize)>>,
-}
-
-impl Renderer<'_> {
-    fn render<const N: usize>(
-        &self,
-        template: &str,
-        path: &str,
-        source: &Path,
-        values: [(&str, Value); N],
-    ) -> Option<String> {
-        let mut context = tera::Context::new();
-        context.insert_value("current_path", Value::from(path));
-        context.insert_value("current_url", Value::from(format!("{}{path}", self.base_url)));
-        for (key, value) in values {
-            context.insert_value(key.to_string(), value);
-        }
-        match self.templates.tera.render(template, &context) {
-            Ok(html) => Some(html),
-            Err(e) => {
-                let message = error_chain(&e);
-                let mut errors = self.errors.lock().unwrap_or_else(|e| e.into_inner());
-                let entry = errors.entry((template.to_string(), message.clone())).or_insert_with(|| {
-                    let diagnostic = Diagnostic::error(
-                        self.templates.location(template),
-                        "template",
-                        format!("{message} (rendering {})", source.display()),
-                    )
-                    .with_help(
-                        "check the variable or function named above; the README lists everything templates can use",
-                    );
-                    (diagnostic, 0)
-                });
-                entry.1 += 1;
-                None
-            }
-        }
+fn render_template(
+    templates: &Templates,
+    base_url: &str,
+    template: &str,
+    path: &str,
+    source: &Path,
+    values: &[(&str, Value)],
+) -> Result<String, RenderFailure> {
+    let mut context = tera::Context::new();
+    context.insert_value("current_path", Value::from(path));
+    context.insert_value("current_url", Value::from(format!("{base_url}{path}")));
+    for (key, value) in values {
+        context.insert_value(key.to_string(), value.clone());
     }
-}
-
-/// What every template sees whatever it renders: set once, shared by all renders.
-fn set_global_context(tera: &mut tera::Tera, config: &Config, serve_mode: bool) {
-    let global = tera.global_context();
-    global.insert("config", config);
-    global.insert("lang", &config.default_language);
-    global.insert("quire_version", env!("CARGO_PKG_VERSION"));
-    global.insert("serve_mode", &serve_mode);
+    templates.tera.render(template, &context).map_err(|e| {
+        let message = error_chain(&e);
+        let diagnostic = Diagnostic::error(
+            templates.location(template),
+            "template",
+            format!("{message} (rendering {})", source.display()),
+        )
+        .with_help("check the variable or function named above; the README lists everything templates can use");
+        RenderFailure { template: template.to_string(), message, diagnostic }
+    })
 }
 
 pub fn page_template(site: &Site, id: usize) -> String {
@@ -287,33 +353,34 @@ pub fn section_template(site: &Site, id: usize) -> String {
 
 /// A page that names a template that does not exist is an error at its `template` line.
 fn check_template_choices(site: &Site, templates: &Templates, diagnostics: &mut Vec<Diagnostic>) {
+    let targets = (0..site.pages.len()).map(Target::Page).chain((0..site.sections.len()).map(Target::Section));
+    diagnostics.extend(targets.filter_map(|target| check_template_choice(site, templates, target)));
+}
+
+/// The error for one page or section whose template does not exist.
+pub fn check_template_choice(site: &Site, templates: &Templates, target: Target) -> Option<Diagnostic> {
+    let (template, front_matter, file) = match target {
+        Target::Page(id) => (page_template(site, id), &site.pages[id].front_matter, &site.pages[id].file),
+        Target::Section(id) => (section_template(site, id), &site.sections[id].front_matter, &site.sections[id].file),
+    };
+    if templates.has(&template) {
+        return None;
+    }
     let mut names: Vec<&str> = templates
         .tera
         .get_template_names()
         .filter(|n| !n.starts_with("partials/") && !n.starts_with("macros"))
         .collect();
     names.sort_unstable();
-    let targets = (0..site.pages.len()).map(Target::Page).chain((0..site.sections.len()).map(Target::Section));
-    for target in targets {
-        let (template, front_matter, file) = match target {
-            Target::Page(id) => (page_template(site, id), &site.pages[id].front_matter, &site.pages[id].file),
-            Target::Section(id) => {
-                (section_template(site, id), &site.sections[id].front_matter, &site.sections[id].file)
-            }
-        };
-        if templates.has(&template) {
-            continue;
-        }
-        let line = front_matter.key_lines.get("template").copied().unwrap_or(0);
-        let help = match crate::links::nearest(&template, &names) {
-            Some(near) => format!("did you mean `{near}`?"),
-            None => format!("add `templates/{template}` or choose one of: {}", names.join(", ")),
-        };
-        diagnostics.push(
-            Diagnostic::error(Location::new(file, line, 1), "template", format!("template `{template}` not found"))
-                .with_help(help),
-        );
-    }
+    let line = front_matter.key_lines.get("template").copied().unwrap_or(0);
+    let help = match crate::links::nearest(&template, &names) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => format!("add `templates/{template}` or choose one of: {}", names.join(", ")),
+    };
+    Some(
+        Diagnostic::error(Location::new(file, line, 1), "template", format!("template `{template}` not found"))
+            .with_help(help),
+    )
 }
 
 fn template_diagnostic(templates: &Templates, error: &tera::Error) -> Diagnostic {

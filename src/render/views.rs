@@ -2,7 +2,7 @@
 //! per build; Tera 2 values share their maps and lists, so 10,000 sidebars lend one section view.
 
 use crate::config::Config;
-use crate::content::{Page, Section, Site, Target};
+use crate::content::{Site, Target};
 use crate::links::Relations;
 use crate::markdown::Heading;
 use serde::Serialize;
@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use tera::Value;
 
 /// Every view a build needs, computed once and shared by all renders.
+#[derive(Clone)]
 pub struct Views {
     /// Page fields without `content`, `toc`, `lower`, `higher`: what lists of pages hold.
     pub page_summaries: Vec<Value>,
@@ -79,31 +80,28 @@ pub struct LinkView<'a> {
 
 pub fn build_views(site: &Site, config: &Config, relations: &Relations) -> Views {
     use rayon::prelude::*;
+    // Each view is made by the same functions `serve` calls for the few an edit changes.
     let page_summaries: Vec<Value> =
-        site.pages.par_iter().enumerate().map(|(id, page)| page_summary(site, config, relations, id, page)).collect();
-    let section_metadata: Vec<Value> = site
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(id, section)| section_metadata(site, config, relations, id, section))
-        .collect();
-    let sections = site
-        .sections
-        .iter()
-        .zip(&section_metadata)
-        .map(|(section, metadata)| {
-            let pages: Vec<Value> = section.pages.iter().map(|&id| page_summaries[id].clone()).collect();
-            extend(
-                metadata,
-                [
-                    ("content", Value::from(section.rendered.html.as_str())),
-                    ("toc", toc_value(&section.rendered.toc)),
-                    ("pages", Value::from(pages)),
-                ],
-            )
-        })
-        .collect();
-    Views { page_summaries, section_metadata, sections }
+        (0..site.pages.len()).into_par_iter().map(|id| page_summary(site, config, relations, id)).collect();
+    let section_metadata: Vec<Value> =
+        (0..site.sections.len()).map(|id| section_metadata(site, config, relations, id)).collect();
+    let mut views = Views { page_summaries, section_metadata, sections: Vec::new() };
+    views.sections = (0..site.sections.len()).map(|id| section_value(site, &views, id)).collect();
+    views
+}
+
+/// The full section: its metadata plus content, toc and the summaries of its pages, in order.
+pub fn section_value(site: &Site, views: &Views, id: usize) -> Value {
+    let section = &site.sections[id];
+    let pages: Vec<Value> = section.pages.iter().map(|&page| views.page_summaries[page].clone()).collect();
+    extend(
+        &views.section_metadata[id],
+        [
+            ("content", Value::from(section.rendered.html.as_str())),
+            ("toc", toc_value(&section.rendered.toc)),
+            ("pages", Value::from(pages)),
+        ],
+    )
 }
 
 /// The full `page` of a page template: the summary plus content, toc and neighbours.
@@ -130,7 +128,9 @@ pub fn extend<const N: usize>(base: &Value, more: [(&'static str, Value); N]) ->
     Value::from(map)
 }
 
-fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usize, page: &Page) -> Value {
+/// What lists of pages hold for page `id`: every field but content, toc and neighbours.
+pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usize) -> Value {
+    let page = &site.pages[id];
     let fm = &page.front_matter;
     let target = Target::Page(id);
     let view = PageSummary {
@@ -160,7 +160,9 @@ fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usize, 
     Value::from_serializable(&view)
 }
 
-fn section_metadata(site: &Site, config: &Config, relations: &Relations, id: usize, section: &Section) -> Value {
+/// Section `id` without content and pages: what `get_section(metadata_only=true)` returns.
+pub fn section_metadata(site: &Site, config: &Config, relations: &Relations, id: usize) -> Value {
+    let section = &site.sections[id];
     let fm = &section.front_matter;
     let target = Target::Section(id);
     let mut ancestors: Vec<&str> =
@@ -223,4 +225,34 @@ fn asset_name(asset: &std::path::Path) -> String {
 /// Minutes at 200 words a minute, rounded up, as Zola counts.
 pub fn reading_time(word_count: usize) -> usize {
     word_count.div_ceil(200)
+}
+
+/// Whether two views would render alike: `==` on values also equates `1` with `1.0` and ignores
+/// whether a string is marked safe, both of which change what a template prints.
+pub fn same_value(a: &Value, b: &Value) -> bool {
+    if a.kind() != b.kind() || a.is_safe() != b.is_safe() {
+        return false;
+    }
+    match (a.as_map(), b.as_map(), a.as_array(), b.as_array()) {
+        (Some(a), Some(b), _, _) => {
+            a.len() == b.len() && a.iter().all(|(key, value)| b.get(key).is_some_and(|other| same_value(value, other)))
+        }
+        (_, _, Some(a), Some(b)) => a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_value(a, b)),
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_value_tells_numbers_and_safe_strings_apart() {
+        let map = |v: Value| Value::from(BTreeMap::from([("x", v)]));
+        assert!(same_value(&map(Value::from(1)), &map(Value::from(1))));
+        assert!(!same_value(&map(Value::from(1)), &map(Value::from(1.0))));
+        assert!(!same_value(&Value::from("a"), &Value::safe_string("a")));
+        assert!(!same_value(&Value::from(vec![Value::from(1)]), &Value::from(vec![Value::from(2)])));
+        assert!(same_value(&Value::from(vec![Value::from("a")]), &Value::from(vec![Value::from("a")])));
+    }
 }

@@ -32,4 +32,5 @@ pub use events::{ErrorReport, Problem, Reload};
 pub use server::{Server, ServerConfig, StartNotice};
 pub use site_files::SiteFiles;
 pub use watch::{watch_sources, Debounce, SourceWatch};
+pub mod rebuild;
 pub mod session;

@@ -11,7 +11,8 @@ use super::site_files::SiteFiles;
 
 #[derive(Debug, Default)]
 pub struct ServedSite {
-    files: HashMap<String, ServedFile>,
+    /// Shared with the next publish's `ServedSite` while the bytes stay the same.
+    files: HashMap<String, Arc<ServedFile>>,
 }
 
 #[derive(Debug, Clone)]
@@ -20,17 +21,35 @@ pub struct ServedFile {
     /// A strong validator of the bytes as served (after injection), quoted: `"1f3a…-512"`.
     pub etag: String,
     pub body: Arc<[u8]>,
+    /// The bytes as published, before injection: a file whose bytes are still these is not prepared again.
+    source: Arc<[u8]>,
 }
 
 impl ServedSite {
     pub fn prepare(site: &SiteFiles) -> ServedSite {
-        let files = site.entries().map(|(path, bytes)| (path.to_string(), serve_file(path, bytes))).collect();
+        ServedSite::prepare_from(&ServedSite::default(), site)
+    }
+
+    /// Like `prepare`, reusing `previous`'s work for every file whose bytes are shared with it (an edit
+    /// in `serve` republishes the site with a few files replaced; injecting and hashing 10,000 pages again
+    /// would cost more than rendering the few).
+    pub fn prepare_from(previous: &ServedSite, site: &SiteFiles) -> ServedSite {
+        let files = site
+            .entries()
+            .map(|(path, bytes)| {
+                let file = match previous.files.get(path) {
+                    Some(old) if Arc::ptr_eq(&old.source, bytes) => Arc::clone(old),
+                    _ => Arc::new(serve_file(path, bytes)),
+                };
+                (path.to_string(), file)
+            })
+            .collect();
         ServedSite { files }
     }
 
     /// The file at an output-relative path ("principles/x/index.html").
     pub fn get(&self, path: &str) -> Option<&ServedFile> {
-        self.files.get(path)
+        self.files.get(path).map(|file| &**file)
     }
 }
 
@@ -40,7 +59,7 @@ fn serve_file(path: &str, bytes: &Arc<[u8]>) -> ServedFile {
         true => Arc::from(inject_script_tag(bytes)),
         false => Arc::clone(bytes),
     };
-    ServedFile { content_type, etag: entity_tag(&body), body }
+    ServedFile { content_type, etag: entity_tag(&body), body, source: Arc::clone(bytes) }
 }
 
 /// Content-based, so an unchanged file keeps its ETag across rebuilds and a revisit gets 304.
@@ -66,6 +85,21 @@ mod tests {
         let css = served.get("style.css").expect("css is served");
         assert_eq!(&css.body[..], b"body{}");
         assert_eq!(css.content_type, "text/css; charset=utf-8");
+    }
+
+    #[test]
+    fn unchanged_files_are_reused_and_changed_ones_prepared() {
+        let site: SiteFiles =
+            [("a.html".to_string(), b"<body>a</body>".to_vec()), ("b.html".to_string(), b"<body>b</body>".to_vec())]
+                .into_iter()
+                .collect();
+        let first = ServedSite::prepare(&site);
+        let newer = site.with_file("b.html", b"<body>c</body>".to_vec());
+        let second = ServedSite::prepare_from(&first, &newer);
+        let body = |site: &ServedSite, path: &str| site.get(path).expect("served").body.clone();
+        assert!(Arc::ptr_eq(&body(&first, "a.html"), &body(&second, "a.html")));
+        assert!(String::from_utf8_lossy(&body(&second, "b.html")).starts_with("<body>c"));
+        assert_ne!(first.get("b.html").map(|f| &f.etag), second.get("b.html").map(|f| &f.etag));
     }
 
     #[test]

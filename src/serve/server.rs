@@ -172,7 +172,8 @@ impl Server {
     /// Serves `site` from now on (requests in flight finish with the old one), clears any error overlay
     /// and tells open tabs to reload or, for `Reload::Css`, to swap those stylesheets in place.
     pub fn publish(&self, site: SiteFiles, reload: Reload) {
-        let served = Arc::new(ServedSite::prepare(&site));
+        let previous = self.shared.site.read().unwrap_or_else(PoisonError::into_inner).clone();
+        let served = Arc::new(ServedSite::prepare_from(&previous, &site));
         *self.shared.site.write().unwrap_or_else(PoisonError::into_inner) = served;
         let reload = match reload {
             Reload::Full => Reload::Full,

@@ -1,6 +1,8 @@
-//! The `quire serve` loop: build into memory, publish to the server, then rebuild on every batch of
-//! source changes. A failed build shows its error in open tabs and leaves the last good site served.
+//! The `quire serve` loop: build into memory, publish to the server, then update the site in place for each
+//! batch of source changes (`rebuild::LiveSite`), or build it again when an update cannot follow a change.
+//! A failed build shows its error in open tabs and leaves the last good site served.
 
+use super::rebuild::{FullRebuild, LiveSite};
 use super::{watch_sources, Change, Debounce, ErrorReport, Problem, Reload, Server, ServerConfig, SiteFiles};
 use crate::error::{Diagnostic, Error, Result};
 use crate::BuildOptions;
@@ -8,7 +10,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// What `quire serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -26,6 +28,10 @@ pub trait Reporter {
     fn failed(&self, diagnostics: &[Diagnostic]);
 }
 
+/// Editors save with one write or a write and a rename, microseconds apart; an update costs a few
+/// milliseconds, so a short quiet time shows an edit sooner and a split save only costs a second update.
+const DEBOUNCE: Debounce = Debounce { quiet: Duration::from_millis(10), longest: Duration::from_secs(2) };
+
 /// Serves the site until the process is stopped.
 pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
     let build_options = BuildOptions { root: options.root.clone(), drafts: options.drafts, ..Default::default() };
@@ -36,34 +42,92 @@ pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
     // Permalinks point at this server, not at the production host.
     let local_base_url = server.url();
     let notices: Vec<String> = server.notices().iter().map(ToString::to_string).collect();
-    let watch = watch_sources(&options.root, Debounce::default()).map_err(|e| Error::Usage(e.to_string()))?;
+    let watch = watch_sources(&options.root, DEBOUNCE).map_err(|e| Error::Usage(e.to_string()))?;
     reporter.started(&local_base_url, &notices);
-    rebuild(&build_options, &local_base_url, &server, Reload::Full, reporter);
+    let mut session = Session {
+        options: build_options,
+        base_url: local_base_url,
+        live: None,
+        served: SiteFiles::default(),
+        unpublished: true,
+    };
+    session.build(&server, reporter, "started");
     while let Some(changes) = watch.recv() {
-        let reload = reload_for(&changes);
-        rebuild(&build_options, &local_base_url, &server, reload, reporter);
+        session.apply(&changes, &server, reporter);
     }
     Ok(())
 }
 
-/// Builds the whole site into memory and publishes it, or shows why it failed.
-pub fn rebuild(options: &BuildOptions, base_url: &str, server: &Server, reload: Reload, reporter: &dyn Reporter) {
-    let started = Instant::now();
-    match build_in_memory(options, base_url) {
-        Ok((files, warnings)) => {
-            let count = files.len();
-            server.publish(files, reload);
-            reporter.built(&format!("rebuilt {count} files in {} ms", started.elapsed().as_millis()), &warnings);
+/// The live site between batches of changes, and whether open tabs still show an older one.
+struct Session {
+    options: BuildOptions,
+    base_url: String,
+    /// `None` after a build that could not load the config or the templates: the next change builds again.
+    live: Option<LiveSite>,
+    /// The site open tabs see.
+    served: SiteFiles,
+    /// The last update had errors, so the served site is older than `live`: the next publish reloads fully.
+    unpublished: bool,
+}
+
+impl Session {
+    fn apply(&mut self, changes: &[Change], server: &Server, reporter: &dyn Reporter) {
+        let started = Instant::now();
+        let updated = match self.live.as_mut() {
+            Some(live) => live.update(changes),
+            None => Err(FullRebuild("the last build failed".into())),
+        };
+        match updated {
+            Ok(update) => {
+                let summary = format!(
+                    "updated {} files ({} rendered) in {:.1} ms",
+                    update.files_changed,
+                    update.rendered,
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+                self.publish(server, reload_for(changes), reporter, &summary);
+            }
+            Err(FullRebuild(reason)) => self.build(server, reporter, &reason),
         }
-        Err(Error::Site(diagnostics)) => {
+    }
+
+    fn build(&mut self, server: &Server, reporter: &dyn Reporter, reason: &str) {
+        let started = Instant::now();
+        self.live = None;
+        match LiveSite::build(&self.options, &self.base_url, &self.served) {
+            Ok(live) => {
+                let summary =
+                    format!("rebuilt {} files in {} ms ({reason})", live.files().len(), started.elapsed().as_millis());
+                self.live = Some(live);
+                self.publish(server, Reload::Full, reporter, &summary);
+            }
+            Err(diagnostics) => {
+                self.unpublished = true;
+                server.show_error(error_report(&diagnostics));
+                reporter.failed(&diagnostics);
+            }
+        }
+    }
+
+    /// Publishes the live site, or shows its errors and keeps serving the last good one.
+    fn publish(&mut self, server: &Server, reload: Reload, reporter: &dyn Reporter, summary: &str) {
+        let Some(live) = &self.live else {
+            return;
+        };
+        let diagnostics = live.diagnostics();
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            self.unpublished = true;
             server.show_error(error_report(&diagnostics));
             reporter.failed(&diagnostics);
+            return;
         }
-        Err(other) => {
-            let diagnostic = Diagnostic::error(crate::error::Location::file(""), "build", other.to_string());
-            server.show_error(error_report(std::slice::from_ref(&diagnostic)));
-            reporter.failed(&[diagnostic]);
-        }
+        let reload = if self.unpublished { Reload::Full } else { reload };
+        self.unpublished = false;
+        let timer = crate::Timer::start();
+        self.served = live.files().clone();
+        server.publish(self.served.clone(), reload);
+        timer.lap("publish");
+        reporter.built(summary, &diagnostics);
     }
 }
 

@@ -32,6 +32,16 @@ impl SiteFiles {
         SiteFiles { files: Arc::new(files) }
     }
 
+    /// A copy with many files added or replaced and others removed at once; unchanged files are shared.
+    pub fn with_changes(&self, upserts: Vec<(String, Vec<u8>)>, removals: &[String]) -> SiteFiles {
+        let mut files = (*self.files).clone();
+        for path in removals {
+            files.remove(&output_key(path));
+        }
+        files.extend(upserts.into_iter().map(|(path, bytes)| (output_key(&path), Arc::from(bytes))));
+        SiteFiles { files: Arc::new(files) }
+    }
+
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }

@@ -1,0 +1,465 @@
+//! `serve`'s live site: the model, views, templates and every output file kept in memory, with what each render
+//! used, so that a batch of source changes re-renders only the files it reaches. What it cannot follow rebuilds all.
+//!
+//! Parts: `plan` (changes → what can be updated in place; pure), `page_edit` (edited pages into the model),
+//! `changed` (which views changed, hence which renders are stale), `outputs` (renders with their recorded
+//! dependencies), `template_graph` (which templates an edited template reaches).
+//!
+//! Full rebuilds: config.toml, any section `_index.md` or folder under content/, a page added, removed or renamed,
+//! a page whose address, aliases or draft state changed, a new or removed asset, and every change after a build
+//! that could not load its config or templates. A template edit re-renders the files whose template extends or
+//! includes it (all of them when it defines components or the templates cannot be followed).
+
+mod changed;
+mod outputs;
+mod page_edit;
+mod template_graph;
+
+use super::{Change, SiteFiles};
+use crate::config::Config;
+use crate::content::{self, Site, Target};
+use crate::error::{Diagnostic, Error, Location};
+use crate::links::{self, Relations};
+use crate::output::{Contents, OutputFile};
+use crate::render::views::{build_views, Views};
+use crate::render::{self, check_template_choice, output_path, summarize_failures, Lookups, Output, RenderFailure};
+use crate::BuildOptions;
+use changed::Changed;
+use outputs::{render_outputs, Record, Render};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use template_graph::Reach;
+
+/// Why a batch of changes needs a full rebuild, for the terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FullRebuild(pub String);
+
+/// What can be updated in place, from a batch of changes; paths use `/`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Pages relative to `content/`.
+    pub pages: Vec<String>,
+    pub templates: bool,
+    /// Relative to `static/`; "" is the folder itself.
+    pub statics: Vec<String>,
+    /// Files beside pages, relative to `content/`.
+    pub assets: Vec<String>,
+}
+
+/// Sorts a batch of changes into what can be updated in place; config and section changes cannot.
+pub fn plan(changes: &[Change]) -> Result<Plan, FullRebuild> {
+    let slash = |path: &std::path::Path| path.to_string_lossy().replace('\\', "/");
+    let mut plan = Plan::default();
+    for change in changes {
+        match change {
+            Change::Config => return Err(FullRebuild("config.toml changed".into())),
+            Change::Section(path) => return Err(FullRebuild(format!("content/{} changed", slash(path)))),
+            Change::Page(path) => plan.pages.push(slash(path)),
+            Change::Template(_) => plan.templates = true,
+            Change::Static(path) => plan.statics.push(slash(path)),
+            Change::Asset(path) => plan.assets.push(slash(path)),
+        }
+    }
+    Ok(plan)
+}
+
+/// Diagnostics by the stage that made them, so each stage can replace its own.
+#[derive(Debug, Default)]
+pub struct Problems {
+    pub config: Vec<Diagnostic>,
+    /// Reading content: a page read again replaces those at its file.
+    pub content: Vec<Diagnostic>,
+    /// Checking links: replaced whenever links are checked again.
+    pub links: Vec<Diagnostic>,
+    /// Loading templates.
+    pub templates: Vec<Diagnostic>,
+    /// Pages and sections naming a template that does not exist.
+    pub template_choices: Vec<Diagnostic>,
+    /// Reading static files and assets.
+    pub files: Vec<Diagnostic>,
+}
+
+/// Who wrote a file that is not a rendered page; later kinds replace earlier ones at the same path, as in
+/// `site_files`, and all of them replace rendered pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Layer {
+    Static,
+    Asset,
+    Generated,
+}
+
+/// What one update did, for the terminal line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Update {
+    pub rendered: usize,
+    pub files_changed: usize,
+}
+
+/// The site as `serve` holds it between edits.
+pub struct LiveSite {
+    options: BuildOptions,
+    config: Arc<Config>,
+    site: Arc<Site>,
+    relations: Relations,
+    views: Arc<Views>,
+    templates: render::Templates,
+    /// Every rendered output by file path ("a/b/index.html").
+    records: HashMap<String, Record>,
+    /// Outputs whose last render failed; they are rendered again at every update until they succeed.
+    failures: BTreeMap<String, RenderFailure>,
+    /// Files that are not rendered pages, by path.
+    owners: HashMap<String, Layer>,
+    files: SiteFiles,
+    problems: Problems,
+}
+
+/// Files to replace and remove at the end of an update.
+#[derive(Default)]
+struct FileChanges {
+    upserts: HashMap<String, Vec<u8>>,
+    removals: Vec<String>,
+}
+
+impl LiveSite {
+    /// Builds the whole site into memory, with `base_url` for permalinks. `Err` when the config or the
+    /// templates cannot be loaded; a site with other errors is returned, and `diagnostics` holds them.
+    /// Files that come out byte for byte as in `previous` (the site served until now) are shared with it,
+    /// so publishing the new site prepares only the files that changed.
+    pub fn build(options: &BuildOptions, base_url: &str, previous: &SiteFiles) -> Result<LiveSite, Vec<Diagnostic>> {
+        let timer = crate::Timer::start();
+        let (mut config, config_problems) = crate::load_config(options).map_err(diagnostics_of)?;
+        config.set_base_url(base_url);
+        let root = &options.root;
+        let mut problems = Problems { config: config_problems, ..Problems::default() };
+        let mut site = content::load_site(root, &config, &mut problems.content);
+        crate::render_bodies(&mut site, &config);
+        let relations = links::check_links(&site, &mut problems.links);
+        timer.lap("build: load + markdown + links");
+        let Some(mut templates) = render::load_templates(root, &mut problems.templates) else {
+            return Err(problems.all());
+        };
+        templates.set_global_context(&config, true);
+        problems.template_choices = template_choices(&site, &templates);
+        let views = Arc::new(build_views(&site, &config, &relations));
+        let mut live = LiveSite {
+            options: options.clone(),
+            config: Arc::new(config),
+            site: Arc::new(site),
+            relations,
+            views,
+            templates,
+            records: HashMap::new(),
+            failures: BTreeMap::new(),
+            owners: HashMap::new(),
+            files: previous.clone(),
+            problems,
+        };
+        let mut files = FileChanges::default();
+        let lookups = live.attach_lookups();
+        let renders = render_outputs(&live.templates, &lookups, render::plan_outputs(&live.site, &live.templates));
+        drop(lookups);
+        timer.lap("build: views + rendered");
+        live.take_renders(renders, &mut files);
+        live.refresh_static(&[String::new()], &mut files);
+        for file in crate::asset_files(root, &live.site) {
+            live.put_file(Layer::Asset, file, &mut files);
+        }
+        live.refresh_generated(&mut files);
+        let made = |path: &str| live.records.contains_key(path) || live.owners.contains_key(path);
+        files.removals = previous.paths().filter(|path| !made(path)).map(str::to_string).collect();
+        live.files = live.files.with_changes(files.upserts.into_iter().collect(), &files.removals);
+        timer.lap("build: files");
+        Ok(live)
+    }
+
+    /// Applies a batch of source changes in place, or says why the site must be built again instead
+    /// (then this value is stale and should be dropped).
+    pub fn update(&mut self, changes: &[Change]) -> Result<Update, FullRebuild> {
+        let plan = plan(changes)?;
+        let mut files = FileChanges::default();
+        // The model is changed in place: the template functions must let go of it first.
+        self.templates.set_lookups(None);
+        let rendered = self.update_in_place(&plan, &mut files);
+        self.attach_lookups();
+        let rendered = rendered?;
+        let files_changed = files.upserts.len() + files.removals.len();
+        if files_changed > 0 {
+            let timer = crate::Timer::start();
+            self.files = self.files.with_changes(files.upserts.into_iter().collect(), &files.removals);
+            timer.lap("update: files replaced");
+        }
+        Ok(Update { rendered, files_changed })
+    }
+
+    /// Every file of the site as it is now, including renders made while the site has errors.
+    pub fn files(&self) -> &SiteFiles {
+        &self.files
+    }
+
+    /// Every problem the site has now; it may be published when none is an error.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = self.problems.all();
+        all.extend(summarize_failures(&self.failures.values().cloned().collect::<Vec<_>>()));
+        all
+    }
+
+    fn update_in_place(&mut self, plan: &Plan, files: &mut FileChanges) -> Result<usize, FullRebuild> {
+        let root = self.options.root.clone();
+        let timer = crate::Timer::start();
+        let mut changed = Changed::new(&self.site);
+        let mut pages_edited = false;
+        if !plan.pages.is_empty() {
+            let site = Arc::make_mut(&mut self.site);
+            let edits =
+                page_edit::edit_pages(&root, &self.config, site, &mut self.relations, &mut self.problems, &plan.pages)?;
+            if !edits.pages.is_empty() {
+                for &id in &edits.pages {
+                    let file = &site.pages[id].file;
+                    self.problems.template_choices.retain(|d| d.at.file != *file);
+                    self.problems.template_choices.extend(check_template_choice(
+                        site,
+                        &self.templates,
+                        Target::Page(id),
+                    ));
+                }
+                timer.lap("update: pages read, sorted, linked");
+                let views = Arc::make_mut(&mut self.views);
+                changed = changed::refresh_views(site, &self.config, &self.relations, views, &edits);
+                pages_edited = true;
+                timer.lap("update: views compared");
+            }
+        }
+        if plan.templates {
+            self.reload_templates(&mut changed);
+        }
+        let mut fresh = Vec::new();
+        if changed.replan {
+            fresh = self.replan(files);
+        }
+        let uncovered = if plan.statics.is_empty() { Vec::new() } else { self.refresh_static(&plan.statics, files) };
+        for asset in &plan.assets {
+            self.refresh_asset(asset, files)?;
+        }
+        let stale = self.records.iter().filter(|(file, record)| {
+            self.failures.contains_key(*file)
+                || uncovered.contains(*file)
+                || changed.reaches(&record.output, record.template.as_deref(), &record.deps)
+        });
+        let mut outputs: Vec<Output> = stale.map(|(_, record)| record.output.clone()).collect();
+        outputs.extend(fresh);
+        let count = outputs.len();
+        timer.lap("update: stale outputs found");
+        let lookups = self.attach_lookups();
+        let renders = render_outputs(&self.templates, &lookups, outputs);
+        drop(lookups);
+        self.take_renders(renders, files);
+        timer.lap("update: rendered");
+        if pages_edited {
+            self.refresh_generated(files);
+            timer.lap("update: sitemap and feed");
+        }
+        Ok(count)
+    }
+
+    /// Loads the templates again; on a syntax error the old ones stay and the error is shown.
+    fn reload_templates(&mut self, changed: &mut Changed) {
+        let mut diagnostics = Vec::new();
+        let Some(mut templates) = render::load_templates(&self.options.root, &mut diagnostics) else {
+            self.problems.templates = diagnostics;
+            return;
+        };
+        templates.set_global_context(&self.config, true);
+        let reach = template_graph::reach(&self.templates.sources, &templates.sources);
+        self.problems.templates = diagnostics;
+        self.templates = templates;
+        if reach == Reach::Everything {
+            self.problems.template_choices = template_choices(&self.site, &self.templates);
+            changed.replan = true;
+        }
+        changed.templates = Some(reach);
+    }
+
+    /// Plans the outputs again (terms or templates came or went): drops the files no longer made, points the
+    /// records at the outputs as now numbered, and returns the outputs that are new.
+    fn replan(&mut self, files: &mut FileChanges) -> Vec<Output> {
+        let mut planned: HashMap<String, Output> = render::plan_outputs(&self.site, &self.templates)
+            .into_iter()
+            .map(|output| (output_path(&output.path(&self.site)), output))
+            .collect();
+        let gone: Vec<String> = self.records.keys().filter(|file| !planned.contains_key(*file)).cloned().collect();
+        for file in gone {
+            self.records.remove(&file);
+            self.failures.remove(&file);
+            if !self.owners.contains_key(&file) {
+                files.upserts.remove(&file);
+                files.removals.push(file);
+            }
+        }
+        for (file, record) in self.records.iter_mut() {
+            if let Some(output) = planned.remove(file) {
+                record.output = output;
+            }
+        }
+        planned.into_values().collect()
+    }
+
+    /// Keeps the results of renders: files, failures and what each render used.
+    fn take_renders(&mut self, renders: Vec<Render>, files: &mut FileChanges) {
+        for render in renders {
+            match render.result {
+                Ok(html) => {
+                    self.failures.remove(&render.file);
+                    self.put(None, render.file.clone(), html.into_bytes(), files);
+                }
+                Err(failure) => {
+                    self.failures.insert(render.file.clone(), failure);
+                }
+            }
+            self.records.insert(render.file, render.record);
+        }
+        // Search: when `search` is merged, the index entries of the pages rendered here are updated here (a body
+        // edit changes its page's entry only); until then a full build is the only one that writes the index.
+    }
+
+    /// `static/` (with the theme's files and syntax.css) read again where `changed` says, or whole when a
+    /// changed path is a folder. Returns the rendered outputs a removed static file had hidden.
+    fn refresh_static(&mut self, changed: &[String], files: &mut FileChanges) -> Vec<String> {
+        let mut now: Vec<OutputFile> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for file in crate::static_files(&self.options.root) {
+            match index.get(&file.path) {
+                Some(&i) => now[i] = file,
+                None => {
+                    index.insert(file.path.clone(), now.len());
+                    now.push(file);
+                }
+            }
+        }
+        let before: HashSet<String> =
+            self.owners.iter().filter(|(_, &layer)| layer == Layer::Static).map(|(path, _)| path.clone()).collect();
+        let everything = changed.iter().any(|path| !before.contains(path) && !index.contains_key(path));
+        self.problems.files.retain(|d| !d.at.file.starts_with("static"));
+        let mut uncovered = Vec::new();
+        for path in before.iter().filter(|path| !index.contains_key(*path)) {
+            self.owners.remove(path);
+            if self.records.contains_key(path) {
+                uncovered.push(path.clone());
+            } else {
+                files.upserts.remove(path);
+                files.removals.push(path.clone());
+            }
+        }
+        for file in now {
+            if everything || !before.contains(&file.path) || changed.contains(&file.path) {
+                self.put_file(Layer::Static, file, files);
+            }
+        }
+        uncovered
+    }
+
+    /// A file beside a page or section, copied again; a new or removed one changes the model.
+    fn refresh_asset(&mut self, asset: &str, files: &mut FileChanges) -> Result<(), FullRebuild> {
+        let source = self.options.root.join("content").join(asset);
+        let copies: Vec<OutputFile> = crate::asset_files(&self.options.root, &self.site)
+            .into_iter()
+            .filter(|file| matches!(&file.contents, Contents::Copy(from) if *from == source))
+            .collect();
+        if copies.is_empty() || !source.is_file() {
+            return Err(FullRebuild(format!("content/{asset} was added or removed")));
+        }
+        for file in copies {
+            self.put_file(Layer::Asset, file, files);
+        }
+        Ok(())
+    }
+
+    /// Sitemap, robots.txt and feed made again from the model.
+    fn refresh_generated(&mut self, files: &mut FileChanges) {
+        for file in crate::generated_files(&self.site, &self.config, &self.relations) {
+            self.put_file(Layer::Generated, file, files);
+        }
+    }
+
+    fn put_file(&mut self, layer: Layer, file: OutputFile, files: &mut FileChanges) {
+        let source = match &file.contents {
+            Contents::Copy(path) => path.strip_prefix(&self.options.root).unwrap_or(path).to_path_buf(),
+            _ => file.path.clone().into(),
+        };
+        match file.contents.into_bytes() {
+            Ok(bytes) => self.put(Some(layer), file.path, bytes, files),
+            Err(e) => self.problems.files.push(
+                Diagnostic::error(Location::file(source), "file", e.to_string())
+                    .with_help("check that the file exists and is readable"),
+            ),
+        }
+    }
+
+    /// Replaces the file at `path` unless a later kind of file owns it; `None` is a rendered page.
+    fn put(&mut self, layer: Option<Layer>, path: String, bytes: Vec<u8>, files: &mut FileChanges) {
+        if layer < self.owners.get(&path).copied() {
+            return;
+        }
+        if let Some(layer) = layer {
+            self.owners.insert(path.clone(), layer);
+        }
+        files.removals.retain(|removed| *removed != path);
+        if self.files.get(&path) == Some(&bytes[..]) {
+            files.upserts.remove(&path);
+        } else {
+            files.upserts.insert(path, bytes);
+        }
+    }
+
+    /// Lets the template functions see the model as it is now.
+    fn attach_lookups(&self) -> Arc<Lookups> {
+        let lookups =
+            Arc::new(Lookups { site: self.site.clone(), config: self.config.clone(), views: self.views.clone() });
+        self.templates.set_lookups(Some(lookups.clone()));
+        lookups
+    }
+}
+
+impl Problems {
+    fn all(&self) -> Vec<Diagnostic> {
+        let stages = [&self.config, &self.content, &self.links, &self.templates, &self.template_choices, &self.files];
+        stages.into_iter().flatten().cloned().collect()
+    }
+}
+
+fn template_choices(site: &Site, templates: &render::Templates) -> Vec<Diagnostic> {
+    let targets = (0..site.pages.len()).map(Target::Page).chain((0..site.sections.len()).map(Target::Section));
+    targets.filter_map(|target| check_template_choice(site, templates, target)).collect()
+}
+
+fn diagnostics_of(error: Error) -> Vec<Diagnostic> {
+    match error {
+        Error::Site(diagnostics) => diagnostics,
+        other => vec![Diagnostic::error(Location::file(""), "build", other.to_string())],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn check(changes: &[Change], expected: Result<Plan, &str>) {
+        let expected = expected.map_err(|reason| FullRebuild(reason.to_string()));
+        assert_eq!(plan(changes), expected, "{changes:?}");
+    }
+
+    #[test]
+    fn plan_table() {
+        let p = PathBuf::from;
+        let pages = |list: &[&str]| Plan { pages: list.iter().map(|s| s.to_string()).collect(), ..Plan::default() };
+        check(&[], Ok(Plan::default()));
+        check(&[Change::Page(p("a/b.md"))], Ok(pages(&["a/b.md"])));
+        check(&[Change::Page(p("a/b.md")), Change::Page(p("c.md"))], Ok(pages(&["a/b.md", "c.md"])));
+        check(&[Change::Template(p("page.html"))], Ok(Plan { templates: true, ..Plan::default() }));
+        check(&[Change::Static(p("style.css"))], Ok(Plan { statics: vec!["style.css".into()], ..Plan::default() }));
+        check(&[Change::Asset(p("a/b/x.png"))], Ok(Plan { assets: vec!["a/b/x.png".into()], ..Plan::default() }));
+        check(&[Change::Page(p("a.md")), Change::Config], Err("config.toml changed"));
+        check(&[Change::Section(p("a/_index.md"))], Err("content/a/_index.md changed"));
+        check(&[Change::Section(p("guide"))], Err("content/guide changed"));
+    }
+}

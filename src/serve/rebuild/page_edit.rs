@@ -1,0 +1,110 @@
+//! Edited pages read again into the model in place: front matter, Markdown body, the order of the sections
+//! that list them, taxonomies and links. A page whose address, draft state or aliases changed asks for a full rebuild.
+
+use super::{FullRebuild, Problems};
+use crate::config::Config;
+use crate::content::{self, PageId, SectionId, Site, Target, Taxonomy};
+use crate::links::{self, Relations};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+/// What the edits changed in the model, for working out which views changed.
+#[derive(Debug, Default)]
+pub struct Edits {
+    /// Pages read again and replaced.
+    pub pages: Vec<PageId>,
+    /// Sections sorted again because a page's weight, date or title changed.
+    pub resorted: Vec<SectionId>,
+    /// Pages whose `lower` or `higher` neighbour changed.
+    pub neighbours: Vec<PageId>,
+    /// The taxonomies before the edits, when they were collected again.
+    pub old_taxonomies: Option<Vec<Taxonomy>>,
+    /// The relations before the links were checked again.
+    pub old_relations: Relations,
+}
+
+/// Reads the pages at `paths` (relative to `content/`) again and updates `site`, `relations` and `problems`.
+/// A page that cannot be read keeps its last good model; its diagnostics say why.
+pub fn edit_pages(
+    root: &Path,
+    config: &Config,
+    site: &mut Site,
+    relations: &mut Relations,
+    problems: &mut Problems,
+    paths: &[String],
+) -> Result<Edits, FullRebuild> {
+    let timer = crate::Timer::start();
+    let mut edits = Edits::default();
+    let mut resort: BTreeSet<SectionId> = BTreeSet::new();
+    let mut retagged = Vec::new();
+    for path in paths {
+        let Some(Target::Page(id)) = site.lookup(path) else {
+            return Err(FullRebuild(format!("content/{path} is a new page")));
+        };
+        if !root.join("content").join(path).is_file() {
+            return Err(FullRebuild(format!("content/{path} was removed")));
+        }
+        let mut read = Vec::new();
+        let page = content::read_page(root, path, &mut read);
+        let file = site.pages[id].file.clone();
+        problems.content.retain(|d| d.at.file != file);
+        problems.content.extend(read);
+        let Some(mut page) = page else {
+            continue;
+        };
+        let old = &site.pages[id];
+        if page.front_matter.draft && !config.drafts {
+            return Err(FullRebuild(format!("{} became a draft", file.display())));
+        }
+        if page.path != old.path || page.front_matter.aliases != old.front_matter.aliases {
+            return Err(FullRebuild(format!("{} changed its address or aliases", file.display())));
+        }
+        let (old_fm, new_fm) = (&old.front_matter, &page.front_matter);
+        let order_changed = old.title != page.title || old_fm.weight != new_fm.weight || old_fm.date != new_fm.date;
+        let terms_changed = old_fm.taxonomies != new_fm.taxonomies
+            || (!new_fm.taxonomies.is_empty() && (old.title != page.title || old_fm.date != new_fm.date));
+        if terms_changed {
+            retagged.push((id, old_fm.taxonomies.clone()));
+        }
+        page.section = old.section;
+        page.assets = old.assets.clone();
+        page.lower = old.lower;
+        page.higher = old.higher;
+        page.rendered = crate::render_page_body(site, config, &page);
+        site.pages[id] = page;
+        problems.content.extend(content::page_problems(site, config, id));
+        if order_changed {
+            resort.extend(content::sections_listing(site, id));
+        }
+        edits.pages.push(id);
+    }
+    if edits.pages.is_empty() {
+        return Ok(edits);
+    }
+    timer.lap("update: pages read and rendered");
+    if !resort.is_empty() {
+        let listed: BTreeSet<PageId> = resort.iter().flat_map(|&s| site.sections[s].pages.iter().copied()).collect();
+        let before: Vec<_> = listed.iter().map(|&p| (site.pages[p].lower, site.pages[p].higher)).collect();
+        for &section in &resort {
+            content::sort_section(site, section);
+        }
+        edits.neighbours = listed
+            .iter()
+            .zip(before)
+            .filter(|(&p, before)| *before != (site.pages[p].lower, site.pages[p].higher))
+            .map(|(&p, _)| p)
+            .collect();
+        edits.resorted = resort.into_iter().collect();
+    }
+    timer.lap("update: sections sorted");
+    if !retagged.is_empty() {
+        edits.old_taxonomies = Some(site.taxonomies.clone());
+        content::update_taxonomies(site, &retagged);
+    }
+    timer.lap("update: taxonomies");
+    // Links are checked whole: an edit can break (or mend) an anchor another page points at.
+    problems.links.clear();
+    edits.old_relations = std::mem::replace(relations, links::check_links(site, &mut problems.links));
+    timer.lap("update: links checked");
+    Ok(edits)
+}

@@ -1,0 +1,468 @@
+//! `serve`'s in-place updates against full builds: after each batch of random edits (bodies, titles, weights,
+//! dates, tags, links, relations, templates, static files, assets, pages added, renamed, removed or made drafts,
+//! sections, broken front matter, links and templates) the updated site must equal a fresh in-memory build, file
+//! for file and byte for byte, and fail exactly when the fresh build fails.
+
+mod common;
+
+use quire::serve::rebuild::LiveSite;
+use quire::serve::session::build_in_memory;
+use quire::serve::{Change, SiteFiles};
+use quire::BuildOptions;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const BASE_URL: &str = "http://127.0.0.1:1111";
+
+/// SplitMix64: a few lines, deterministic, good enough to pick edits.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// The fixture copied to a temporary folder, with what the edits need to know about it.
+struct Site {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    /// Pages of the fixture (never removed, so `@/` links to them stay valid), relative to content/.
+    pages: Vec<String>,
+    sections: Vec<String>,
+    /// Pages the test added: (relative path, is a draft).
+    added: Vec<(String, bool)>,
+    /// Static files the test added, relative to static/.
+    added_static: Vec<String>,
+    /// A broken file and its good text, restored by the next step.
+    broken: Option<(PathBuf, String, Change)>,
+    counter: usize,
+}
+
+impl Site {
+    fn copy_fixture() -> Site {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path().join("site");
+        copy_dir(&common::fixture("serve-incremental"), &root);
+        let mut pages = Vec::new();
+        let mut sections = Vec::new();
+        for entry in walkdir(&root.join("content")) {
+            let rel =
+                entry.strip_prefix(root.join("content")).expect("under content").to_string_lossy().replace('\\', "/");
+            if rel.ends_with("_index.md") {
+                sections.push(rel);
+            } else if rel.ends_with(".md") {
+                pages.push(rel);
+            }
+        }
+        pages.sort();
+        sections.sort();
+        Site { _tmp: tmp, root, pages, sections, added: Vec::new(), added_static: Vec::new(), broken: None, counter: 0 }
+    }
+
+    fn options(&self) -> BuildOptions {
+        BuildOptions { root: self.root.clone(), ..BuildOptions::default() }
+    }
+
+    fn content(&self, rel: &str) -> PathBuf {
+        self.root.join("content").join(rel)
+    }
+
+    fn read(&self, path: &Path) -> String {
+        fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+    }
+
+    fn write(&self, path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+    }
+
+    /// Replaces the front matter line starting with `key =` (or adds it after the opening `+++`).
+    fn set_key(&self, rel: &str, key: &str, value: &str) -> Change {
+        let path = self.content(rel);
+        let text = self.read(&path);
+        let line = format!("{key} = {value}");
+        let prefix = format!("{key} =");
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let end = lines.iter().skip(1).position(|l| l == "+++").map_or(lines.len(), |i| i + 1);
+        match lines[..end].iter().position(|l| l.starts_with(&prefix)) {
+            Some(i) => lines[i] = line,
+            None => lines.insert(1, line),
+        }
+        self.write(&path, &(lines.join("\n") + "\n"));
+        Change::Page(rel.into())
+    }
+
+    fn append(&self, rel: &str, text: &str) -> Change {
+        let path = self.content(rel);
+        let old = self.read(&path);
+        self.write(&path, &format!("{old}\n{text}\n"));
+        Change::Page(rel.into())
+    }
+
+    fn any_page(&self, rng: &mut Rng) -> String {
+        let live: Vec<&String> = self.added.iter().filter(|(_, draft)| !draft).map(|(p, _)| p).collect();
+        if !live.is_empty() && rng.below(5) == 0 {
+            return rng.pick(&live).to_string();
+        }
+        rng.pick(&self.pages).clone()
+    }
+
+    /// One random edit on disk; returns the changes a watcher would report.
+    fn edit(&mut self, rng: &mut Rng) -> (String, Vec<Change>) {
+        self.counter += 1;
+        let n = self.counter;
+        if let Some((path, text, change)) = self.broken.take() {
+            self.write(&path, &text);
+            return ("repair".into(), vec![change]);
+        }
+        let page = self.any_page(rng);
+        let roll = rng.below(100);
+        let (what, changes) = match roll {
+            0..=24 => {
+                let text = match rng.below(3) {
+                    0 => format!("## Added heading {n}\n\nWords added by edit {n}."),
+                    1 => format!("Edit {n} adds a *sentence* with `code`."),
+                    _ => format!("<!-- more -->\nAfter the summary marker {n}."),
+                };
+                ("body", vec![self.append(&page, &text)])
+            }
+            25..=34 => (
+                "title",
+                vec![self.set_key(
+                    &page,
+                    "title",
+                    &format!("\"{} title {n}\"", rng.pick(&["Alpha", "beta", "Gamma 2", "gamma 10"])),
+                )],
+            ),
+            35..=42 => ("weight", vec![self.set_key(&page, "weight", &rng.below(12).to_string())]),
+            43..=50 => (
+                "date",
+                vec![self.set_key(
+                    &page,
+                    "date",
+                    &format!("20{}-0{}-1{}", 20 + rng.below(6), 1 + rng.below(9), rng.below(10)),
+                )],
+            ),
+            51..=58 => {
+                let pool = ["rust", "feeds", "sitemap", "aliases", "drafts", "headings", "taxonomy"];
+                let mut tags: Vec<String> = (0..rng.below(3) + 1).map(|_| rng.pick(&pool).to_string()).collect();
+                if rng.below(4) == 0 {
+                    tags.push(format!("New Tag {}", n % 7));
+                }
+                tags.dedup();
+                let list = tags.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ");
+                ("tags", vec![self.set_tags(&page, &list)])
+            }
+            59..=64 => {
+                let target = rng.pick(&self.pages).clone();
+                let target = if rng.below(4) == 0 { rng.pick(&self.sections).clone() } else { target };
+                ("link", vec![self.append(&page, &format!("See [this](@/{target}) from edit {n}."))])
+            }
+            65..=67 => {
+                let a = rng.pick(&self.pages).clone();
+                let b = rng.pick(&self.pages).clone();
+                let rel = "internals/p00007-relative-trait.md";
+                let list = if a == rel || b == rel { String::new() } else { format!("\"@/{a}\", \"@/{b}\"") };
+                ("related", vec![self.set_related(rel, &list)])
+            }
+            68..=73 => ("template", vec![self.edit_template(rng, n)]),
+            74..=76 => ("static", self.edit_static(rng, n)),
+            77..=78 => {
+                let rel = "deployment/p00006-stable-stream/diagram.svg";
+                let svg = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{n}\" height=\"10\"/>\n");
+                self.write(&self.content(rel), &svg);
+                ("asset", vec![Change::Asset(rel.into())])
+            }
+            79..=82 => self.add_or_remove_page(rng, n),
+            83..=84 => {
+                let section = rng.pick(&self.sections).clone();
+                let path = self.content(&section);
+                let text = self.read(&path);
+                self.write(&path, &format!("{text}\nSection edit {n}.\n"));
+                ("section", vec![Change::Section(section.into())])
+            }
+            85..=87 => {
+                let path = self.content(&page);
+                let good = self.read(&path);
+                self.write(&path, &good.replacen("title = ", "title = = ", 1));
+                self.broken = Some((path, good, Change::Page(page.clone().into())));
+                ("broken front matter", vec![Change::Page(page.into())])
+            }
+            88..=90 => {
+                let path = self.content(&page);
+                let good = self.read(&path);
+                self.write(&path, &format!("{good}\n[gone](@/no/such-page.md)\n"));
+                self.broken = Some((path, good, Change::Page(page.clone().into())));
+                ("broken link", vec![Change::Page(page.into())])
+            }
+            91..=92 => {
+                let path = self.root.join("templates/page.html");
+                let good = self.read(&path);
+                self.write(&path, &good.replacen("{% block content %}", "{% block content %}{% if %}", 1));
+                self.broken = Some((path, good, Change::Template("page.html".into())));
+                ("broken template", vec![Change::Template("page.html".into())])
+            }
+            _ => {
+                // Two pages edited at once, as a save-all does.
+                let other = self.any_page(rng);
+                if rng.below(2) == 0 {
+                    let first = self.set_key(&page, "weight", &rng.below(5).to_string());
+                    let second = self.append(&other, &format!("Saved together with edit {n}."));
+                    ("two pages", vec![first, second])
+                } else {
+                    let first = self.set_tags(&page, &format!("\"rust\", \"Shared {}\"", n % 3));
+                    let second = self.set_tags(&other, &format!("\"Shared {}\", \"feeds\"", n % 2));
+                    ("two pages' tags", vec![first, second])
+                }
+            }
+        };
+        (what.to_string(), changes)
+    }
+
+    fn set_tags(&self, rel: &str, list: &str) -> Change {
+        let path = self.content(rel);
+        let text = self.read(&path);
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        match lines.iter().position(|l| l.starts_with("tags =")) {
+            Some(i) => lines[i] = format!("tags = [{list}]"),
+            None => {
+                let end = lines.iter().skip(1).position(|l| l == "+++").map_or(1, |i| i + 1);
+                lines.insert(end, format!("[taxonomies]\ntags = [{list}]"));
+            }
+        }
+        self.write(&path, &(lines.join("\n") + "\n"));
+        Change::Page(rel.into())
+    }
+
+    fn set_related(&self, rel: &str, list: &str) -> Change {
+        let path = self.content(rel);
+        let text = self.read(&path);
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let i = lines.iter().position(|l| l.starts_with("related =")).expect("the fixture page has a related list");
+        lines[i] = format!("related = [{list}]");
+        self.write(&path, &(lines.join("\n") + "\n"));
+        Change::Page(rel.into())
+    }
+
+    fn edit_template(&self, rng: &mut Rng, n: usize) -> Change {
+        let (name, anchor) = *rng.pick(&[
+            ("page.html", "</article>"),
+            ("base.html", "<footer>"),
+            ("partials/pager.html", "<nav class=\"pager\">"),
+            ("special.html", "<article>"),
+            ("taxonomy_single.html", "<h1>"),
+            ("section.html", "<h1>"),
+        ]);
+        let path = self.root.join("templates").join(name);
+        let text = self.read(&path);
+        self.write(&path, &text.replacen(anchor, &format!("{anchor}<!-- edit {n} -->"), 1));
+        Change::Template(name.into())
+    }
+
+    fn edit_static(&mut self, rng: &mut Rng, n: usize) -> Vec<Change> {
+        match rng.below(3) {
+            0 => {
+                let path = self.root.join("static/style.css");
+                let text = self.read(&path);
+                self.write(&path, &format!("{text}\n.edit-{n} {{ color: red; }}\n"));
+                vec![Change::Static("style.css".into())]
+            }
+            1 => {
+                let name = format!("extra-{n}.css");
+                self.write(&self.root.join("static").join(&name), "p { margin: 0; }\n");
+                self.added_static.push(name.clone());
+                vec![Change::Static(name.into())]
+            }
+            _ => match self.added_static.pop() {
+                Some(name) => {
+                    fs::remove_file(self.root.join("static").join(&name)).expect("remove static");
+                    vec![Change::Static(name.into())]
+                }
+                None => vec![],
+            },
+        }
+    }
+
+    fn add_or_remove_page(&mut self, rng: &mut Rng, n: usize) -> (&'static str, Vec<Change>) {
+        match rng.below(4) {
+            0 | 1 if self.added.len() < 8 => {
+                let section = rng.pick(&self.sections).clone();
+                let dir = section.trim_end_matches("_index.md");
+                let rel = format!("{dir}added-{n}.md");
+                let text = format!(
+                    "+++\ntitle = \"Added page {n}\"\ndate = 2023-05-0{}\nweight = {}\n\n[taxonomies]\ntags = [\"rust\"]\n+++\n\nAdded body {n}.\n",
+                    1 + rng.below(9),
+                    rng.below(9)
+                );
+                self.write(&self.content(&rel), &text);
+                self.added.push((rel.clone(), false));
+                ("page added", vec![Change::Page(rel.into())])
+            }
+            2 if !self.added.is_empty() => {
+                let i = rng.below(self.added.len());
+                let (old, draft) = self.added.remove(i);
+                let new = old.replace("added-", &format!("renamed-{n}-"));
+                fs::rename(self.content(&old), self.content(&new)).expect("rename page");
+                self.added.push((new.clone(), draft));
+                ("page renamed", vec![Change::Page(old.into()), Change::Page(new.into())])
+            }
+            3 if !self.added.is_empty() => {
+                let i = rng.below(self.added.len());
+                let (rel, draft) = self.added[i].clone();
+                self.added[i].1 = !draft;
+                let change = self.set_key(&rel, "draft", if draft { "false" } else { "true" });
+                ("draft toggled", vec![change])
+            }
+            _ if !self.added.is_empty() => {
+                let (rel, _) = self.added.remove(rng.below(self.added.len()));
+                fs::remove_file(self.content(&rel)).expect("remove page");
+                ("page removed", vec![Change::Page(rel.into())])
+            }
+            _ => ("nothing", vec![]),
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for file in walkdir(from) {
+        let target = to.join(file.strip_prefix(from).expect("under from"));
+        fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        fs::copy(&file, &target).expect("copy");
+    }
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).expect("read dir").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+/// Every difference between two sites, shortly.
+fn differences(live: &SiteFiles, fresh: &SiteFiles) -> Vec<String> {
+    let mut paths: Vec<&str> = live.paths().chain(fresh.paths()).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    let mut found = Vec::new();
+    for path in paths {
+        match (live.get(path), fresh.get(path)) {
+            (Some(a), Some(b)) if a == b => {}
+            (Some(a), Some(b)) => {
+                let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+                let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+                let around = |text: &str| text.chars().skip(at.saturating_sub(80)).take(200).collect::<String>();
+                found.push(format!("{path} differs:\n  live:  {}\n  fresh: {}", around(&a), around(&b)));
+            }
+            (Some(_), None) => found.push(format!("{path} only in the live site")),
+            (None, _) => found.push(format!("{path} only in the fresh build")),
+        }
+    }
+    found
+}
+
+fn has_errors(diagnostics: &[quire::error::Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.is_error())
+}
+
+/// Applies `changes` as `quire serve` does: in place, or by building again when the update says so.
+fn apply(live: &mut Option<LiveSite>, site: &Site, changes: &[Change]) -> bool {
+    let updated = live.as_mut().map(|l| l.update(changes));
+    match updated {
+        Some(Ok(_)) => true,
+        _ => {
+            // As the session does, the new build shares the files that did not change with the old one.
+            let previous = live.take().map(|l| l.files().clone()).unwrap_or_default();
+            *live = LiveSite::build(&site.options(), BASE_URL, &previous).ok();
+            false
+        }
+    }
+}
+
+#[test]
+fn random_edits_leave_the_live_site_equal_to_a_fresh_build() {
+    let mut site = Site::copy_fixture();
+    let mut rng = Rng(0x5EED_2026);
+    let mut live = Some(LiveSite::build(&site.options(), BASE_URL, &SiteFiles::default()).expect("the fixture builds"));
+    let (mut in_place, mut rebuilt) = (0, 0);
+    for step in 0..300 {
+        let (what, changes) = site.edit(&mut rng);
+        if apply(&mut live, &site, &changes) {
+            in_place += 1;
+        } else {
+            rebuilt += 1;
+        }
+        let fresh = build_in_memory(&site.options(), BASE_URL);
+        let context = format!("step {step}: {what} {changes:?}");
+        match (&live, fresh) {
+            (Some(live), Ok((fresh, _))) => {
+                let diagnostics = live.diagnostics();
+                assert!(
+                    !has_errors(&diagnostics),
+                    "{context}: the live site has errors a fresh build has not: {diagnostics:#?}"
+                );
+                let differences = differences(live.files(), &fresh);
+                assert!(differences.is_empty(), "{context}:\n{}", differences.join("\n"));
+            }
+            (Some(live), Err(_)) => {
+                assert!(
+                    has_errors(&live.diagnostics()),
+                    "{context}: a fresh build fails but the live site has no error"
+                )
+            }
+            (None, Ok(_)) => panic!("{context}: a fresh build succeeds but building the live site failed"),
+            (None, Err(_)) => {}
+        }
+    }
+    eprintln!("{in_place} steps updated in place, {rebuilt} full rebuilds");
+    assert!(in_place > 200, "only {in_place} of 300 steps were updated in place ({rebuilt} full rebuilds)");
+}
+
+#[test]
+fn a_body_edit_renders_its_page_and_its_listings_only() {
+    let site = Site::copy_fixture();
+    let mut live = LiveSite::build(&site.options(), BASE_URL, &SiteFiles::default()).expect("the fixture builds");
+    let rel = "api/slug-01/p00052-stale-counter.md";
+    let change = site.append(rel, "One more sentence.");
+    let update = live.update(&[change]).expect("updated in place");
+    // The page, its section, the other page of the section (sidebar, neighbour), its two tags' pages, the tag
+    // list (page counts) and the page whose template calls get_taxonomy: word counts are in every summary.
+    assert_eq!(update.rendered, 7, "{update:?}");
+    let page = String::from_utf8_lossy(live.files().get("api/slug-01/p00052-stale-counter/index.html").expect("page"));
+    assert!(page.contains("One more sentence."));
+}
+
+#[test]
+fn a_template_edit_renders_the_pages_using_it_only() {
+    let site = Site::copy_fixture();
+    let mut live = LiveSite::build(&site.options(), BASE_URL, &SiteFiles::default()).expect("the fixture builds");
+    let path = site.root.join("templates/taxonomy_single.html");
+    let text = site.read(&path);
+    site.write(&path, &text.replacen("<h1>", "<h1 class=\"edited\">", 1));
+    let update = live.update(&[Change::Template("taxonomy_single.html".into())]).expect("updated in place");
+    let terms = live.files().paths().filter(|p| p.starts_with("tags/") && *p != "tags/index.html").count();
+    assert_eq!(update.rendered, terms);
+    let fresh = build_in_memory(&site.options(), BASE_URL).expect("fresh build").0;
+    assert!(differences(live.files(), &fresh).is_empty());
+}
