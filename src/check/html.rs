@@ -1,7 +1,7 @@
 //! A small HTML scanner for link checking: rendered HTML in, every `href`/`src` it holds and every
 //! `id` it declares out. Not a parser: it never builds a tree and ignores text, comments and scripts.
 
-use memchr::{memchr, memmem};
+use memchr::{memchr, memchr2, memmem};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -29,8 +29,7 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
     // Works on bytes; every offset it slices `html` at is next to an ASCII byte, so on a char boundary.
     let bytes = html.as_bytes();
     let mut i = 0;
-    while let Some(found) = memchr(b'<', &bytes[i..]) {
-        let start = i + found;
+    while let Some(start) = next_tag(bytes, i) {
         if bytes[start..].starts_with(b"<!--") {
             i = match memmem::find(&bytes[start..], b"-->") {
                 Some(end) => start + end + 3,
@@ -38,20 +37,47 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
             };
             continue;
         }
-        let name_end = start + 1 + bytes[start + 1..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if bytes.get(start + 1) == Some(&b'/') {
+            // A closing tag: nothing to record, and no `<` in its name or its `>`.
+            i = start + 2 + name_length(&bytes[start + 2..]);
+            if bytes.get(i) == Some(&b'>') {
+                i += 1;
+            }
+            continue;
+        }
+        let name_end = start + 1 + name_length(&bytes[start + 1..]);
         if name_end == start + 1 {
-            i = start + 1; // a closing tag, or a `<` in text
+            i = start + 1; // a `<` in text
             continue;
         }
         let name = &html[start + 1..name_end];
-        i = read_attributes(html, name_end, &mut attributes);
-        record(name, &attributes, &mut scanned);
+        if bytes.get(name_end) == Some(&b'>') {
+            i = name_end + 1; // no attributes (`<li>`, `<p>`): nothing to record
+        } else {
+            i = read_attributes(html, name_end, &mut attributes);
+            record(name, &attributes, &mut scanned);
+        }
         // Script and style bodies are not HTML: skip to their closing tag.
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
             i = find_closing(bytes, i, name).unwrap_or(html.len());
         }
     }
     scanned
+}
+
+/// Offset of the next `<` at or after `from`. Two tags in three follow the previous one at once or after a
+/// line break (`</a></li>\n<li>`): those two bytes are looked at before paying for memchr's setup.
+fn next_tag(bytes: &[u8], from: usize) -> Option<usize> {
+    match bytes.get(from..from + 2) {
+        Some([b'<', _]) => Some(from),
+        Some([_, b'<']) => Some(from + 1),
+        _ => memchr(b'<', bytes.get(from..)?).map(|found| from + found),
+    }
+}
+
+/// Length of the tag name `bytes` starts with.
+fn name_length(bytes: &[u8]) -> usize {
+    bytes.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len())
 }
 
 /// Decodes the character references found in attribute values (`&amp;`, `&#x2F;`, `&#39;`...).
@@ -98,6 +124,19 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
 struct Attribute<'a> {
     name: &'a str,
     value: &'a str,
+    /// Whether `value` has a `&`, so may hold character references: few values do.
+    references: bool,
+}
+
+impl<'a> Attribute<'a> {
+    /// `text`, a part of the value, with its character references decoded.
+    fn decode(&self, text: &'a str) -> Cow<'a, str> {
+        if self.references {
+            decode_entities(text)
+        } else {
+            text.into()
+        }
+    }
 }
 
 /// Fills `attributes` (cleared first, reused from tag to tag) with those of the tag whose name ends at `i`;
@@ -133,22 +172,34 @@ fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribu
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
-        let value = match bytes.get(i) {
+        let (value, references) = match bytes.get(i) {
             Some(&quote @ (b'"' | b'\'')) => {
                 let value_start = i + 1;
-                let end = memchr(quote, &bytes[value_start..]).map_or(html.len(), |e| value_start + e);
+                // The closing quote and any `&` before it, in one search.
+                let mut references = false;
+                let mut end = value_start;
+                let end = loop {
+                    match memchr2(quote, b'&', &bytes[end..]) {
+                        Some(found) if bytes[end + found] == b'&' => {
+                            references = true;
+                            end += found + 1;
+                        }
+                        Some(found) => break end + found,
+                        None => break html.len(),
+                    }
+                };
                 i = (end + 1).min(html.len());
-                &html[value_start..end]
+                (&html[value_start..end], references)
             }
             _ => {
                 let value_start = i;
                 while i < bytes.len() && bytes[i] != b'>' && !bytes[i].is_ascii_whitespace() {
                     i += 1;
                 }
-                &html[value_start..i]
+                (&html[value_start..i], bytes[value_start..i].contains(&b'&'))
             }
         };
-        attributes.push(Attribute { name, value });
+        attributes.push(Attribute { name, value, references });
     }
 }
 
@@ -156,12 +207,12 @@ fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml
     let anchor = tag.eq_ignore_ascii_case("a");
     for a in attributes {
         if a.name.eq_ignore_ascii_case("id") || (anchor && a.name.eq_ignore_ascii_case("name")) {
-            scanned.ids.insert(decode_entities(a.value).into_owned());
+            scanned.ids.insert(a.decode(a.value).into_owned());
         }
     }
-    let attribute = |name: &str| attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name)).map(|a| a.value);
-    let mut push = |raw: &'h str| {
-        let url = decode_entities(raw.trim());
+    let attribute = |name: &str| attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name));
+    let mut push = |attribute: &Attribute<'h>, raw: &'h str| {
+        let url = attribute.decode(trim(raw));
         if url.is_empty() {
             return; // the page itself
         }
@@ -171,28 +222,36 @@ fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml
         LinkAttributes::None => {}
         LinkAttributes::Href => {
             if let Some(href) = attribute("href") {
-                push(href);
+                push(href, href.value);
             }
         }
         LinkAttributes::HrefUnlessHint => {
-            let rel = attribute("rel").unwrap_or("").to_ascii_lowercase();
+            let rel = attribute("rel").map_or(String::new(), |rel| rel.value.to_ascii_lowercase());
             let hint = rel.split_ascii_whitespace().any(|r| matches!(r, "preconnect" | "dns-prefetch"));
             if let (Some(href), false) = (attribute("href"), hint) {
-                push(href);
+                push(href, href.value);
             }
         }
         LinkAttributes::Src => {
             if let Some(src) = attribute("src") {
-                push(src);
+                push(src, src.value);
             }
             if let Some(srcset) = attribute("srcset") {
-                for candidate in srcset.split(',') {
+                for candidate in srcset.value.split(',') {
                     if let Some(url) = candidate.split_ascii_whitespace().next() {
-                        push(url);
+                        push(srcset, url);
                     }
                 }
             }
         }
+    }
+}
+
+/// `str::trim`, skipping its Unicode tables when both ends are visible ASCII, as in almost every URL.
+fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
     }
 }
 
