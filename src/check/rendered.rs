@@ -4,8 +4,8 @@
 
 use super::addresses;
 use super::external::ExternalLink;
-use super::html::scan_html;
-use super::site_url::{percent_decode, resolve, site_path_of_output, Base, Destination};
+use super::html::{scan_html, HtmlLink};
+use super::site_url::{percent_decode, read_url, resolve, site_path_of_output, Base, Destination, Url};
 use super::{alias_path, targets, Source};
 use crate::config::Config;
 use crate::content::{Site, Target};
@@ -14,10 +14,11 @@ use crate::markdown::Link;
 use crate::output::{Contents, OutputFile};
 use crate::render;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 /// The link checker of one build. Create it once the site is loaded, `add` every output file, then `finish`.
 pub struct LinkCheck<'a> {
@@ -35,6 +36,7 @@ pub struct LinkCheck<'a> {
     reached: Vec<AtomicBool>,
     collect_external: bool,
     templates: TemplateSources,
+    known: KnownLinks,
     state: Mutex<State>,
 }
 
@@ -138,6 +140,7 @@ impl<'a> LinkCheck<'a> {
             reached: targets(site).map(|_| AtomicBool::new(false)).collect(),
             collect_external: false,
             templates: TemplateSources::load(root),
+            known: KnownLinks::new(),
             state: Mutex::default(),
         }
     }
@@ -165,78 +168,114 @@ impl<'a> LinkCheck<'a> {
         let document = site_path_of_output(path);
         let html = scan_html(html);
         let navigation = !self.makers.get(&document).is_some_and(|m| m.redirect);
+        let page = OnPage { document: &document, ids: &html.ids, navigation };
         let mut scanned = Scanned::default();
+        let mut known = self.known.of_this_thread();
         for link in &html.links {
-            // Asked only of links that would be reported: most links are fine and never need it. A link that a
-            // template writes literally is the template's, even when some Markdown has it too.
-            let from_markdown =
-                || self.written.contains(percent_decode(&link.url).as_ref()) && self.templates.find(link.raw).is_none();
-            let (path, fragment) = match resolve(&link.url, &document, &self.base) {
-                Destination::Ignored => continue,
-                Destination::External => {
-                    if self.collect_external && !from_markdown() {
-                        scanned.external.push((link.url.to_string(), link.raw.to_string(), document.clone()));
+            let resolved;
+            let (destination, index) = match known.get(link.url.as_ref()) {
+                Some(known) => (&known.destination, known.page),
+                None => match read_url(&link.url, &self.base) {
+                    Url::Absolute(destination) => {
+                        let index = match &destination {
+                            Destination::Site { path, .. } => self.page_index(path),
+                            _ => None,
+                        };
+                        let destination = destination.into_owned();
+                        let known = known.entry(link.url.as_ref().into()).or_insert(Known { destination, page: index });
+                        (&known.destination, known.page)
                     }
-                    continue;
-                }
-                Destination::OutsideBase => {
-                    if !from_markdown() {
-                        scanned.problems.push(Problem {
-                            pages: BTreeSet::from([document.clone()]),
-                            raw: link.raw.to_string(),
-                            missing: None,
-                            message: format!(
-                                "`{}` leaves the site, which lives under `{}`",
-                                link.url,
-                                self.base.path()
-                            ),
-                            help: "build links with `get_url(path=...)` or from `permalink`s".into(),
-                        });
+                    Url::Relative(relative) => {
+                        resolved = relative.resolve(&document, &self.base);
+                        let index = match &resolved {
+                            Destination::Site { path, .. } if *path != document => self.page_index(path),
+                            _ => None,
+                        };
+                        (&resolved, index)
                     }
-                    continue;
-                }
-                Destination::Site { path, fragment } => (path, fragment),
+                },
             };
-            let fragment = fragment.filter(|f| !is_top(f));
-            if path == document {
-                if let Some(fragment) = &fragment {
-                    if !html.ids.contains(fragment.as_ref()) && !from_markdown() {
-                        scanned.problems.push(Problem {
-                            pages: BTreeSet::from([document.clone()]),
+            self.check_link(link, destination, index, &page, &mut scanned);
+        }
+        drop(known);
+        let output = Output { ids: Some(html.ids), origin: Origin::Rendered };
+        self.record(document, output, scanned);
+    }
+
+    /// Checks one link of a rendered page, which leads to `destination` (to the page or section `index` in
+    /// `targets`, if that is where). What needs every page to be known is kept in `scanned` for `finish`.
+    fn check_link(
+        &self,
+        link: &HtmlLink<'_>,
+        destination: &Destination<'_>,
+        index: Option<usize>,
+        page: &OnPage<'_>,
+        scanned: &mut Scanned,
+    ) {
+        let document = page.document;
+        // Asked only of links that would be reported: most links are fine and never need it. A link that a
+        // template writes literally is the template's, even when some Markdown has it too.
+        let from_markdown =
+            || self.written.contains(percent_decode(&link.url).as_ref()) && self.templates.find(link.raw).is_none();
+        let (path, fragment) = match destination {
+            Destination::Ignored => return,
+            Destination::External => {
+                if self.collect_external && !from_markdown() {
+                    scanned.external.push((link.url.to_string(), link.raw.to_string(), document.to_string()));
+                }
+                return;
+            }
+            Destination::OutsideBase => {
+                if !from_markdown() {
+                    scanned.problems.push(Problem {
+                        pages: BTreeSet::from([document.to_string()]),
+                        raw: link.raw.to_string(),
+                        missing: None,
+                        message: format!("`{}` leaves the site, which lives under `{}`", link.url, self.base.path()),
+                        help: "build links with `get_url(path=...)` or from `permalink`s".into(),
+                    });
+                }
+                return;
+            }
+            Destination::Site { path, fragment } => (path, fragment),
+        };
+        let fragment = fragment.as_deref().filter(|f| !is_top(f));
+        if path == document {
+            if let Some(fragment) = fragment {
+                if !page.ids.contains(fragment) && !from_markdown() {
+                    scanned.problems.push(Problem {
+                        pages: BTreeSet::from([document.to_string()]),
+                        raw: link.raw.to_string(),
+                        missing: None,
+                        message: format!("`{}` names no id of its own page", link.url),
+                        help: anchor_help(Some(page.ids), fragment),
+                    });
+                }
+            }
+            return;
+        }
+        match index {
+            Some(index) => {
+                if page.navigation {
+                    self.reached[index].store(true, Ordering::Relaxed);
+                }
+                if let Some(fragment) = fragment {
+                    if !from_markdown() {
+                        scanned.fragments.push(LaterFragment {
+                            path: self.site_path_of_page(index).to_string(),
+                            fragment: fragment.to_string(),
                             raw: link.raw.to_string(),
-                            missing: None,
-                            message: format!("`{}` names no id of its own page", link.url),
-                            help: anchor_help(Some(&html.ids), fragment),
+                            document: document.to_string(),
                         });
                     }
                 }
-                continue;
             }
-            match self.page_index(&path) {
-                Some(index) => {
-                    if navigation {
-                        self.reached[index].store(true, Ordering::Relaxed);
-                    }
-                    if let Some(fragment) = fragment {
-                        if !from_markdown() {
-                            scanned.fragments.push(LaterFragment {
-                                path: self.site_path_of_page(index).to_string(),
-                                fragment: fragment.into_owned(),
-                                raw: link.raw.to_string(),
-                                document: document.clone(),
-                            });
-                        }
-                    }
-                }
-                None => {
-                    if !from_markdown() {
-                        scanned.later.push((path.into_owned(), link.raw.to_string(), document.clone()));
-                    }
+            None => {
+                if !from_markdown() {
+                    scanned.later.push((path.to_string(), link.raw.to_string(), document.to_string()));
                 }
             }
         }
-        let output = Output { ids: Some(html.ids), origin: Origin::Rendered };
-        self.record(document, output, scanned);
     }
 
     /// Every diagnostic about links in the site; call once every output file was added.
@@ -536,6 +575,41 @@ impl<'a> LinkCheck<'a> {
                 .with_help("link to it from another page (`@/...`), or list it in its section's template"),
             );
         }
+    }
+}
+
+/// The rendered page whose links `check_link` checks.
+struct OnPage<'p> {
+    /// Its site path.
+    document: &'p str,
+    ids: &'p HashSet<String>,
+    /// Whether its links count as navigation for the orphan check (alias redirects do not).
+    navigation: bool,
+}
+
+/// Links that lead to the same place from every page (`/a/`, `https://…`), read once: a site's pages repeat
+/// the same header, footer and sidebar links. One map per rayon worker, so that threads never wait for each
+/// other; the `Mutex` only makes sharing them safe.
+struct KnownLinks {
+    per_thread: Vec<Mutex<FxHashMap<Box<str>, Known>>>,
+}
+
+struct Known {
+    destination: Destination<'static>,
+    /// Index in `targets` of the page or section at the destination.
+    page: Option<usize>,
+}
+
+impl KnownLinks {
+    fn new() -> KnownLinks {
+        // Slot 0 is for threads outside the pool.
+        let slots = rayon::current_num_threads() + 1;
+        KnownLinks { per_thread: (0..slots).map(|_| Mutex::default()).collect() }
+    }
+
+    fn of_this_thread(&self) -> MutexGuard<'_, FxHashMap<Box<str>, Known>> {
+        let slot = rayon::current_thread_index().map_or(0, |i| i + 1) % self.per_thread.len();
+        self.per_thread[slot].lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

@@ -2,11 +2,13 @@
 //! to check. Pure string work: resolves `../x/`, `/docs/x/` and full permalinks the way a browser would.
 
 use crate::config::Config;
+use memchr::memchr;
 use std::borrow::Cow;
 
 /// The site's address, split the way URL resolution needs it.
 pub struct Base<'a> {
-    /// `https://example.org/docs` (no trailing slash), or empty.
+    /// `https://example.org/docs` (no trailing slash), or empty (also when `base_url` has no scheme, as in
+    /// `/docs`: then no link can start with it).
     url: &'a str,
     /// `/` or `/docs/`.
     path: String,
@@ -14,7 +16,8 @@ pub struct Base<'a> {
 
 impl Base<'_> {
     pub fn new(config: &Config) -> Base<'_> {
-        Base { url: &config.base_url, path: config.base_path() }
+        let url = if config.base_url.contains("://") { config.base_url.as_str() } else { "" };
+        Base { url, path: config.base_path() }
     }
 
     /// `/` or `/docs/`.
@@ -36,10 +39,36 @@ pub enum Destination<'a> {
 }
 
 /// Resolves `url`, found on the page whose site path is `document` (`/a/b/` or `/404.html`).
-pub fn resolve<'u>(url: &'u str, document: &str, base: &Base<'_>) -> Destination<'u> {
+pub fn resolve<'u>(url: &'u str, document: &'u str, base: &Base<'_>) -> Destination<'u> {
+    match read_url(url, base) {
+        Url::Absolute(destination) => destination,
+        Url::Relative(relative) => relative.resolve(document, base),
+    }
+}
+
+/// A URL read on its own, before knowing which page shows it.
+pub enum Url<'u> {
+    /// Leads to the same place from every page: `https://…`, `/a/b/`, `mailto:…`, `@/a.md`.
+    Absolute(Destination<'u>),
+    /// Leads somewhere that depends on the page: `../b/`, `img.png`, `#top`, `?page=2`.
+    Relative(RelativeUrl<'u>),
+}
+
+pub struct RelativeUrl<'u> {
+    /// The path, without query and fragment; empty for the page itself.
+    path: &'u str,
+    fragment: Option<Cow<'u, str>>,
+}
+
+/// Reads `url` as far as that can be done without the page it is on.
+pub fn read_url<'u>(url: &'u str, base: &Base<'_>) -> Url<'u> {
     let url = url.trim();
     if url.starts_with("@/") {
-        return Destination::Ignored;
+        return Url::Absolute(Destination::Ignored);
+    }
+    if let Some(fragment) = url.strip_prefix('#') {
+        // A third of the links on a page with a table of contents.
+        return Url::Relative(RelativeUrl { path: "", fragment: Some(percent_decode(fragment)) });
     }
     let (rest, fragment) = match url.split_once('#') {
         Some((rest, fragment)) => (rest, Some(percent_decode(fragment))),
@@ -48,39 +77,72 @@ pub fn resolve<'u>(url: &'u str, document: &str, base: &Base<'_>) -> Destination
     let rest = rest.split_once('?').map_or(rest, |(path, _)| path);
     if let Some(after) = strip_base_url(rest, base.url) {
         let path = if after.is_empty() { "/" } else { after };
-        return Destination::Site { path: normalize(path), fragment };
+        return Url::Absolute(Destination::Site { path: normalize(path), fragment });
     }
     if rest.starts_with("//") {
-        return Destination::External;
+        return Url::Absolute(Destination::External);
     }
     if let Some(scheme) = scheme(rest) {
-        return if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
-            Destination::External
-        } else {
-            Destination::Ignored
-        };
+        let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+        return Url::Absolute(if web { Destination::External } else { Destination::Ignored });
     }
-    let absolute: Cow<'u, str> = if rest.starts_with('/') {
-        normalize(rest)
-    } else {
+    if rest.starts_with('/') {
+        return Url::Absolute(inside_base(normalize(rest), fragment, base));
+    }
+    Url::Relative(RelativeUrl { path: rest, fragment })
+}
+
+impl<'u> RelativeUrl<'u> {
+    /// Where the URL leads from the page whose site path is `document`.
+    pub fn resolve(self, document: &'u str, base: &Base<'_>) -> Destination<'u> {
+        if self.path.is_empty() {
+            // The page itself: its address is the base path followed by `document`, so what is inside the
+            // base path is `document` again.
+            return site_path(Cow::Borrowed(document), self.fragment);
+        }
         let document_url = format!("{}{document}", base.path.trim_end_matches('/'));
-        if rest.is_empty() {
-            Cow::Owned(document_url)
-        } else {
-            let dir = &document_url[..document_url.rfind('/').map_or(0, |i| i + 1)];
-            Cow::Owned(normalize(&format!("{dir}{rest}")).into_owned())
+        let dir = &document_url[..document_url.rfind('/').map_or(0, |i| i + 1)];
+        let absolute = normalize(&format!("{dir}{}", self.path)).into_owned();
+        inside_base(Cow::Owned(absolute), self.fragment, base)
+    }
+}
+
+impl Destination<'_> {
+    /// The same destination, owning its text, to keep beyond the page it was read on.
+    pub fn into_owned(self) -> Destination<'static> {
+        match self {
+            Destination::Site { path, fragment } => Destination::Site {
+                path: Cow::Owned(path.into_owned()),
+                fragment: fragment.map(|f| Cow::Owned(f.into_owned())),
+            },
+            Destination::External => Destination::External,
+            Destination::OutsideBase => Destination::OutsideBase,
+            Destination::Ignored => Destination::Ignored,
         }
-    };
+    }
+}
+
+/// `absolute` (a URL path on the server) as a site path, when it is under the base path.
+fn inside_base<'u>(absolute: Cow<'u, str>, fragment: Option<Cow<'u, str>>, base: &Base<'_>) -> Destination<'u> {
     let inside = base.path.trim_end_matches('/');
-    match absolute.strip_prefix(inside) {
-        Some(after) if after.is_empty() || after.starts_with('/') => {
-            let path = match absolute {
-                Cow::Borrowed(absolute) => Cow::Borrowed(&absolute[inside.len()..]),
-                Cow::Owned(_) => Cow::Owned(after.to_string()),
-            };
-            Destination::Site { path: if path.is_empty() { "/".into() } else { path }, fragment }
-        }
-        _ => Destination::OutsideBase,
+    if !absolute.starts_with(inside) {
+        return Destination::OutsideBase;
+    }
+    let after = match absolute {
+        Cow::Borrowed(absolute) => Cow::Borrowed(&absolute[inside.len()..]),
+        Cow::Owned(absolute) => Cow::Owned(absolute[inside.len()..].to_string()),
+    };
+    site_path(after, fragment)
+}
+
+/// What follows the base path in a URL path: `""` or `/a/b/` is a site path, `x/` (from `/docsx/`) is not.
+fn site_path<'u>(after: Cow<'u, str>, fragment: Option<Cow<'u, str>>) -> Destination<'u> {
+    if after.is_empty() {
+        Destination::Site { path: "/".into(), fragment }
+    } else if after.starts_with('/') {
+        Destination::Site { path: after, fragment }
+    } else {
+        Destination::OutsideBase
     }
 }
 
@@ -99,7 +161,7 @@ pub fn output_of_site_path(path: &str) -> String {
 
 /// `%20` and friends decoded; invalid UTF-8 is replaced rather than refused.
 pub fn percent_decode(text: &str) -> Cow<'_, str> {
-    if !text.contains('%') {
+    if memchr(b'%', text.as_bytes()).is_none() {
         return text.into();
     }
     let bytes = text.as_bytes();
@@ -123,7 +185,7 @@ pub fn percent_decode(text: &str) -> Cow<'_, str> {
 
 /// The part of `url` after `base_url`, when `url` is inside the site: `""` or `/a/b/`.
 fn strip_base_url<'u>(url: &'u str, base_url: &str) -> Option<&'u str> {
-    if base_url.is_empty() || !base_url.contains("://") {
+    if base_url.is_empty() {
         return None;
     }
     let after = url.strip_prefix(base_url)?;
@@ -142,8 +204,7 @@ fn scheme(url: &str) -> Option<&str> {
 
 /// Percent-decodes `path` and removes `.` and `..` segments; above the root stays at the root.
 fn normalize(path: &str) -> Cow<'_, str> {
-    let has_dots = path.split('/').any(|s| s == "." || s == "..");
-    if !has_dots && !path.contains('%') && !path.contains("//") {
+    if is_normal(path) {
         return path.into();
     }
     let decoded = percent_decode(path);
@@ -164,6 +225,23 @@ fn normalize(path: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(format!("/{}", segments.join("/")))
+}
+
+/// Whether `path` has nothing for `normalize` to do: no `%` escape, no empty segment (`//`), no `.` or `..`
+/// segment. One pass over the bytes, since almost every path is like that.
+fn is_normal(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let dots_segment = |start: usize| {
+        let segment = &bytes[start..];
+        let end = memchr(b'/', segment).unwrap_or(segment.len());
+        matches!(&segment[..end], b"." | b"..")
+    };
+    !bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'%' => true,
+        b'/' => bytes.get(i + 1) == Some(&b'/'),
+        b'.' => (i == 0 || bytes[i - 1] == b'/') && dots_segment(i),
+        _ => false,
+    })
 }
 
 #[cfg(test)]
