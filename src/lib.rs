@@ -306,12 +306,10 @@ pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> V
         files.push(text("atom.xml", feeds::atom_feed(site, config)));
     }
     if config.build_search_index {
-        // The index carries search.js and search.css too, for sites whose static/ lacks them; a site's own win.
-        let provided: std::collections::HashSet<String> = files.iter().map(|f| f.path.clone()).collect();
-        for file in search_files(site) {
-            if !provided.contains(&file.path) {
-                files.push(OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) });
-            }
+        // search.js and search.css come with the theme's static files (or the site's own); the rest is the index.
+        let from_static = |path: &str| theme::STATIC.iter().any(|(name, _)| *name == path);
+        for file in search_files(site).into_iter().filter(|f| !from_static(&f.path)) {
+            files.push(OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) });
         }
     }
     files.push(text("llms.txt", feeds::llms_txt(site, config)));
