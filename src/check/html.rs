@@ -30,37 +30,44 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(start) = next_tag(bytes, i) {
-        if bytes[start..].starts_with(b"<!--") {
-            i = match memmem::find(&bytes[start..], b"-->") {
-                Some(end) => start + end + 3,
-                None => return scanned,
-            };
-            continue;
-        }
-        if bytes.get(start + 1) == Some(&b'/') {
-            // A closing tag: nothing to record, and no `<` in its name or its `>`.
-            i = start + 2 + name_length(&bytes[start + 2..]);
-            if bytes.get(i) == Some(&b'>') {
-                i += 1;
+        let after = start + 1;
+        match bytes.get(after) {
+            Some(b'/') => {
+                // A closing tag: nothing to record, and no `<` in its name or its `>`.
+                i = after + 1 + name_length(&bytes[after + 1..]);
+                if bytes.get(i) == Some(&b'>') {
+                    i += 1;
+                }
+                continue;
             }
+            Some(b'!') if bytes[start..].starts_with(b"<!--") => {
+                i = match memmem::find(&bytes[start..], b"-->") {
+                    Some(end) => start + end + 3,
+                    None => return scanned,
+                };
+                continue;
+            }
+            _ => {}
+        }
+        let name_end = after + name_length(&bytes[after..]);
+        if name_end == after {
+            i = after; // a `<` in text
             continue;
         }
-        let name_end = start + 1 + name_length(&bytes[start + 1..]);
-        if name_end == start + 1 {
-            i = start + 1; // a `<` in text
-            continue;
-        }
-        let name = &html[start + 1..name_end];
+        let tag = Tag::named(&bytes[after..name_end]);
         if bytes.get(name_end) == Some(&b'>') {
             i = name_end + 1; // no attributes (`<li>`, `<p>`): nothing to record
         } else {
             i = read_attributes(html, name_end, &mut attributes);
-            record(name, &attributes, &mut scanned);
+            record(tag, &attributes, &mut scanned);
         }
         // Script and style bodies are not HTML: skip to their closing tag.
-        if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
-            i = find_closing(bytes, i, name).unwrap_or(html.len());
-        }
+        let raw_text = match tag {
+            Tag::Script => "script",
+            Tag::Style => "style",
+            _ => continue,
+        };
+        i = find_closing(bytes, i, raw_text).unwrap_or(html.len());
     }
     scanned
 }
@@ -77,8 +84,37 @@ fn next_tag(bytes: &[u8], from: usize) -> Option<usize> {
 
 /// Length of the tag name `bytes` starts with.
 fn name_length(bytes: &[u8]) -> usize {
-    bytes.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(bytes.len())
+    let mut length = 0;
+    for &b in bytes {
+        if !ALPHANUMERIC[usize::from(b)] {
+            break;
+        }
+        length += 1;
+    }
+    length
 }
+
+/// Bytes that end an attribute name: `=`, `>`, `/` and ASCII whitespace.
+const ENDS_ATTRIBUTE_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, b'=' | b'>' | b'/') || (b as u8).is_ascii_whitespace();
+        b += 1;
+    }
+    table
+};
+
+/// `u8::is_ascii_alphanumeric` as a table: the scanner asks it of every byte of every tag name.
+const ALPHANUMERIC: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
 
 /// Decodes the character references found in attribute values (`&amp;`, `&#x2F;`, `&#39;`...).
 pub fn decode_entities(text: &str) -> Cow<'_, str> {
@@ -121,8 +157,9 @@ pub fn decode_entities(text: &str) -> Cow<'_, str> {
     out.into()
 }
 
+/// An attribute that matters for links or ids (other attributes are only read past).
 struct Attribute<'a> {
-    name: &'a str,
+    name: AttributeName,
     value: &'a str,
     /// Whether `value` has a `&`, so may hold character references: few values do.
     references: bool,
@@ -139,8 +176,8 @@ impl<'a> Attribute<'a> {
     }
 }
 
-/// Fills `attributes` (cleared first, reused from tag to tag) with those of the tag whose name ends at `i`;
-/// returns the offset after its `>`.
+/// Fills `attributes` (cleared first, reused from tag to tag) with those of the tag whose name ends at `i`
+/// that matter for links or ids; returns the offset after its `>`.
 fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribute<'h>>) -> usize {
     attributes.clear();
     let bytes = html.as_bytes();
@@ -155,10 +192,8 @@ fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribu
             return i + 1;
         }
         let name_start = i;
-        while i < bytes.len() && !matches!(bytes[i], b'=' | b'>' | b'/') && !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let name = &html[name_start..i];
+        i += bytes[i..].iter().position(|&b| ENDS_ATTRIBUTE_NAME[usize::from(b)]).unwrap_or(bytes.len() - i);
+        let name = &bytes[name_start..i];
         while i < bytes.len() && bytes[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -199,18 +234,20 @@ fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribu
                 (&html[value_start..i], bytes[value_start..i].contains(&b'&'))
             }
         };
-        attributes.push(Attribute { name, value, references });
+        let name = AttributeName::of(name);
+        if name != AttributeName::Other {
+            attributes.push(Attribute { name, value, references });
+        }
     }
 }
 
-fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml<'h>) {
-    let anchor = tag.eq_ignore_ascii_case("a");
+fn record<'h>(tag: Tag, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml<'h>) {
     for a in attributes {
-        if a.name.eq_ignore_ascii_case("id") || (anchor && a.name.eq_ignore_ascii_case("name")) {
+        if a.name == AttributeName::Id || (tag == Tag::A && a.name == AttributeName::Name) {
             scanned.ids.insert(a.decode(a.value).into_owned());
         }
     }
-    let attribute = |name: &str| attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name));
+    let attribute = |name: AttributeName| attributes.iter().find(|a| a.name == name);
     let mut push = |attribute: &Attribute<'h>, raw: &'h str| {
         let url = attribute.decode(trim(raw));
         if url.is_empty() {
@@ -218,25 +255,24 @@ fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml
         }
         scanned.links.push(HtmlLink { url, raw });
     };
-    match link_attributes(tag) {
-        LinkAttributes::None => {}
-        LinkAttributes::Href => {
-            if let Some(href) = attribute("href") {
+    match tag {
+        Tag::A | Tag::Area => {
+            if let Some(href) = attribute(AttributeName::Href) {
                 push(href, href.value);
             }
         }
-        LinkAttributes::HrefUnlessHint => {
-            let rel = attribute("rel").map_or(String::new(), |rel| rel.value.to_ascii_lowercase());
+        Tag::Link => {
+            let rel = attribute(AttributeName::Rel).map_or(String::new(), |rel| rel.value.to_ascii_lowercase());
             let hint = rel.split_ascii_whitespace().any(|r| matches!(r, "preconnect" | "dns-prefetch"));
-            if let (Some(href), false) = (attribute("href"), hint) {
+            if let (Some(href), false) = (attribute(AttributeName::Href), hint) {
                 push(href, href.value);
             }
         }
-        LinkAttributes::Src => {
-            if let Some(src) = attribute("src") {
+        Tag::Media | Tag::Script => {
+            if let Some(src) = attribute(AttributeName::Src) {
                 push(src, src.value);
             }
-            if let Some(srcset) = attribute("srcset") {
+            if let Some(srcset) = attribute(AttributeName::Srcset) {
                 for candidate in srcset.value.split(',') {
                     if let Some(url) = candidate.split_ascii_whitespace().next() {
                         push(srcset, url);
@@ -244,6 +280,7 @@ fn record<'h>(tag: &str, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml
                 }
             }
         }
+        Tag::Style | Tag::Other => {}
     }
 }
 
@@ -255,30 +292,67 @@ fn trim(text: &str) -> &str {
     }
 }
 
-/// Which attributes of a tag hold links.
-enum LinkAttributes {
-    None,
-    /// `href`: `<a>`, `<area>`.
-    Href,
-    /// `href`, unless `rel` makes it a hint: `<link>`.
-    HrefUnlessHint,
-    /// `src` and `srcset`: images, scripts, media, frames.
-    Src,
+/// The tags the scanner tells apart: those with links, those whose body is not HTML, and the rest.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    /// `<a>`: `href`, and `name` declares an anchor.
+    A,
+    /// `<area>`: `href`.
+    Area,
+    /// `<link>`: `href`, unless `rel` makes it a hint.
+    Link,
+    /// `src` and `srcset`: images, media, frames.
+    Media,
+    /// `src`, and a body that is not HTML.
+    Script,
+    /// A body that is not HTML.
+    Style,
+    Other,
 }
 
-/// Tag names are matched in any case; a page has many tags, so the name is lowercased once, on the stack.
-fn link_attributes(tag: &str) -> LinkAttributes {
-    let mut buffer = [0u8; 6];
-    let Some(lower) = buffer.get_mut(..tag.len()) else {
-        return LinkAttributes::None; // longer than any tag with links
-    };
-    lower.copy_from_slice(tag.as_bytes());
-    lower.make_ascii_lowercase();
-    match &*lower {
-        b"a" | b"area" => LinkAttributes::Href,
-        b"link" => LinkAttributes::HrefUnlessHint,
-        b"img" | b"script" | b"iframe" | b"source" | b"audio" | b"video" | b"embed" | b"track" => LinkAttributes::Src,
-        _ => LinkAttributes::None,
+impl Tag {
+    /// Matched in any case; most names are ruled out by their length alone.
+    fn named(name: &[u8]) -> Tag {
+        let is = |known: &[u8]| name.eq_ignore_ascii_case(known);
+        match name.len() {
+            1 if is(b"a") => Tag::A,
+            3 if is(b"img") => Tag::Media,
+            4 if is(b"area") => Tag::Area,
+            4 if is(b"link") => Tag::Link,
+            5 if is(b"style") => Tag::Style,
+            5 if is(b"audio") || is(b"video") || is(b"embed") || is(b"track") => Tag::Media,
+            6 if is(b"script") => Tag::Script,
+            6 if is(b"iframe") || is(b"source") => Tag::Media,
+            _ => Tag::Other,
+        }
+    }
+}
+
+/// The attribute names the scanner reads values of.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AttributeName {
+    Id,
+    Name,
+    Href,
+    Src,
+    Srcset,
+    Rel,
+    Other,
+}
+
+impl AttributeName {
+    /// Matched in any case; most names are ruled out by their length alone.
+    fn of(name: &[u8]) -> AttributeName {
+        let is = |known: &[u8]| name.eq_ignore_ascii_case(known);
+        match name.len() {
+            2 if is(b"id") => AttributeName::Id,
+            3 if is(b"src") => AttributeName::Src,
+            3 if is(b"rel") => AttributeName::Rel,
+            4 if is(b"href") => AttributeName::Href,
+            4 if is(b"name") => AttributeName::Name,
+            6 if is(b"srcset") => AttributeName::Srcset,
+            _ => AttributeName::Other,
+        }
     }
 }
 
