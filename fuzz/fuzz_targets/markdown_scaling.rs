@@ -1,7 +1,6 @@
-//! Looks for Markdown whose rendering time grows faster than its size: renders the input once and
-//! repeated 4× (back to back, so a construct left open spans the copies), and fails when the CPU time of the larger input is more than
-//! 40× that of the smaller one (linear is 4×, quadratic 16×), once it is long enough to measure.
-//! Thread CPU time, not wall time, so a busy machine does not raise false alarms.
+//! Looks for Markdown whose rendering time grows faster than its size: the input repeated to ~16 KB, then
+//! that 4×; fails when the larger takes 10× the CPU time of the smaller (linear is 4×, quadratic 16×),
+//! confirmed by a second, longer measurement. Thread CPU time, so a busy machine raises no false alarm.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,9 +18,9 @@ fn thread_cpu_time() -> Duration {
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
-fn cost(text: &str, options: &Options<'_>) -> Duration {
-    // The fastest of three runs, to shed scheduler noise.
-    (0..3)
+/// The fastest of `runs` renders, to shed scheduler noise.
+fn cost(text: &str, options: &Options<'_>, runs: usize) -> Duration {
+    (0..runs)
         .map(|_| {
             let start = thread_cpu_time();
             std::hint::black_box(render_markdown(text, options));
@@ -35,6 +34,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    if text.is_empty() {
+        return;
+    }
     let options = Options {
         smart_punctuation: true,
         highlight_code: false,
@@ -44,17 +46,20 @@ fuzz_target!(|data: &[u8]| {
         external_links_no_referrer: false,
         resolve: &resolve,
     };
-    let big = text.repeat(4);
-    let small_cost = cost(text, &options);
-    let big_cost = cost(&big, &options);
-    if big_cost < Duration::from_millis(20) {
-        return; // too short to measure reliably
+    // The input repeated to about 16 KB, then that 4×: big enough that CPU time is measurable, and a
+    // construct left open in the input (a list, a fence, a bracket) spans every copy.
+    let small = text.repeat((16 * 1024 / text.len()).max(1));
+    let big = small.repeat(4);
+    let ratio = |runs| cost(&big, &options, runs).as_secs_f64() / cost(&small, &options, runs).as_secs_f64().max(1e-7);
+    if cost(&big, &options, 1) < Duration::from_millis(1) || ratio(3) < 10.0 {
+        return;
     }
-    let ratio = big_cost.as_secs_f64() / small_cost.as_secs_f64().max(1e-6);
+    // Measure again, more carefully, before calling it superlinear (linear is 4, quadratic 16).
+    let confirmed = ratio(7);
     assert!(
-        ratio < 40.0,
-        "superlinear: {} bytes took {small_cost:?}, 4x ({} bytes) took {big_cost:?} (ratio {ratio:.1})",
-        text.len(),
+        confirmed < 10.0,
+        "superlinear: {} bytes vs {} bytes took {confirmed:.1}x the time",
+        small.len(),
         big.len()
     );
 });

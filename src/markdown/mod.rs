@@ -10,7 +10,7 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as Extensions, Parser, Tag, TagEnd,
 };
 use pulldown_cmark_escape::{escape_href, escape_html};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// What rendering a body produced.
 #[derive(Debug, Clone, Default)]
@@ -84,6 +84,7 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(String, String)> = None;
     let mut flat_toc = Vec::new();
+    let mut suffixes = HashMap::new();
     // Ids written as `{#id}` are reserved before any is generated, so an earlier heading's generated id
     // never takes one (as in Zola).
     if body.contains("{#") {
@@ -119,7 +120,7 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
             }
             Event::End(TagEnd::Heading(_)) => match heading.take() {
                 Some(open) => {
-                    let (html, entry) = open.close(&mut rendered.ids);
+                    let (html, entry) = open.close(&mut rendered.ids, &mut suffixes);
                     flat_toc.push(entry);
                     Event::Html(html.into())
                 }
@@ -178,10 +179,10 @@ struct OpenHeading<'a> {
 
 impl OpenHeading<'_> {
     /// The heading's HTML with its id and anchor link, and its table-of-contents entry.
-    fn close(self, ids: &mut HashSet<String>) -> (String, Heading) {
+    fn close(self, ids: &mut HashSet<String>, suffixes: &mut HashMap<String, usize>) -> (String, Heading) {
         let id = match self.id {
             Some(id) => id.to_string(),
-            None => unique_id(&self.title, ids),
+            None => unique_id(&self.title, ids, suffixes),
         };
         ids.insert(id.clone());
         let level = self.level as u32;
@@ -204,7 +205,9 @@ impl OpenHeading<'_> {
     }
 }
 
-fn unique_id(title: &str, ids: &HashSet<String>) -> String {
+/// The heading's slug, or the slug with the first free `-1`, `-2`... suffix. `suffixes` remembers where
+/// each slug's search stopped, so a page of many equal headings stays linear (ids are never freed).
+fn unique_id(title: &str, ids: &HashSet<String>, suffixes: &mut HashMap<String, usize>) -> String {
     let base = match slugify(title) {
         slug if slug.is_empty() => "section".to_string(),
         slug => slug,
@@ -212,7 +215,14 @@ fn unique_id(title: &str, ids: &HashSet<String>) -> String {
     if !ids.contains(&base) {
         return base;
     }
-    (1..).map(|n| format!("{base}-{n}")).find(|candidate| !ids.contains(candidate)).unwrap_or(base)
+    let next = suffixes.entry(base.clone()).or_insert(1);
+    loop {
+        let candidate = format!("{base}-{next}");
+        *next += 1;
+        if !ids.contains(&candidate) {
+            return candidate;
+        }
+    }
 }
 
 /// Flat headings in document order → a tree where each heading holds the deeper ones after it.

@@ -42,6 +42,19 @@ fn issue_generated_heading_id_never_takes_an_explicit_one() {
     assert_eq!(children, vec!["intro", "intro-2"]);
 }
 
+/// Found by fuzzing (markdown_scaling): each repeated heading searched every suffix from `-1`, so a page of
+/// n equal headings took n² steps. Ids must come out as before: the first free suffix, in order.
+#[test]
+fn issue_many_equal_headings_number_in_order_around_taken_ids() {
+    let mut markdown = String::from("## A {#a-2}\n");
+    for _ in 0..5 {
+        markdown.push_str("## A\n");
+    }
+    let rendered = render_markdown(&markdown, &options());
+    let ids: Vec<_> = rendered.toc.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, vec!["a-2", "a", "a-1", "a-3", "a-4", "a-5"]);
+}
+
 #[test]
 fn duplicate_headings_get_unique_ids() {
     let rendered = render_markdown("## A\n## A\n## A\n", &options());
