@@ -16,18 +16,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// CPU time of the whole process so far (all threads), in milliseconds; robust on a busy machine.
 fn cpu_ms() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
+    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
     (ticks(11) + ticks(12)) * 10.0
 }
 
@@ -58,28 +48,15 @@ fn index_a_generated_corpus() {
         })
         .collect();
     if let Ok(dump) = std::env::var("QUIRE_SEARCH_DUMP") {
-        let rows: Vec<[&str; 5]> = pages
-            .iter()
-            .map(|p| {
-                [
-                    p.url.as_str(),
-                    &p.title,
-                    &p.section,
-                    &p.description,
-                    &p.html,
-                ]
-            })
-            .collect();
+        let rows: Vec<[&str; 5]> =
+            pages.iter().map(|p| [p.url.as_str(), &p.title, &p.section, &p.description, &p.html]).collect();
         std::fs::write(dump, serde_json::to_string(&rows).expect("json")).expect("write dump");
     }
     let body_bytes: usize = pages.iter().map(|p| p.html.len()).sum();
 
     let mut best = f64::MAX;
     let mut files = Vec::new();
-    let runs: usize = std::env::var("QUIRE_SEARCH_RUNS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
+    let runs: usize = std::env::var("QUIRE_SEARCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
     let mut cpu = f64::MAX;
     for _ in 0..runs {
         drop(std::mem::take(&mut files));
@@ -89,13 +66,7 @@ fn index_a_generated_corpus() {
         best = best.min(start.elapsed().as_secs_f64());
         cpu = cpu.min(cpu_ms() - cpu_start);
     }
-    let size = |prefix: &str| {
-        files
-            .iter()
-            .filter(|f| f.path.starts_with(prefix))
-            .map(|f| f.bytes.len())
-            .sum::<usize>()
-    };
+    let size = |prefix: &str| files.iter().filter(|f| f.path.starts_with(prefix)).map(|f| f.bytes.len()).sum::<usize>();
     let count = |prefix: &str| files.iter().filter(|f| f.path.starts_with(prefix)).count();
     let total = size("search/");
     let site_estimate = pages.len() * 12 * 1024;
@@ -119,11 +90,7 @@ fn index_a_generated_corpus() {
         size("search/manifest.js") as f64 / 1024.0,
         size("search.js") as f64 / 1024.0
     );
-    for (name, prefix) in [
-        ("shards", "search/s/"),
-        ("tails", "search/t/"),
-        ("records", "search/d/"),
-    ] {
+    for (name, prefix) in [("shards", "search/s/"), ("tails", "search/t/"), ("records", "search/d/")] {
         let n = count(prefix).max(1);
         println!(
             "  {name}: {} files, {:.2} MB, avg {:.1} KB",
@@ -135,17 +102,11 @@ fn index_a_generated_corpus() {
 
     let start = Instant::now();
     let (mut index, _) = SearchIndex::build(&docs);
-    println!(
-        "SearchIndex::build {:.1} ms",
-        start.elapsed().as_secs_f64() * 1e3
-    );
+    println!("SearchIndex::build {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
     let page = &pages[pages.len() / 2];
     let edited = format!("{}<p>freshly edited zyzzyva paragraph</p>", page.html);
     let start = Instant::now();
-    let changes = index.update(&SearchDoc {
-        html: &edited,
-        ..docs[pages.len() / 2]
-    });
+    let changes = index.update(&SearchDoc { html: &edited, ..docs[pages.len() / 2] });
     println!(
         "update one page: {:.1} ms, {} files rewritten ({:.1} KB), {} removed",
         start.elapsed().as_secs_f64() * 1e3,
@@ -157,8 +118,7 @@ fn index_a_generated_corpus() {
     if let Ok(out) = std::env::var("QUIRE_SEARCH_OUT") {
         for file in &files {
             let path = Path::new(&out).join(&file.path);
-            std::fs::create_dir_all(path.parent().expect("files live in folders"))
-                .expect("create folder");
+            std::fs::create_dir_all(path.parent().expect("files live in folders")).expect("create folder");
             std::fs::write(&path, &file.bytes).expect("write index file");
         }
         println!("wrote {} files to {out}", files.len());
@@ -170,10 +130,7 @@ fn mb(bytes: usize) -> f64 {
 }
 
 fn load_pages(content: &Path) -> Vec<Page> {
-    let mut paths: Vec<_> = walk(content)
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .collect();
+    let mut paths: Vec<_> = walk(content).into_iter().filter(|p| p.extension().is_some_and(|e| e == "md")).collect();
     paths.sort();
     paths.iter().map(|path| load_page(content, path)).collect()
 }
@@ -201,19 +158,13 @@ fn load_page(content: &Path, path: &Path) -> Page {
         front
             .lines()
             .find_map(|line| {
-                line.strip_prefix(name)?
-                    .trim_start()
-                    .strip_prefix('=')
-                    .map(|v| v.trim().trim_matches('"').to_string())
+                line.strip_prefix(name)?.trim_start().strip_prefix('=').map(|v| v.trim().trim_matches('"').to_string())
             })
             .unwrap_or_default()
     };
     let relative = path.strip_prefix(content).expect("inside content");
     let mut url = String::from("/");
-    let parts: Vec<String> = relative
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
     for part in &parts[..parts.len() - 1] {
         url.push_str(part);
         url.push('/');
@@ -224,13 +175,7 @@ fn load_page(content: &Path, path: &Path) -> Page {
         url.push('/');
     }
     let section = parts[..parts.len() - 1].join(" › ");
-    Page {
-        url,
-        title: field("title"),
-        section,
-        description: field("description"),
-        html: render(body),
-    }
+    Page { url, title: field("title"), section, description: field("description"), html: render(body) }
 }
 
 /// Markdown to HTML with the contract's heading shape: id plus a trailing anchor link.

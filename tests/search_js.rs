@@ -32,18 +32,9 @@ fn tokenize_in_node(strings: &[String]) -> Vec<Vec<String>> {
         .spawn()
         .expect("node runs (it is needed for the search tests)");
     let input = serde_json::to_string(strings).expect("strings serialize");
-    child
-        .stdin
-        .take()
-        .expect("piped stdin")
-        .write_all(input.as_bytes())
-        .expect("write to node");
+    child.stdin.take().expect("piped stdin").write_all(input.as_bytes()).expect("write to node");
     let output = child.wait_with_output().expect("node finishes");
-    assert!(
-        output.status.success(),
-        "node failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("node prints JSON")
 }
 
@@ -82,16 +73,13 @@ fn tokenizer_cases() -> Vec<String> {
     .collect();
     cases.push(format!("long {} word", "x".repeat(70)));
     cases.push(format!("long {} accented", "é".repeat(65)));
-    let pool: Vec<char> = "aZé e\u{301}\u{308}ßøıİΣσςЁй中文搜索のデータﾃﾞｰ한\u{a0}\u{3000} _-.,'’—①ﬁＡ😀𠀀\u{94d}क\t\n"
-        .chars()
-        .collect();
+    let pool: Vec<char> =
+        "aZé e\u{301}\u{308}ßøıİΣσςЁй中文搜索のデータﾃﾞｰ한\u{a0}\u{3000} _-.,'’—①ﬁＡ😀𠀀\u{94d}क\t\n".chars().collect();
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     for _ in 0..400 {
         let mut case = String::new();
         for _ in 0..(seed % 24) {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
             case.push(pool[(seed >> 33) as usize % pool.len()]);
         }
         seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -111,12 +99,7 @@ fn rust_and_javascript_tokenizers_agree() {
             mismatches.push(format!("{case:?}\n  rust: {rust:?}\n  js:   {js:?}"));
         }
     }
-    assert!(
-        mismatches.is_empty(),
-        "{} mismatches:\n{}",
-        mismatches.len(),
-        mismatches.join("\n")
-    );
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
 }
 
 #[derive(serde::Deserialize)]
@@ -152,23 +135,16 @@ fn fixture_index_is_up_to_date() {
         let _ = std::fs::remove_dir_all(public.join("search"));
     }
     let mut stale = Vec::new();
-    for file in build_index(&docs)
-        .iter()
-        .filter(|f| f.path.starts_with("search/"))
-    {
+    for file in build_index(&docs).iter().filter(|f| f.path.starts_with("search/")) {
         let path = public.join(&file.path);
         if bless {
-            std::fs::create_dir_all(path.parent().expect("in a folder"))
-                .expect("create fixture folder");
+            std::fs::create_dir_all(path.parent().expect("in a folder")).expect("create fixture folder");
             std::fs::write(&path, &file.bytes).expect("write fixture file");
         } else if std::fs::read(&path).ok().as_deref() != Some(&file.bytes[..]) {
             stale.push(file.path.clone());
         }
     }
-    assert!(
-        stale.is_empty(),
-        "stale search fixture files {stale:?}; run QUIRE_BLESS=1 cargo test --test search_js"
-    );
+    assert!(stale.is_empty(), "stale search fixture files {stale:?}; run QUIRE_BLESS=1 cargo test --test search_js");
 }
 
 #[test]
