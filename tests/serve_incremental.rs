@@ -131,7 +131,17 @@ impl Site {
         let page = self.any_page(rng);
         let roll = rng.below(100);
         let (what, changes) = match roll {
-            0..=24 => {
+            0..=4 => {
+                // The same number of words: only the page's content changes, not its summary.
+                let path = self.content(&page);
+                let text = self.read(&path);
+                let body = text.rfind("+++\n").map_or(0, |i| i + 4);
+                let (head, body) = text.split_at(body);
+                let swapped = if n % 2 == 0 { body.replacen('e', "E", 1) } else { body.replacen('E', "e", 1) };
+                self.write(&path, &format!("{head}{swapped}"));
+                ("word", vec![Change::Page(page.into())])
+            }
+            5..=24 => {
                 let text = match rng.below(3) {
                     0 => format!("## Added heading {n}\n\nWords added by edit {n}."),
                     1 => format!("Edit {n} adds a *sentence* with `code`."),
@@ -187,21 +197,37 @@ impl Site {
                 ("asset", vec![Change::Asset(rel.into())])
             }
             79..=82 => self.add_or_remove_page(rng, n),
-            83..=84 => {
+            83..=86 => {
                 let section = rng.pick(&self.sections).clone();
                 let path = self.content(&section);
                 let text = self.read(&path);
-                self.write(&path, &format!("{text}\nSection edit {n}.\n"));
-                ("section", vec![Change::Section(section.into())])
+                let (what, text) = match rng.below(5) {
+                    0 => ("section body", format!("{text}\nSection edit {n}.\n")),
+                    4 => {
+                        // The same number of words: only the content changes, not the word count.
+                        let body = text.rfind("+++\n").map_or(0, |i| i + 4);
+                        let (head, body) = text.split_at(body);
+                        let swapped = if n % 2 == 0 { body.replacen('a', "A", 1) } else { body.replacen('A', "a", 1) };
+                        ("section word", format!("{head}{swapped}"))
+                    }
+                    1 => ("section title", set_line(&text, "title =", &format!("title = \"Section {n}\""))),
+                    2 => ("section weight", set_line(&text, "weight =", &format!("weight = {}", rng.below(9)))),
+                    _ if text.contains("list_pages = true") => {
+                        ("section extra", text.replacen("list_pages = true", "list_pages = false", 1))
+                    }
+                    _ => ("section extra", text.replacen("list_pages = false", "list_pages = true", 1)),
+                };
+                self.write(&path, &text);
+                (what, vec![Change::Section(section.into())])
             }
-            85..=87 => {
+            87..=88 => {
                 let path = self.content(&page);
                 let good = self.read(&path);
                 self.write(&path, &good.replacen("title = ", "title = = ", 1));
                 self.broken = Some((path, good, Change::Page(page.clone().into())));
                 ("broken front matter", vec![Change::Page(page.into())])
             }
-            88..=90 => {
+            89..=90 => {
                 let path = self.content(&page);
                 let good = self.read(&path);
                 self.write(&path, &format!("{good}\n[gone](@/no/such-page.md)\n"));
@@ -334,6 +360,16 @@ impl Site {
             _ => ("nothing", vec![]),
         }
     }
+}
+
+/// `text` with its first line starting with `prefix` replaced by `line` (in front matter, where keys are unique).
+fn set_line(text: &str, prefix: &str, line: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    match lines.iter().position(|l| l.starts_with(prefix)) {
+        Some(i) => lines[i] = line,
+        None => lines.insert(1, line),
+    }
+    lines.join("\n") + "\n"
 }
 
 fn copy_dir(from: &Path, to: &Path) {

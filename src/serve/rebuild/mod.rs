@@ -1,18 +1,19 @@
 //! `serve`'s live site: the model, views, templates and every output file kept in memory, with what each render
 //! used, so that a batch of source changes re-renders only the files it reaches. What it cannot follow rebuilds all.
 //!
-//! Parts: `plan` (changes → what can be updated in place; pure), `page_edit` (edited pages into the model),
+//! Parts: `plan` (changes → what can be updated in place; pure), `edit` (edited pages and sections into the model),
 //! `changed` (which views changed, hence which renders are stale), `outputs` (renders with their recorded
 //! dependencies), `template_graph` (which templates an edited template reaches).
 //!
-//! Full rebuilds: config.toml, any section `_index.md` or folder under content/, a page added, removed or renamed,
-//! a page whose address, aliases or draft state changed, a new or removed asset, and every change after a build
+//! Full rebuilds: config.toml, a folder under content/ (created, removed, renamed), a page or section added,
+//! removed or renamed, a page whose address, aliases or draft state changed, a section whose sorting, weight,
+//! templates, aliases, transparency or rendering changed, a new or removed asset, and every change after a build
 //! that could not load its config or templates. A template edit re-renders the files whose template extends or
 //! includes it (all of them when it defines components or the templates cannot be followed).
 
 mod changed;
+mod edit;
 mod outputs;
-mod page_edit;
 mod template_graph;
 
 use super::{Change, SiteFiles};
@@ -39,6 +40,8 @@ pub struct FullRebuild(pub String);
 pub struct Plan {
     /// Pages relative to `content/`.
     pub pages: Vec<String>,
+    /// Sections' `_index.md`, relative to `content/`.
+    pub sections: Vec<String>,
     pub templates: bool,
     /// Relative to `static/`; "" is the folder itself.
     pub statics: Vec<String>,
@@ -53,7 +56,10 @@ pub fn plan(changes: &[Change]) -> Result<Plan, FullRebuild> {
     for change in changes {
         match change {
             Change::Config => return Err(FullRebuild("config.toml changed".into())),
-            Change::Section(path) => return Err(FullRebuild(format!("content/{} changed", slash(path)))),
+            Change::Section(path) if path.file_name().is_some_and(|name| name == "_index.md") => {
+                plan.sections.push(slash(path))
+            }
+            Change::Section(path) => return Err(FullRebuild(format!("folder content/{} changed", slash(path)))),
             Change::Page(path) => plan.pages.push(slash(path)),
             Change::Template(_) => plan.templates = true,
             Change::Static(path) => plan.statics.push(slash(path)),
@@ -207,25 +213,22 @@ impl LiveSite {
         let root = self.options.root.clone();
         let timer = crate::Timer::start();
         let mut changed = Changed::new(&self.site);
-        let mut pages_edited = false;
-        if !plan.pages.is_empty() {
+        let mut content_edited = false;
+        if !plan.pages.is_empty() || !plan.sections.is_empty() {
             let site = Arc::make_mut(&mut self.site);
-            let edits =
-                page_edit::edit_pages(&root, &self.config, site, &mut self.relations, &mut self.problems, &plan.pages)?;
-            if !edits.pages.is_empty() {
-                for &id in &edits.pages {
-                    let file = &site.pages[id].file;
-                    self.problems.template_choices.retain(|d| d.at.file != *file);
-                    self.problems.template_choices.extend(check_template_choice(
-                        site,
-                        &self.templates,
-                        Target::Page(id),
-                    ));
+            let (relations, problems) = (&mut self.relations, &mut self.problems);
+            let edits = edit::edit_files(&root, &self.config, site, relations, problems, &plan.pages, &plan.sections)?;
+            if !edits.pages.is_empty() || !edits.sections.is_empty() {
+                let pages = edits.pages.iter().map(|&p| Target::Page(p));
+                for target in pages.chain(edits.sections.iter().map(|&s| Target::Section(s))) {
+                    let file = site.target_file(target).to_path_buf();
+                    self.problems.template_choices.retain(|d| d.at.file != file);
+                    self.problems.template_choices.extend(check_template_choice(site, &self.templates, target));
                 }
                 timer.lap("update: pages read, sorted, linked");
                 let views = Arc::make_mut(&mut self.views);
                 changed = changed::refresh_views(site, &self.config, &self.relations, views, &edits);
-                pages_edited = true;
+                content_edited = true;
                 timer.lap("update: views compared");
             }
         }
@@ -254,7 +257,7 @@ impl LiveSite {
         drop(lookups);
         self.take_renders(renders, files);
         timer.lap("update: rendered");
-        if pages_edited {
+        if content_edited {
             self.refresh_generated(files);
             timer.lap("update: sitemap and feed");
         }
@@ -459,7 +462,12 @@ mod tests {
         check(&[Change::Static(p("style.css"))], Ok(Plan { statics: vec!["style.css".into()], ..Plan::default() }));
         check(&[Change::Asset(p("a/b/x.png"))], Ok(Plan { assets: vec!["a/b/x.png".into()], ..Plan::default() }));
         check(&[Change::Page(p("a.md")), Change::Config], Err("config.toml changed"));
-        check(&[Change::Section(p("a/_index.md"))], Err("content/a/_index.md changed"));
-        check(&[Change::Section(p("guide"))], Err("content/guide changed"));
+        check(
+            &[Change::Section(p("a/_index.md"))],
+            Ok(Plan { sections: vec!["a/_index.md".into()], ..Plan::default() }),
+        );
+        check(&[Change::Section(p("_index.md"))], Ok(Plan { sections: vec!["_index.md".into()], ..Plan::default() }));
+        check(&[Change::Section(p("guide"))], Err("folder content/guide changed"));
+        check(&[Change::Section(p(""))], Err("folder content/ changed"));
     }
 }
