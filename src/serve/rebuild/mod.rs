@@ -3,7 +3,8 @@
 //!
 //! Parts: `plan` (changes → what can be updated in place; pure), `edit` (edited pages and sections into the model),
 //! `changed` (which views changed, hence which renders are stale), `outputs` (renders with their recorded
-//! dependencies), `template_graph` (which templates an edited template reaches).
+//! dependencies), `files` (static files, assets, sitemap and feed; the update's file changes), `template_graph`
+//! (which templates an edited template reaches).
 //!
 //! Full rebuilds: config.toml, a folder under content/ (created, removed, renamed), a page or section added,
 //! removed or renamed, a page whose address, aliases or draft state changed, a section whose sorting, weight,
@@ -13,6 +14,7 @@
 
 mod changed;
 mod edit;
+mod files;
 mod outputs;
 mod template_graph;
 
@@ -21,13 +23,13 @@ use crate::config::Config;
 use crate::content::{self, Site, Target};
 use crate::error::{Diagnostic, Error, Location};
 use crate::links::{self, Relations};
-use crate::output::{Contents, OutputFile};
 use crate::render::views::{build_views, Views};
 use crate::render::{self, check_template_choice, output_path, summarize_failures, Lookups, Output, RenderFailure};
 use crate::BuildOptions;
 use changed::Changed;
+use files::{FileChanges, Layer};
 use outputs::{render_outputs, Record, Render};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use template_graph::Reach;
 
@@ -85,15 +87,6 @@ pub struct Problems {
     pub files: Vec<Diagnostic>,
 }
 
-/// Who wrote a file that is not a rendered page; later kinds replace earlier ones at the same path, as in
-/// `site_files`, and all of them replace rendered pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Layer {
-    Static,
-    Asset,
-    Generated,
-}
-
 /// What one update did, for the terminal line.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Update {
@@ -117,13 +110,6 @@ pub struct LiveSite {
     owners: HashMap<String, Layer>,
     files: SiteFiles,
     problems: Problems,
-}
-
-/// Files to replace and remove at the end of an update.
-#[derive(Default)]
-struct FileChanges {
-    upserts: HashMap<String, Vec<u8>>,
-    removals: Vec<String>,
 }
 
 impl LiveSite {
@@ -322,95 +308,6 @@ impl LiveSite {
         }
         // Search: when `search` is merged, the index entries of the pages rendered here are updated here (a body
         // edit changes its page's entry only); until then a full build is the only one that writes the index.
-    }
-
-    /// `static/` (with the theme's files and syntax.css) read again where `changed` says, or whole when a
-    /// changed path is a folder. Returns the rendered outputs a removed static file had hidden.
-    fn refresh_static(&mut self, changed: &[String], files: &mut FileChanges) -> Vec<String> {
-        let mut now: Vec<OutputFile> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        for file in crate::static_files(&self.options.root) {
-            match index.get(&file.path) {
-                Some(&i) => now[i] = file,
-                None => {
-                    index.insert(file.path.clone(), now.len());
-                    now.push(file);
-                }
-            }
-        }
-        let before: HashSet<String> =
-            self.owners.iter().filter(|(_, &layer)| layer == Layer::Static).map(|(path, _)| path.clone()).collect();
-        let everything = changed.iter().any(|path| !before.contains(path) && !index.contains_key(path));
-        self.problems.files.retain(|d| !d.at.file.starts_with("static"));
-        let mut uncovered = Vec::new();
-        for path in before.iter().filter(|path| !index.contains_key(*path)) {
-            self.owners.remove(path);
-            if self.records.contains_key(path) {
-                uncovered.push(path.clone());
-            } else {
-                files.upserts.remove(path);
-                files.removals.push(path.clone());
-            }
-        }
-        for file in now {
-            if everything || !before.contains(&file.path) || changed.contains(&file.path) {
-                self.put_file(Layer::Static, file, files);
-            }
-        }
-        uncovered
-    }
-
-    /// A file beside a page or section, copied again; a new or removed one changes the model.
-    fn refresh_asset(&mut self, asset: &str, files: &mut FileChanges) -> Result<(), FullRebuild> {
-        let source = self.options.root.join("content").join(asset);
-        let copies: Vec<OutputFile> = crate::asset_files(&self.options.root, &self.site)
-            .into_iter()
-            .filter(|file| matches!(&file.contents, Contents::Copy(from) if *from == source))
-            .collect();
-        if copies.is_empty() || !source.is_file() {
-            return Err(FullRebuild(format!("content/{asset} was added or removed")));
-        }
-        for file in copies {
-            self.put_file(Layer::Asset, file, files);
-        }
-        Ok(())
-    }
-
-    /// Sitemap, robots.txt and feed made again from the model.
-    fn refresh_generated(&mut self, files: &mut FileChanges) {
-        for file in crate::generated_files(&self.site, &self.config) {
-            self.put_file(Layer::Generated, file, files);
-        }
-    }
-
-    fn put_file(&mut self, layer: Layer, file: OutputFile, files: &mut FileChanges) {
-        let source = match &file.contents {
-            Contents::Copy(path) => path.strip_prefix(&self.options.root).unwrap_or(path).to_path_buf(),
-            _ => file.path.clone().into(),
-        };
-        match file.contents.into_bytes() {
-            Ok(bytes) => self.put(Some(layer), file.path, bytes, files),
-            Err(e) => self.problems.files.push(
-                Diagnostic::error(Location::file(source), "file", e.to_string())
-                    .with_help("check that the file exists and is readable"),
-            ),
-        }
-    }
-
-    /// Replaces the file at `path` unless a later kind of file owns it; `None` is a rendered page.
-    fn put(&mut self, layer: Option<Layer>, path: String, bytes: Vec<u8>, files: &mut FileChanges) {
-        if layer < self.owners.get(&path).copied() {
-            return;
-        }
-        if let Some(layer) = layer {
-            self.owners.insert(path.clone(), layer);
-        }
-        files.removals.retain(|removed| *removed != path);
-        if self.files.get(&path) == Some(&bytes[..]) {
-            files.upserts.remove(&path);
-        } else {
-            files.upserts.insert(path, bytes);
-        }
     }
 
     /// Lets the template functions see the model as it is now.
