@@ -41,7 +41,7 @@ trap 'rm -rf "$WORK"' EXIT
 cp -r "$CORPUS"/. "$WORK/"
 rm -rf "$WORK/public"
 
-exec python3 - "$QUIRE" "$WORK" "$EDITS" "$RSS_EDITS" "$PORT" <<'PY'
+python3 - "$QUIRE" "$WORK" "$EDITS" "$RSS_EDITS" "$PORT" <<'PY'
 import http.client, os, re, statistics, subprocess, sys, time
 
 quire, site, edits, rss_edits, port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
