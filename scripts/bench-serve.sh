@@ -3,7 +3,8 @@
 # for body, title, template, section and new-page edits, the time from the file's write until the served HTML
 # shows it (a tight loop of HTTP GETs on 127.0.0.1), median of repeated edits; and peak RSS (VmHWM) as 1,000
 # more edits go through, which must not grow with their number. Prints the load average: timings on a shared
-# machine mean little without it. Not a test: nothing fails on a slow figure.
+# machine mean little without it. Not a test: nothing fails on a slow figure. QUIRE_TIMINGS=1 in the environment
+# makes the server print each update's stages (to its stderr, which this script discards).
 #
 # Usage: scripts/bench-serve.sh [--quire BIN] [--corpus DIR] [--edits N] [--rss-edits N] [--port P]
 #   --quire     the binary (default: $CARGO_TARGET_DIR/release/quire, else target/release/quire)
@@ -40,7 +41,7 @@ trap 'rm -rf "$WORK"' EXIT
 cp -r "$CORPUS"/. "$WORK/"
 rm -rf "$WORK/public"
 
-exec python3 - "$QUIRE" "$WORK" "$EDITS" "$RSS_EDITS" "$PORT" <<'PY'
+python3 - "$QUIRE" "$WORK" "$EDITS" "$RSS_EDITS" "$PORT" <<'PY'
 import http.client, os, re, statistics, subprocess, sys, time
 
 quire, site, edits, rss_edits, port = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
@@ -139,7 +140,7 @@ try:
             times.append(timed(edit, path, mark.encode()))
             time.sleep(0.15)  # past the watcher's quiet time, so each edit is its own update
         results[name] = times
-        print(f"{name:<34} median {statistics.median(times):7.1f} ms   "
+        print(f"{name:<36} median {statistics.median(times):7.1f} ms   "
               f"min {min(times):7.1f}   max {max(times):7.1f}   (n={count})", flush=True)
 
     def body_edit(mark, file=page_file, url=page_url):
@@ -162,6 +163,14 @@ try:
         text = read(section_file)
         return (lambda: write(section_file, text.rstrip("\n") + f"\n\nSection {mark}.\n")), section_url, mark
 
+    def section_reshape(mark):
+        # A new weight reorders the parent's subsections: a full rebuild.
+        text = read(section_file)
+        weight = 100 + counter[0]
+        new = re.sub(r"^weight = .*$", f"weight = {weight}", text, count=1, flags=re.M)
+        new = new.rstrip("\n") + f"\n\nSection {mark}.\n"
+        return (lambda: write(section_file, new)), section_url, mark
+
     def page_add(mark):
         file = os.path.join(leaf, f"added-{mark}.md")
         text = f'+++\ntitle = "Added {mark}"\ndate = 2024-01-01\n\n[taxonomies]\ntags = ["{tag}"]\n+++\n\nNew {mark}.\n'
@@ -172,8 +181,9 @@ try:
     run("title edit (page)", edits, title_edit)
     run("template edit (taxonomy_single)", few, template_edit("taxonomy_single.html", "<h1>", tag_url))
     run("template edit (page.html: all pages)", 3, template_edit("page.html", "<article>", page_url))
-    run("section _index.md edit (full)", 3, section_edit)
-    run("page added (full)", 3, page_add)
+    run("section _index.md body edit", few, section_edit)
+    run("section weight edit (full rebuild)", 3, section_reshape)
+    run("page added (full rebuild)", 3, page_add)
     print(f"VmHWM after the timed edits: {status(server.pid, 'VmHWM')} MB", flush=True)
 
     others = [os.path.join(leaf, p) for p in pages[1:]] or [page_file]

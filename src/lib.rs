@@ -120,9 +120,9 @@ pub fn render_bodies(site: &mut Site, config: &Config) {
     }
 }
 
-/// One page's body rendered as `render_bodies` renders it, for `serve` after an edit.
-pub fn render_page_body(site: &Site, config: &Config, page: &content::Page) -> markdown::Rendered {
-    with_markdown_options(site, config, |options| markdown::render_markdown(&page.text[page.body_offset..], options))
+/// One page's or section's Markdown body rendered as `render_bodies` renders it, for `serve` after an edit.
+pub fn render_body(site: &Site, config: &Config, body: &str) -> markdown::Rendered {
+    with_markdown_options(site, config, |options| markdown::render_markdown(body, options))
 }
 
 /// Calls `render` with the Markdown options `config` asks for, `@/` links resolving in `site`.

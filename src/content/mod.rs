@@ -7,7 +7,9 @@ pub mod slug;
 mod taxonomy;
 
 pub use front_matter::{FrontMatter, SortBy};
-pub use reload::{page_problems, read_page, sections_listing, sort_section, update_taxonomies};
+pub use reload::{
+    page_problems, read_page, read_section, section_problems, sections_listing, sort_section, update_taxonomies,
+};
 pub use taxonomy::{Taxonomy, Term};
 
 use crate::config::Config;

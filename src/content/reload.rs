@@ -1,9 +1,9 @@
-//! One page re-read from disk, and the orders that depend on it recomputed, for `serve`'s edits: the same
-//! reading, page-building, sorting and taxonomy code as `load_site`, run on one file or one section.
+//! One page or section re-read from disk, and the orders that depend on it recomputed, for `serve`'s edits: the
+//! same reading, building, sorting and taxonomy code as `load_site`, run on one file or one section.
 
 use super::front_matter::Kind;
 use super::slug::slugify;
-use super::{read_file, taxonomy, Builder, Page, PageId, SectionId, Site, Term};
+use super::{read_file, taxonomy, Builder, Page, PageId, Section, SectionId, Site, Term};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,6 +19,17 @@ pub fn read_page(root: &Path, relative_path: &str, diagnostics: &mut Vec<Diagnos
     let mut builder = Builder::default();
     builder.add_page(rel, file);
     builder.pages.pop()
+}
+
+/// The section whose `_index.md` is at `relative_path` as `load_site` would build it, before it is placed in the
+/// tree: no parent, pages, subsections or assets, no rendered body. `None` when it cannot be read.
+pub fn read_section(root: &Path, relative_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Section> {
+    let content_dir = root.join("content");
+    let rel = Path::new(relative_path);
+    let file = read_file(root, &content_dir, rel, Kind::Section, diagnostics)?;
+    let mut builder = Builder::default();
+    builder.add_section(rel, file);
+    builder.sections.pop()
 }
 
 /// Sorts the pages of section `id` again (after a page's weight, date or title changed) and sets the
@@ -107,13 +118,23 @@ pub fn page_problems(site: &Site, config: &Config, id: usize) -> Vec<Diagnostic>
     let mut diagnostics = Vec::new();
     let alone = Site { pages: vec![page.clone()], ..Site::default() };
     taxonomy::collect(&alone, config, &mut diagnostics);
-    let shared = |path: &str| path == page.path;
+    diagnostics.extend(duplicate_problems(site, &page.path, &page.file));
+    diagnostics
+}
+
+/// What `load_site` reports at section `id`'s file once it is read: an address something else already has.
+pub fn section_problems(site: &Site, id: SectionId) -> Vec<Diagnostic> {
+    duplicate_problems(site, &site.sections[id].path, &site.sections[id].file)
+}
+
+fn duplicate_problems(site: &Site, path: &str, file: &Path) -> Vec<Diagnostic> {
+    let shared = |other: &str| other == path;
     let others = site.pages.iter().filter(|p| shared(&p.path)).count()
         + site.sections.iter().filter(|s| shared(&s.path)).count();
+    let mut duplicates = Vec::new();
     if others > 1 {
-        let mut duplicates = Vec::new();
         super::report_duplicate_paths(site, &mut duplicates);
-        diagnostics.extend(duplicates.into_iter().filter(|d| d.at.file == page.file));
+        duplicates.retain(|d| d.at.file == file);
     }
-    diagnostics
+    duplicates
 }

@@ -2,7 +2,7 @@
 //! and terms are made again by the same functions as a build, only for the pages and sections an edit can reach,
 //! and compared with the old ones. A render whose recorded `Dep`s include a changed view is stale.
 
-use super::page_edit::Edits;
+use super::edit::Edits;
 use super::template_graph::Reach;
 use crate::config::Config;
 use crate::content::{PageId, Site, Target, Taxonomy};
@@ -73,7 +73,12 @@ impl Changed {
 /// Makes again the views `edits` can have changed, stores them in `views`, and says which changed.
 pub fn refresh_views(site: &Site, config: &Config, relations: &Relations, views: &mut Views, edits: &Edits) -> Changed {
     let mut changed = Changed::new(site);
-    let edited: HashSet<Target> = edits.pages.iter().map(|&p| Target::Page(p)).collect();
+    let edited: HashSet<Target> = edits
+        .pages
+        .iter()
+        .map(|&p| Target::Page(p))
+        .chain(edits.sections.iter().map(|&s| Target::Section(s)))
+        .collect();
     // Summaries hold related and backlinks, with the title and description of each page they name.
     let mut reached = edited.clone();
     for (old, new) in
@@ -112,8 +117,10 @@ pub fn refresh_views(site: &Site, config: &Config, relations: &Relations, views:
         changed.pages[id] = true;
     }
     for (id, section) in site.sections.iter().enumerate() {
-        let stale =
-            changed.section_metadata[id] || edits.resorted.contains(&id) || section.pages.iter().any(|&p| summaries[p]);
+        let stale = changed.section_metadata[id]
+            || edits.resorted.contains(&id)
+            || edits.sections.contains(&id)
+            || section.pages.iter().any(|&p| summaries[p]);
         if stale {
             views.sections[id] = section_value(site, views, id);
             changed.sections[id] = true;

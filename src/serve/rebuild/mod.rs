@@ -1,18 +1,21 @@
 //! `serve`'s live site: the model, views, templates and every output file kept in memory, with what each render
 //! used, so that a batch of source changes re-renders only the files it reaches. What it cannot follow rebuilds all.
 //!
-//! Parts: `plan` (changes → what can be updated in place; pure), `page_edit` (edited pages into the model),
+//! Parts: `plan` (changes → what can be updated in place; pure), `edit` (edited pages and sections into the model),
 //! `changed` (which views changed, hence which renders are stale), `outputs` (renders with their recorded
-//! dependencies), `template_graph` (which templates an edited template reaches).
+//! dependencies), `files` (static files, assets, sitemap and feed; the update's file changes), `template_graph`
+//! (which templates an edited template reaches).
 //!
-//! Full rebuilds: config.toml, any section `_index.md` or folder under content/, a page added, removed or renamed,
-//! a page whose address, aliases or draft state changed, a new or removed asset, and every change after a build
+//! Full rebuilds: config.toml, a folder under content/ (created, removed, renamed), a page or section added,
+//! removed or renamed, a page whose address, aliases or draft state changed, a section whose sorting, weight,
+//! templates, aliases, transparency or rendering changed, a new or removed asset, and every change after a build
 //! that could not load its config or templates. A template edit re-renders the files whose template extends or
 //! includes it (all of them when it defines components or the templates cannot be followed).
 
 mod changed;
+mod edit;
+mod files;
 mod outputs;
-mod page_edit;
 mod template_graph;
 
 use super::{Change, SiteFiles};
@@ -20,13 +23,13 @@ use crate::config::Config;
 use crate::content::{self, Site, Target};
 use crate::error::{Diagnostic, Error, Location};
 use crate::links::{self, Relations};
-use crate::output::{Contents, OutputFile};
 use crate::render::views::{build_views, Views};
 use crate::render::{self, check_template_choice, output_path, summarize_failures, Lookups, Output, RenderFailure};
 use crate::BuildOptions;
 use changed::Changed;
+use files::{FileChanges, Layer};
 use outputs::{render_outputs, Record, Render};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use template_graph::Reach;
 
@@ -39,6 +42,8 @@ pub struct FullRebuild(pub String);
 pub struct Plan {
     /// Pages relative to `content/`.
     pub pages: Vec<String>,
+    /// Sections' `_index.md`, relative to `content/`.
+    pub sections: Vec<String>,
     pub templates: bool,
     /// Relative to `static/`; "" is the folder itself.
     pub statics: Vec<String>,
@@ -53,7 +58,10 @@ pub fn plan(changes: &[Change]) -> Result<Plan, FullRebuild> {
     for change in changes {
         match change {
             Change::Config => return Err(FullRebuild("config.toml changed".into())),
-            Change::Section(path) => return Err(FullRebuild(format!("content/{} changed", slash(path)))),
+            Change::Section(path) if path.file_name().is_some_and(|name| name == "_index.md") => {
+                plan.sections.push(slash(path))
+            }
+            Change::Section(path) => return Err(FullRebuild(format!("folder content/{} changed", slash(path)))),
             Change::Page(path) => plan.pages.push(slash(path)),
             Change::Template(_) => plan.templates = true,
             Change::Static(path) => plan.statics.push(slash(path)),
@@ -79,15 +87,6 @@ pub struct Problems {
     pub files: Vec<Diagnostic>,
 }
 
-/// Who wrote a file that is not a rendered page; later kinds replace earlier ones at the same path, as in
-/// `site_files`, and all of them replace rendered pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Layer {
-    Static,
-    Asset,
-    Generated,
-}
-
 /// What one update did, for the terminal line.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Update {
@@ -111,13 +110,6 @@ pub struct LiveSite {
     owners: HashMap<String, Layer>,
     files: SiteFiles,
     problems: Problems,
-}
-
-/// Files to replace and remove at the end of an update.
-#[derive(Default)]
-struct FileChanges {
-    upserts: HashMap<String, Vec<u8>>,
-    removals: Vec<String>,
 }
 
 impl LiveSite {
@@ -207,25 +199,22 @@ impl LiveSite {
         let root = self.options.root.clone();
         let timer = crate::Timer::start();
         let mut changed = Changed::new(&self.site);
-        let mut pages_edited = false;
-        if !plan.pages.is_empty() {
+        let mut content_edited = false;
+        if !plan.pages.is_empty() || !plan.sections.is_empty() {
             let site = Arc::make_mut(&mut self.site);
-            let edits =
-                page_edit::edit_pages(&root, &self.config, site, &mut self.relations, &mut self.problems, &plan.pages)?;
-            if !edits.pages.is_empty() {
-                for &id in &edits.pages {
-                    let file = &site.pages[id].file;
-                    self.problems.template_choices.retain(|d| d.at.file != *file);
-                    self.problems.template_choices.extend(check_template_choice(
-                        site,
-                        &self.templates,
-                        Target::Page(id),
-                    ));
+            let (relations, problems) = (&mut self.relations, &mut self.problems);
+            let edits = edit::edit_files(&root, &self.config, site, relations, problems, &plan.pages, &plan.sections)?;
+            if !edits.pages.is_empty() || !edits.sections.is_empty() {
+                let pages = edits.pages.iter().map(|&p| Target::Page(p));
+                for target in pages.chain(edits.sections.iter().map(|&s| Target::Section(s))) {
+                    let file = site.target_file(target).to_path_buf();
+                    self.problems.template_choices.retain(|d| d.at.file != file);
+                    self.problems.template_choices.extend(check_template_choice(site, &self.templates, target));
                 }
                 timer.lap("update: pages read, sorted, linked");
                 let views = Arc::make_mut(&mut self.views);
                 changed = changed::refresh_views(site, &self.config, &self.relations, views, &edits);
-                pages_edited = true;
+                content_edited = true;
                 timer.lap("update: views compared");
             }
         }
@@ -254,7 +243,7 @@ impl LiveSite {
         drop(lookups);
         self.take_renders(renders, files);
         timer.lap("update: rendered");
-        if pages_edited {
+        if content_edited {
             self.refresh_generated(files);
             timer.lap("update: sitemap and feed");
         }
@@ -321,95 +310,6 @@ impl LiveSite {
         // edit changes its page's entry only); until then a full build is the only one that writes the index.
     }
 
-    /// `static/` (with the theme's files and syntax.css) read again where `changed` says, or whole when a
-    /// changed path is a folder. Returns the rendered outputs a removed static file had hidden.
-    fn refresh_static(&mut self, changed: &[String], files: &mut FileChanges) -> Vec<String> {
-        let mut now: Vec<OutputFile> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
-        for file in crate::static_files(&self.options.root) {
-            match index.get(&file.path) {
-                Some(&i) => now[i] = file,
-                None => {
-                    index.insert(file.path.clone(), now.len());
-                    now.push(file);
-                }
-            }
-        }
-        let before: HashSet<String> =
-            self.owners.iter().filter(|(_, &layer)| layer == Layer::Static).map(|(path, _)| path.clone()).collect();
-        let everything = changed.iter().any(|path| !before.contains(path) && !index.contains_key(path));
-        self.problems.files.retain(|d| !d.at.file.starts_with("static"));
-        let mut uncovered = Vec::new();
-        for path in before.iter().filter(|path| !index.contains_key(*path)) {
-            self.owners.remove(path);
-            if self.records.contains_key(path) {
-                uncovered.push(path.clone());
-            } else {
-                files.upserts.remove(path);
-                files.removals.push(path.clone());
-            }
-        }
-        for file in now {
-            if everything || !before.contains(&file.path) || changed.contains(&file.path) {
-                self.put_file(Layer::Static, file, files);
-            }
-        }
-        uncovered
-    }
-
-    /// A file beside a page or section, copied again; a new or removed one changes the model.
-    fn refresh_asset(&mut self, asset: &str, files: &mut FileChanges) -> Result<(), FullRebuild> {
-        let source = self.options.root.join("content").join(asset);
-        let copies: Vec<OutputFile> = crate::asset_files(&self.options.root, &self.site)
-            .into_iter()
-            .filter(|file| matches!(&file.contents, Contents::Copy(from) if *from == source))
-            .collect();
-        if copies.is_empty() || !source.is_file() {
-            return Err(FullRebuild(format!("content/{asset} was added or removed")));
-        }
-        for file in copies {
-            self.put_file(Layer::Asset, file, files);
-        }
-        Ok(())
-    }
-
-    /// Sitemap, robots.txt and feed made again from the model.
-    fn refresh_generated(&mut self, files: &mut FileChanges) {
-        for file in crate::generated_files(&self.site, &self.config, &self.relations) {
-            self.put_file(Layer::Generated, file, files);
-        }
-    }
-
-    fn put_file(&mut self, layer: Layer, file: OutputFile, files: &mut FileChanges) {
-        let source = match &file.contents {
-            Contents::Copy(path) => path.strip_prefix(&self.options.root).unwrap_or(path).to_path_buf(),
-            _ => file.path.clone().into(),
-        };
-        match file.contents.into_bytes() {
-            Ok(bytes) => self.put(Some(layer), file.path, bytes, files),
-            Err(e) => self.problems.files.push(
-                Diagnostic::error(Location::file(source), "file", e.to_string())
-                    .with_help("check that the file exists and is readable"),
-            ),
-        }
-    }
-
-    /// Replaces the file at `path` unless a later kind of file owns it; `None` is a rendered page.
-    fn put(&mut self, layer: Option<Layer>, path: String, bytes: Vec<u8>, files: &mut FileChanges) {
-        if layer < self.owners.get(&path).copied() {
-            return;
-        }
-        if let Some(layer) = layer {
-            self.owners.insert(path.clone(), layer);
-        }
-        files.removals.retain(|removed| *removed != path);
-        if self.files.get(&path) == Some(&bytes[..]) {
-            files.upserts.remove(&path);
-        } else {
-            files.upserts.insert(path, bytes);
-        }
-    }
-
     /// Lets the template functions see the model as it is now.
     fn attach_lookups(&self) -> Arc<Lookups> {
         let lookups =
@@ -459,7 +359,12 @@ mod tests {
         check(&[Change::Static(p("style.css"))], Ok(Plan { statics: vec!["style.css".into()], ..Plan::default() }));
         check(&[Change::Asset(p("a/b/x.png"))], Ok(Plan { assets: vec!["a/b/x.png".into()], ..Plan::default() }));
         check(&[Change::Page(p("a.md")), Change::Config], Err("config.toml changed"));
-        check(&[Change::Section(p("a/_index.md"))], Err("content/a/_index.md changed"));
-        check(&[Change::Section(p("guide"))], Err("content/guide changed"));
+        check(
+            &[Change::Section(p("a/_index.md"))],
+            Ok(Plan { sections: vec!["a/_index.md".into()], ..Plan::default() }),
+        );
+        check(&[Change::Section(p("_index.md"))], Ok(Plan { sections: vec!["_index.md".into()], ..Plan::default() }));
+        check(&[Change::Section(p("guide"))], Err("folder content/guide changed"));
+        check(&[Change::Section(p(""))], Err("folder content/ changed"));
     }
 }

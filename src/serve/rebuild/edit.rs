@@ -1,5 +1,6 @@
-//! Edited pages read again into the model in place: front matter, Markdown body, the order of the sections
-//! that list them, taxonomies and links. A page whose address, draft state or aliases changed asks for a full rebuild.
+//! Edited pages and sections read again into the model in place: front matter, Markdown body, the order of the
+//! sections that list them, taxonomies and links. A change to the site's shape (a page's address, draft state or
+//! aliases; a section's sorting, templates, weight, aliases, transparency or rendering) asks for a full rebuild.
 
 use super::{FullRebuild, Problems};
 use crate::config::Config;
@@ -13,6 +14,8 @@ use std::path::Path;
 pub struct Edits {
     /// Pages read again and replaced.
     pub pages: Vec<PageId>,
+    /// Sections read again and replaced.
+    pub sections: Vec<SectionId>,
     /// Sections sorted again because a page's weight, date or title changed.
     pub resorted: Vec<SectionId>,
     /// Pages whose `lower` or `higher` neighbour changed.
@@ -23,15 +26,16 @@ pub struct Edits {
     pub old_relations: Relations,
 }
 
-/// Reads the pages at `paths` (relative to `content/`) again and updates `site`, `relations` and `problems`.
-/// A page that cannot be read keeps its last good model; its diagnostics say why.
-pub fn edit_pages(
+/// Reads the pages and sections (`_index.md`) at these paths (relative to `content/`) again and updates `site`,
+/// `relations` and `problems`. A file that cannot be read keeps its last good model; its diagnostics say why.
+pub fn edit_files(
     root: &Path,
     config: &Config,
     site: &mut Site,
     relations: &mut Relations,
     problems: &mut Problems,
     paths: &[String],
+    sections: &[String],
 ) -> Result<Edits, FullRebuild> {
     let timer = crate::Timer::start();
     let mut edits = Edits::default();
@@ -70,7 +74,7 @@ pub fn edit_pages(
         page.assets = old.assets.clone();
         page.lower = old.lower;
         page.higher = old.higher;
-        page.rendered = crate::render_page_body(site, config, &page);
+        page.rendered = crate::render_body(site, config, &page.text[page.body_offset..]);
         site.pages[id] = page;
         problems.content.extend(content::page_problems(site, config, id));
         if order_changed {
@@ -78,7 +82,12 @@ pub fn edit_pages(
         }
         edits.pages.push(id);
     }
-    if edits.pages.is_empty() {
+    for path in sections {
+        if let Some(id) = edit_section(root, config, site, problems, path)? {
+            edits.sections.push(id);
+        }
+    }
+    if edits.pages.is_empty() && edits.sections.is_empty() {
         return Ok(edits);
     }
     timer.lap("update: pages read and rendered");
@@ -107,4 +116,51 @@ pub fn edit_pages(
     edits.old_relations = std::mem::replace(relations, links::check_links(site, &mut problems.links));
     timer.lap("update: links checked");
     Ok(edits)
+}
+
+/// Reads one `_index.md` again; `None` when it cannot be read (the old section stays).
+fn edit_section(
+    root: &Path,
+    config: &Config,
+    site: &mut Site,
+    problems: &mut Problems,
+    path: &str,
+) -> Result<Option<SectionId>, FullRebuild> {
+    let Some(Target::Section(id)) = site.lookup(path) else {
+        return Err(FullRebuild(format!("content/{path} is a new section")));
+    };
+    // The content root exists without `_index.md`; one that appears changes its defaults.
+    if !root.join("content").join(path).is_file() || site.sections[id].text.is_empty() {
+        return Err(FullRebuild(format!("content/{path} was added or removed")));
+    }
+    let mut read = Vec::new();
+    let section = content::read_section(root, path, &mut read);
+    let file = site.sections[id].file.clone();
+    problems.content.retain(|d| d.at.file != file);
+    problems.content.extend(read);
+    let Some(mut section) = section else {
+        return Ok(None);
+    };
+    let (old, new) = (&site.sections[id].front_matter, &section.front_matter);
+    let same_shape = old.sort_by == new.sort_by
+        && old.transparent == new.transparent
+        && old.render == new.render
+        && old.template == new.template
+        && old.page_template == new.page_template
+        && old.paginate_by == new.paginate_by
+        && old.aliases == new.aliases
+        && old.weight == new.weight
+        && old.in_search_index == new.in_search_index;
+    if !same_shape {
+        return Err(FullRebuild(format!("{} changed how its section is built", file.display())));
+    }
+    let old = &site.sections[id];
+    section.parent = old.parent;
+    section.pages = old.pages.clone();
+    section.subsections = old.subsections.clone();
+    section.assets = old.assets.clone();
+    section.rendered = crate::render_body(site, config, &section.text[section.body_offset..]);
+    site.sections[id] = section;
+    problems.content.extend(content::section_problems(site, id));
+    Ok(Some(id))
 }

@@ -1,0 +1,114 @@
+//! The files of the live site that are not rendered pages (static/, the theme's static files, syntax.css, assets,
+//! sitemap, robots.txt, feed) read or made again, and every file change of an update, kept as upserts and removals.
+
+use super::{FullRebuild, LiveSite};
+use crate::error::{Diagnostic, Location};
+use crate::output::{Contents, OutputFile};
+use std::collections::{HashMap, HashSet};
+
+/// Who wrote a file that is not a rendered page; later kinds replace earlier ones at the same path, as in
+/// `site_files`, and all of them replace rendered pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Layer {
+    Static,
+    Asset,
+    Generated,
+}
+
+/// Files to replace and remove at the end of an update.
+#[derive(Default)]
+pub(super) struct FileChanges {
+    pub upserts: HashMap<String, Vec<u8>>,
+    pub removals: Vec<String>,
+}
+
+impl LiveSite {
+    /// `static/` (with the theme's files and syntax.css) read again where `changed` says, or whole when a
+    /// changed path is a folder. Returns the rendered outputs a removed static file had hidden.
+    pub(super) fn refresh_static(&mut self, changed: &[String], files: &mut FileChanges) -> Vec<String> {
+        let mut now: Vec<OutputFile> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for file in crate::static_files(&self.options.root) {
+            match index.get(&file.path) {
+                Some(&i) => now[i] = file,
+                None => {
+                    index.insert(file.path.clone(), now.len());
+                    now.push(file);
+                }
+            }
+        }
+        let before: HashSet<String> =
+            self.owners.iter().filter(|(_, &layer)| layer == Layer::Static).map(|(path, _)| path.clone()).collect();
+        let everything = changed.iter().any(|path| !before.contains(path) && !index.contains_key(path));
+        self.problems.files.retain(|d| !d.at.file.starts_with("static"));
+        let mut uncovered = Vec::new();
+        for path in before.iter().filter(|path| !index.contains_key(*path)) {
+            self.owners.remove(path);
+            if self.records.contains_key(path) {
+                uncovered.push(path.clone());
+            } else {
+                files.upserts.remove(path);
+                files.removals.push(path.clone());
+            }
+        }
+        for file in now {
+            if everything || !before.contains(&file.path) || changed.contains(&file.path) {
+                self.put_file(Layer::Static, file, files);
+            }
+        }
+        uncovered
+    }
+
+    /// A file beside a page or section, copied again; a new or removed one changes the model.
+    pub(super) fn refresh_asset(&mut self, asset: &str, files: &mut FileChanges) -> Result<(), FullRebuild> {
+        let source = self.options.root.join("content").join(asset);
+        let copies: Vec<OutputFile> = crate::asset_files(&self.options.root, &self.site)
+            .into_iter()
+            .filter(|file| matches!(&file.contents, Contents::Copy(from) if *from == source))
+            .collect();
+        if copies.is_empty() || !source.is_file() {
+            return Err(FullRebuild(format!("content/{asset} was added or removed")));
+        }
+        for file in copies {
+            self.put_file(Layer::Asset, file, files);
+        }
+        Ok(())
+    }
+
+    /// Sitemap, robots.txt and feed made again from the model.
+    pub(super) fn refresh_generated(&mut self, files: &mut FileChanges) {
+        for file in crate::generated_files(&self.site, &self.config, &self.relations) {
+            self.put_file(Layer::Generated, file, files);
+        }
+    }
+
+    pub(super) fn put_file(&mut self, layer: Layer, file: OutputFile, files: &mut FileChanges) {
+        let source = match &file.contents {
+            Contents::Copy(path) => path.strip_prefix(&self.options.root).unwrap_or(path).to_path_buf(),
+            _ => file.path.clone().into(),
+        };
+        match file.contents.into_bytes() {
+            Ok(bytes) => self.put(Some(layer), file.path, bytes, files),
+            Err(e) => self.problems.files.push(
+                Diagnostic::error(Location::file(source), "file", e.to_string())
+                    .with_help("check that the file exists and is readable"),
+            ),
+        }
+    }
+
+    /// Replaces the file at `path` unless a later kind of file owns it; `None` is a rendered page.
+    pub(super) fn put(&mut self, layer: Option<Layer>, path: String, bytes: Vec<u8>, files: &mut FileChanges) {
+        if layer < self.owners.get(&path).copied() {
+            return;
+        }
+        if let Some(layer) = layer {
+            self.owners.insert(path.clone(), layer);
+        }
+        files.removals.retain(|removed| *removed != path);
+        if self.files.get(&path) == Some(&bytes[..]) {
+            files.upserts.remove(&path);
+        } else {
+            files.upserts.insert(path, bytes);
+        }
+    }
+}
