@@ -5,16 +5,18 @@ use super::rendered::{Maker, Origin, Outputs};
 use super::{alias_path, targets, Source};
 use crate::content::{Site, Target};
 use crate::error::{Diagnostic, Location};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::Path;
 
 /// Every taxonomy term of every page must have its page: a slug, and a rendered `taxonomy_single.html`.
 pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool, diagnostics: &mut Vec<Diagnostic>) {
-    let term_pages: HashMap<(&str, String), &str> = site
+    let term_pages: FxHashMap<(&str, &str), &str> = site
         .taxonomies
         .iter()
-        .flat_map(|t| t.terms.iter().map(move |term| ((t.name.as_str(), term.slug.clone()), term.path.as_str())))
+        .flat_map(|t| t.terms.iter().map(move |term| ((t.name.as_str(), term.slug.as_str()), term.path.as_str())))
         .collect();
+    // Pages share their terms: each is slugified once.
+    let mut slugs: FxHashMap<&str, String> = FxHashMap::default();
     for (id, page) in site.pages.iter().enumerate() {
         let source = Source::of(site, Target::Page(id));
         for (taxonomy, terms) in &page.front_matter.taxonomies {
@@ -22,7 +24,7 @@ pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool
                 continue; // undeclared: reported by `content`
             }
             for term in terms {
-                let slug = crate::content::slug::slugify(term);
+                let slug = slugs.entry(term).or_insert_with(|| crate::content::slug::slugify(term));
                 let at = || source.value_location("taxonomies", term);
                 if slug.is_empty() {
                     diagnostics.push(
@@ -37,7 +39,7 @@ pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool
                     );
                     continue;
                 }
-                let path = term_pages.get(&(taxonomy.as_str(), slug));
+                let path = term_pages.get(&(taxonomy.as_str(), slug.as_str()));
                 if rendered_any && path.is_none_or(|p| outputs.get(p).is_none()) {
                     diagnostics.push(
                         Diagnostic::error(at(), "taxonomy", format!("the `{taxonomy}` term `{term}` has no page"))
@@ -51,7 +53,7 @@ pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool
 
 /// An alias that is also a page's address, or another alias, would overwrite it.
 pub(super) fn check_aliases(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
-    let mut owners: HashMap<String, &Path> =
+    let mut owners: FxHashMap<String, &Path> =
         targets(site).map(|t| (site.target_path(t).to_string(), site.target_file(t))).collect();
     for target in targets(site) {
         let source = Source::of(site, target);
@@ -79,7 +81,7 @@ pub(super) fn check_aliases(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
 pub(super) fn report_written_twice(
     root: &Path,
     written_twice: &[(String, Origin, Origin)],
-    makers: &HashMap<String, Maker>,
+    makers: &FxHashMap<String, Maker>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for (path, first, second) in written_twice {

@@ -14,7 +14,7 @@ use crate::markdown::Link;
 use crate::output::{Contents, OutputFile};
 use crate::render;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,10 +28,10 @@ pub struct LinkCheck<'a> {
     /// Pages and sections, in `targets` order: `reached` and `pages` index into it.
     targets: Vec<Target>,
     /// Site path of every page and rendered section → its index in `targets`.
-    pages: HashMap<&'a str, usize>,
-    makers: HashMap<String, Maker>,
+    pages: FxHashMap<&'a str, usize>,
+    makers: FxHashMap<String, Maker>,
     /// Links as written in Markdown (percent-decoded): checked at their Markdown line, not in the HTML.
-    written: HashSet<String>,
+    written: FxHashSet<String>,
     /// Whether another page's HTML links to each page and section (in `targets` order).
     reached: Vec<AtomicBool>,
     collect_external: bool,
@@ -66,21 +66,17 @@ pub(super) enum Origin {
 #[derive(Default)]
 struct State {
     /// Site path (`/a/b/`, `/style.css`) → the file there.
-    outputs: HashMap<String, Output>,
+    outputs: FxHashMap<String, Output>,
     /// (site path, the origin already there, the origin added later).
     written_twice: Vec<(String, Origin, Origin)>,
     problems: Vec<Problem>,
-    /// Links to something other than a page, checked once every file is known: (site path, raw) → link.
-    later: BTreeMap<(String, String), Later>,
+    /// Links to something other than a page, checked once every file is known: (site path, raw) → the
+    /// pages showing the link (a page may come twice).
+    later: FxHashMap<(String, String), Vec<String>>,
     /// Links with a `#fragment` to another page, checked once that page's ids are known.
     fragments: Vec<LaterFragment>,
     /// (url, raw, page) of http(s) links that templates made.
     external: Vec<(String, String, String)>,
-}
-
-struct Later {
-    /// Site paths of the pages showing the link.
-    pages: BTreeSet<String>,
 }
 
 struct LaterFragment {
@@ -103,7 +99,7 @@ struct Problem {
 
 impl<'a> LinkCheck<'a> {
     pub fn new(root: &Path, site: &'a Site, config: &'a Config) -> LinkCheck<'a> {
-        let mut pages = HashMap::new();
+        let mut pages = FxHashMap::default();
         for (index, target) in targets(site).enumerate() {
             let rendered = match target {
                 Target::Section(id) => site.sections[id].front_matter.render,
@@ -113,7 +109,7 @@ impl<'a> LinkCheck<'a> {
                 pages.insert(site.target_path(target), index);
             }
         }
-        let mut written = HashSet::new();
+        let mut written = FxHashSet::default();
         for target in targets(site) {
             for link in &Source::of(site, target).rendered.links {
                 written.insert(percent_decode(&link.target).into_owned());
@@ -322,7 +318,9 @@ impl<'a> LinkCheck<'a> {
         }
 
         let mut problems = state.problems;
-        for ((path, raw), later) in state.later {
+        let mut later: Vec<((String, String), Vec<String>)> = state.later.into_iter().collect();
+        later.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for ((path, raw), pages) in later {
             if outputs.get(&path).is_none() {
                 let help = match suggest.near(&path) {
                     Some(near) => format!("did you mean `{near}`? Build links with `get_url` or from `permalink`s"),
@@ -333,7 +331,7 @@ impl<'a> LinkCheck<'a> {
                     }
                 };
                 problems.push(Problem {
-                    pages: later.pages,
+                    pages: pages.into_iter().collect(),
                     raw,
                     missing: Some(path.clone()),
                     // The address, not the link as written: `relative_urls` writes it differently on each page.
@@ -382,7 +380,7 @@ impl<'a> LinkCheck<'a> {
         state.fragments.extend(scanned.fragments);
         state.external.extend(scanned.external);
         for (path, raw, document) in scanned.later {
-            state.later.entry((path, raw)).or_insert_with(|| Later { pages: BTreeSet::new() }).pages.insert(document);
+            state.later.entry((path, raw)).or_default().push(document);
         }
     }
 
@@ -626,27 +624,29 @@ struct Scanned {
 /// Every output file, plus the pages and sections (present even when their template failed, which is
 /// reported already).
 pub(super) struct Outputs<'s> {
-    files: &'s HashMap<String, Output>,
+    files: &'s FxHashMap<String, Output>,
     site: &'s Site,
     targets: &'s [Target],
-    pages: &'s HashMap<&'s str, usize>,
+    pages: &'s FxHashMap<&'s str, usize>,
 }
 
 impl Outputs<'_> {
     /// `Some(ids)` when something is at `path` (`/a/b`, `/a/b/` and `/a/b/index.html` are one page).
     pub fn get(&self, path: &str) -> Option<Option<&HashSet<String>>> {
-        let alternatives = [
-            Some(path.to_string()),
-            path.strip_suffix("index.html").filter(|d| d.ends_with('/')).map(str::to_string),
-            (!path.ends_with('/')).then(|| format!("{path}/")),
-        ];
-        for candidate in alternatives.into_iter().flatten() {
-            if let Some(output) = self.files.get(&candidate) {
-                return Some(output.ids.as_ref().or_else(|| self.model_ids(&candidate)));
+        let at = |candidate: &str| {
+            if let Some(output) = self.files.get(candidate) {
+                return Some(output.ids.as_ref().or_else(|| self.model_ids(candidate)));
             }
-            if self.pages.contains_key(candidate.as_str()) {
-                return Some(self.model_ids(&candidate));
-            }
+            self.pages.contains_key(candidate).then(|| self.model_ids(candidate))
+        };
+        if let Some(found) = at(path) {
+            return Some(found);
+        }
+        if let Some(found) = path.strip_suffix("index.html").filter(|d| d.ends_with('/')).and_then(at) {
+            return Some(found);
+        }
+        if !path.ends_with('/') {
+            return at(&format!("{path}/"));
         }
         None
     }
@@ -743,8 +743,8 @@ impl<'a> Suggestions<'a> {
 }
 
 /// Site path → who made the HTML there.
-fn makers(site: &Site) -> HashMap<String, Maker> {
-    let mut makers = HashMap::new();
+fn makers(site: &Site) -> FxHashMap<String, Maker> {
+    let mut makers = FxHashMap::default();
     let maker = |file: &Path, template: &str, redirect: bool| Maker {
         file: file.to_path_buf(),
         template: template.to_string(),

@@ -2,7 +2,7 @@
 //! to check. Pure string work: resolves `../x/`, `/docs/x/` and full permalinks the way a browser would.
 
 use crate::config::Config;
-use memchr::memchr;
+use memchr::{memchr, memchr2};
 use std::borrow::Cow;
 
 /// The site's address, split the way URL resolution needs it.
@@ -70,11 +70,9 @@ pub fn read_url<'u>(url: &'u str, base: &Base<'_>) -> Url<'u> {
         // A third of the links on a page with a table of contents.
         return Url::Relative(RelativeUrl { path: "", fragment: Some(percent_decode(fragment)) });
     }
-    let (rest, fragment) = match url.split_once('#') {
-        Some((rest, fragment)) => (rest, Some(percent_decode(fragment))),
-        None => (url, None),
-    };
-    let rest = rest.split_once('?').map_or(rest, |(path, _)| path);
+    let fragment = memchr(b'#', url.as_bytes()).map(|hash| percent_decode(&url[hash + 1..]));
+    // The path ends at the query or at the fragment, whichever comes first.
+    let rest = &url[..memchr2(b'?', b'#', url.as_bytes()).unwrap_or(url.len())];
     if let Some(after) = strip_base_url(rest, base.url) {
         let path = if after.is_empty() { "/" } else { after };
         return Url::Absolute(Destination::Site { path: normalize(path), fragment });
@@ -82,12 +80,13 @@ pub fn read_url<'u>(url: &'u str, base: &Base<'_>) -> Url<'u> {
     if rest.starts_with("//") {
         return Url::Absolute(Destination::External);
     }
+    if rest.starts_with('/') {
+        // No scheme starts with `/`.
+        return Url::Absolute(inside_base(normalize(rest), fragment, base));
+    }
     if let Some(scheme) = scheme(rest) {
         let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
         return Url::Absolute(if web { Destination::External } else { Destination::Ignored });
-    }
-    if rest.starts_with('/') {
-        return Url::Absolute(inside_base(normalize(rest), fragment, base));
     }
     Url::Relative(RelativeUrl { path: rest, fragment })
 }
@@ -194,7 +193,7 @@ fn strip_base_url<'u>(url: &'u str, base_url: &str) -> Option<&'u str> {
 
 /// `https` of `https://x`, when the URL has a scheme.
 fn scheme(url: &str) -> Option<&str> {
-    let colon = url.find(':')?;
+    let colon = memchr(b':', url.as_bytes())?;
     let scheme = &url[..colon];
     let mut chars = scheme.chars();
     let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -236,12 +235,21 @@ fn is_normal(path: &str) -> bool {
         let end = memchr(b'/', segment).unwrap_or(segment.len());
         matches!(&segment[..end], b"." | b"..")
     };
-    !bytes.iter().enumerate().any(|(i, &b)| match b {
-        b'%' => true,
-        b'/' => bytes.get(i + 1) == Some(&b'/'),
-        b'.' => (i == 0 || bytes[i - 1] == b'/') && dots_segment(i),
-        _ => false,
-    })
+    // Whether the byte at hand is the first of a segment: the path's first, or one after a `/`.
+    let mut segment_start = true;
+    for (i, &b) in bytes.iter().enumerate() {
+        let odd = match b {
+            b'%' => true,
+            b'/' => segment_start && i > 0,
+            b'.' => segment_start && dots_segment(i),
+            _ => false,
+        };
+        if odd {
+            return false;
+        }
+        segment_start = b == b'/';
+    }
+    true
 }
 
 #[cfg(test)]
