@@ -1,6 +1,7 @@
 //! A small HTML scanner for link checking: rendered HTML in, every `href`/`src` it holds and every
 //! `id` it declares out. Not a parser: it never builds a tree and ignores text, comments and scripts.
 
+use super::site_url::trim;
 use memchr::{memchr, memchr2, memmem};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -281,14 +282,6 @@ fn record<'h>(tag: Tag, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml<
             }
         }
         Tag::Style | Tag::Other => {}
-    }
-}
-
-/// `str::trim`, skipping its Unicode tables when both ends are visible ASCII, as in almost every URL.
-fn trim(text: &str) -> &str {
-    match (text.as_bytes().first(), text.as_bytes().last()) {
-        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
-        _ => text.trim(),
     }
 }
 

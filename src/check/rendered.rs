@@ -164,7 +164,7 @@ impl<'a> LinkCheck<'a> {
         let document = site_path_of_output(path);
         let html = scan_html(html);
         let navigation = !self.makers.get(&document).is_some_and(|m| m.redirect);
-        let page = OnPage { document: &document, ids: &html.ids, navigation };
+        let page = OnPage { document: &document, index: self.page_index(&document), ids: &html.ids, navigation };
         let mut scanned = Scanned::default();
         let mut known = self.known.of_this_thread();
         for link in &html.links {
@@ -184,7 +184,8 @@ impl<'a> LinkCheck<'a> {
                     Url::Relative(relative) => {
                         resolved = relative.resolve(&document, &self.base);
                         let index = match &resolved {
-                            Destination::Site { path, .. } if *path != document => self.page_index(path),
+                            Destination::Site { path, .. } if *path == document => page.index,
+                            Destination::Site { path, .. } => self.page_index(path),
                             _ => None,
                         };
                         (&resolved, index)
@@ -236,7 +237,8 @@ impl<'a> LinkCheck<'a> {
             Destination::Site { path, fragment } => (path, fragment),
         };
         let fragment = fragment.as_deref().filter(|f| !is_top(f));
-        if path == document {
+        // Comparing indexes first spares comparing paths for links to other pages.
+        if index == page.index && path == document {
             if let Some(fragment) = fragment {
                 if !page.ids.contains(fragment) && !from_markdown() {
                     scanned.problems.push(Problem {
@@ -580,6 +582,8 @@ impl<'a> LinkCheck<'a> {
 struct OnPage<'p> {
     /// Its site path.
     document: &'p str,
+    /// Its index in `targets`, as `page_index` finds it.
+    index: Option<usize>,
     ids: &'p HashSet<String>,
     /// Whether its links count as navigation for the orphan check (alias redirects do not).
     navigation: bool,

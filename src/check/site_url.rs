@@ -62,7 +62,7 @@ pub struct RelativeUrl<'u> {
 
 /// Reads `url` as far as that can be done without the page it is on.
 pub fn read_url<'u>(url: &'u str, base: &Base<'_>) -> Url<'u> {
-    let url = url.trim();
+    let url = trim(url);
     if url.starts_with("@/") {
         return Url::Absolute(Destination::Ignored);
     }
@@ -180,6 +180,14 @@ pub fn percent_decode(text: &str) -> Cow<'_, str> {
         }
     }
     String::from_utf8_lossy(&out).into_owned().into()
+}
+
+/// `str::trim`, skipping its Unicode tables when both ends are visible ASCII, as in almost every URL.
+pub fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
 }
 
 /// The part of `url` after `base_url`, when `url` is inside the site: `""` or `/a/b/`.
