@@ -194,7 +194,7 @@ impl<'a> LinkCheck<'a> {
             };
             self.check_link(link, destination, index, &page, &mut scanned);
         }
-        drop(known);
+        drop(known); // before `record` takes the shared state's lock: never hold both
         let output = Output { ids: Some(html.ids), origin: Origin::Rendered };
         self.record(document, output, scanned);
     }
