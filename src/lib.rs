@@ -99,9 +99,13 @@ pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> 
 
 /// Reads the content, renders Markdown and checks links: the site model every later stage uses.
 pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> (Site, Relations) {
+    let timer = Timer::start();
     let mut site = content::load_site(root, config, diagnostics);
+    timer.lap("content");
     render_bodies(&mut site, config);
+    timer.lap("markdown");
     let relations = links::check_links(&site, diagnostics);
+    timer.lap("links");
     (site, relations)
 }
 
@@ -217,7 +221,8 @@ fn search_files(site: &Site) -> Vec<search::SearchFile> {
     search::build_index(&docs)
 }
 
-/// Stage times on stderr when `QUIRE_TIMINGS` is set: the first thing to read when a build is slow.
+/// Stage times and memory (resident, peak; Linux only) on stderr when `QUIRE_TIMINGS` is set: the first
+/// thing to read when a build is slow.
 pub struct Timer {
     enabled: bool,
     last: std::cell::Cell<Instant>,
@@ -231,7 +236,11 @@ impl Timer {
     pub fn lap(&self, stage: &str) {
         if self.enabled {
             let now = Instant::now();
-            eprintln!("timing: {stage}: {:.1} ms", (now - self.last.get()).as_secs_f64() * 1000.0);
+            let rss = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |name: &str| rss.lines().find(|l| l.starts_with(name)).map_or("", |l| l[name.len()..].trim());
+            let (now_rss, peak_rss) = (field("VmRSS:"), field("VmHWM:"));
+            let ms = (now - self.last.get()).as_secs_f64() * 1000.0;
+            eprintln!("timing: {stage}: {ms:.1} ms (rss {now_rss}, peak {peak_rss})");
             self.last.set(now);
         }
     }
