@@ -146,81 +146,112 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
 }
 
 /// `site.json`: the site model for tools — sections, pages, permalinks, taxonomies and relations.
+/// Serialized straight from borrowed views: a `serde_json::Value` tree of a 10k-page site was the
+/// build's peak of memory. Fields are in alphabetical order, as the file has always written them.
 pub fn site_json(site: &Site, config: &Config, relations: &Relations) -> String {
-    use serde_json::{json, Value};
-    let path_of = |target: &Target| -> Value {
-        Value::String(match *target {
-            Target::Page(id) => site.pages[id].relative_path.clone(),
-            Target::Section(id) => site.sections[id].relative_path.clone(),
-        })
+    use std::collections::{BTreeMap, HashMap};
+    let path_of = |target: &Target| match *target {
+        Target::Page(id) => site.pages[id].relative_path.as_str(),
+        Target::Section(id) => site.sections[id].relative_path.as_str(),
     };
-    let list = |target: Target, map: &std::collections::HashMap<Target, Vec<Target>>| -> Vec<Value> {
+    let list = |target: Target, map: &HashMap<Target, Vec<Target>>| -> Vec<&str> {
         map.get(&target).map(|targets| targets.iter().map(path_of).collect()).unwrap_or_default()
     };
-    let sections: Vec<Value> = site
-        .sections
-        .iter()
-        .enumerate()
-        .map(|(id, s)| {
-            json!({
-                "relative_path": s.relative_path,
-                "title": s.title,
-                "description": s.front_matter.description,
-                "permalink": config.permalink(&s.path),
-                "parent": s.parent.map(|p| site.sections[p].relative_path.clone()),
-                "pages": s.pages.iter().map(|&p| site.pages[p].relative_path.clone()).collect::<Vec<_>>(),
-                "subsections": s.subsections.iter().map(|&c| site.sections[c].relative_path.clone()).collect::<Vec<_>>(),
-                "related": list(Target::Section(id), &relations.related),
-                "backlinks": list(Target::Section(id), &relations.backlinks),
-            })
-        })
-        .collect();
-    let pages: Vec<Value> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(id, p)| {
-            json!({
-                "relative_path": p.relative_path,
-                "title": p.title,
-                "description": p.front_matter.description,
-                "permalink": config.permalink(&p.path),
-                "date": p.front_matter.date,
-                "weight": p.front_matter.weight,
-                "section": site.sections[p.section].relative_path,
-                "taxonomies": p.front_matter.taxonomies,
-                "word_count": p.rendered.word_count,
-                "related": list(Target::Page(id), &relations.related),
-                "backlinks": list(Target::Page(id), &relations.backlinks),
-            })
-        })
-        .collect();
-    let taxonomies: serde_json::Map<String, Value> = site
+    let page_paths =
+        |pages: &[usize]| -> Vec<&str> { pages.iter().map(|&p| site.pages[p].relative_path.as_str()).collect() };
+    let sections = site.sections.iter().enumerate().map(|(id, s)| SectionJson {
+        backlinks: list(Target::Section(id), &relations.backlinks),
+        description: s.front_matter.description.as_deref(),
+        pages: page_paths(&s.pages),
+        parent: s.parent.map(|p| site.sections[p].relative_path.as_str()),
+        permalink: config.permalink(&s.path),
+        related: list(Target::Section(id), &relations.related),
+        relative_path: &s.relative_path,
+        subsections: s.subsections.iter().map(|&c| site.sections[c].relative_path.as_str()).collect(),
+        title: &s.title,
+    });
+    let pages = site.pages.iter().enumerate().map(|(id, p)| PageJson {
+        backlinks: list(Target::Page(id), &relations.backlinks),
+        date: p.front_matter.date.as_deref(),
+        description: p.front_matter.description.as_deref(),
+        permalink: config.permalink(&p.path),
+        related: list(Target::Page(id), &relations.related),
+        relative_path: &p.relative_path,
+        section: &site.sections[p.section].relative_path,
+        taxonomies: &p.front_matter.taxonomies,
+        title: &p.title,
+        weight: p.front_matter.weight,
+        word_count: p.rendered.word_count,
+    });
+    let taxonomies: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = site
         .taxonomies
         .iter()
-        .map(|t| {
-            let terms: serde_json::Map<String, Value> = t
-                .terms
-                .iter()
-                .map(|term| {
-                    (
-                        term.name.clone(),
-                        json!(term.pages.iter().map(|&p| site.pages[p].relative_path.clone()).collect::<Vec<_>>()),
-                    )
-                })
-                .collect();
-            (t.name.clone(), Value::Object(terms))
-        })
+        .map(|t| (t.name.as_str(), t.terms.iter().map(|term| (term.name.as_str(), page_paths(&term.pages))).collect()))
         .collect();
-    let model = json!({
-        "title": config.title,
-        "description": config.description,
-        "base_url": config.base_url,
-        "sections": sections,
-        "pages": pages,
-        "taxonomies": taxonomies,
-    });
+    let model = SiteJson {
+        base_url: &config.base_url,
+        description: &config.description,
+        pages: Lazy::new(pages),
+        sections: Lazy::new(sections),
+        taxonomies,
+        title: &config.title,
+    };
     serde_json::to_string_pretty(&model).unwrap_or_default() + "\n"
+}
+
+#[derive(serde::Serialize)]
+#[serde(bound = "")]
+struct SiteJson<'a, P: Iterator<Item = PageJson<'a>>, S: Iterator<Item = SectionJson<'a>>> {
+    base_url: &'a str,
+    description: &'a str,
+    pages: Lazy<P>,
+    sections: Lazy<S>,
+    taxonomies: std::collections::BTreeMap<&'a str, std::collections::BTreeMap<&'a str, Vec<&'a str>>>,
+    title: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SectionJson<'a> {
+    backlinks: Vec<&'a str>,
+    description: Option<&'a str>,
+    pages: Vec<&'a str>,
+    parent: Option<&'a str>,
+    permalink: String,
+    related: Vec<&'a str>,
+    relative_path: &'a str,
+    subsections: Vec<&'a str>,
+    title: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct PageJson<'a> {
+    backlinks: Vec<&'a str>,
+    date: Option<&'a str>,
+    description: Option<&'a str>,
+    permalink: String,
+    related: Vec<&'a str>,
+    relative_path: &'a str,
+    section: &'a str,
+    taxonomies: &'a std::collections::BTreeMap<String, Vec<String>>,
+    title: &'a str,
+    weight: Option<i64>,
+    word_count: usize,
+}
+
+/// A list serialized item by item as its iterator yields them, so no list of 10,000 views is held at once.
+struct Lazy<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> Lazy<I> {
+    fn new(items: I) -> Lazy<I> {
+        Lazy(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for Lazy<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take();
+        serializer.collect_seq(items.into_iter().flatten())
+    }
 }
 
 fn one_line(text: &str) -> String {

@@ -6,6 +6,17 @@ use clap::{Parser, Subcommand};
 // Rendering allocates many small strings and maps on two threads; mimalloc handles that far better than glibc.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// A build touches its memory once, sparsely: with transparent huge pages each first touch zeroes 2 MiB, which
+/// cost a 10k-page build 30 MiB of resident memory and no speed. Linux only; failure changes nothing.
+fn disable_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag on this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 use quire::error::{Diagnostic, Error, Severity};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -96,6 +107,7 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    disable_transparent_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

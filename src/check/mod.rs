@@ -64,6 +64,7 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
     timer.lap("site files");
     let (found, external) = links.finish_with_external();
     timer.lap("link checks");
+    crate::drop_in_background((site, relations));
     diagnostics.extend(found);
     if options.external {
         diagnostics.extend(external::check_external(&options.root, &external));

@@ -6,7 +6,14 @@ pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
-        if c.is_alphanumeric() || c == '_' {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            dash = false;
+            // Every heading and path component comes through here: ASCII skips Unicode's case tables.
+            slug.push(c.to_ascii_lowercase());
+        } else if !c.is_ascii() && c.is_alphanumeric() {
             if dash && !slug.is_empty() {
                 slug.push('-');
             }

@@ -166,6 +166,8 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
     rendered.toc = nest_headings(flat_toc);
     let mut html = String::with_capacity(body.len() + body.len() / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    // Bodies stay in memory for the whole build: return the estimate's slack.
+    html.shrink_to_fit();
     html
 }
 
@@ -335,21 +337,21 @@ fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
 }
 
 /// Words for reading time: runs of letters and digits, and each CJK character on its own.
+/// ASCII bytes are classified without decoding, as most text is ASCII and this runs over every body.
 fn count_words(text: &str) -> usize {
     let mut count = 0;
     let mut in_word = false;
-    for c in text.chars() {
-        if is_cjk(c) {
-            count += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                count += 1;
-            }
-            in_word = true;
+    let mut rest = text;
+    while let Some(&byte) = rest.as_bytes().first() {
+        let (word_char, cjk, width) = if byte.is_ascii() {
+            (byte.is_ascii_alphanumeric(), false, 1)
         } else {
-            in_word = false;
-        }
+            let c = rest.chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), is_cjk(c), c.len_utf8())
+        };
+        count += usize::from(cjk || (word_char && !in_word));
+        in_word = word_char && !cjk;
+        rest = &rest[width..];
     }
     count
 }

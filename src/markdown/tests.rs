@@ -144,3 +144,11 @@ fn deep_nesting_does_not_overflow() {
     let quotes = ">".repeat(10_000) + " deep\n";
     assert!(render_markdown(&quotes, &options()).html.contains("deep"));
 }
+
+#[test]
+fn words_are_counted_across_scripts() {
+    assert_eq!(count_words("Héllo wörld, 你好 a-b 42"), 7);
+    assert_eq!(count_words("über—straße·x"), 3);
+    assert_eq!(count_words(""), 0);
+    assert_eq!(count_words("日本語text"), 4);
+}

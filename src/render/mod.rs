@@ -145,6 +145,7 @@ pub fn render_site(
         Err(failure) => failures.lock().unwrap_or_else(PoisonError::into_inner).push(failure),
     });
     diagnostics.extend(summarize_failures(&failures.into_inner().unwrap_or_else(PoisonError::into_inner)));
+    crate::drop_in_background((templates, lookups));
 }
 
 /// One file the renderer makes, named by the part of the site it shows.
