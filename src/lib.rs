@@ -156,7 +156,10 @@ pub fn generate(
     sink: &(dyn Fn(OutputFile) + Sync),
 ) -> Option<Arc<Site>> {
     let timer = Timer::start();
-    let (site, relations) = load_site(root, &config, diagnostics);
+    let (mut site, relations) = load_site(root, &config, diagnostics);
+    if !serve_mode {
+        site.release_sources(root); // `serve` keeps them to render bodies again after an edit
+    }
     timer.lap("load + markdown + links");
     let templates = render::load_templates(root, diagnostics)?;
     timer.lap("templates");

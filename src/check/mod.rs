@@ -37,7 +37,8 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
         Err(e) => return Err(e),
     };
     let timer = crate::Timer::start();
-    let (site, relations) = crate::load_site(&options.root, &config, &mut diagnostics);
+    let (mut site, relations) = crate::load_site(&options.root, &config, &mut diagnostics);
+    site.release_sources(&options.root);
     timer.lap("load + markdown + links");
     let site = Arc::new(site);
     let config = Arc::new(config);
@@ -98,8 +99,11 @@ fn alias_path(alias: &str) -> String {
 
 /// The parts of a page or a section that the checks read.
 struct Source<'a> {
+    site: &'a Site,
+    target: Target,
     file: &'a Path,
-    text: &'a str,
+    /// Read on first use: only problems need it, and a build has released it (`Site::release_sources`).
+    text: std::cell::OnceCell<std::borrow::Cow<'a, str>>,
     body_offset: usize,
     /// Site path: `/a/b/`.
     path: &'a str,
@@ -114,8 +118,10 @@ impl Source<'_> {
             Target::Page(id) => {
                 let p = &site.pages[id];
                 Source {
+                    site,
+                    target,
                     file: &p.file,
-                    text: &p.text,
+                    text: std::cell::OnceCell::new(),
                     body_offset: p.body_offset,
                     path: &p.path,
                     relative_path: &p.relative_path,
@@ -126,8 +132,10 @@ impl Source<'_> {
             Target::Section(id) => {
                 let s = &site.sections[id];
                 Source {
+                    site,
+                    target,
                     file: &s.file,
-                    text: &s.text,
+                    text: std::cell::OnceCell::new(),
                     body_offset: s.body_offset,
                     path: &s.path,
                     relative_path: &s.relative_path,
@@ -138,15 +146,26 @@ impl Source<'_> {
         }
     }
 
+    /// The whole file, front matter included; empty if it can no longer be read.
+    fn text(&self) -> &str {
+        self.text.get_or_init(|| self.site.source_text(self.target).unwrap_or_default())
+    }
+
+    /// The Markdown body.
+    fn body(&self) -> &str {
+        self.text().get(self.body_offset..).unwrap_or("")
+    }
+
     /// Where the front-matter value `value` is written, looking from the line of `key` on when it is known.
     fn value_location(&self, key: &str, value: &str) -> Location {
         let key_line = self.front_matter.key_lines.get(key).copied();
-        let front = &self.text[..self.body_offset.min(self.text.len())];
+        let text = self.text();
+        let front = text.get(..self.body_offset).unwrap_or(text);
         let from = key_line.map_or(0, |line| line_offset(front, line));
         let quoted = ['"', '\''].iter().find_map(|q| front[from..].find(&format!("{q}{value}{q}")).map(|i| from + i));
         match quoted.or_else(|| front[from..].find(value).map(|i| from + i)) {
             Some(offset) => {
-                let (line, column) = line_column(self.text, offset);
+                let (line, column) = line_column(text, offset);
                 Location::new(self.file, line, column)
             }
             None => Location::new(self.file, key_line.unwrap_or(1), 1),

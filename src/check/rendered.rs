@@ -419,7 +419,7 @@ impl<'a> LinkCheck<'a> {
         if link.target.starts_with('#') || link.target.trim().is_empty() {
             return;
         }
-        let at = || Location::offset_in(source.file, source.text, source.body_offset + link.offset);
+        let at = || Location::offset_in(source.file, source.text(), source.body_offset + link.offset);
         let written = &link.target;
         match resolve(written, source.path, &self.base) {
             Destination::Ignored => {}
@@ -540,9 +540,9 @@ impl<'a> LinkCheck<'a> {
     /// Where the Markdown of the page at `document` has `raw` in an attribute of its raw HTML, if it does.
     fn find_in_markdown(&self, raw: &str, document: &str) -> Option<Location> {
         let source = Source::of(self.site, self.targets[*self.pages.get(document)?]);
-        let body = &source.text[source.body_offset..];
+        let body = source.body();
         let offset = ["=\"", "='", "="].iter().find_map(|q| body.find(&format!("{q}{raw}")).map(|i| i + q.len()))?;
-        Some(Location::offset_in(source.file, source.text, source.body_offset + offset))
+        Some(Location::offset_in(source.file, source.text(), source.body_offset + offset))
     }
 
     fn place_external(

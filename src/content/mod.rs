@@ -74,6 +74,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub taxonomies: Vec<Taxonomy>,
     by_relative_path: HashMap<String, Target>,
+    /// Set by `release_sources`: the site root the released files are read again from.
+    released_from: Option<PathBuf>,
 }
 
 /// What an `@/` path names.
@@ -84,6 +86,32 @@ pub enum Target {
 }
 
 impl Site {
+    /// Frees every page's and section's source text once its Markdown is rendered and its `@/` links checked.
+    /// A build then holds the HTML of every page at once and needs the Markdown again only to point at a
+    /// broken link: `source_text` reads it again from `root` for that.
+    pub fn release_sources(&mut self, root: &Path) {
+        for page in &mut self.pages {
+            page.text = String::new();
+        }
+        for section in &mut self.sections {
+            section.text = String::new();
+        }
+        self.released_from = Some(root.to_path_buf());
+    }
+
+    /// The text of the file behind `target` as it was read (with front matter), or, after
+    /// `release_sources`, as it is read again now; `None` if it can no longer be read.
+    pub fn source_text(&self, target: Target) -> Option<std::borrow::Cow<'_, str>> {
+        let (text, file) = match target {
+            Target::Page(id) => (&self.pages[id].text, &self.pages[id].file),
+            Target::Section(id) => (&self.sections[id].text, &self.sections[id].file),
+        };
+        match &self.released_from {
+            None => Some(text.as_str().into()),
+            Some(root) => std::fs::read_to_string(root.join(file)).ok().map(Into::into),
+        }
+    }
+
     pub fn lookup(&self, relative_path: &str) -> Option<Target> {
         self.by_relative_path.get(relative_path).copied()
     }
@@ -149,7 +177,10 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
             (parsed, found)
         })
         .collect();
-    let mut builder = Builder::default();
+    // Pages are large (front matter inline): growing the list by doubling would copy 10,000 of them and
+    // leave the old lists' memory behind.
+    let page_count = entries.iter().filter(|e| matches!(e, Entry::Page(_))).count();
+    let mut builder = Builder { pages: Vec::with_capacity(page_count), ..Builder::default() };
     for (entry, (parsed, found)) in entries.iter().zip(read) {
         diagnostics.extend(found);
         match (entry, parsed) {
@@ -379,6 +410,7 @@ impl Builder {
             pages: self.pages,
             taxonomies: Vec::new(),
             by_relative_path: HashMap::new(),
+            released_from: None,
         };
         site.by_relative_path = site
             .sections
