@@ -314,26 +314,80 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
 
 /// The sitemap, robots.txt, Atom feed and search index when config.toml asks for them; llms.txt and site.json.
 pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    let text =
-        |path: &str, text: String| OutputFile { path: path.into(), contents: Contents::Bytes(text.into_bytes()) };
-    if config.generate_sitemap {
-        files.push(text("sitemap.xml", feeds::sitemap(site, config)));
+    let mut files: Vec<OutputFile> = Generated::asked_by(config)
+        .map(|generated| OutputFile {
+            path: generated.path().into(),
+            contents: Contents::Bytes(generated.make(site, config, relations).into_bytes()),
+        })
+        .collect();
+    files.extend(search_index_files(site, config));
+    files
+}
+
+/// What `generated_files` would hold, without making the text files: `quire check` needs to know that
+/// `/sitemap.xml` exists, not what it says. The search index is made, as its file names depend on it.
+pub fn generated_file_paths(site: &Site, config: &Config) -> Vec<OutputFile> {
+    let mut files: Vec<OutputFile> = Generated::asked_by(config)
+        .map(|generated| OutputFile { path: generated.path().into(), contents: Contents::Embedded(b"") })
+        .collect();
+    files.extend(search_index_files(site, config));
+    files
+}
+
+/// The search index, when config.toml asks for it. search.js and search.css come with the theme's static
+/// files (or the site's own); the rest is the index.
+fn search_index_files(site: &Site, config: &Config) -> Vec<OutputFile> {
+    if !config.build_search_index {
+        return Vec::new();
     }
-    if config.generate_robots_txt {
-        files.push(text("robots.txt", feeds::robots_txt(config, config.generate_sitemap)));
+    let from_static = |path: &str| theme::STATIC.iter().any(|(name, _)| *name == path);
+    search_files(site)
+        .into_iter()
+        .filter(|f| !from_static(&f.path))
+        .map(|file| OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) })
+        .collect()
+}
+
+/// The one-file outputs made from the whole site model.
+#[derive(Debug, Clone, Copy)]
+enum Generated {
+    Sitemap,
+    Robots,
+    Atom,
+    Llms,
+    SiteJson,
+}
+
+impl Generated {
+    fn asked_by(config: &Config) -> impl Iterator<Item = Generated> {
+        [
+            (Generated::Sitemap, config.generate_sitemap),
+            (Generated::Robots, config.generate_robots_txt),
+            (Generated::Atom, config.generate_feeds),
+            (Generated::Llms, true),
+            (Generated::SiteJson, true),
+        ]
+        .into_iter()
+        .filter_map(|(generated, asked)| asked.then_some(generated))
     }
-    if config.generate_feeds {
-        files.push(text("atom.xml", feeds::atom_feed(site, config)));
-    }
-    if config.build_search_index {
-        // search.js and search.css come with the theme's static files (or the site's own); the rest is the index.
-        let from_static = |path: &str| theme::STATIC.iter().any(|(name, _)| *name == path);
-        for file in search_files(site).into_iter().filter(|f| !from_static(&f.path)) {
-            files.push(OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) });
+
+    fn path(self) -> &'static str {
+        match self {
+            Generated::Sitemap => "sitemap.xml",
+            Generated::Robots => "robots.txt",
+            Generated::Atom => "atom.xml",
+            Generated::Llms => "llms.txt",
+            Generated::SiteJson => "site.json",
         }
     }
-    files.push(text("llms.txt", feeds::llms_txt(site, config)));
-    files.push(text("site.json", feeds::site_json(site, config, relations)));
-    files
+
+    fn make(self, site: &Site, config: &Config, relations: &Relations) -> String {
+        match self {
+            Generated::Sitemap => feeds::sitemap(site, config),
+            Generated::Robots => feeds::robots_txt(config, config.generate_sitemap),
+            Generated::Atom => feeds::atom_feed(site, config),
+            Generated::Llms => feeds::llms_txt(site, config),
+            Generated::SiteJson => feeds::site_json(site, config, relations),
+        }
+    }
 }

@@ -59,7 +59,10 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
         );
     }
     timer.lap("render + scan");
-    for file in crate::site_files(&options.root, &site, &config, &relations) {
+    let mut files = crate::static_files(&options.root);
+    files.extend(crate::asset_files(&options.root, &site));
+    files.extend(crate::generated_file_paths(&site, &config));
+    for file in files {
         links.add(&file);
     }
     timer.lap("site files");
