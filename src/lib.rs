@@ -294,17 +294,16 @@ pub fn static_files(root: &Path) -> Vec<OutputFile> {
     files
 }
 
-/// Files beside pages and sections under `content/`, copied next to their output.
+/// Files beside pages and sections under `content/`, copied next to their output, in the same subfolders.
 pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let content_dir = root.join("content");
-    let pages = site.pages.iter().map(|p| (&p.path, &p.assets));
-    let sections = site.sections.iter().map(|s| (&s.path, &s.assets));
-    for (path, assets) in pages.chain(sections) {
+    let pages = site.pages.iter().map(|p| (&p.path, &p.relative_path, &p.assets));
+    let sections = site.sections.iter().map(|s| (&s.path, &s.relative_path, &s.assets));
+    for (path, relative_path, assets) in pages.chain(sections) {
         for asset in assets {
-            let name = asset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             files.push(OutputFile {
-                path: format!("{}{name}", path.trim_start_matches('/')),
+                path: format!("{}{}", path.trim_start_matches('/'), content::asset_path(relative_path, asset)),
                 contents: Contents::Copy(content_dir.join(asset)),
             });
         }

@@ -27,6 +27,9 @@ fn page_bundle_copies_colocated_files_beside_the_page() {
     let source = std::fs::read(fixture("page-bundle").join("content/blog/trip/lake.png")).unwrap();
     assert_eq!(std::fs::read(built.output.join("blog/trip/lake.png")).unwrap(), source);
     assert_eq!(built.read("blog/trip/notes.txt"), "Notes about the trip.\n");
+    // Subfolders of the bundle are kept, so same-named files in two of them do not overwrite each other.
+    assert_eq!(built.read("blog/trip/photos/notes.txt"), "Photo notes.\n");
+    assert_eq!(built.read("blog/trip/notes/day1.txt"), "Day one.\n");
     // A bundle is one page, not a section: no `trip/_index.md`, and its files are not pages.
     assert_eq!((built.report.pages, built.report.sections), (1, 2));
     assert!(!built.exists("blog/trip/lake/index.html"));

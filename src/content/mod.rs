@@ -547,6 +547,16 @@ fn site_path(components: impl Iterator<Item = String>) -> String {
     path
 }
 
+/// Where an asset goes under its page's or section's output folder: its path under the folder of the
+/// file that owns it (`photos/a.png` for `blog/trip/photos/a.png` of the bundle `blog/trip/index.md`).
+pub fn asset_path(owner_relative_path: &str, asset: &Path) -> String {
+    let owner_dir = Path::new(owner_relative_path).parent().unwrap_or(Path::new(""));
+    match asset.strip_prefix(owner_dir) {
+        Ok(inside) => slash_path(inside),
+        Err(_) => asset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+    }
+}
+
 fn slash_path(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }

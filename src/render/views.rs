@@ -152,7 +152,7 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
         taxonomies: &fm.taxonomies,
         extra: &fm.extra,
         ancestors: site.ancestors(page.section).into_iter().map(|s| site.sections[s].relative_path.as_str()).collect(),
-        assets: page.assets.iter().map(|a| asset_name(a)).collect(),
+        assets: page.assets.iter().map(|a| crate::content::asset_path(&page.relative_path, a)).collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         lang: &config.default_language,
@@ -181,7 +181,7 @@ pub fn section_metadata(site: &Site, config: &Config, relations: &Relations, id:
         extra: &fm.extra,
         ancestors,
         subsections: section.subsections.iter().map(|&s| site.sections[s].relative_path.as_str()).collect(),
-        assets: section.assets.iter().map(|a| asset_name(a)).collect(),
+        assets: section.assets.iter().map(|a| crate::content::asset_path(&section.relative_path, a)).collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         page_count: section.pages.len(),
@@ -216,10 +216,6 @@ pub fn toc_value(toc: &[Heading]) -> Value {
 
 fn components(path: &str) -> Vec<&str> {
     path.split('/').filter(|c| !c.is_empty()).collect()
-}
-
-fn asset_name(asset: &std::path::Path) -> String {
-    asset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Minutes at 200 words a minute, rounded up, as Zola counts.
