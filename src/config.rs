@@ -91,6 +91,11 @@ impl Config {
         }
     }
 
+    /// Whether `sitemap.xml` can be written: sitemaps hold absolute URLs, so `base_url` needs a scheme and host.
+    pub fn writes_sitemap(&self) -> bool {
+        self.generate_sitemap && self.base_url.contains("://")
+    }
+
     /// `base_url` + a site path such as `/principles/x/` or `style.css`.
     pub fn permalink(&self, site_path: &str) -> String {
         format!("{}/{}", self.base_url, site_path.trim_start_matches('/'))

@@ -360,7 +360,7 @@ enum Generated {
 impl Generated {
     fn asked_by(config: &Config) -> impl Iterator<Item = Generated> {
         [
-            (Generated::Sitemap, config.generate_sitemap),
+            (Generated::Sitemap, config.writes_sitemap()),
             (Generated::Robots, config.generate_robots_txt),
             (Generated::Atom, config.generate_feeds),
             (Generated::Llms, true),
@@ -383,7 +383,7 @@ impl Generated {
     fn make(self, site: &Site, config: &Config, relations: &Relations) -> String {
         match self {
             Generated::Sitemap => feeds::sitemap(site, config),
-            Generated::Robots => feeds::robots_txt(config, config.generate_sitemap),
+            Generated::Robots => feeds::robots_txt(config, config.writes_sitemap()),
             Generated::Atom => feeds::atom_feed(site, config),
             Generated::Llms => feeds::llms_txt(site, config),
             Generated::SiteJson => feeds::site_json(site, config, relations),

@@ -289,10 +289,23 @@ fn content_folder_alone_builds_with_the_built_in_theme() {
     assert!(page.contains("<h1>First steps</h1>"));
     assert!(page.contains("<h2 id=\"install\">Install <a class=\"anchor\" href=\"#install\""));
     assert!(page.contains("<nav class=\"breadcrumbs\""));
-    for file in ["index.html", "guide/index.html", "404.html", "sitemap.xml", "robots.txt"] {
+    // No sitemap.xml: without a base_url there are no absolute URLs to list (see below).
+    for file in ["index.html", "guide/index.html", "404.html", "robots.txt"] {
         assert!(built.exists(file), "{file}");
     }
     for file in THEME_FILES {
         assert!(built.exists(file), "the theme's {file} is missing");
     }
+}
+
+/// Sitemaps hold absolute URLs: a site without an absolute `base_url` gets none, and robots.txt names none.
+#[test]
+fn no_sitemap_without_an_absolute_base_url() {
+    let built = build("content-only");
+    assert!(!built.exists("sitemap.xml"));
+    let robots = built.read("robots.txt");
+    assert!(!robots.contains("Sitemap:"), "{robots}");
+    let built = build_with("content-only", |o| o.base_url = Some("https://example.org/docs/".into()));
+    assert!(built.read("sitemap.xml").contains("<loc>https://example.org/docs/</loc>"));
+    assert!(built.read("robots.txt").contains("Sitemap: https://example.org/docs/sitemap.xml"));
 }
