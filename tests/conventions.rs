@@ -309,3 +309,14 @@ fn no_sitemap_without_an_absolute_base_url() {
     assert!(built.read("sitemap.xml").contains("<loc>https://example.org/docs/</loc>"));
     assert!(built.read("robots.txt").contains("Sitemap: https://example.org/docs/sitemap.xml"));
 }
+
+/// The most common customisation: a site replaces only `base.html`. The theme's pages fill blocks (sidebar,
+/// body class...) that the site's base lacks; they are dropped, as in Zola, instead of failing the build.
+#[test]
+fn a_site_replacing_only_base_html_builds_with_the_theme_pages() {
+    let built = build("base-only");
+    let page = built.read("p/index.html");
+    assert!(page.contains("<body class=\"mine\"><main>"), "{page}");
+    assert!(page.contains("<h1 id=\"hi\">Hi"), "{page}");
+    assert!(built.read("index.html").contains("<body class=\"mine\">"));
+}

@@ -2,6 +2,7 @@
 //! alias and the 404 page, in parallel, handing each result to a sink; writes nothing itself.
 //! A build is `plan_outputs` then `render_output` for each; `serve` calls the same two on the files an edit reaches.
 
+mod blocks;
 pub mod deps;
 mod functions;
 pub mod relative;
@@ -108,6 +109,8 @@ pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<
             ),
         }
     }
+    let theme_only = sources.keys().filter(|name| !site_templates.contains(name)).cloned().collect();
+    blocks::drop_blocks_missing_in_parents(&mut sources, &theme_only);
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
     functions::register_filters(&mut tera);
