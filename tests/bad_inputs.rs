@@ -79,6 +79,8 @@ fn template_syntax_error_names_the_template_and_line() {
     let error = build_error("invalid-template-syntax");
     assert!(error.starts_with("templates/page.html:4:"), "{error}");
     assert!(error.contains(": error: template: "), "{error}");
+    // Tera's own snippet (`--> page.html:4:..` and the source line) is not repeated inside the message.
+    assert_eq!(error.matches("-->").count(), 0, "{error}");
     assert!(error.ends_with("build failed: 1 error"), "{error}");
     assert_eq!(rebuild_fails_keeping_output("invalid-template-syntax"), error);
 }

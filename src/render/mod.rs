@@ -389,14 +389,16 @@ pub fn check_template_choice(site: &Site, templates: &Templates, target: Target)
 
 fn template_diagnostic(templates: &Templates, error: &tera::Error) -> Diagnostic {
     let message = error_chain(error);
-    let at = match parse_position(&message) {
+    let (at, message) = match parse_position(&message) {
         Some((name, line, column)) => {
             let mut at = templates.location(&name);
             at.line = line;
             at.column = column;
-            at
+            // Tera's message carries its own snippet after `-->`; the diagnostic shows the place once.
+            let before = message.split(" --> ").next().unwrap_or(&message);
+            (at, before.rsplit("error: ").next().unwrap_or(before).trim().to_string())
         }
-        None => Location::file("templates"),
+        None => (Location::file("templates"), message),
     };
     Diagnostic::error(at, "template", message)
         .with_help("fix the Tera syntax at the position shown (https://keats.github.io/tera/docs/)")
