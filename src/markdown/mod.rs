@@ -80,7 +80,6 @@ fn extensions(options: &Options<'_>) -> Extensions {
 
 /// Renders `body`, filling the toc, ids, links and word count of `rendered`; returns the HTML.
 fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> String {
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(body.len() / 8);
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(String, String)> = None;
     let mut flat_toc = Vec::new();
@@ -94,78 +93,84 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
             }
         }
     }
-    for (event, range) in Parser::new_ext(body, extensions(options)).into_offset_iter() {
-        let event = match event {
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((lang, String::new()));
-                continue;
-            }
-            Event::Text(text) if code.is_some() => {
-                if let Some((_, buffer)) = code.as_mut() {
-                    buffer.push_str(&text);
+    let mut parser = Parser::new_ext(body, extensions(options)).into_offset_iter();
+    // Events stream into the HTML writer as they are made: a body is never held as a list of events, which
+    // for a 50 MB page was hundreds of MB. Only a heading's events wait, until its id is known.
+    let events = std::iter::from_fn(|| {
+        for (event, range) in parser.by_ref() {
+            let event = match event {
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let lang = match kind {
+                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                        CodeBlockKind::Indented => String::new(),
+                    };
+                    code = Some((lang, String::new()));
+                    continue;
                 }
-                continue;
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                let (lang, text) = code.take().unwrap_or_default();
-                Event::Html(highlight::highlight_block(&text, &lang, options.highlight_code).into())
-            }
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
-                heading = Some(OpenHeading { level, id, classes, events: Vec::new(), title: String::new() });
-                continue;
-            }
-            Event::End(TagEnd::Heading(_)) => match heading.take() {
-                Some(open) => {
-                    let (html, entry) = open.close(&mut rendered.ids, &mut suffixes);
-                    flat_toc.push(entry);
-                    Event::Html(html.into())
+                Event::Text(text) if code.is_some() => {
+                    if let Some((_, buffer)) = code.as_mut() {
+                        buffer.push_str(&text);
+                    }
+                    continue;
                 }
-                None => continue,
-            },
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                rendered.links.push(Link { target: dest_url.to_string(), offset: range.start, is_image: false });
-                link_start(link_type, dest_url, title, id, options)
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, text) = code.take().unwrap_or_default();
+                    Event::Html(highlight::highlight_block(&text, &lang, options.highlight_code).into())
+                }
+                Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                    heading = Some(OpenHeading { level, id, classes, events: Vec::new(), title: String::new() });
+                    continue;
+                }
+                Event::End(TagEnd::Heading(_)) => match heading.take() {
+                    Some(open) => {
+                        let (html, entry) = open.close(&mut rendered.ids, &mut suffixes);
+                        flat_toc.push(entry);
+                        Event::Html(html.into())
+                    }
+                    None => continue,
+                },
+                Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                    rendered.links.push(Link { target: dest_url.to_string(), offset: range.start, is_image: false });
+                    link_start(link_type, dest_url, title, id, options)
+                }
+                Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                    rendered.links.push(Link { target: dest_url.to_string(), offset: range.start, is_image: true });
+                    let dest_url = safe_url(&dest_url, true).map_or(dest_url, CowStr::from);
+                    Event::Start(Tag::Image { link_type, dest_url, title, id })
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
+                Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+                Event::Html(html) | Event::InlineHtml(html) if !options.render_raw_html => Event::Text(html),
+                Event::Html(html) => {
+                    collect_html_ids(&html, &mut rendered.ids);
+                    Event::Html(html)
+                }
+                Event::InlineHtml(html) => {
+                    collect_html_ids(&html, &mut rendered.ids);
+                    Event::InlineHtml(html)
+                }
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    rendered.ids.insert(name.to_string());
+                    Event::Start(Tag::FootnoteDefinition(name))
+                }
+                other => other,
+            };
+            if let Event::Text(text) | Event::Code(text) = &event {
+                rendered.word_count += count_words(text);
+                if let Some(open) = heading.as_mut() {
+                    open.title.push_str(text);
+                }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                rendered.links.push(Link { target: dest_url.to_string(), offset: range.start, is_image: true });
-                let dest_url = safe_url(&dest_url, true).map_or(dest_url, CowStr::from);
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
-            }
-            Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
-            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
-            Event::Html(html) | Event::InlineHtml(html) if !options.render_raw_html => Event::Text(html),
-            Event::Html(html) => {
-                collect_html_ids(&html, &mut rendered.ids);
-                Event::Html(html)
-            }
-            Event::InlineHtml(html) => {
-                collect_html_ids(&html, &mut rendered.ids);
-                Event::InlineHtml(html)
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                rendered.ids.insert(name.to_string());
-                Event::Start(Tag::FootnoteDefinition(name))
-            }
-            other => other,
-        };
-        if let Event::Text(text) | Event::Code(text) = &event {
-            rendered.word_count += count_words(text);
-            if let Some(open) = heading.as_mut() {
-                open.title.push_str(text);
+            match heading.as_mut() {
+                Some(open) => open.events.push(event),
+                None => return Some(event),
             }
         }
-        match heading.as_mut() {
-            Some(open) => open.events.push(event),
-            None => events.push(event),
-        }
-    }
-    rendered.toc = nest_headings(flat_toc);
+        None
+    });
     let mut html = String::with_capacity(body.len() + body.len() / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, events);
+    rendered.toc = nest_headings(flat_toc);
     // Bodies stay in memory for the whole build: return the estimate's slack.
     html.shrink_to_fit();
     html
