@@ -342,21 +342,31 @@ fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
 }
 
 /// Words for reading time: runs of letters and digits, and each CJK character on its own.
-/// ASCII bytes are classified without decoding, as most text is ASCII and this runs over every body.
+/// ASCII bytes are classified by index, without decoding: this runs over every byte of every body.
 fn count_words(text: &str) -> usize {
+    let bytes = text.as_bytes();
     let mut count = 0;
     let mut in_word = false;
-    let mut rest = text;
-    while let Some(&byte) = rest.as_bytes().first() {
-        let (word_char, cjk, width) = if byte.is_ascii() {
-            (byte.is_ascii_alphanumeric(), false, 1)
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        if byte.is_ascii() {
+            let word_char = byte.is_ascii_alphanumeric();
+            count += usize::from(word_char && !in_word);
+            in_word = word_char;
+            i += 1;
+            continue;
+        }
+        let c = text.get(i..).and_then(|rest| rest.chars().next()).unwrap_or(' ');
+        if is_cjk(c) {
+            count += 1;
+            in_word = false;
         } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), is_cjk(c), c.len_utf8())
-        };
-        count += usize::from(cjk || (word_char && !in_word));
-        in_word = word_char && !cjk;
-        rest = &rest[width..];
+            let word_char = c.is_alphanumeric();
+            count += usize::from(word_char && !in_word);
+            in_word = word_char;
+        }
+        i += c.len_utf8();
     }
     count
 }
