@@ -147,7 +147,7 @@
      Loading: each index file is a script calling one of the functions below. URLs are relative to
      this script's own address, so the site may live under any path, or on file://. */
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var scriptSrc = document && document.currentScript ? document.currentScript.src : "";
   var root = Q.root || (scriptSrc ? new URL(".", scriptSrc).href : "");
   var offline = root.slice(0, 5) === "file:";
@@ -165,8 +165,8 @@
   Q.manifest = function (m) {
     settle("manifest", m);
   };
-  Q.shard = function (n, entries) {
-    settle("s" + n, entries);
+  Q.shard = function (key, entries) {
+    settle("s" + key, entries);
   };
   Q.tail = function (name, postings) {
     settle("t" + name, postings);
@@ -247,8 +247,28 @@
     return lo;
   }
 
+  /* A shard's file is named for its key as file_name in src/search/scripts.rs names it: the key after
+     "_" when it is lower-case ASCII letters and digits, otherwise "x" and the hex of its UTF-8 bytes. */
+  function shardFile(key) {
+    if (/^[a-z0-9]*$/.test(key)) {
+      return "_" + key;
+    }
+    var encoded = encodeURIComponent(key);
+    var name = "x";
+    for (var i = 0; i < encoded.length; i++) {
+      if (encoded[i] === "%") {
+        name += encoded.slice(i + 1, i + 3).toLowerCase();
+        i += 2;
+      } else {
+        name += encoded.charCodeAt(i).toString(16);
+      }
+    }
+    return name;
+  }
+
   function loadShard(n) {
-    return request("s" + n, "s/" + n + ".js");
+    var key = manifest.b[n];
+    return request("s" + key, "s/" + shardFile(key) + ".js");
   }
 
   /* First entry whose term is >= term. */

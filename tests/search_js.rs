@@ -161,3 +161,64 @@ fn node_tests_pass_on_the_fixture_index() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// An index of many shards, some with keys in other scripts, searched in Node word by word: each
+/// word's shard file is found by its key, as `search.js` names it, and holds the word.
+#[test]
+fn search_js_finds_every_shard_by_its_key() {
+    let stems = ["alpha", "beta", "кошка", "собака", "中文", "搜索", "ελλάδα", "café", "straße", "データ"];
+    let words: Vec<String> = (0..1500).map(|i| format!("{}{i}", stems[i % stems.len()])).collect();
+    let urls: Vec<String> = (0..300).map(|i| format!("/p{i}/")).collect();
+    let bodies: Vec<String> = (0..300).map(|i| format!("<p>{}</p>", words[i * 5..i * 5 + 5].join(" "))).collect();
+    let docs: Vec<SearchDoc> = (0..300)
+        .map(|i| SearchDoc { url: &urls[i], title: "Page", section: "", description: "", html: &bodies[i] })
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in build_index(&docs) {
+        let path = dir.path().join(&file.path);
+        std::fs::create_dir_all(path.parent().expect("in a folder")).expect("create folder");
+        std::fs::write(&path, &file.bytes).expect("write index file");
+    }
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("search/s"))
+        .expect("shard folder")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() > 5 && names.iter().any(|name| name.starts_with('x')), "{names:?}");
+    let script = r#"
+        const vm = require("vm"), fs = require("fs"), path = require("path");
+        const [dir, wordsFile] = process.argv.slice(1);
+        const root = "https://example.org/";
+        const context = { console, setTimeout, clearTimeout };
+        context.window = context;
+        context.quireSearch = {
+            root,
+            loadScript(url) {
+                vm.runInContext(fs.readFileSync(path.join(dir, url.slice(root.length).replace(/\?.*$/, "")), "utf8"), context);
+                return Promise.resolve();
+            },
+        };
+        vm.createContext(context);
+        vm.runInContext(fs.readFileSync(path.join(dir, "search.js"), "utf8"), context);
+        const words = JSON.parse(fs.readFileSync(wordsFile, "utf8"));
+        (async () => {
+            const missing = [];
+            for (const word of words) {
+                const found = await context.quireSearch.search(word + " ");
+                if (found.length === 0) missing.push(word);
+            }
+            process.stdout.write(JSON.stringify(missing));
+        })().catch((error) => { console.error(error); process.exit(1); });
+    "#;
+    let words_file = dir.path().join("words.json");
+    std::fs::write(&words_file, serde_json::to_string(&words).expect("json")).expect("write words");
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(dir.path())
+        .arg(&words_file)
+        .output()
+        .expect("node runs (it is needed for the search tests)");
+    assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
+    let missing: Vec<String> = serde_json::from_slice(&output.stdout).expect("node prints JSON");
+    assert!(missing.is_empty(), "{} words not found: {missing:?}", missing.len());
+}

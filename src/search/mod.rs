@@ -4,7 +4,8 @@
 //! Layout of the output (paths relative to the output root):
 //! - `search.js`, `search.css`: the browser side (tokenizer twin, loader, ranking, combobox UI).
 //! - `search/manifest.js`: format, version, page count and the first term of every shard.
-//! - `search/s/<n>.js`: terms in one UTF-16-ordered range, each with its best postings.
+//! - `search/s/<key>.js`: terms in one UTF-16-ordered range, each with its best postings; named for
+//!   the range's first key, so an edit that re-cuts a few shards leaves the other files alone.
 //! - `search/t/<name>.js`: the remaining postings of a very common term, loaded only when needed.
 //! - `search/d/<n>.js`: display records (url, title, section, excerpts, headings) of four pages.
 //!
@@ -46,9 +47,18 @@ pub struct SearchFile {
     pub bytes: Vec<u8>,
 }
 
-/// All index files for `docs`, including `search.js` and `search.css`.
+/// The browser script and its stylesheet, written beside the index (at the site root).
+const ASSETS: [(&str, &str); 2] =
+    [("search.js", include_str!("../../static/search.js")), ("search.css", include_str!("../../static/search.css"))];
+
+/// All index files for `docs`, then `search.js` and `search.css`.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
-    SearchIndex::build(docs).1
+    let mut files = SearchIndex::build(docs).1;
+    // The browser files carry no index data, so they stay out of the version.
+    files.extend(
+        ASSETS.iter().map(|(path, text)| SearchFile { path: path.to_string(), bytes: text.as_bytes().to_vec() }),
+    );
+    files
 }
 
 #[cfg(test)]
