@@ -186,39 +186,59 @@ pub fn generate(
     Some(site)
 }
 
-/// The search index of every page and section that asks to be in it (`in_search_index`, on by default).
-fn search_files(site: &Site) -> Vec<search::SearchFile> {
-    let trail = |section: usize| -> String {
-        let titles: Vec<&str> =
-            site.ancestors(section).into_iter().skip(1).map(|s| site.sections[s].title.as_str()).collect();
-        titles.join(" › ")
+/// The pages and sections in the search index, in its order (pages, then sections): every one that
+/// asks to be in it (`in_search_index`, on by default) and is rendered.
+pub fn search_targets(site: &Site) -> Vec<content::Target> {
+    let pages = site.pages.iter().enumerate().filter(|(_, p)| p.front_matter.in_search_index);
+    let sections =
+        site.sections.iter().enumerate().filter(|(_, s)| s.front_matter.in_search_index && s.front_matter.render);
+    let pages = pages.map(|(id, _)| content::Target::Page(id));
+    pages.chain(sections.map(|(id, _)| content::Target::Section(id))).collect()
+}
+
+/// The sections above a page or section, root excluded, as search results show them ("Guide › Setup").
+pub fn search_trail(site: &Site, target: content::Target) -> String {
+    let section = match target {
+        content::Target::Page(id) => Some(site.pages[id].section),
+        content::Target::Section(id) => site.sections[id].parent,
     };
-    let page_trails: Vec<String> = site.pages.iter().map(|p| trail(p.section)).collect();
-    let section_trails: Vec<String> = site.sections.iter().map(|s| s.parent.map(trail).unwrap_or_default()).collect();
-    let pages =
-        site.pages.iter().zip(&page_trails).filter(|(p, _)| p.front_matter.in_search_index).map(|(p, trail)| {
-            search::SearchDoc {
-                url: &p.path,
-                title: &p.title,
-                section: trail,
-                description: p.front_matter.description.as_deref().unwrap_or(""),
-                html: &p.rendered.html,
-            }
-        });
-    let sections = site
-        .sections
-        .iter()
-        .zip(&section_trails)
-        .filter(|(s, _)| s.front_matter.in_search_index && s.front_matter.render)
-        .map(|(s, trail)| search::SearchDoc {
-            url: &s.path,
-            title: &s.title,
-            section: trail,
-            description: s.front_matter.description.as_deref().unwrap_or(""),
-            html: &s.rendered.html,
-        });
-    let docs: Vec<search::SearchDoc> = pages.chain(sections).collect();
-    search::build_index(&docs)
+    let Some(section) = section else {
+        return String::new();
+    };
+    let titles: Vec<&str> =
+        site.ancestors(section).into_iter().skip(1).map(|s| site.sections[s].title.as_str()).collect();
+    titles.join(" › ")
+}
+
+/// What the search index reads of a page or section.
+pub fn search_doc<'a>(site: &'a Site, target: content::Target, trail: &'a str) -> search::SearchDoc<'a> {
+    let (path, title, front_matter, rendered) = match target {
+        content::Target::Page(id) => {
+            let p = &site.pages[id];
+            (&p.path, &p.title, &p.front_matter, &p.rendered)
+        }
+        content::Target::Section(id) => {
+            let s = &site.sections[id];
+            (&s.path, &s.title, &s.front_matter, &s.rendered)
+        }
+    };
+    search::SearchDoc {
+        url: path,
+        title,
+        section: trail,
+        description: front_matter.description.as_deref().unwrap_or(""),
+        html: &rendered.html,
+    }
+}
+
+/// The search index's files (`search/`; search.js and search.css come with the static files).
+pub fn search_files(site: &Site) -> Vec<OutputFile> {
+    let targets = search_targets(site);
+    let trails: Vec<String> = targets.par_iter().map(|&target| search_trail(site, target)).collect();
+    let docs: Vec<search::SearchDoc> =
+        targets.iter().zip(&trails).map(|(&target, trail)| search_doc(site, target, trail)).collect();
+    let files = search::SearchIndex::build(&docs).1;
+    files.into_iter().map(|file| OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) }).collect()
 }
 
 /// Stage times and memory (resident, peak; Linux only) on stderr when `QUIRE_TIMINGS` is set: the first
@@ -246,12 +266,15 @@ impl Timer {
     }
 }
 
-/// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css.
-/// Later files replace earlier ones at the same path, and all of them replace rendered pages.
+/// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css, the
+/// search index. Later files replace earlier ones at the same path, and all of them replace rendered pages.
 pub fn site_files(root: &Path, site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
     let mut files = static_files(root);
     files.extend(asset_files(root, site));
     files.extend(generated_files(site, config, relations));
+    if config.build_search_index {
+        files.extend(search_files(site));
+    }
     files
 }
 
@@ -300,7 +323,8 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
     files
 }
 
-/// The sitemap, robots.txt, Atom feed and search index when config.toml asks for them; llms.txt and site.json.
+/// The sitemap, robots.txt and Atom feed when config.toml asks for them; llms.txt and site.json. Not the search
+/// index (`search_files`), which `serve` keeps up to date on its own.
 pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let text =
@@ -313,13 +337,6 @@ pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> V
     }
     if config.generate_feeds {
         files.push(text("atom.xml", feeds::atom_feed(site, config)));
-    }
-    if config.build_search_index {
-        // search.js and search.css come with the theme's static files (or the site's own); the rest is the index.
-        let from_static = |path: &str| theme::STATIC.iter().any(|(name, _)| *name == path);
-        for file in search_files(site).into_iter().filter(|f| !from_static(&f.path)) {
-            files.push(OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) });
-        }
     }
     files.push(text("llms.txt", feeds::llms_txt(site, config)));
     files.push(text("site.json", feeds::site_json(site, config, relations)));

@@ -125,6 +125,11 @@ impl SearchIndex {
         self.replace_pages(&[id], TermMap::default())
     }
 
+    /// Every file of the index (search.js and search.css are not its files), paths relative to the output root.
+    pub fn paths(&self) -> impl Iterator<Item = String> + '_ {
+        self.hashes.keys().cloned().chain(std::iter::once(MANIFEST_PATH.to_string()))
+    }
+
     /// Number of pages in the index.
     pub fn len(&self) -> usize {
         self.ids.len()
