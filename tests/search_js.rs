@@ -163,13 +163,15 @@ fn node_tests_pass_on_the_fixture_index() {
 }
 
 /// An index of many shards, some with keys in other scripts, searched in Node word by word: each
-/// word's shard file is found by its key, as `search.js` names it, and holds the word.
+/// word's shard file is found by its key, as `search.js` names it, and holds the word. A word on
+/// every page has a tail (a bitmap, the pages being dense), which a two-word query reads.
 #[test]
-fn search_js_finds_every_shard_by_its_key() {
+fn search_js_finds_every_shard_by_its_key_and_reads_tails() {
     let stems = ["alpha", "beta", "кошка", "собака", "中文", "搜索", "ελλάδα", "café", "straße", "データ"];
     let words: Vec<String> = (0..1500).map(|i| format!("{}{i}", stems[i % stems.len()])).collect();
     let urls: Vec<String> = (0..300).map(|i| format!("/p{i}/")).collect();
-    let bodies: Vec<String> = (0..300).map(|i| format!("<p>{}</p>", words[i * 5..i * 5 + 5].join(" "))).collect();
+    let bodies: Vec<String> =
+        (0..300).map(|i| format!("<p>everywhere {}</p>", words[i * 5..i * 5 + 5].join(" "))).collect();
     let docs: Vec<SearchDoc> = (0..300)
         .map(|i| SearchDoc { url: &urls[i], title: "Page", section: "", description: "", html: &bodies[i] })
         .collect();
@@ -206,7 +208,13 @@ fn search_js_finds_every_shard_by_its_key() {
                 const found = await context.quireSearch.search(word + " ");
                 if (found.length === 0) missing.push(word);
             }
-            process.stdout.write(JSON.stringify(missing));
+            // The last page is past the head of "everywhere" (its first 250 pages): only its tail has it.
+            // It scores more with both words than with its own alone only if the tail was read right.
+            const rare = words[words.length - 1];
+            const both = await context.quireSearch.search("everywhere " + rare + " ");
+            const alone = await context.quireSearch.search(rare + " ");
+            const first = both[0] || {};
+            process.stdout.write(JSON.stringify({ missing, first: first.url, more: first.score > alone[0].score }));
         })().catch((error) => { console.error(error); process.exit(1); });
     "#;
     let words_file = dir.path().join("words.json");
@@ -219,6 +227,9 @@ fn search_js_finds_every_shard_by_its_key() {
         .output()
         .expect("node runs (it is needed for the search tests)");
     assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
-    let missing: Vec<String> = serde_json::from_slice(&output.stdout).expect("node prints JSON");
-    assert!(missing.is_empty(), "{} words not found: {missing:?}", missing.len());
+    let found: serde_json::Value = serde_json::from_slice(&output.stdout).expect("node prints JSON");
+    assert_eq!(found["missing"], serde_json::json!([]), "words not found");
+    assert_eq!(found["first"], "/p299/", "{found}");
+    assert_eq!(found["more"], true, "the tail gave the page its second word: {found}");
+    assert!(dir.path().join("search/t/_everywher.js").is_file());
 }

@@ -66,7 +66,7 @@ pub fn shard_script(key: &str, entries: &[ShardEntry]) -> String {
         out.push('[');
         out.push_str(&serde_json::to_string(entry.term).expect("strings always serialize"));
         out.push_str(&format!(",{},\"", entry.pages));
-        encode_postings(entry.head, &mut out);
+        encode_postings(entry.head, true, &mut out);
         out.push('"');
         if let Some(tail) = entry.tail {
             out.push_str(&format!(",\"{tail}\""));
@@ -79,7 +79,8 @@ pub fn shard_script(key: &str, entries: &[ShardEntry]) -> String {
 
 pub fn tail_script(name: &str, postings: &[Posting]) -> String {
     let mut out = format!("quireSearch.tail(\"{name}\",\"");
-    encode_postings(postings, &mut out);
+    // Tail hits link to the top of their page: headings would double a tail's size.
+    encode_postings(postings, false, &mut out);
     out.push_str("\");\n");
     out
 }
@@ -120,7 +121,7 @@ mod tests {
         ];
         assert_eq!(
             shard_script("ic", &entries),
-            "quireSearch.shard(\"ic\",[[\"icann\",1,\"3c0\"],[\"index\",900,\"3c0\",\"_index\"]]);\n"
+            "quireSearch.shard(\"ic\",[[\"icann\",1,\"c230\"],[\"index\",900,\"c230\",\"_index\"]]);\n"
         );
     }
 

@@ -31,7 +31,7 @@ fn lookup(files: &[SearchFile], word: &str) -> Vec<Posting> {
     let shard = keys.iter().rposition(|key| cmp_utf16(key, term).is_le()).expect("first key is empty");
     let entries = call_args(file(files, &scripts::shard_path(&keys[shard])), "shard");
     let entry = entries[1].as_array().expect("entries").iter().find(|entry| entry[0] == term);
-    entry.map(|entry| decode_postings(entry[2].as_str().expect("postings"))).unwrap_or_default()
+    entry.map(|entry| decode_postings(entry[2].as_str().expect("postings"), true)).unwrap_or_default()
 }
 
 fn record(files: &[SearchFile], doc: usize) -> serde_json::Value {
