@@ -194,7 +194,10 @@ impl Site {
                 "description",
                 vec![self.set_key(&page, "description", &format!("\"Quokka summary {n} of {}\"", rng.below(50)))],
             ),
-            50 => ("in search index", vec![self.set_key(&page, "in_search_index", *rng.pick(&["false", "true"]))]),
+            50 => (
+                "in search index",
+                vec![self.set_key(&page, "in_search_index", if rng.below(2) == 0 { "false" } else { "true" })],
+            ),
             51..=58 => {
                 let pool = ["rust", "feeds", "sitemap", "aliases", "drafts", "headings", "taxonomy"];
                 let mut tags: Vec<String> = (0..rng.below(3) + 1).map(|_| rng.pick(&pool).to_string()).collect();
