@@ -9,8 +9,10 @@
 //! - `search/t/<name>.js`: the remaining postings of a very common term, loaded only when needed.
 //! - `search/d/<n>.js`: display records (url, title, section, excerpts, headings) of four pages.
 //!
-//! Wiring: `build` calls `build_index` (or `SearchIndex::build` under `serve`, which keeps the
-//! index and calls `update`/`remove` per changed page) and hands every `SearchFile` to `output`.
+//! Wiring: `crate::search_files` (for `build` and `check`) calls `SearchIndex::build` and hands the
+//! files to `output`; under `serve` the live site keeps the index and calls `update_all` with the
+//! pages an edit changed (`serve/rebuild/search.rs`). `build_index` adds search.js and search.css,
+//! for tests and benchmarks; a site gets those two from the theme's static files.
 
 mod analyze;
 mod hash;
