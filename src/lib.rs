@@ -191,39 +191,59 @@ pub fn generate(
     Some(site)
 }
 
-/// The search index of every page and section that asks to be in it (`in_search_index`, on by default).
-fn search_files(site: &Site) -> Vec<search::SearchFile> {
-    let trail = |section: usize| -> String {
-        let titles: Vec<&str> =
-            site.ancestors(section).into_iter().skip(1).map(|s| site.sections[s].title.as_str()).collect();
-        titles.join(" › ")
+/// The pages and sections in the search index, in its order (pages, then sections): every one that
+/// asks to be in it (`in_search_index`, on by default) and is rendered.
+pub fn search_targets(site: &Site) -> Vec<content::Target> {
+    let pages = site.pages.iter().enumerate().filter(|(_, p)| p.front_matter.in_search_index);
+    let sections =
+        site.sections.iter().enumerate().filter(|(_, s)| s.front_matter.in_search_index && s.front_matter.render);
+    let pages = pages.map(|(id, _)| content::Target::Page(id));
+    pages.chain(sections.map(|(id, _)| content::Target::Section(id))).collect()
+}
+
+/// The sections above a page or section, root excluded, as search results show them ("Guide › Setup").
+pub fn search_trail(site: &Site, target: content::Target) -> String {
+    let section = match target {
+        content::Target::Page(id) => Some(site.pages[id].section),
+        content::Target::Section(id) => site.sections[id].parent,
     };
-    let page_trails: Vec<String> = site.pages.iter().map(|p| trail(p.section)).collect();
-    let section_trails: Vec<String> = site.sections.iter().map(|s| s.parent.map(trail).unwrap_or_default()).collect();
-    let pages =
-        site.pages.iter().zip(&page_trails).filter(|(p, _)| p.front_matter.in_search_index).map(|(p, trail)| {
-            search::SearchDoc {
-                url: &p.path,
-                title: &p.title,
-                section: trail,
-                description: p.front_matter.description.as_deref().unwrap_or(""),
-                html: &p.rendered.html,
-            }
-        });
-    let sections = site
-        .sections
-        .iter()
-        .zip(&section_trails)
-        .filter(|(s, _)| s.front_matter.in_search_index && s.front_matter.render)
-        .map(|(s, trail)| search::SearchDoc {
-            url: &s.path,
-            title: &s.title,
-            section: trail,
-            description: s.front_matter.description.as_deref().unwrap_or(""),
-            html: &s.rendered.html,
-        });
-    let docs: Vec<search::SearchDoc> = pages.chain(sections).collect();
-    search::build_index(&docs)
+    let Some(section) = section else {
+        return String::new();
+    };
+    let titles: Vec<&str> =
+        site.ancestors(section).into_iter().skip(1).map(|s| site.sections[s].title.as_str()).collect();
+    titles.join(" › ")
+}
+
+/// What the search index reads of a page or section.
+pub fn search_doc<'a>(site: &'a Site, target: content::Target, trail: &'a str) -> search::SearchDoc<'a> {
+    let (path, title, front_matter, rendered) = match target {
+        content::Target::Page(id) => {
+            let p = &site.pages[id];
+            (&p.path, &p.title, &p.front_matter, &p.rendered)
+        }
+        content::Target::Section(id) => {
+            let s = &site.sections[id];
+            (&s.path, &s.title, &s.front_matter, &s.rendered)
+        }
+    };
+    search::SearchDoc {
+        url: path,
+        title,
+        section: trail,
+        description: front_matter.description.as_deref().unwrap_or(""),
+        html: &rendered.html,
+    }
+}
+
+/// The search index's files (`search/`; search.js and search.css come with the static files).
+pub fn search_files(site: &Site) -> Vec<OutputFile> {
+    let targets = search_targets(site);
+    let trails: Vec<String> = targets.par_iter().map(|&target| search_trail(site, target)).collect();
+    let docs: Vec<search::SearchDoc> =
+        targets.iter().zip(&trails).map(|(&target, trail)| search_doc(site, target, trail)).collect();
+    let files = search::SearchIndex::build(&docs).1;
+    files.into_iter().map(|file| OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) }).collect()
 }
 
 /// Frees a large part of the model on another thread: the caller's answer does not wait for 10,000 pages'
@@ -258,12 +278,15 @@ impl Timer {
     }
 }
 
-/// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css.
-/// Later files replace earlier ones at the same path, and all of them replace rendered pages.
+/// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css, the
+/// search index. Later files replace earlier ones at the same path, and all of them replace rendered pages.
 pub fn site_files(root: &Path, site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
     let mut files = static_files(root);
     files.extend(asset_files(root, site));
     files.extend(generated_files(site, config, relations));
+    if config.build_search_index {
+        files.extend(search_files(site));
+    }
     files
 }
 
@@ -311,16 +334,15 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
     files
 }
 
-/// The sitemap, robots.txt, Atom feed and search index when config.toml asks for them; llms.txt and site.json.
+/// The sitemap, robots.txt and Atom feed when config.toml asks for them; llms.txt and site.json. Not the search
+/// index (`search_files`), which `serve` keeps up to date on its own.
 pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = Generated::asked_by(config)
+    Generated::asked_by(config)
         .map(|generated| OutputFile {
             path: generated.path().into(),
             contents: Contents::Bytes(generated.make(site, config, relations).into_bytes()),
         })
-        .collect();
-    files.extend(search_index_files(site, config));
-    files
+        .collect()
 }
 
 /// What `generated_files` would hold, without making the text files: `quire check` needs to know that
@@ -329,22 +351,10 @@ pub fn generated_file_paths(site: &Site, config: &Config) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = Generated::asked_by(config)
         .map(|generated| OutputFile { path: generated.path().into(), contents: Contents::Embedded(b"") })
         .collect();
-    files.extend(search_index_files(site, config));
-    files
-}
-
-/// The search index, when config.toml asks for it. search.js and search.css come with the theme's static
-/// files (or the site's own); the rest is the index.
-fn search_index_files(site: &Site, config: &Config) -> Vec<OutputFile> {
-    if !config.build_search_index {
-        return Vec::new();
+    if config.build_search_index {
+        files.extend(search_files(site));
     }
-    let from_static = |path: &str| theme::STATIC.iter().any(|(name, _)| *name == path);
-    search_files(site)
-        .into_iter()
-        .filter(|f| !from_static(&f.path))
-        .map(|file| OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) })
-        .collect()
+    files
 }
 
 /// The one-file outputs made from the whole site model.

@@ -147,7 +147,7 @@
      Loading: each index file is a script calling one of the functions below. URLs are relative to
      this script's own address, so the site may live under any path, or on file://. */
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var scriptSrc = document && document.currentScript ? document.currentScript.src : "";
   var root = Q.root || (scriptSrc ? new URL(".", scriptSrc).href : "");
   var offline = root.slice(0, 5) === "file:";
@@ -165,8 +165,8 @@
   Q.manifest = function (m) {
     settle("manifest", m);
   };
-  Q.shard = function (n, entries) {
-    settle("s" + n, entries);
+  Q.shard = function (key, entries) {
+    settle("s" + key, entries);
   };
   Q.tail = function (name, postings) {
     settle("t" + name, postings);
@@ -247,8 +247,28 @@
     return lo;
   }
 
+  /* A shard's file is named for its key as file_name in src/search/scripts.rs names it: the key after
+     "_" when it is lower-case ASCII letters and digits, otherwise "x" and the hex of its UTF-8 bytes. */
+  function shardFile(key) {
+    if (/^[a-z0-9]*$/.test(key)) {
+      return "_" + key;
+    }
+    var encoded = encodeURIComponent(key);
+    var name = "x";
+    for (var i = 0; i < encoded.length; i++) {
+      if (encoded[i] === "%") {
+        name += encoded.slice(i + 1, i + 3).toLowerCase();
+        i += 2;
+      } else {
+        name += encoded.charCodeAt(i).toString(16);
+      }
+    }
+    return name;
+  }
+
   function loadShard(n) {
-    return request("s" + n, "s/" + n + ".js");
+    var key = manifest.b[n];
+    return request("s" + key, "s/" + shardFile(key) + ".js");
   }
 
   /* First entry whose term is >= term. */
@@ -267,8 +287,11 @@
   }
 
   /* ---------------------------------------------------------------------------------------------
-     Postings: base-32 varints (see src/search/postings.rs), three per posting: the gap to the
-     previous page (the first page as is), the score and the heading. */
+     Postings (see encode_postings in src/search/postings.rs): groups of one score, best first; a
+     group is its score, its size times two (plus one for a bitmap), then each posting's gap to the
+     group's previous page (the first page as is) and, in heads, its heading; or the first page and a
+     bitmap of the pages from there, five a digit. Numbers are base-32 varints. Tails carry no
+     headings: their heading is -1 (unknown). */
 
   var LAST = "0123456789abcdefghijklmnopqrstuv";
   var CONTINUED = "ABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&(";
@@ -278,30 +301,49 @@
     DIGIT[CONTINUED.charCodeAt(d)] = 32 + d;
   }
 
-  function decodePostings(text) {
+  function decodePostings(text, withHeadings) {
     var docs = [];
     var scores = [];
     var headings = [];
-    var value = 0;
-    var field = 0;
-    var previous = -1;
-    for (var i = 0; i < text.length; i++) {
-      var digit = DIGIT[text.charCodeAt(i)];
-      if (digit >= 32) {
+    var at = 0;
+    function number() {
+      var value = 0;
+      while (at < text.length) {
+        var digit = DIGIT[text.charCodeAt(at++)];
+        if (digit < 32) {
+          return value * 32 + digit;
+        }
         value = value * 32 + (digit - 32);
-        continue;
       }
-      value = value * 32 + digit;
-      if (field === 0) {
-        previous = previous < 0 ? value : previous + 1 + value;
-        docs.push(previous);
-      } else if (field === 1) {
-        scores.push(value);
+      throw new Error("search index: cut-off postings");
+    }
+    while (at < text.length) {
+      var score = number();
+      var size = number();
+      var count = size >> 1;
+      var doc;
+      if (size & 1) {
+        doc = number();
+        for (var found = 0; found < count && at < text.length; at++) {
+          var bits = DIGIT[text.charCodeAt(at)];
+          for (var b = 0; b < 5; b++, doc++) {
+            if ((bits >> b) & 1) {
+              docs.push(doc);
+              scores.push(score);
+              headings.push(-1);
+              found++;
+            }
+          }
+        }
       } else {
-        headings.push(value);
+        doc = -1;
+        for (var k = 0; k < count; k++) {
+          doc += 1 + number();
+          docs.push(doc);
+          scores.push(score);
+          headings.push(withHeadings ? number() : -1);
+        }
       }
-      field = (field + 1) % 3;
-      value = 0;
     }
     return { docs: docs, scores: scores, headings: headings };
   }
@@ -309,7 +351,7 @@
   /* A shard entry is [term, pages, head postings, tail name?]; decoded once, on first use. */
   function termPostings(entry) {
     if (!entry.head) {
-      entry.head = decodePostings(entry[2]);
+      entry.head = decodePostings(entry[2], true);
     }
     return entry.tail ? [entry.head, entry.tail] : [entry.head];
   }
@@ -319,7 +361,7 @@
       return Promise.resolve();
     }
     return request("t" + entry[3], "t/" + entry[3] + ".js").then(function (text) {
-      entry.tail = decodePostings(text);
+      entry.tail = decodePostings(text, false);
     });
   }
 
@@ -448,7 +490,8 @@
         }
         page.words += 1;
         page.score += hit.score;
-        if (hit.score > page.best) {
+        // The link goes where the best-scoring word is, among those whose heading is known (not tails).
+        if (hit.heading >= 0 && hit.score > page.best) {
           page.best = hit.score;
           page.heading = hit.heading;
         }

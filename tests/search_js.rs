@@ -161,3 +161,75 @@ fn node_tests_pass_on_the_fixture_index() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// An index of many shards, some with keys in other scripts, searched in Node word by word: each
+/// word's shard file is found by its key, as `search.js` names it, and holds the word. A word on
+/// every page has a tail (a bitmap, the pages being dense), which a two-word query reads.
+#[test]
+fn search_js_finds_every_shard_by_its_key_and_reads_tails() {
+    let stems = ["alpha", "beta", "кошка", "собака", "中文", "搜索", "ελλάδα", "café", "straße", "データ"];
+    let words: Vec<String> = (0..1500).map(|i| format!("{}{i}", stems[i % stems.len()])).collect();
+    let urls: Vec<String> = (0..300).map(|i| format!("/p{i}/")).collect();
+    let bodies: Vec<String> =
+        (0..300).map(|i| format!("<p>everywhere {}</p>", words[i * 5..i * 5 + 5].join(" "))).collect();
+    let docs: Vec<SearchDoc> = (0..300)
+        .map(|i| SearchDoc { url: &urls[i], title: "Page", section: "", description: "", html: &bodies[i] })
+        .collect();
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in build_index(&docs) {
+        let path = dir.path().join(&file.path);
+        std::fs::create_dir_all(path.parent().expect("in a folder")).expect("create folder");
+        std::fs::write(&path, &file.bytes).expect("write index file");
+    }
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("search/s"))
+        .expect("shard folder")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.len() > 5 && names.iter().any(|name| name.starts_with('x')), "{names:?}");
+    let script = r#"
+        const vm = require("vm"), fs = require("fs"), path = require("path");
+        const [dir, wordsFile] = process.argv.slice(1);
+        const root = "https://example.org/";
+        const context = { console, setTimeout, clearTimeout };
+        context.window = context;
+        context.quireSearch = {
+            root,
+            loadScript(url) {
+                vm.runInContext(fs.readFileSync(path.join(dir, url.slice(root.length).replace(/\?.*$/, "")), "utf8"), context);
+                return Promise.resolve();
+            },
+        };
+        vm.createContext(context);
+        vm.runInContext(fs.readFileSync(path.join(dir, "search.js"), "utf8"), context);
+        const words = JSON.parse(fs.readFileSync(wordsFile, "utf8"));
+        (async () => {
+            const missing = [];
+            for (const word of words) {
+                const found = await context.quireSearch.search(word + " ");
+                if (found.length === 0) missing.push(word);
+            }
+            // The last page is past the head of "everywhere" (its first 250 pages): only its tail has it.
+            // It scores more with both words than with its own alone only if the tail was read right.
+            const rare = words[words.length - 1];
+            const both = await context.quireSearch.search("everywhere " + rare + " ");
+            const alone = await context.quireSearch.search(rare + " ");
+            const first = both[0] || {};
+            process.stdout.write(JSON.stringify({ missing, first: first.url, more: first.score > alone[0].score }));
+        })().catch((error) => { console.error(error); process.exit(1); });
+    "#;
+    let words_file = dir.path().join("words.json");
+    std::fs::write(&words_file, serde_json::to_string(&words).expect("json")).expect("write words");
+    let output = Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .arg(dir.path())
+        .arg(&words_file)
+        .output()
+        .expect("node runs (it is needed for the search tests)");
+    assert!(output.status.success(), "node failed: {}", String::from_utf8_lossy(&output.stderr));
+    let found: serde_json::Value = serde_json::from_slice(&output.stdout).expect("node prints JSON");
+    assert_eq!(found["missing"], serde_json::json!([]), "words not found");
+    assert_eq!(found["first"], "/p299/", "{found}");
+    assert_eq!(found["more"], true, "the tail gave the page its second word: {found}");
+    assert!(dir.path().join("search/t/_everywher.js").is_file());
+}

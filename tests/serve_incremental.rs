@@ -1,7 +1,8 @@
 //! `serve`'s in-place updates against full builds: after each batch of random edits (bodies, titles, weights,
-//! dates, tags, links, relations, templates, static files, assets, pages added, renamed, removed or made drafts,
-//! sections, broken front matter, links and templates) the updated site must equal a fresh in-memory build, file
-//! for file and byte for byte, and fail exactly when the fresh build fails.
+//! dates, descriptions, tags, links, relations, templates, static files, assets, pages added, renamed, removed or
+//! made drafts or left out of search, sections, broken front matter, links and templates) the updated site, its
+//! search index included, must equal a fresh in-memory build, file for file and byte for byte, and fail exactly when
+//! the fresh build fails.
 
 mod common;
 
@@ -179,13 +180,23 @@ impl Site {
                 )],
             ),
             35..=42 => ("weight", vec![self.set_key(&page, "weight", &rng.below(12).to_string())]),
-            43..=50 => (
+            43..=47 => (
                 "date",
                 vec![self.set_key(
                     &page,
                     "date",
                     &format!("20{}-0{}-1{}", 20 + rng.below(6), 1 + rng.below(9), rng.below(10)),
                 )],
+            ),
+            // What the search index reads beside the body and title: the description, and whether it may list
+            // the page at all (which moves the ids of the pages after it).
+            48..=49 => (
+                "description",
+                vec![self.set_key(&page, "description", &format!("\"Quokka summary {n} of {}\"", rng.below(50)))],
+            ),
+            50 => (
+                "in search index",
+                vec![self.set_key(&page, "in_search_index", if rng.below(2) == 0 { "false" } else { "true" })],
             ),
             51..=58 => {
                 let pool = ["rust", "feeds", "sitemap", "aliases", "drafts", "headings", "taxonomy"];
@@ -550,4 +561,44 @@ fn a_template_edit_renders_the_pages_using_it_only() {
     assert_eq!(update.rendered, terms);
     let fresh = build_in_memory(&site.options(), BASE_URL).expect("fresh build").0;
     assert!(differences(live.files(), &fresh).is_empty());
+}
+
+/// Issue "`quire serve` updates only the shards touched by an edit, not the whole index": a body edit replaces
+/// the shards of the terms it adds, its page's record file and the manifest (whose version changes, so browsers
+/// never mix old and new shards), and leaves every other index file as it was.
+#[test]
+fn a_body_edit_replaces_only_the_search_files_it_reaches() {
+    let site = Site::copy_fixture(false);
+    let mut live = LiveSite::build(&site.options(), BASE_URL, &SiteFiles::default()).expect("the fixture builds");
+    let before = live.files().clone();
+    let index: Vec<&str> = before.paths().filter(|path| path.starts_with("search/")).collect();
+    let shards = index.iter().filter(|path| path.starts_with("search/s/")).count();
+    assert!(shards >= 8, "{shards} shards: too few to tell a few from all");
+    // At the start of the body, so that the excerpt in the page's record changes too.
+    let rel = "api/slug-01/p00052-stale-counter.md";
+    let path = site.content(rel);
+    site.write(&path, &site.read(&path).replacen("+++\n\n", "+++\n\nA quokka met a zyzzyva. ", 1));
+    live.update(&[Change::Page(rel.into())]).expect("updated in place");
+    let after = live.files();
+    let mut replaced: Vec<&str> = before
+        .paths()
+        .chain(after.paths())
+        .filter(|path| path.starts_with("search/") && before.get(path) != after.get(path))
+        .collect();
+    replaced.sort_unstable();
+    replaced.dedup();
+    let manifest =
+        |files: &SiteFiles| String::from_utf8_lossy(files.get("search/manifest.js").expect("manifest")).into_owned();
+    assert_ne!(manifest(&before), manifest(after), "the manifest names a new version");
+    let records: Vec<&&str> = replaced.iter().filter(|path| path.starts_with("search/d/")).collect();
+    assert_eq!(records.len(), 1, "{replaced:?}");
+    let record = String::from_utf8_lossy(after.get(records[0]).expect("record file"));
+    assert!(record.contains("/api/slug-01/p00052-stale-counter/") && record.contains("quokka met"), "{record}");
+    let replaced_shards = replaced.iter().filter(|path| path.starts_with("search/s/")).count();
+    assert!((1..=4).contains(&replaced_shards), "{replaced_shards} of {shards} shards replaced: {replaced:?}");
+    assert_eq!(replaced.len(), 2 + replaced_shards, "manifest, record file and shards only: {replaced:?}");
+    assert!(replaced.len() * 5 < index.len(), "{} of {} index files replaced", replaced.len(), index.len());
+    let fresh = build_in_memory(&site.options(), BASE_URL).expect("fresh build").0;
+    let differences = differences(after, &fresh);
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
 }

@@ -4,12 +4,15 @@
 //! Layout of the output (paths relative to the output root):
 //! - `search.js`, `search.css`: the browser side (tokenizer twin, loader, ranking, combobox UI).
 //! - `search/manifest.js`: format, version, page count and the first term of every shard.
-//! - `search/s/<n>.js`: terms in one UTF-16-ordered range, each with its best postings.
+//! - `search/s/<key>.js`: terms in one UTF-16-ordered range, each with its best postings; named for
+//!   the range's first key, so an edit that re-cuts a few shards leaves the other files alone.
 //! - `search/t/<name>.js`: the remaining postings of a very common term, loaded only when needed.
 //! - `search/d/<n>.js`: display records (url, title, section, excerpts, headings) of four pages.
 //!
-//! Wiring: `build` calls `build_index` (or `SearchIndex::build` under `serve`, which keeps the
-//! index and calls `update`/`remove` per changed page) and hands every `SearchFile` to `output`.
+//! Wiring: `crate::search_files` (for `build` and `check`) calls `SearchIndex::build` and hands the
+//! files to `output`; under `serve` the live site keeps the index and calls `update_all` with the
+//! pages an edit changed (`serve/rebuild/search.rs`). `build_index` adds search.js and search.css,
+//! for tests and benchmarks; a site gets those two from the theme's static files.
 
 mod analyze;
 mod hash;
@@ -46,9 +49,18 @@ pub struct SearchFile {
     pub bytes: Vec<u8>,
 }
 
-/// All index files for `docs`, including `search.js` and `search.css`.
+/// The browser script and its stylesheet, written beside the index (at the site root).
+const ASSETS: [(&str, &str); 2] =
+    [("search.js", include_str!("../../static/search.js")), ("search.css", include_str!("../../static/search.css"))];
+
+/// All index files for `docs`, then `search.js` and `search.css`.
 pub fn build_index(docs: &[SearchDoc]) -> Vec<SearchFile> {
-    SearchIndex::build(docs).1
+    let mut files = SearchIndex::build(docs).1;
+    // The browser files carry no index data, so they stay out of the version.
+    files.extend(
+        ASSETS.iter().map(|(path, text)| SearchFile { path: path.to_string(), bytes: text.as_bytes().to_vec() }),
+    );
+    files
 }
 
 #[cfg(test)]

@@ -29,20 +29,63 @@ pub struct Posting {
 const LAST: &[u8; 32] = b"0123456789abcdefghijklmnopqrstuv";
 const CONTINUED: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&(";
 
-/// Appends `postings` (sorted by doc) as text: for each, the gap to the previous doc (the first doc
-/// as is, later ones minus one), the score and the heading, each a base-32 varint, high group first.
-pub fn encode_postings(postings: &[Posting], out: &mut String) {
-    let mut previous: Option<u32> = None;
-    for posting in postings {
-        let gap = match previous {
-            None => posting.doc,
-            Some(previous) => posting.doc - previous - 1,
-        };
-        push_number(gap, out);
-        push_number(u32::from(posting.score), out);
-        push_number(u32::from(posting.heading), out);
-        previous = Some(posting.doc);
+/// Appends `postings` (sorted by doc) as text, grouped by score, best score first, so that a score is
+/// written once per group rather than once per posting. A group is its score, then its size times two
+/// (plus one for a bitmap), then either each posting's gap to the group's previous doc (the first doc
+/// as is, later ones minus one) followed, with `headings`, by its heading; or, when shorter (only
+/// without headings: tails, where a common term's low scores cover much of the site), the first doc
+/// and a bitmap of the docs from there on, five docs a `LAST` digit, lowest bit first. Every number is
+/// a base-32 varint, high group first. `decodePostings` in `static/search.js` reads it back.
+pub fn encode_postings(postings: &[Posting], headings: bool, out: &mut String) {
+    // A stable sort keeps each group in doc order.
+    let mut by_score: Vec<&Posting> = postings.iter().collect();
+    by_score.sort_by_key(|posting| std::cmp::Reverse(posting.score));
+    for group in by_score.chunk_by(|a, b| a.score == b.score) {
+        push_number(u32::from(group[0].score), out);
+        let docs = || group.iter().map(|posting| posting.doc);
+        let first = group[0].doc;
+        if !headings {
+            let bitmap = (group[group.len() - 1].doc - first) as usize / 5 + 1 + number_len(first);
+            if bitmap < gaps(docs()).map(number_len).sum() {
+                push_number(group.len() as u32 * 2 + 1, out);
+                push_number(first, out);
+                push_bitmap(docs().map(|doc| doc - first), out);
+                continue;
+            }
+        }
+        push_number(group.len() as u32 * 2, out);
+        for (gap, posting) in gaps(docs()).zip(group) {
+            push_number(gap, out);
+            if headings {
+                push_number(u32::from(posting.heading), out);
+            }
+        }
     }
+}
+
+/// Each doc minus the previous one minus one (the first doc as is).
+fn gaps(docs: impl Iterator<Item = u32>) -> impl Iterator<Item = u32> {
+    let mut previous: Option<u32> = None;
+    docs.map(move |doc| {
+        let gap = previous.map_or(doc, |previous| doc - previous - 1);
+        previous = Some(doc);
+        gap
+    })
+}
+
+/// Offsets (ascending) as bits, five to a `LAST` digit, lowest bit first, up to the last offset's digit.
+fn push_bitmap(offsets: impl Iterator<Item = u32>, out: &mut String) {
+    let mut digit = 0u32;
+    let mut bits = 0u8;
+    for offset in offsets {
+        while offset / 5 > digit {
+            out.push(LAST[usize::from(bits)] as char);
+            bits = 0;
+            digit += 1;
+        }
+        bits |= 1 << (offset % 5);
+    }
+    out.push(LAST[usize::from(bits)] as char);
 }
 
 /// Splits postings (sorted by doc) into the `HEAD_POSTINGS` best (by score, then lower doc) and the
@@ -79,6 +122,17 @@ pub fn split_head(postings: &[Posting]) -> (Cow<'_, [Posting]>, Vec<Posting>) {
     (Cow::Owned(head), tail)
 }
 
+/// Characters `push_number` writes for `n`.
+fn number_len(n: u32) -> usize {
+    let mut len = 1;
+    let mut rest = n >> 5;
+    while rest > 0 {
+        len += 1;
+        rest >>= 5;
+    }
+    len
+}
+
 fn push_number(n: u32, out: &mut String) {
     let mut groups = [0u8; 7];
     let mut count = 0;
@@ -97,26 +151,58 @@ fn push_number(n: u32, out: &mut String) {
     out.push(LAST[groups[0] as usize] as char);
 }
 
+/// Postings read back from `encode_postings`' text, sorted by doc; heading 0 when there are none.
 #[cfg(test)]
-pub fn decode_postings(text: &str) -> Vec<Posting> {
-    let mut numbers = Vec::new();
-    let mut value = 0u32;
-    for b in text.bytes() {
-        if let Some(digit) = CONTINUED.iter().position(|&c| c == b) {
-            value = value * 32 + digit as u32;
+pub fn decode_postings(text: &str, headings: bool) -> Vec<Posting> {
+    let digits: Vec<(u32, bool)> = text
+        .bytes()
+        .map(|b| match LAST.iter().position(|&c| c == b) {
+            Some(d) => (d as u32, true),
+            None => (CONTINUED.iter().position(|&c| c == b).expect("encoded digit") as u32, false),
+        })
+        .collect();
+    let mut at = 0;
+    let number = |at: &mut usize| {
+        let mut value = 0;
+        loop {
+            let (digit, last) = digits[*at];
+            *at += 1;
+            value = value * 32 + digit;
+            if last {
+                return value;
+            }
+        }
+    };
+    let mut postings = Vec::new();
+    while at < digits.len() {
+        let score = number(&mut at) as u8;
+        let size = number(&mut at);
+        if size % 2 == 1 {
+            let mut doc = number(&mut at);
+            let mut found = 0;
+            while found < size / 2 {
+                let (bits, _) = digits[at];
+                at += 1;
+                for bit in 0..5 {
+                    if bits >> bit & 1 == 1 {
+                        postings.push(Posting { doc, score, heading: 0 });
+                        found += 1;
+                    }
+                    doc += 1;
+                }
+            }
         } else {
-            let digit = LAST.iter().position(|&c| c == b).expect("encoded digit");
-            numbers.push(value * 32 + digit as u32);
-            value = 0;
+            let mut previous: Option<u32> = None;
+            for _ in 0..size / 2 {
+                let gap = number(&mut at);
+                let doc = previous.map_or(gap, |previous| previous + 1 + gap);
+                let heading = if headings { number(&mut at) as u16 } else { 0 };
+                postings.push(Posting { doc, score, heading });
+                previous = Some(doc);
+            }
         }
     }
-    let mut postings = Vec::new();
-    let mut previous: Option<u32> = None;
-    for triple in numbers.chunks(3) {
-        let doc = previous.map_or(triple[0], |previous| previous + 1 + triple[0]);
-        postings.push(Posting { doc, score: triple[1] as u8, heading: triple[2] as u16 });
-        previous = Some(doc);
-    }
+    postings.sort_by_key(|posting| posting.doc);
     postings
 }
 
@@ -128,13 +214,33 @@ mod tests {
         Posting { doc, score, heading }
     }
 
+    fn encoded(postings: &[Posting], headings: bool) -> String {
+        let mut text = String::new();
+        encode_postings(postings, headings, &mut text);
+        text
+    }
+
     #[test]
     fn encoding_round_trips_and_small_numbers_take_one_character() {
         let postings = vec![posting(0, 1, 0), posting(1, 31, 2), posting(40, 7, 300), posting(100_000, 12, 0)];
-        let mut text = String::new();
-        encode_postings(&postings, &mut text);
-        assert_eq!(&text[..6], "0100v2");
-        assert_eq!(decode_postings(&text), postings);
+        let text = encoded(&postings, true);
+        // Best score first: 31, one posting (size 2 × 1), doc 1, heading 2.
+        assert_eq!(&text[..4], "v212");
+        assert_eq!(decode_postings(&text, true), postings);
+        let without: Vec<Posting> = postings.iter().map(|p| posting(p.doc, p.score, 0)).collect();
+        assert_eq!(decode_postings(&encoded(&postings, false), false), without);
+    }
+
+    #[test]
+    fn dense_groups_without_headings_are_bitmaps() {
+        let postings: Vec<Posting> = (0..1000).filter(|doc| doc % 3 != 0).map(|doc| posting(doc + 7, 2, 0)).collect();
+        let text = encoded(&postings, false);
+        assert!(text.len() < 220, "{} characters for {} postings", text.len(), postings.len());
+        assert_eq!(decode_postings(&text, false), postings);
+        // A sparse group stays a list of gaps.
+        let sparse = [posting(3, 2, 0), posting(900, 2, 0)];
+        assert_eq!(decode_postings(&encoded(&sparse, false), false), sparse);
+        assert!(encoded(&sparse, false).len() < 10);
     }
 
     #[test]

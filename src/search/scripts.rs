@@ -5,10 +5,12 @@ use super::postings::{encode_postings, Posting};
 
 pub const MANIFEST_PATH: &str = "search/manifest.js";
 /// Format of the files, checked by `static/search.js` so an old script never misreads a new index.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
-pub fn shard_path(shard: usize) -> String {
-    format!("search/s/{shard}.js")
+/// The shard file starting at manifest key `key`. Named for its key, not its position, so that an edit
+/// that splits or merges one shard leaves the names of all the others alone.
+pub fn shard_path(key: &str) -> String {
+    format!("search/s/{}.js", file_name(key))
 }
 
 /// Display records per record file. One file per page would be smallest to fetch, but a file
@@ -24,9 +26,10 @@ pub fn tail_path(name: &str) -> String {
     format!("search/t/{name}.js")
 }
 
-/// A tail file's name for `term`: the term itself behind `_` when it is plain ASCII (never a
+/// A file name for a term or a shard key: the text itself behind `_` when it is plain ASCII (never a
 /// reserved device name such as `con` that way), otherwise `x` and the hex of its UTF-8 bytes.
-pub fn tail_name(term: &str) -> String {
+/// `shardFile` in `static/search.js` names shard files the same way.
+pub fn file_name(term: &str) -> String {
     if term.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
         format!("_{term}")
     } else {
@@ -38,7 +41,7 @@ pub fn tail_name(term: &str) -> String {
     }
 }
 
-pub fn manifest_script(version: u64, pages: usize, shard_keys: &[String]) -> String {
+pub fn manifest_script(version: u64, pages: usize, shard_keys: &[&str]) -> String {
     let keys = serde_json::to_string(shard_keys).expect("strings always serialize");
     format!(
         "quireSearch.manifest({{\"f\":{FORMAT},\"v\":\"{version:016x}\",\"n\":{pages},\"g\":{RECORDS_PER_FILE},\"b\":{keys}}});\n"
@@ -53,8 +56,9 @@ pub struct ShardEntry<'a> {
     pub tail: Option<&'a str>,
 }
 
-pub fn shard_script(shard: usize, entries: &[ShardEntry]) -> String {
-    let mut out = format!("quireSearch.shard({shard},[");
+pub fn shard_script(key: &str, entries: &[ShardEntry]) -> String {
+    let key = serde_json::to_string(key).expect("strings always serialize");
+    let mut out = format!("quireSearch.shard({key},[");
     for (i, entry) in entries.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -62,7 +66,7 @@ pub fn shard_script(shard: usize, entries: &[ShardEntry]) -> String {
         out.push('[');
         out.push_str(&serde_json::to_string(entry.term).expect("strings always serialize"));
         out.push_str(&format!(",{},\"", entry.pages));
-        encode_postings(entry.head, &mut out);
+        encode_postings(entry.head, true, &mut out);
         out.push('"');
         if let Some(tail) = entry.tail {
             out.push_str(&format!(",\"{tail}\""));
@@ -75,7 +79,8 @@ pub fn shard_script(shard: usize, entries: &[ShardEntry]) -> String {
 
 pub fn tail_script(name: &str, postings: &[Posting]) -> String {
     let mut out = format!("quireSearch.tail(\"{name}\",\"");
-    encode_postings(postings, &mut out);
+    // Tail hits link to the top of their page: headings would double a tail's size.
+    encode_postings(postings, false, &mut out);
     out.push_str("\");\n");
     out
 }
@@ -100,9 +105,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tail_names_are_safe_file_names() {
-        assert_eq!(tail_name("con"), "_con");
-        assert_eq!(tail_name("中文"), "xe4b8ade69687");
+    fn file_names_are_safe() {
+        assert_eq!(file_name("con"), "_con");
+        assert_eq!(file_name(""), "_");
+        assert_eq!(file_name("中文"), "xe4b8ade69687");
+        assert_eq!(shard_path("Ab"), "search/s/x4162.js");
     }
 
     #[test]
@@ -113,17 +120,17 @@ mod tests {
             ShardEntry { term: "index", pages: 900, head: &head, tail: Some("_index") },
         ];
         assert_eq!(
-            shard_script(7, &entries),
-            "quireSearch.shard(7,[[\"icann\",1,\"3c0\"],[\"index\",900,\"3c0\",\"_index\"]]);\n"
+            shard_script("ic", &entries),
+            "quireSearch.shard(\"ic\",[[\"icann\",1,\"c230\"],[\"index\",900,\"c230\",\"_index\"]]);\n"
         );
     }
 
     #[test]
     fn manifest_carries_format_version_and_keys() {
-        let script = manifest_script(0xabc, 2, &["".to_string(), "m".to_string()]);
+        let script = manifest_script(0xabc, 2, &["", "m"]);
         assert_eq!(
             script,
-            "quireSearch.manifest({\"f\":1,\"v\":\"0000000000000abc\",\"n\":2,\"g\":4,\"b\":[\"\",\"m\"]});\n"
+            "quireSearch.manifest({\"f\":2,\"v\":\"0000000000000abc\",\"n\":2,\"g\":4,\"b\":[\"\",\"m\"]});\n"
         );
     }
 }

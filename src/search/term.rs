@@ -41,6 +41,11 @@ impl Term {
         Term { hash, text }
     }
 
+    /// The hash every `TermMap` uses; also what decides where shards start (see `layout`).
+    pub fn stored_hash(&self) -> u64 {
+        self.hash
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.text {
             Text::Inline { len, bytes } => std::str::from_utf8(&bytes[..usize::from(*len)]).expect("built from a str"),

@@ -3,6 +3,7 @@
 
 use super::layout::cmp_utf16;
 use super::postings::{decode_postings, Posting};
+use super::scripts;
 use super::*;
 
 fn doc<'a>(url: &'a str, title: &'a str, html: &'a str) -> SearchDoc<'a> {
@@ -28,9 +29,9 @@ fn lookup(files: &[SearchFile], word: &str) -> Vec<Posting> {
     let manifest = call_args(file(files, "search/manifest.js"), "manifest");
     let keys: Vec<String> = serde_json::from_value(manifest[0]["b"].clone()).expect("keys");
     let shard = keys.iter().rposition(|key| cmp_utf16(key, term).is_le()).expect("first key is empty");
-    let entries = call_args(file(files, &format!("search/s/{shard}.js")), "shard");
+    let entries = call_args(file(files, &scripts::shard_path(&keys[shard])), "shard");
     let entry = entries[1].as_array().expect("entries").iter().find(|entry| entry[0] == term);
-    entry.map(|entry| decode_postings(entry[2].as_str().expect("postings"))).unwrap_or_default()
+    entry.map(|entry| decode_postings(entry[2].as_str().expect("postings"), true)).unwrap_or_default()
 }
 
 fn record(files: &[SearchFile], doc: usize) -> serde_json::Value {
@@ -49,7 +50,7 @@ fn every_term_is_found_through_the_manifest() {
         assert_eq!(lookup(&files, &format!("word{i}")).iter().map(|p| p.doc).collect::<Vec<_>>(), [i]);
     }
     assert_eq!(lookup(&files, "common").len(), 250, "head only; the rest is in the tail");
-    assert!(file(&files, "search/s/0.js").contains("quireSearch.shard(0,"));
+    assert!(file(&files, "search/s/_.js").contains("quireSearch.shard(\"\","));
     assert!(files.iter().any(|f| f.path == "search/t/_common.js"));
     assert!(files.iter().any(|f| f.path == "search.js"));
 }
@@ -123,6 +124,83 @@ fn new_pages_get_new_ids_and_record_files() {
     let changes = index.update(&doc("/b/", "B", "<p>two</p>"));
     assert!(changes.written.iter().any(|f| f.path == "search/d/0.js"));
     assert_eq!(index.len(), 2);
+}
+
+/// SplitMix64, to pick words and edits deterministically.
+fn next(seed: &mut u64) -> u64 {
+    *seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *seed;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A page of `count` words from a vocabulary where a few words are on most pages (so they have tail
+/// files) and most are rare; some are Chinese, so some shard keys are not ASCII.
+fn random_body(seed: &mut u64, count: usize) -> String {
+    const SYLLABLES: [&str; 12] = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "ze", "po", "搜索", "引擎"];
+    let mut body = String::from("<p>");
+    for _ in 0..count {
+        let r = next(seed) % 4000;
+        let mut n = r * r / 4000 / 4 + 1;
+        while n > 0 {
+            body.push_str(SYLLABLES[(n % 12) as usize]);
+            n /= 12;
+        }
+        body.push(' ');
+    }
+    body.push_str("</p>");
+    body
+}
+
+fn as_docs(rows: &[(String, String, String)]) -> Vec<SearchDoc<'_>> {
+    rows.iter().map(|(url, title, html)| doc(url, title, html)).collect()
+}
+
+fn index_files(files: impl IntoIterator<Item = SearchFile>) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files.into_iter().filter(|f| f.path.starts_with("search/")).map(|f| (f.path, f.bytes)).collect()
+}
+
+#[test]
+fn edits_leave_the_files_equal_to_a_fresh_build() {
+    let mut seed = 0x5EED;
+    let urls: Vec<String> = (0..600).map(|i| format!("/p{i}/")).collect();
+    let mut titles: Vec<String> = (0..600).map(|i| format!("Page {i}")).collect();
+    let mut bodies: Vec<String> = (0..600).map(|_| random_body(&mut seed, 40)).collect();
+    let docs = |titles: &[String], bodies: &[String]| -> Vec<(String, String, String)> {
+        (0..600).map(|i| (urls[i].clone(), titles[i].clone(), bodies[i].clone())).collect()
+    };
+    let rows = docs(&titles, &bodies);
+    let (mut index, files) = SearchIndex::build(&as_docs(&rows));
+    let mut live = index_files(files);
+    let shards = live.keys().filter(|path| path.starts_with("search/s/")).count();
+    assert!(shards > 10, "{shards} shards");
+    // Shard files deleted: a shard merged into its neighbour or renamed because its key changed.
+    let mut deleted = 0;
+    for step in 0..80 {
+        let edited: Vec<usize> = (0..1 + next(&mut seed) % 3).map(|_| (next(&mut seed) % 600) as usize).collect();
+        for &i in &edited {
+            match next(&mut seed) % 4 {
+                0 => titles[i] = format!("Title {step}"),
+                1 => bodies[i] = random_body(&mut seed, 40),
+                2 => bodies[i] = random_body(&mut seed, 5),
+                _ => bodies[i].push_str(&random_body(&mut seed, 10)),
+            }
+        }
+        let rows = docs(&titles, &bodies);
+        let all = as_docs(&rows);
+        let changed: Vec<SearchDoc> = edited.iter().map(|&i| all[i]).collect();
+        let changes = index.update_all(&changed);
+        deleted += changes.removed.iter().filter(|path| path.starts_with("search/s/")).count();
+        for path in changes.removed {
+            assert!(live.remove(&path).is_some(), "step {step}: {path} removed but never written");
+        }
+        live.extend(changes.written.into_iter().map(|f| (f.path, f.bytes)));
+        let fresh = index_files(build_index(&all));
+        let differ: Vec<&String> = fresh.keys().chain(live.keys()).filter(|p| fresh.get(*p) != live.get(*p)).collect();
+        assert!(differ.is_empty(), "step {step}: {differ:?}");
+    }
+    assert!(deleted < 20, "{deleted} shard files deleted in 80 steps, {shards} shards");
 }
 
 /// Per-stage CPU cost on a dump written by `tests/search_bench.rs` (QUIRE_SEARCH_DUMP).

@@ -82,6 +82,16 @@ impl LiveSite {
         }
     }
 
+    /// Drops a generated file that is no longer made (a search index file). A static file at the same path
+    /// would show again in a fresh build; none is expected under `search/`, so none is looked for.
+    pub(super) fn drop_generated(&mut self, path: &str, files: &mut FileChanges) {
+        if self.owners.get(path) == Some(&Layer::Generated) {
+            self.owners.remove(path);
+            files.upserts.remove(path);
+            files.removals.push(path.to_string());
+        }
+    }
+
     pub(super) fn put_file(&mut self, layer: Layer, file: OutputFile, files: &mut FileChanges) {
         let source = match &file.contents {
             Contents::Copy(path) => path.strip_prefix(&self.options.root).unwrap_or(path).to_path_buf(),

@@ -3,8 +3,9 @@
 //!
 //! Parts: `plan` (changes → what can be updated in place; pure), `edit` (edited pages and sections into the model),
 //! `changed` (which views changed, hence which renders are stale), `outputs` (renders with their recorded
-//! dependencies), `files` (static files, assets, sitemap and feed; the update's file changes), `template_graph`
-//! (which templates an edited template reaches).
+//! dependencies), `files` (static files, assets, sitemap and feed; the update's file changes), `search` (the search
+//! index, given only the pages and sections an edit changed), `template_graph` (which templates an edited template
+//! reaches).
 //!
 //! Full rebuilds: config.toml, a folder under content/ (created, removed, renamed), a page or section added,
 //! removed or renamed, a page whose address, aliases or draft state changed, a section whose sorting, weight,
@@ -16,6 +17,7 @@ mod changed;
 mod edit;
 mod files;
 mod outputs;
+mod search;
 mod template_graph;
 
 use super::{Change, SiteFiles};
@@ -29,6 +31,7 @@ use crate::BuildOptions;
 use changed::Changed;
 use files::{FileChanges, Layer};
 use outputs::{render_outputs, Record, Render};
+use search::LiveSearch;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use template_graph::Reach;
@@ -110,6 +113,8 @@ pub struct LiveSite {
     owners: HashMap<String, Layer>,
     files: SiteFiles,
     problems: Problems,
+    /// `None` when config.toml asks for no search index.
+    search: Option<LiveSearch>,
 }
 
 impl LiveSite {
@@ -145,6 +150,7 @@ impl LiveSite {
             owners: HashMap::new(),
             files: previous.clone(),
             problems,
+            search: None,
         };
         let mut files = FileChanges::default();
         let lookups = live.attach_lookups();
@@ -157,6 +163,8 @@ impl LiveSite {
             live.put_file(Layer::Asset, file, &mut files);
         }
         live.refresh_generated(&mut files);
+        live.build_search(&mut files);
+        timer.lap("build: search index");
         let made = |path: &str| live.records.contains_key(path) || live.owners.contains_key(path);
         files.removals = previous.paths().filter(|path| !made(path)).map(str::to_string).collect();
         live.files = live.files.with_changes(files.upserts.into_iter().collect(), &files.removals);
@@ -200,13 +208,15 @@ impl LiveSite {
         let timer = crate::Timer::start();
         let mut changed = Changed::new(&self.site);
         let mut content_edited = false;
+        let mut edited = Vec::new();
         if !plan.pages.is_empty() || !plan.sections.is_empty() {
             let site = Arc::make_mut(&mut self.site);
             let (relations, problems) = (&mut self.relations, &mut self.problems);
             let edits = edit::edit_files(&root, &self.config, site, relations, problems, &plan.pages, &plan.sections)?;
             if !edits.pages.is_empty() || !edits.sections.is_empty() {
                 let pages = edits.pages.iter().map(|&p| Target::Page(p));
-                for target in pages.chain(edits.sections.iter().map(|&s| Target::Section(s))) {
+                edited.extend(pages.chain(edits.sections.iter().map(|&s| Target::Section(s))));
+                for &target in &edited {
                     let file = site.target_file(target).to_path_buf();
                     self.problems.template_choices.retain(|d| d.at.file != file);
                     self.problems.template_choices.extend(check_template_choice(site, &self.templates, target));
@@ -246,6 +256,8 @@ impl LiveSite {
         if content_edited {
             self.refresh_generated(files);
             timer.lap("update: sitemap and feed");
+            self.refresh_search(&edited, files);
+            timer.lap("update: search index");
         }
         Ok(count)
     }
@@ -306,8 +318,6 @@ impl LiveSite {
             }
             self.records.insert(render.file, render.record);
         }
-        // Search: when `search` is merged, the index entries of the pages rendered here are updated here (a body
-        // edit changes its page's entry only); until then a full build is the only one that writes the index.
     }
 
     /// Lets the template functions see the model as it is now.
