@@ -32,7 +32,7 @@ fn rebuild_fails_keeping_output_with(break_site: impl FnOnce(&Path)) -> String {
 
 #[test]
 fn malformed_toml_front_matter() {
-    let expected = "content/guide/broken.md:3:10: error: front matter: invalid TOML: invalid string; expected `\"`, `'`\n  help: front matter between `+++` lines is TOML: `title = \"My page\"`\nbuild failed: 1 error";
+    let expected = "content/guide/broken.md:3:10: error: front matter: invalid TOML: extra `=`, expected nothing\n  help: front matter between `+++` lines is TOML: `title = \"My page\"`\nbuild failed: 1 error";
     assert_eq!(build_error("invalid-toml-front-matter"), expected);
     assert_eq!(rebuild_fails_keeping_output("invalid-toml-front-matter"), expected);
 }
