@@ -367,6 +367,8 @@ impl<'a> LinkCheck<'a> {
         addresses::check_terms(self.site, &outputs, rendered_any, &mut diagnostics);
         addresses::check_aliases(self.site, &mut diagnostics);
         addresses::report_written_twice(&self.root, &state.written_twice, &self.makers, &mut diagnostics);
+        // Every output's ids and every link seen: freeing them is the caller's wait for nothing.
+        crate::drop_in_background((state.outputs, self.known, std::mem::take(&mut self.written)));
         diagnostics.sort_by(|a, b| (&a.at, a.kind, &a.message).cmp(&(&b.at, b.kind, &b.message)));
         diagnostics.dedup();
         (diagnostics, external)
