@@ -45,7 +45,8 @@ enum Signal {
 
 /// Starts watching the sources of the site at `site_root`, which must exist; its folders need not.
 pub fn watch_sources(site_root: &Path, debounce: Debounce) -> Result<SourceWatch, ServeError> {
-    let site_root = site_root.to_path_buf();
+    // Events name absolute paths; a root given as `.` (the default) or `docs` would match none of them.
+    let site_root = std::path::absolute(site_root).unwrap_or_else(|_| site_root.to_path_buf());
     let (control, signals) = mpsc::channel();
     let events = control.clone();
     let watch_error = |source| ServeError::Watch { path: site_root.clone(), source };
@@ -233,6 +234,23 @@ mod tests {
         let seen = changes_until(&watch, std::slice::from_ref(&wanted));
         assert!(seen.contains(&wanted), "{seen:?}");
         assert!(seen.iter().all(|change| !format!("{change:?}").contains(".swp")), "{seen:?}");
+        watch.stop();
+    }
+
+    /// `quire serve` run in the site's folder watches `.`: changes must still be seen.
+    #[test]
+    fn a_relative_site_root_sees_changes() {
+        let site = tempfile::tempdir().expect("temp dir");
+        fs::create_dir(site.path().join("content")).expect("content dir");
+        let cwd = std::env::current_dir().expect("current dir");
+        let up: PathBuf = cwd.components().skip(1).map(|_| "..").collect();
+        let relative = up.join(site.path().strip_prefix("/").expect("absolute temp dir"));
+        assert!(relative.is_relative() && relative.join("content").is_dir(), "{}", relative.display());
+        let watch = watch_sources(&relative, Debounce::default()).expect("watch starts");
+        fs::write(site.path().join("content/intro.md"), "hello").expect("write page");
+        let wanted = Change::Page("intro.md".into());
+        let seen = changes_until(&watch, std::slice::from_ref(&wanted));
+        assert!(seen.contains(&wanted), "{seen:?}");
         watch.stop();
     }
 
