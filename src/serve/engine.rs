@@ -266,8 +266,11 @@ mod tests {
     fn folders_of_dead_servers_are_removed() {
         // Beyond any pid_max Linux allows, so no live process has it.
         let stale = std::env::temp_dir().join(format!("{DIR_PREFIX}999999999-0-0"));
-        let _ = fs::create_dir(&stale);
-        fs::write(stale.join("engine.sock"), b"").expect("stale folder is writable");
+        // Made under another name and moved into place: any server starting meanwhile (another test, another
+        // process) may remove the stale folder at any moment once it has its name.
+        let making = tempfile::tempdir().expect("temp folder is writable");
+        fs::write(making.path().join("engine.sock"), b"").expect("temp folder is writable");
+        let _ = fs::rename(making.keep(), &stale);
         let (socket, _listener) = PrivateSocket::bind().expect("temp folder is writable");
         if Path::new("/proc/self").exists() && socket.path().starts_with(std::env::temp_dir()) {
             assert!(!stale.exists());

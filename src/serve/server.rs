@@ -172,9 +172,7 @@ impl Server {
     /// Serves `site` from now on (requests in flight finish with the old one), clears any error overlay
     /// and tells open tabs to reload or, for `Reload::Css`, to swap those stylesheets in place.
     pub fn publish(&self, site: SiteFiles, reload: Reload) {
-        let previous = self.shared.site.read().unwrap_or_else(PoisonError::into_inner).clone();
-        let served = Arc::new(ServedSite::prepare_from(&previous, &site));
-        *self.shared.site.write().unwrap_or_else(PoisonError::into_inner) = served;
+        self.publish_quietly(site);
         let reload = match reload {
             Reload::Full => Reload::Full,
             Reload::Css(paths) => {
@@ -184,6 +182,13 @@ impl Server {
             }
         };
         self.broadcaster.publish(reload);
+    }
+
+    /// Serves `site` from now on without telling open tabs: for files no tab shows while it is being edited.
+    pub fn publish_quietly(&self, site: SiteFiles) {
+        let previous = self.shared.site.read().unwrap_or_else(PoisonError::into_inner).clone();
+        let served = Arc::new(ServedSite::prepare_from(&previous, &site));
+        *self.shared.site.write().unwrap_or_else(PoisonError::into_inner) = served;
     }
 
     /// Open tabs (and tabs opened later) show `report` as an overlay until the next `publish`;

@@ -74,7 +74,7 @@ impl Session {
     fn apply(&mut self, changes: &[Change], server: &Server, reporter: &dyn Reporter) {
         let started = Instant::now();
         let updated = match self.live.as_mut() {
-            Some(live) => live.update(changes),
+            Some(live) => live.update_pages(changes),
             None => Err(FullRebuild("the last build failed".into())),
         };
         match updated {
@@ -86,8 +86,20 @@ impl Session {
                     started.elapsed().as_secs_f64() * 1000.0
                 );
                 self.publish(server, reload_for(changes), reporter, &summary);
+                self.publish_whole_site_files(server);
             }
             Err(FullRebuild(reason)) => self.build(server, reporter, &reason),
+        }
+    }
+
+    /// The sitemap, feed, llms.txt and site.json, made after the edited pages are shown; no tab reloads for them.
+    fn publish_whole_site_files(&mut self, server: &Server) {
+        let Some(live) = self.live.as_mut() else {
+            return;
+        };
+        if live.refresh_whole_site_files() > 0 && !self.unpublished {
+            self.served = live.files().clone();
+            server.publish_quietly(self.served.clone());
         }
     }
 

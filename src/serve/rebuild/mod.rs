@@ -115,6 +115,8 @@ pub struct LiveSite {
     problems: Problems,
     /// `None` when config.toml asks for no search index.
     search: Option<LiveSearch>,
+    /// Content changed since the whole-site files (sitemap, feed, llms.txt, site.json) were made.
+    whole_site_files_stale: bool,
 }
 
 impl LiveSite {
@@ -151,6 +153,7 @@ impl LiveSite {
             files: previous.clone(),
             problems,
             search: None,
+            whole_site_files_stale: false,
         };
         let mut files = FileChanges::default();
         let lookups = live.attach_lookups();
@@ -175,6 +178,15 @@ impl LiveSite {
     /// Applies a batch of source changes in place, or says why the site must be built again instead
     /// (then this value is stale and should be dropped).
     pub fn update(&mut self, changes: &[Change]) -> Result<Update, FullRebuild> {
+        let mut update = self.update_pages(changes)?;
+        update.files_changed += self.refresh_whole_site_files();
+        Ok(update)
+    }
+
+    /// `update` but for the files made from the whole site (sitemap, feed, llms.txt, site.json): at 10k pages
+    /// those take 20–40 ms to make, more than the edited page. `serve` shows the page first, then calls
+    /// `refresh_whole_site_files`.
+    pub fn update_pages(&mut self, changes: &[Change]) -> Result<Update, FullRebuild> {
         let plan = plan(changes)?;
         let mut files = FileChanges::default();
         // The model is changed in place: the template functions must let go of it first.
@@ -189,6 +201,22 @@ impl LiveSite {
             timer.lap("update: files replaced");
         }
         Ok(Update { rendered, files_changed })
+    }
+
+    /// Makes the whole-site files again if content changed since they were made; returns how many changed.
+    pub fn refresh_whole_site_files(&mut self) -> usize {
+        if !std::mem::take(&mut self.whole_site_files_stale) {
+            return 0;
+        }
+        let timer = crate::Timer::start();
+        let mut files = FileChanges::default();
+        self.refresh_generated(&mut files);
+        let changed = files.upserts.len() + files.removals.len();
+        if changed > 0 {
+            self.files = self.files.with_changes(files.upserts.into_iter().collect(), &files.removals);
+        }
+        timer.lap("update: sitemap, feed, llms.txt, site.json");
+        changed
     }
 
     /// Every file of the site as it is now, including renders made while the site has errors.
@@ -254,8 +282,7 @@ impl LiveSite {
         self.take_renders(renders, files);
         timer.lap("update: rendered");
         if content_edited {
-            self.refresh_generated(files);
-            timer.lap("update: sitemap and feed");
+            self.whole_site_files_stale = true;
             self.refresh_search(&edited, files);
             timer.lap("update: search index");
         }
