@@ -32,7 +32,7 @@ pub struct TaxonomyConfig {
     pub feed: bool,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Copy, serde::Serialize)]
 pub struct MarkdownConfig {
     pub smart_punctuation: bool,
     pub highlight_code: bool,

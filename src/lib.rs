@@ -134,15 +134,7 @@ pub fn render_body(site: &Site, config: &Config, body: &str) -> markdown::Render
 /// Calls `render` with the Markdown options `config` asks for, `@/` links resolving in `site`.
 fn with_markdown_options<R>(site: &Site, config: &Config, render: impl FnOnce(&markdown::Options<'_>) -> R) -> R {
     let resolve = |path: &str| links::resolve(site, config, path);
-    let options = markdown::Options {
-        smart_punctuation: config.markdown.smart_punctuation,
-        highlight_code: config.markdown.highlight_code,
-        render_raw_html: config.markdown.render_raw_html,
-        external_links_target_blank: config.markdown.external_links_target_blank,
-        external_links_no_follow: config.markdown.external_links_no_follow,
-        external_links_no_referrer: config.markdown.external_links_no_referrer,
-        resolve: &resolve,
-    };
+    let options = markdown::Options { settings: config.markdown, resolve: &resolve };
     render(&options)
 }
 

@@ -3,6 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use quire::config::MarkdownConfig;
 use quire::markdown::{render_markdown, Options};
 
 fn resolve(path: &str) -> Option<String> {
@@ -14,15 +15,15 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for highlight_code in [false, true] {
-        let options = Options {
+        let settings = MarkdownConfig {
             smart_punctuation: true,
             highlight_code,
             render_raw_html: false,
             external_links_target_blank: highlight_code,
             external_links_no_follow: false,
             external_links_no_referrer: false,
-            resolve: &resolve,
         };
+        let options = Options { settings, resolve: &resolve };
         let rendered = render_markdown(text, &options);
         assert_no_script_urls(&rendered.html);
         if let Some(summary) = &rendered.summary {

@@ -4,6 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use quire::config::MarkdownConfig;
 use quire::markdown::{render_markdown, Options};
 use std::time::Duration;
 
@@ -37,15 +38,8 @@ fuzz_target!(|data: &[u8]| {
     if text.is_empty() {
         return;
     }
-    let options = Options {
-        smart_punctuation: true,
-        highlight_code: false,
-        render_raw_html: true,
-        external_links_target_blank: false,
-        external_links_no_follow: false,
-        external_links_no_referrer: false,
-        resolve: &resolve,
-    };
+    let settings = MarkdownConfig { smart_punctuation: true, ..MarkdownConfig::default() };
+    let options = Options { settings, resolve: &resolve };
     // The input repeated to about 4 KB, then that 4×: big enough that CPU time is measurable, and a
     // construct left open in the input (a list, a fence, a bracket) spans every copy.
     let small = text.repeat((4 * 1024 / text.len()).max(1));

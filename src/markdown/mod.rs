@@ -5,6 +5,7 @@ mod highlight;
 
 pub use highlight::stylesheet;
 
+use crate::config::MarkdownConfig;
 use crate::content::slug::slugify;
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as Extensions, Parser, Tag, TagEnd,
@@ -43,12 +44,8 @@ pub struct Link {
 }
 
 pub struct Options<'a> {
-    pub smart_punctuation: bool,
-    pub highlight_code: bool,
-    pub render_raw_html: bool,
-    pub external_links_target_blank: bool,
-    pub external_links_no_follow: bool,
-    pub external_links_no_referrer: bool,
+    /// config.toml's `[markdown]`.
+    pub settings: MarkdownConfig,
     /// Maps an `@/path.md` target (without `#anchor`) to its URL; `None` leaves the link for `links` to report.
     pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
@@ -72,7 +69,7 @@ fn extensions(options: &Options<'_>) -> Extensions {
         | Extensions::ENABLE_TASKLISTS
         | Extensions::ENABLE_HEADING_ATTRIBUTES
         | Extensions::ENABLE_GFM;
-    if options.smart_punctuation {
+    if options.settings.smart_punctuation {
         extensions |= Extensions::ENABLE_SMART_PUNCTUATION;
     }
     extensions
@@ -115,7 +112,7 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, text) = code.take().unwrap_or_default();
-                    Event::Html(highlight::highlight_block(&text, &lang, options.highlight_code).into())
+                    Event::Html(highlight::highlight_block(&text, &lang, options.settings.highlight_code).into())
                 }
                 Event::Start(Tag::Heading { level, id, classes, .. }) => {
                     heading = Some(OpenHeading { level, id, classes, events: Vec::new(), title: String::new() });
@@ -140,7 +137,7 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
                 }
                 Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(callout_open(kind).into()),
                 Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
-                Event::Html(html) | Event::InlineHtml(html) if !options.render_raw_html => Event::Text(html),
+                Event::Html(html) | Event::InlineHtml(html) if !options.settings.render_raw_html => Event::Text(html),
                 Event::Html(html) => {
                     collect_html_ids(&html, &mut rendered.ids);
                     Event::Html(html)
@@ -269,8 +266,9 @@ fn link_start<'a>(
         None => safe_url(&dest_url, false).map_or(dest_url, CowStr::from),
     };
     let external = dest_url.starts_with("http://") || dest_url.starts_with("https://");
-    let wants_attrs =
-        options.external_links_target_blank || options.external_links_no_follow || options.external_links_no_referrer;
+    let wants_attrs = options.settings.external_links_target_blank
+        || options.settings.external_links_no_follow
+        || options.settings.external_links_no_referrer;
     if !(external && wants_attrs) {
         return Event::Start(Tag::Link { link_type, dest_url, title, id });
     }
@@ -283,14 +281,14 @@ fn link_start<'a>(
         html.push('"');
     }
     let mut rel = Vec::new();
-    if options.external_links_target_blank {
+    if options.settings.external_links_target_blank {
         html.push_str(" target=\"_blank\"");
         rel.push("noopener");
     }
-    if options.external_links_no_follow {
+    if options.settings.external_links_no_follow {
         rel.push("nofollow");
     }
-    if options.external_links_no_referrer {
+    if options.settings.external_links_no_referrer {
         rel.push("noreferrer");
     }
     html.push_str(&format!(" rel=\"{}\">", rel.join(" ")));

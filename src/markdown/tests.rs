@@ -5,15 +5,7 @@ fn resolve(path: &str) -> Option<String> {
 }
 
 fn options() -> Options<'static> {
-    Options {
-        smart_punctuation: false,
-        highlight_code: true,
-        render_raw_html: true,
-        external_links_target_blank: false,
-        external_links_no_follow: false,
-        external_links_no_referrer: false,
-        resolve: &resolve,
-    }
+    Options { settings: MarkdownConfig { highlight_code: true, ..MarkdownConfig::default() }, resolve: &resolve }
 }
 
 fn check(markdown: &str, expected_html: &str) {
@@ -98,7 +90,7 @@ fn callouts() {
 fn raw_html_passes_or_is_escaped() {
     check("<div id=\"here\">x</div>\n", "<div id=\"here\">x</div>\n");
     let mut escaping = options();
-    escaping.render_raw_html = false;
+    escaping.settings.render_raw_html = false;
     assert_eq!(render_markdown("<b>x</b>\n", &escaping).html, "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
     assert_eq!(render_markdown("<div>x</div>\n", &escaping).html, "&lt;div&gt;x&lt;/div&gt;\n");
     assert!(render_markdown("<a id='top'></a>\n", &options()).ids.contains("top"));
@@ -126,7 +118,7 @@ fn extensions_are_on() {
 #[test]
 fn smart_punctuation_is_configurable() {
     let mut smart = options();
-    smart.smart_punctuation = true;
+    smart.settings.smart_punctuation = true;
     assert_eq!(render_markdown("\"a\" -- b", &smart).html, "<p>“a” – b</p>\n");
     check("\"a\"", "<p>\"a\"</p>\n");
 }
