@@ -292,6 +292,50 @@ fn percent_encode_non_ascii(url: &str) -> String {
     out
 }
 
+/// The one-file outputs made from the whole site model.
+#[derive(Debug, Clone, Copy)]
+pub enum Generated {
+    Sitemap,
+    Robots,
+    Atom,
+    Llms,
+    SiteJson,
+}
+
+impl Generated {
+    pub fn asked_by(config: &Config) -> impl Iterator<Item = Generated> {
+        [
+            (Generated::Sitemap, config.writes_sitemap()),
+            (Generated::Robots, config.generate_robots_txt),
+            (Generated::Atom, config.generate_feeds),
+            (Generated::Llms, true),
+            (Generated::SiteJson, true),
+        ]
+        .into_iter()
+        .filter_map(|(generated, asked)| asked.then_some(generated))
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Generated::Sitemap => "sitemap.xml",
+            Generated::Robots => "robots.txt",
+            Generated::Atom => "atom.xml",
+            Generated::Llms => "llms.txt",
+            Generated::SiteJson => "site.json",
+        }
+    }
+
+    pub fn make(self, site: &Site, config: &Config, relations: &Relations) -> String {
+        match self {
+            Generated::Sitemap => sitemap(site, config),
+            Generated::Robots => robots_txt(config, config.writes_sitemap()),
+            Generated::Atom => atom_feed(site, config),
+            Generated::Llms => llms_txt(site, config),
+            Generated::SiteJson => site_json(site, config, relations),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -183,61 +183,6 @@ pub fn generate(
     Some(site)
 }
 
-/// The pages and sections in the search index, in its order (pages, then sections): every one that
-/// asks to be in it (`in_search_index`, on by default) and is rendered.
-pub fn search_targets(site: &Site) -> Vec<content::Target> {
-    let pages = site.pages.iter().enumerate().filter(|(_, p)| p.front_matter.in_search_index);
-    let sections =
-        site.sections.iter().enumerate().filter(|(_, s)| s.front_matter.in_search_index && s.front_matter.render);
-    let pages = pages.map(|(id, _)| content::Target::Page(id));
-    pages.chain(sections.map(|(id, _)| content::Target::Section(id))).collect()
-}
-
-/// The sections above a page or section, root excluded, as search results show them ("Guide › Setup").
-pub fn search_trail(site: &Site, target: content::Target) -> String {
-    let section = match target {
-        content::Target::Page(id) => Some(site.pages[id].section),
-        content::Target::Section(id) => site.sections[id].parent,
-    };
-    let Some(section) = section else {
-        return String::new();
-    };
-    let titles: Vec<&str> =
-        site.ancestors(section).into_iter().skip(1).map(|s| site.sections[s].title.as_str()).collect();
-    titles.join(" › ")
-}
-
-/// What the search index reads of a page or section.
-pub fn search_doc<'a>(site: &'a Site, target: content::Target, trail: &'a str) -> search::SearchDoc<'a> {
-    let (path, title, front_matter, rendered) = match target {
-        content::Target::Page(id) => {
-            let p = &site.pages[id];
-            (&p.path, &p.title, &p.front_matter, &p.rendered)
-        }
-        content::Target::Section(id) => {
-            let s = &site.sections[id];
-            (&s.path, &s.title, &s.front_matter, &s.rendered)
-        }
-    };
-    search::SearchDoc {
-        url: path,
-        title,
-        section: trail,
-        description: front_matter.description.as_deref().unwrap_or(""),
-        html: &rendered.html,
-    }
-}
-
-/// The search index's files (`search/`; search.js and search.css come with the static files).
-pub fn search_files(site: &Site) -> Vec<OutputFile> {
-    let targets = search_targets(site);
-    let trails: Vec<String> = targets.par_iter().map(|&target| search_trail(site, target)).collect();
-    let docs: Vec<search::SearchDoc> =
-        targets.iter().zip(&trails).map(|(&target, trail)| search_doc(site, target, trail)).collect();
-    let files = search::SearchIndex::build(&docs).1;
-    files.into_iter().map(|file| OutputFile { path: file.path, contents: Contents::Bytes(file.bytes) }).collect()
-}
-
 /// Frees a large part of the model on another thread: the caller's answer does not wait for 10,000 pages'
 /// worth of small allocations to be freed, and a process that exits right after never pays for it.
 pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
@@ -277,7 +222,7 @@ pub fn site_files(root: &Path, site: &Site, config: &Config, relations: &Relatio
     files.extend(asset_files(root, site));
     files.extend(generated_files(site, config, relations));
     if config.build_search_index {
-        files.extend(search_files(site));
+        files.extend(search::index_files(site));
     }
     files
 }
@@ -327,9 +272,9 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
 }
 
 /// The sitemap, robots.txt and Atom feed when config.toml asks for them; llms.txt and site.json. Not the search
-/// index (`search_files`), which `serve` keeps up to date on its own.
+/// index (`search::index_files`), which `serve` keeps up to date on its own.
 pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
-    Generated::asked_by(config)
+    feeds::Generated::asked_by(config)
         .map(|generated| OutputFile {
             path: generated.path().into(),
             contents: Contents::Bytes(generated.make(site, config, relations).into_bytes()),
@@ -340,55 +285,11 @@ pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> V
 /// What `generated_files` would hold, without making the text files: `quire check` needs to know that
 /// `/sitemap.xml` exists, not what it says. The search index is made, as its file names depend on it.
 pub fn generated_file_paths(site: &Site, config: &Config) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = Generated::asked_by(config)
+    let mut files: Vec<OutputFile> = feeds::Generated::asked_by(config)
         .map(|generated| OutputFile { path: generated.path().into(), contents: Contents::Embedded(b"") })
         .collect();
     if config.build_search_index {
-        files.extend(search_files(site));
+        files.extend(search::index_files(site));
     }
     files
-}
-
-/// The one-file outputs made from the whole site model.
-#[derive(Debug, Clone, Copy)]
-enum Generated {
-    Sitemap,
-    Robots,
-    Atom,
-    Llms,
-    SiteJson,
-}
-
-impl Generated {
-    fn asked_by(config: &Config) -> impl Iterator<Item = Generated> {
-        [
-            (Generated::Sitemap, config.writes_sitemap()),
-            (Generated::Robots, config.generate_robots_txt),
-            (Generated::Atom, config.generate_feeds),
-            (Generated::Llms, true),
-            (Generated::SiteJson, true),
-        ]
-        .into_iter()
-        .filter_map(|(generated, asked)| asked.then_some(generated))
-    }
-
-    fn path(self) -> &'static str {
-        match self {
-            Generated::Sitemap => "sitemap.xml",
-            Generated::Robots => "robots.txt",
-            Generated::Atom => "atom.xml",
-            Generated::Llms => "llms.txt",
-            Generated::SiteJson => "site.json",
-        }
-    }
-
-    fn make(self, site: &Site, config: &Config, relations: &Relations) -> String {
-        match self {
-            Generated::Sitemap => feeds::sitemap(site, config),
-            Generated::Robots => feeds::robots_txt(config, config.writes_sitemap()),
-            Generated::Atom => feeds::atom_feed(site, config),
-            Generated::Llms => feeds::llms_txt(site, config),
-            Generated::SiteJson => feeds::site_json(site, config, relations),
-        }
-    }
 }

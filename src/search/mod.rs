@@ -9,7 +9,7 @@
 //! - `search/t/<name>.js`: the remaining postings of a very common term, loaded only when needed.
 //! - `search/d/<n>.js`: display records (url, title, section, excerpts, headings) of four pages.
 //!
-//! Wiring: `crate::search_files` (for `build` and `check`) calls `SearchIndex::build` and hands the
+//! Wiring: `site::index_files` (for `build` and `check`) calls `SearchIndex::build` and hands the
 //! files to `output`; under `serve` the live site keeps the index and calls `update_all` with the
 //! pages an edit changed (`serve/rebuild/search.rs`). `build_index` adds search.js and search.css,
 //! for tests and benchmarks; a site gets those two from the theme's static files.
@@ -21,11 +21,13 @@ mod index;
 mod layout;
 mod postings;
 mod scripts;
+mod site;
 mod stem;
 mod term;
 mod tokenize;
 
 pub use index::{SearchChanges, SearchIndex};
+pub use site::{doc, index_files, indexed_targets, trail};
 pub use tokenize::tokenize;
 
 /// One rendered page, as the search index sees it.

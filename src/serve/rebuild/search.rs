@@ -1,6 +1,6 @@
 //! The live site's search index: built with the site, then given the pages and sections an edit changed
 //! (`SearchIndex::update_all`), so that an edit replaces only the index files those pages reach.
-//! Its files always equal those of `crate::search_files` on the same model; it never reads the disk.
+//! Its files always equal those of `crate::search::index_files` on the same model; it never reads the disk.
 
 use super::files::{FileChanges, Layer};
 use super::LiveSite;
@@ -26,10 +26,10 @@ impl LiveSite {
     pub(super) fn build_search(&mut self, files: &mut FileChanges) {
         let old: Vec<String> = self.search.take().map(|search| search.index.paths().collect()).unwrap_or_default();
         if self.config.build_search_index {
-            let targets = crate::search_targets(&self.site);
-            let trails: Vec<String> = targets.iter().map(|&target| crate::search_trail(&self.site, target)).collect();
+            let targets = crate::search::indexed_targets(&self.site);
+            let trails: Vec<String> = targets.iter().map(|&target| crate::search::trail(&self.site, target)).collect();
             let docs: Vec<SearchDoc> =
-                (0..targets.len()).map(|i| crate::search_doc(&self.site, targets[i], &trails[i])).collect();
+                (0..targets.len()).map(|i| crate::search::doc(&self.site, targets[i], &trails[i])).collect();
             let mut urls = HashSet::new();
             let shared_urls = !docs.iter().all(|doc| urls.insert(doc.url));
             let (index, index_files) = SearchIndex::build(&docs);
@@ -49,7 +49,7 @@ impl LiveSite {
     /// Gives the index the pages and sections `edited` (read again, so their text may have changed) and those
     /// whose trail changed under an edited section; puts the files that changed and drops those that went.
     pub(super) fn refresh_search(&mut self, edited: &[Target], files: &mut FileChanges) {
-        let targets = crate::search_targets(&self.site);
+        let targets = crate::search::indexed_targets(&self.site);
         let rebuild = match &self.search {
             None => return,
             // A page that joined or left the index moves the ids of the pages after it: most files change.
@@ -65,11 +65,11 @@ impl LiveSite {
         let fresh_trails: Option<Vec<String>> = edited
             .iter()
             .any(|target| matches!(target, Target::Section(_)))
-            .then(|| targets.iter().map(|&target| crate::search_trail(&self.site, target)).collect());
+            .then(|| targets.iter().map(|&target| crate::search::trail(&self.site, target)).collect());
         let trails = fresh_trails.as_ref().unwrap_or(&search.trails);
         let docs: Vec<SearchDoc> = (0..targets.len())
             .filter(|&i| edited.contains(&targets[i]) || trails[i] != search.trails[i])
-            .map(|i| crate::search_doc(&self.site, targets[i], &trails[i]))
+            .map(|i| crate::search::doc(&self.site, targets[i], &trails[i]))
             .collect();
         if docs.is_empty() {
             return;
