@@ -149,6 +149,19 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
 /// Serialized straight from borrowed views: a `serde_json::Value` tree of a 10k-page site was the
 /// build's peak of memory. Fields are in alphabetical order, as the file has always written them.
 pub fn site_json(site: &Site, config: &Config, relations: &Relations) -> String {
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail, and the serializer is given only strings and numbers.
+    let _ = write_site_json(site, config, relations, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// site.json written as it is serialized: never held whole in memory.
+pub fn write_site_json(
+    site: &Site,
+    config: &Config,
+    relations: &Relations,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use std::collections::{BTreeMap, HashMap};
     let path_of = |target: &Target| match *target {
         Target::Page(id) => site.pages[id].relative_path.as_str(),
@@ -196,7 +209,8 @@ pub fn site_json(site: &Site, config: &Config, relations: &Relations) -> String 
         taxonomies,
         title: &config.title,
     };
-    serde_json::to_string_pretty(&model).unwrap_or_default() + "\n"
+    serde_json::to_writer_pretty(&mut *out, &model)?;
+    out.write_all(b"\n")
 }
 
 #[derive(serde::Serialize)]
@@ -322,6 +336,20 @@ impl Generated {
             Generated::Atom => "atom.xml",
             Generated::Llms => "llms.txt",
             Generated::SiteJson => "site.json",
+        }
+    }
+
+    /// The file written to `out`; only site.json is written as it is made, the others are small.
+    pub fn write_to(
+        self,
+        site: &Site,
+        config: &Config,
+        relations: &Relations,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        match self {
+            Generated::SiteJson => write_site_json(site, config, relations, out),
+            _ => out.write_all(self.make(site, config, relations).as_bytes()),
         }
     }
 

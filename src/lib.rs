@@ -158,8 +158,13 @@ pub fn generate(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
+    let run = match serve_mode {
+        true => render::Run::Serve,
+        false => render::Run::Once(render::PageHtml::take_if_read_once(&mut site, &config, &templates)),
+    };
     let site = Arc::new(site);
     let config = Arc::new(config);
+    let relations = Arc::new(relations);
     // The same no-network link checks as `quire check`, over the HTML as written: a broken link fails the build.
     let links = check::LinkCheck::new(root, &site, &config);
     let page_sink = |page: render::RenderedPage| {
@@ -171,7 +176,7 @@ pub fn generate(
         links.add_html(&path, &html);
         sink(OutputFile { path, contents: Contents::Bytes(html.into_bytes()) });
     };
-    render::render_site(site.clone(), config.clone(), &relations, templates, serve_mode, &page_sink, diagnostics);
+    render::render_site(site.clone(), config.clone(), relations.clone(), templates, run, &page_sink, diagnostics);
     timer.lap("render + write pages");
     for file in site_files(root, &site, &config, &relations) {
         links.add(&file);
@@ -217,10 +222,15 @@ impl Timer {
 
 /// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css, the
 /// search index. Later files replace earlier ones at the same path, and all of them replace rendered pages.
-pub fn site_files(root: &Path, site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
+/// The generated files are made as they are written, each from its own handle on the model.
+pub fn site_files(root: &Path, site: &Arc<Site>, config: &Arc<Config>, relations: &Arc<Relations>) -> Vec<OutputFile> {
     let mut files = static_files(root);
     files.extend(asset_files(root, site));
-    files.extend(generated_files(site, config, relations));
+    files.extend(feeds::Generated::asked_by(config).map(|generated| {
+        let (site, config, relations) = (site.clone(), config.clone(), relations.clone());
+        let stream: output::Stream = Box::new(move |out| generated.write_to(&site, &config, &relations, out));
+        OutputFile { path: generated.path().into(), contents: Contents::Stream(stream) }
+    }));
     if config.build_search_index {
         files.extend(search::index_files(site));
     }

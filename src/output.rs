@@ -22,17 +22,36 @@ pub enum Contents {
     Embedded(&'static [u8]),
     /// Copied from this source file when written.
     Copy(PathBuf),
+    /// Made as it is written, never held whole: site.json is 7 MB at 10k pages.
+    Stream(Stream),
 }
 
+/// Writes a file's bytes to what it is given.
+pub type Stream = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send>;
+
 impl Contents {
-    /// The bytes, reading a copied file if needed.
+    /// The bytes, reading a copied file or running a stream if needed.
     pub fn into_bytes(self) -> Result<Vec<u8>> {
         match self {
             Contents::Bytes(bytes) => Ok(bytes),
             Contents::Embedded(bytes) => Ok(bytes.to_vec()),
             Contents::Copy(path) => fs::read(&path),
+            Contents::Stream(stream) => {
+                let mut bytes = Vec::new();
+                // Writing into memory fails only if the maker does, which names no file of its own.
+                stream(&mut bytes).map_err(|e| Error::io(Path::new("(generated file)"), e))?;
+                Ok(bytes)
+            }
         }
     }
+}
+
+/// Writes a streamed file through a buffer, reporting any failure, including the last flush, against `target`.
+fn write_stream(target: &Path, stream: Stream) -> Result<()> {
+    use std::io::Write;
+    let file = std::fs::File::create(target).map_err(|e| Error::io(target, e))?;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+    stream(&mut out).and_then(|()| out.flush()).map_err(|e| Error::io(target, e))
 }
 
 /// Refuses outputs that are, or contain, the user's own files, before anything is built.
@@ -151,6 +170,7 @@ impl Staging {
             Contents::Bytes(bytes) => fs::write(&target, &bytes)?,
             Contents::Embedded(bytes) => fs::write(&target, bytes)?,
             Contents::Copy(source) => fs::copy(&source, &target)?,
+            Contents::Stream(stream) => write_stream(&target, stream)?,
         }
         self.written.lock().unwrap_or_else(|e| e.into_inner()).push(file.path);
         Ok(())

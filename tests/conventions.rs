@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{build, build_with, dump, fixture, THEME_FILES};
+use common::{build, build_with, dump, fixture, options, write, THEME_FILES};
 
 #[test]
 fn nested_sections() {
@@ -319,4 +319,46 @@ fn a_site_replacing_only_base_html_builds_with_the_theme_pages() {
     assert!(page.contains("<body class=\"mine\"><main>"), "{page}");
     assert!(page.contains("<h1 id=\"hi\">Hi"), "{page}");
     assert!(built.read("index.html").contains("<body class=\"mine\">"));
+}
+
+/// A build frees each page's HTML once its page is written unless something reads it later; `get_page` does,
+/// from any page, before or after the page it names has been rendered.
+#[test]
+fn get_page_shows_another_pages_content_whichever_renders_first() {
+    let tmp = tempfile::TempDir::new().expect("temp dir");
+    let root = tmp.path();
+    // Without feeds and search, which read every page's HTML after the renders and so keep it anyway.
+    write(root, "config.toml", "build_search_index = false\ngenerate_feeds = false\n");
+    write(root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    for name in ["a", "b", "c"] {
+        let body = format!("+++\ntitle = \"{name}\"\n+++\nBody of *{name}*.\n");
+        write(root, &format!("content/{name}.md"), body);
+    }
+    write(
+        root,
+        "templates/page.html",
+        "{{ page.content | safe }}|{% for p in ['a.md', 'b.md', 'c.md'] %}{% set other = get_page(path=p) %}{{ other.content | safe }}{% endfor %}",
+    );
+    let output = root.join("public");
+    quire::build(&options(root, &output)).expect("builds");
+    let all = "<p>Body of <em>a</em>.</p>\n<p>Body of <em>b</em>.</p>\n<p>Body of <em>c</em>.</p>\n";
+    for name in ["a", "b", "c"] {
+        let html = std::fs::read_to_string(output.join(name).join("index.html")).expect("page written");
+        assert_eq!(html, format!("<p>Body of <em>{name}</em>.</p>\n|{all}"));
+    }
+}
+
+/// site.json describes the model for tools: pages, sections, permalinks, taxonomies and relations. It is written
+/// as it is serialized (never held whole), so its text is checked whole here.
+#[test]
+fn site_json_describes_pages_sections_and_relations() {
+    let built = build("links");
+    let json = built.read("site.json");
+    let model: serde_json::Value = serde_json::from_str(&json).expect("site.json parses");
+    let usage = &model["pages"][1];
+    assert_eq!(usage["relative_path"], "guide/usage.md");
+    assert_eq!(usage["related"], serde_json::json!(["guide/install.md", "guide/_index.md"]));
+    assert_eq!(model["pages"][0]["backlinks"], serde_json::json!(["guide/usage.md"]));
+    assert_eq!(model["sections"][1]["pages"], serde_json::json!(["guide/install.md", "guide/usage.md"]));
+    insta::assert_snapshot!(json);
 }

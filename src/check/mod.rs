@@ -38,22 +38,25 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
     };
     let timer = crate::Timer::start();
     let (mut site, relations) = crate::load_site(&options.root, &config, &mut diagnostics);
+    let relations = Arc::new(relations);
     site.release_sources(&options.root);
     timer.lap("load + markdown + links");
+    // Unlike `build`, render even when the content has errors, so that one run shows template problems too.
+    let templates = render::load_templates(&options.root, &mut diagnostics);
+    let page_html = templates.as_ref().and_then(|t| render::PageHtml::take_if_read_once(&mut site, &config, t));
     let site = Arc::new(site);
     let config = Arc::new(config);
     let mut links = LinkCheck::new(&options.root, &site, &config);
     if options.external {
         links = links.collecting_external();
     }
-    // Unlike `build`, render even when the content has errors, so that one run shows template problems too.
-    if let Some(templates) = render::load_templates(&options.root, &mut diagnostics) {
+    if let Some(templates) = templates {
         render::render_site(
             site.clone(),
             config.clone(),
-            &relations,
+            relations.clone(),
             templates,
-            false,
+            render::Run::Once(page_html),
             &|page| links.add_html(&page.output_path(), &page.html),
             &mut diagnostics,
         );

@@ -3,6 +3,7 @@
 //! Each lookup is noted with `deps::record`, so `serve` knows which views a render used.
 
 use super::deps::{record, Dep};
+use super::page_html::PageHtml;
 use super::views::{page_value, Views};
 use crate::config::Config;
 use crate::content::{Site, Target};
@@ -14,6 +15,8 @@ pub struct Lookups {
     pub site: Arc<Site>,
     pub config: Arc<Config>,
     pub views: Arc<Views>,
+    /// The pages' HTML when a one-pass build moved it out of the site (`get_page` is then never called).
+    pub page_html: Option<PageHtml>,
 }
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
@@ -96,11 +99,11 @@ fn get_section(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     match lookup(lookups, "get_section", path)? {
         Target::Section(id) if metadata_only => {
             record(Dep::SectionMetadata(id));
-            Ok(lookups.views.section_metadata[id].clone())
+            Ok(lookups.views.section_metadata(id).clone())
         }
         Target::Section(id) => {
             record(Dep::Section(id));
-            Ok(lookups.views.sections[id].clone())
+            Ok(lookups.views.section(id).clone())
         }
         Target::Page(_) => {
             Err(Error::message(format!("`get_section`: `{path}` is a page; use get_page(path=\"{path}\")")))
@@ -149,7 +152,7 @@ pub fn taxonomy_value(lookups: &Lookups, taxonomy: &crate::content::Taxonomy) ->
 }
 
 pub fn term_value(lookups: &Lookups, term: &crate::content::Term) -> Value {
-    let pages: Vec<Value> = term.pages.iter().map(|&p| lookups.views.page_summaries[p].clone()).collect();
+    let pages: Vec<Value> = term.pages.iter().map(|&p| lookups.views.page_summary(p).clone()).collect();
     Value::from(std::collections::BTreeMap::from([
         ("name", Value::from(term.name.as_str())),
         ("slug", Value::from(term.slug.as_str())),

@@ -5,6 +5,7 @@
 mod blocks;
 pub mod deps;
 mod functions;
+mod page_html;
 pub mod relative;
 pub mod views;
 
@@ -14,12 +15,13 @@ use crate::error::{Diagnostic, Location};
 use crate::links::Relations;
 pub use functions::Lookups;
 use functions::{term_value, Slot};
+pub use page_html::PageHtml;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tera::Value;
-use views::{build_views, page_value};
+use views::{page_value, page_value_with_content, Model, Views};
 
 /// One rendered file: its site path (`/a/b/` or `/404.html`) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,18 +129,29 @@ pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<
     Some(templates)
 }
 
+/// Whose render this is: `serve` keeps the model whole for the next edit; `build` and `check` render once.
+pub enum Run {
+    Serve,
+    /// With the pages' HTML when it was handed over (`PageHtml::take_if_read_once`).
+    Once(Option<PageHtml>),
+}
+
 /// Renders everything; each result goes to `sink` as soon as it exists, so pages need not all be held in memory.
 pub fn render_site(
     site: Arc<Site>,
     config: Arc<Config>,
-    relations: &Relations,
+    relations: Arc<Relations>,
     mut templates: Templates,
-    serve_mode: bool,
+    run: Run,
     sink: &(dyn Fn(RenderedPage) + Sync),
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let views = Arc::new(build_views(&site, &config, relations));
-    let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views });
+    let views = Arc::new(Views::lazy(Model { site: site.clone(), config: config.clone(), relations }));
+    let (serve_mode, page_html) = match run {
+        Run::Serve => (true, None),
+        Run::Once(page_html) => (false, page_html),
+    };
+    let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views, page_html });
     templates.set_lookups(Some(lookups.clone()));
     templates.set_global_context(&config, serve_mode);
     check_template_choices(&site, &templates, diagnostics);
@@ -248,13 +261,16 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
     };
     let html = match output {
         Output::Page(id) => {
-            let page = page_value(site, &lookups.views, *id);
+            let page = match &lookups.page_html {
+                Some(html) => page_value_with_content(site, &lookups.views, *id, Value::from(html.take(*id))),
+                None => page_value(site, &lookups.views, *id),
+            };
             deps::record(deps::Dep::Page(*id));
             render(&page_template(site, *id), &site.pages[*id].file, &[("page", page)])?
         }
         Output::Section(id) => {
             deps::record(deps::Dep::Section(*id));
-            let section = lookups.views.sections[*id].clone();
+            let section = lookups.views.section(*id).clone();
             render(&section_template(site, *id), &site.sections[*id].file, &[("section", section)])?
         }
         Output::TaxonomyList(t) => {

@@ -8,17 +8,93 @@ use crate::markdown::Heading;
 use serde::Serialize;
 use serde_json::Map;
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 use tera::Value;
 
-/// Every view a build needs, computed once and shared by all renders.
+/// Every view a build needs, each made once and shared by all renders. A one-pass build makes them when first
+/// asked for: pages render section by section while each page's HTML is freed (`PageHtml`), so the summaries
+/// grow as the HTML shrinks instead of both being held at once (10k pages: 32 MB of summaries).
 #[derive(Clone)]
 pub struct Views {
     /// Page fields without `content`, `toc`, `lower`, `higher`: what lists of pages hold.
-    pub page_summaries: Vec<Value>,
+    page_summaries: Vec<OnceLock<Value>>,
     /// Section fields without `content`, `pages`: what `get_section(metadata_only=true)` returns.
-    pub section_metadata: Vec<Value>,
+    section_metadata: Vec<Value>,
     /// Section with content and its pages: what `get_section` and section templates see.
-    pub sections: Vec<Value>,
+    sections: Vec<OnceLock<Value>>,
+    /// What views not yet made are made from; `None` once every view is made (`serve` updates them in place).
+    model: Option<Model>,
+}
+
+/// The model a view is made from.
+#[derive(Clone)]
+pub struct Model {
+    pub site: Arc<Site>,
+    pub config: Arc<Config>,
+    pub relations: Arc<Relations>,
+}
+
+impl Views {
+    /// Views made when first asked for, from `model`.
+    pub fn lazy(model: Model) -> Views {
+        let section_metadata = (0..model.site.sections.len())
+            .map(|id| section_metadata(&model.site, &model.config, &model.relations, id))
+            .collect();
+        Views {
+            page_summaries: (0..model.site.pages.len()).map(|_| OnceLock::new()).collect(),
+            section_metadata,
+            sections: (0..model.site.sections.len()).map(|_| OnceLock::new()).collect(),
+            model: Some(model),
+        }
+    }
+
+    /// Every view made now, holding no reference to the model, which `serve` goes on editing.
+    pub fn made_now(site: &Site, config: &Config, relations: &Relations) -> Views {
+        use rayon::prelude::*;
+        // Each view is made by the same functions `serve` calls for the few an edit changes.
+        let page_summaries: Vec<Value> =
+            (0..site.pages.len()).into_par_iter().map(|id| page_summary(site, config, relations, id)).collect();
+        let mut views = Views {
+            page_summaries: page_summaries.into_iter().map(OnceLock::from).collect(),
+            section_metadata: (0..site.sections.len())
+                .map(|id| section_metadata(site, config, relations, id))
+                .collect(),
+            sections: Vec::new(),
+            model: None,
+        };
+        views.sections = (0..site.sections.len()).map(|id| OnceLock::from(section_value(site, &views, id))).collect();
+        views
+    }
+
+    pub fn page_summary(&self, id: usize) -> &Value {
+        self.page_summaries[id].get_or_init(|| match &self.model {
+            Some(m) => page_summary(&m.site, &m.config, &m.relations, id),
+            None => Value::none(), // `made_now` made them all
+        })
+    }
+
+    pub fn section_metadata(&self, id: usize) -> &Value {
+        &self.section_metadata[id]
+    }
+
+    pub fn section(&self, id: usize) -> &Value {
+        self.sections[id].get_or_init(|| match &self.model {
+            Some(m) => section_value(&m.site, self, id),
+            None => Value::none(),
+        })
+    }
+
+    pub fn set_page_summary(&mut self, id: usize, summary: Value) {
+        self.page_summaries[id] = OnceLock::from(summary);
+    }
+
+    pub fn set_section_metadata(&mut self, id: usize, metadata: Value) {
+        self.section_metadata[id] = metadata;
+    }
+
+    pub fn set_section(&mut self, id: usize, section: Value) {
+        self.sections[id] = OnceLock::from(section);
+    }
 }
 
 #[derive(Serialize)]
@@ -78,24 +154,12 @@ pub struct LinkView<'a> {
     pub relative_path: &'a str,
 }
 
-pub fn build_views(site: &Site, config: &Config, relations: &Relations) -> Views {
-    use rayon::prelude::*;
-    // Each view is made by the same functions `serve` calls for the few an edit changes.
-    let page_summaries: Vec<Value> =
-        (0..site.pages.len()).into_par_iter().map(|id| page_summary(site, config, relations, id)).collect();
-    let section_metadata: Vec<Value> =
-        (0..site.sections.len()).map(|id| section_metadata(site, config, relations, id)).collect();
-    let mut views = Views { page_summaries, section_metadata, sections: Vec::new() };
-    views.sections = (0..site.sections.len()).map(|id| section_value(site, &views, id)).collect();
-    views
-}
-
 /// The full section: its metadata plus content, toc and the summaries of its pages, in order.
 pub fn section_value(site: &Site, views: &Views, id: usize) -> Value {
     let section = &site.sections[id];
-    let pages: Vec<Value> = section.pages.iter().map(|&page| views.page_summaries[page].clone()).collect();
+    let pages: Vec<Value> = section.pages.iter().map(|&page| views.page_summary(page).clone()).collect();
     extend(
-        &views.section_metadata[id],
+        views.section_metadata(id),
         [
             ("content", Value::from(section.rendered.html.as_str())),
             ("toc", toc_value(&section.rendered.toc)),
@@ -106,12 +170,17 @@ pub fn section_value(site: &Site, views: &Views, id: usize) -> Value {
 
 /// The full `page` of a page template: the summary plus content, toc and neighbours.
 pub fn page_value(site: &Site, views: &Views, id: usize) -> Value {
+    page_value_with_content(site, views, id, Value::from(site.pages[id].rendered.html.as_str()))
+}
+
+/// `page_value` with its content given: the HTML a one-pass build handed over (`PageHtml`).
+pub fn page_value_with_content(site: &Site, views: &Views, id: usize, content: Value) -> Value {
     let page = &site.pages[id];
-    let neighbour = |other: Option<usize>| other.map_or(Value::none(), |p| views.page_summaries[p].clone());
+    let neighbour = |other: Option<usize>| other.map_or(Value::none(), |p| views.page_summary(p).clone());
     extend(
-        &views.page_summaries[id],
+        views.page_summary(id),
         [
-            ("content", Value::from(page.rendered.html.as_str())),
+            ("content", content),
             ("toc", toc_value(&page.rendered.toc)),
             ("lower", neighbour(page.lower)),
             ("higher", neighbour(page.higher)),

@@ -95,15 +95,15 @@ pub fn refresh_views(site: &Site, config: &Config, relations: &Relations, views:
         match target {
             Target::Page(id) => {
                 let summary = page_summary(site, config, relations, id);
-                if !same_value(&summary, &views.page_summaries[id]) {
-                    views.page_summaries[id] = summary;
+                if !same_value(&summary, views.page_summary(id)) {
+                    views.set_page_summary(id, summary);
                     summaries[id] = true;
                 }
             }
             Target::Section(id) => {
                 let metadata = section_metadata(site, config, relations, id);
-                if !same_value(&metadata, &views.section_metadata[id]) {
-                    views.section_metadata[id] = metadata;
+                if !same_value(&metadata, views.section_metadata(id)) {
+                    views.set_section_metadata(id, metadata);
                     changed.section_metadata[id] = true;
                 }
             }
@@ -122,7 +122,8 @@ pub fn refresh_views(site: &Site, config: &Config, relations: &Relations, views:
             || edits.sections.contains(&id)
             || section.pages.iter().any(|&p| summaries[p]);
         if stale {
-            views.sections[id] = section_value(site, views, id);
+            let section = section_value(site, views, id);
+            views.set_section(id, section);
             changed.sections[id] = true;
         }
     }

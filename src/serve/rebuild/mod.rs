@@ -25,7 +25,7 @@ use crate::config::Config;
 use crate::content::{self, Site, Target};
 use crate::error::{Diagnostic, Error, Location};
 use crate::links::{self, Relations};
-use crate::render::views::{build_views, Views};
+use crate::render::views::Views;
 use crate::render::{self, check_template_choice, output_path, summarize_failures, Lookups, Output, RenderFailure};
 use crate::BuildOptions;
 use changed::Changed;
@@ -139,7 +139,7 @@ impl LiveSite {
         };
         templates.set_global_context(&config, true);
         problems.template_choices = template_choices(&site, &templates);
-        let views = Arc::new(build_views(&site, &config, &relations));
+        let views = Arc::new(Views::made_now(&site, &config, &relations));
         let mut live = LiveSite {
             options: options.clone(),
             config: Arc::new(config),
@@ -349,8 +349,12 @@ impl LiveSite {
 
     /// Lets the template functions see the model as it is now.
     fn attach_lookups(&self) -> Arc<Lookups> {
-        let lookups =
-            Arc::new(Lookups { site: self.site.clone(), config: self.config.clone(), views: self.views.clone() });
+        let lookups = Arc::new(Lookups {
+            site: self.site.clone(),
+            config: self.config.clone(),
+            views: self.views.clone(),
+            page_html: None,
+        });
         self.templates.set_lookups(Some(lookups.clone()));
         lookups
     }
