@@ -29,18 +29,20 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
         }
     };
     for source in sources(site) {
-        let (file, text, body_offset, rendered, front_matter) = match source {
+        let (file, body_offset, rendered, front_matter) = match source {
             Target::Page(id) => {
                 let p = &site.pages[id];
-                (&p.file, &p.text, p.body_offset, &p.rendered, &p.front_matter)
+                (&p.file, p.body_offset, &p.rendered, &p.front_matter)
             }
             Target::Section(id) => {
                 let s = &site.sections[id];
-                (&s.file, &s.text, s.body_offset, &s.rendered, &s.front_matter)
+                (&s.file, s.body_offset, &s.rendered, &s.front_matter)
             }
         };
+        // Read only to place a problem: a build has released the texts and reads the file again for that.
+        let text = || site.source_text(source).unwrap_or_default();
         for link in &rendered.links {
-            let at = || Location::offset_in(file, text, body_offset + link.offset);
+            let at = || Location::offset_in(file, &text(), body_offset + link.offset);
             if let Some(rest) = link.target.strip_prefix("@/") {
                 let (path, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
                 match site.lookup(path) {
@@ -58,7 +60,12 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
                 }
             }
         }
-        let related = read_related(site, source, front_matter, file, &text[..body_offset], diagnostics);
+        let related = match front_matter.extra.contains_key("related") {
+            true => {
+                read_related(site, source, front_matter, file, text().get(..body_offset).unwrap_or(""), diagnostics)
+            }
+            false => Vec::new(),
+        };
         for &target in &related {
             add_backlink(&mut relations, target, source);
         }

@@ -137,7 +137,7 @@ fn build_default_site() -> Built {
     let options = quire::BuildOptions { root: root.clone(), output: Some(output.clone()), ..Default::default() };
     let report = quire::build(&options).unwrap_or_else(|e| panic!("the default site does not build:\n{e}"));
     let (config, _) = quire::load_config(&options).unwrap_or_else(|e| panic!("config.toml: {e}"));
-    let (site, _) = quire::load_site(&root, &config, &mut Vec::new());
+    let (site, _) = quire::load_site(&root, &config, quire::Sources::Keep, &mut Vec::new());
     let base_url = config.base_url.trim_end_matches('/').to_string();
     Built { _tmp: tmp, output, site, base_url, warnings: report.warnings }
 }

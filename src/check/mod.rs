@@ -37,9 +37,8 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
         Err(e) => return Err(e),
     };
     let timer = crate::Timer::start();
-    let (mut site, relations) = crate::load_site(&options.root, &config, &mut diagnostics);
+    let (mut site, relations) = crate::load_site(&options.root, &config, crate::Sources::Release, &mut diagnostics);
     let relations = Arc::new(relations);
-    site.release_sources(&options.root);
     timer.lap("load + markdown + links");
     // Unlike `build`, render even when the content has errors, so that one run shows template problems too.
     let templates = render::load_templates(&options.root, &mut diagnostics);
@@ -108,7 +107,7 @@ struct Source<'a> {
     site: &'a Site,
     target: Target,
     file: &'a Path,
-    /// Read on first use: only problems need it, and a build has released it (`Site::release_sources`).
+    /// Read on first use: only problems need it, and a build has released it (`Site::take_sources`).
     text: std::cell::OnceCell<std::borrow::Cow<'a, str>>,
     body_offset: usize,
     /// Site path: `/a/b/`.

@@ -74,7 +74,7 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub taxonomies: Vec<Taxonomy>,
     by_relative_path: HashMap<String, Target>,
-    /// Set by `release_sources`: the site root the released files are read again from.
+    /// Set once the source texts are released: the site root the files are read again from.
     released_from: Option<PathBuf>,
 }
 
@@ -86,21 +86,28 @@ pub enum Target {
 }
 
 impl Site {
-    /// Frees every page's and section's source text once its Markdown is rendered and its `@/` links checked.
-    /// A build then holds the HTML of every page at once and needs the Markdown again only to point at a
-    /// broken link: `source_text` reads it again from `root` for that.
-    pub fn release_sources(&mut self, root: &Path) {
-        for page in &mut self.pages {
-            page.text = String::new();
-        }
-        for section in &mut self.sections {
-            section.text = String::new();
-        }
-        self.released_from = Some(root.to_path_buf());
+    /// Takes every page's and section's source text out of the site, in `pages`, `sections` order; with
+    /// `release_to`, the texts are not coming back: `source_text` reads each file again from that root, which
+    /// only diagnostics need.
+    pub fn take_sources(&mut self, release_to: Option<&Path>) -> (Vec<String>, Vec<String>) {
+        let pages = self.pages.iter_mut().map(|page| std::mem::take(&mut page.text)).collect();
+        let sections = self.sections.iter_mut().map(|section| std::mem::take(&mut section.text)).collect();
+        self.released_from = release_to.map(Path::to_path_buf);
+        (pages, sections)
     }
 
-    /// The text of the file behind `target` as it was read (with front matter), or, after
-    /// `release_sources`, as it is read again now; `None` if it can no longer be read.
+    /// Puts back the texts `take_sources` took without releasing them.
+    pub fn restore_sources(&mut self, pages: Vec<String>, sections: Vec<String>) {
+        for (page, text) in self.pages.iter_mut().zip(pages) {
+            page.text = text;
+        }
+        for (section, text) in self.sections.iter_mut().zip(sections) {
+            section.text = text;
+        }
+    }
+
+    /// The text of the file behind `target` as it was read (with front matter), or, once the texts are
+    /// released (`take_sources`), as it is read again now; `None` if it can no longer be read.
     pub fn source_text(&self, target: Target) -> Option<std::borrow::Cow<'_, str>> {
         let (text, file) = match target {
             Target::Page(id) => (&self.pages[id].text, &self.pages[id].file),

@@ -131,7 +131,7 @@ impl LiveSite {
         let root = &options.root;
         let mut problems = Problems { config: config_problems, ..Problems::default() };
         let mut site = content::load_site(root, &config, &mut problems.content);
-        crate::render_bodies(&mut site, &config);
+        crate::render_bodies(&mut site, &config, None);
         let relations = links::check_links(&site, &mut problems.links);
         timer.lap("build: load + markdown + links");
         let Some(mut templates) = render::load_templates(root, &mut problems.templates) else {
