@@ -171,7 +171,9 @@ enum Entry {
 /// Reads `root/content` into a `Site`. Problems are pushed to `diagnostics`; the site holds what could be read.
 pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {
     let content_dir = root.join("content");
+    let timer = crate::Timer::start();
     let entries = walk_content(&content_dir, diagnostics);
+    timer.lap("content: walk");
     let read: Vec<_> = entries
         .par_iter()
         .map(|entry| {
@@ -184,6 +186,7 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
             (parsed, found)
         })
         .collect();
+    timer.lap("content: read and parse");
     // Pages are large (front matter inline): growing the list by doubling would copy 10,000 of them and
     // leave the old lists' memory behind.
     let page_count = entries.iter().filter(|e| matches!(e, Entry::Page(_))).count();
@@ -201,7 +204,10 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
             _ => {}
         }
     }
-    builder.finish(config, diagnostics)
+    timer.lap("content: assemble");
+    let site = builder.finish(config, diagnostics);
+    timer.lap("content: sort and link");
+    site
 }
 
 /// Files under `content/`, sorted so output does not depend on the file system's order.
