@@ -53,6 +53,9 @@ pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool
 
 /// An alias that is also a page's address, or another alias, would overwrite it.
 pub(super) fn check_aliases(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+    if targets(site).all(|target| Source::of(site, target).front_matter.aliases.is_empty()) {
+        return; // most sites: no need for the map of every page's address
+    }
     let mut owners: FxHashMap<String, &Path> =
         targets(site).map(|t| (site.target_path(t).to_string(), site.target_file(t))).collect();
     for target in targets(site) {

@@ -49,6 +49,7 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
     if options.external {
         links = links.collecting_external();
     }
+    timer.lap("link check set up");
     if let Some(templates) = templates {
         render::render_site(
             site.clone(),

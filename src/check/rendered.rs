@@ -18,7 +18,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// The link checker of one build. Create it once the site is loaded, `add` every output file, then `finish`.
 pub struct LinkCheck<'a> {
@@ -29,9 +29,14 @@ pub struct LinkCheck<'a> {
     targets: Vec<Target>,
     /// Site path of every page and rendered section → its index in `targets`.
     pages: FxHashMap<&'a str, usize>,
-    makers: FxHashMap<String, Maker>,
-    /// Links as written in Markdown (percent-decoded): checked at their Markdown line, not in the HTML.
-    written: FxHashSet<String>,
+    config: &'a Config,
+    /// Who made each output; only a problem needs to know, so made on first use.
+    makers: OnceLock<FxHashMap<String, Maker>>,
+    /// Site paths of alias redirect pages, whose links are not navigation.
+    redirects: FxHashSet<String>,
+    /// Links as written in Markdown (percent-decoded): checked at their Markdown line, not in the HTML. Asked
+    /// only about links that would be reported, so made on first use: a clean site never needs it.
+    written: OnceLock<FxHashSet<String>>,
     /// Whether another page's HTML links to each page and section (in `targets` order).
     reached: Vec<AtomicBool>,
     collect_external: bool,
@@ -44,8 +49,6 @@ pub struct LinkCheck<'a> {
 pub(super) struct Maker {
     pub file: PathBuf,
     pub template: String,
-    /// Alias redirects do not count as navigation for the orphan check.
-    pub redirect: bool,
 }
 
 /// An output file as far as links care.
@@ -109,30 +112,21 @@ impl<'a> LinkCheck<'a> {
                 pages.insert(site.target_path(target), index);
             }
         }
-        let mut written = FxHashSet::default();
-        for target in targets(site) {
-            for link in &Source::of(site, target).rendered.links {
-                written.insert(percent_decode(&link.target).into_owned());
-                if let Some(rest) = link.target.strip_prefix("@/") {
-                    let (path, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
-                    if let Some(url) = crate::links::resolve(site, config, path) {
-                        let url = match anchor {
-                            Some(anchor) => format!("{url}#{anchor}"),
-                            None => url,
-                        };
-                        written.insert(percent_decode(&url).into_owned());
-                    }
-                }
-            }
-        }
+        // An alias at a page's own path is an error of its own (written twice); the page's links still count.
+        let redirects = targets(site)
+            .flat_map(|target| Source::of(site, target).front_matter.aliases.iter().map(|alias| alias_path(alias)))
+            .filter(|path| !pages.contains_key(path.as_str()))
+            .collect();
         LinkCheck {
             site,
             targets: targets(site).collect(),
             base: Base::new(config),
             root: root.to_path_buf(),
             pages,
-            makers: makers(site),
-            written,
+            config,
+            makers: OnceLock::new(),
+            redirects,
+            written: OnceLock::new(),
             reached: targets(site).map(|_| AtomicBool::new(false)).collect(),
             collect_external: false,
             templates: TemplateSources::load(root),
@@ -163,7 +157,7 @@ impl<'a> LinkCheck<'a> {
     pub fn add_html(&self, path: &str, html: &str) {
         let document = site_path_of_output(path);
         let html = scan_html(html);
-        let navigation = !self.makers.get(&document).is_some_and(|m| m.redirect);
+        let navigation = !self.redirects.contains(&document);
         let page = OnPage { document: &document, index: self.page_index(&document), ids: &html.ids, navigation };
         let mut scanned = Scanned::default();
         let mut known = self.known.of_this_thread();
@@ -213,7 +207,7 @@ impl<'a> LinkCheck<'a> {
         // Asked only of links that would be reported: most links are fine and never need it. A link that a
         // template writes literally is the template's, even when some Markdown has it too.
         let from_markdown =
-            || self.written.contains(percent_decode(&link.url).as_ref()) && self.templates.find(link.raw).is_none();
+            || self.written().contains(percent_decode(&link.url).as_ref()) && self.templates.find(link.raw).is_none();
         let (path, fragment) = match destination {
             Destination::Ignored => return,
             Destination::External => {
@@ -366,9 +360,11 @@ impl<'a> LinkCheck<'a> {
         }
         addresses::check_terms(self.site, &outputs, rendered_any, &mut diagnostics);
         addresses::check_aliases(self.site, &mut diagnostics);
-        addresses::report_written_twice(&self.root, &state.written_twice, &self.makers, &mut diagnostics);
+        if !state.written_twice.is_empty() {
+            addresses::report_written_twice(&self.root, &state.written_twice, self.makers(), &mut diagnostics);
+        }
         // Every output's ids and every link seen: freeing them is the caller's wait for nothing.
-        crate::drop_in_background((state.outputs, self.known, std::mem::take(&mut self.written)));
+        crate::drop_in_background((state.outputs, self.known, self.written.take()));
         diagnostics.sort_by(|a, b| (&a.at, a.kind, &a.message).cmp(&(&b.at, b.kind, &b.message)));
         diagnostics.dedup();
         (diagnostics, external)
@@ -386,6 +382,14 @@ impl<'a> LinkCheck<'a> {
         for (path, raw, document) in scanned.later {
             state.later.entry((path, raw)).or_default().push(document);
         }
+    }
+
+    fn makers(&self) -> &FxHashMap<String, Maker> {
+        self.makers.get_or_init(|| makers(self.site))
+    }
+
+    fn written(&self) -> &FxHashSet<String> {
+        self.written.get_or_init(|| written_in_markdown(self.site, self.config))
     }
 
     /// A site path as a URL path on the server: `/docs/a/` for a site at `/docs/`.
@@ -506,7 +510,7 @@ impl<'a> LinkCheck<'a> {
                     format!(" ({on})")
                 } else {
                     let made_by: BTreeSet<&str> =
-                        group.pages.iter().filter_map(|p| self.makers.get(p)).map(|m| m.template.as_str()).collect();
+                        group.pages.iter().filter_map(|p| self.makers().get(p)).map(|m| m.template.as_str()).collect();
                     let made_by: Vec<String> = made_by.iter().map(|t| format!("`{t}`")).collect();
                     format!(" (made by {}, {on})", made_by.join(", "))
                 };
@@ -524,7 +528,7 @@ impl<'a> LinkCheck<'a> {
         document: &str,
         templates: &TemplateSources,
     ) -> (String, Location, bool) {
-        let maker = self.makers.get(document);
+        let maker = self.makers().get(document);
         let written = templates
             .find(raw)
             .or_else(|| missing.and_then(|path| templates.find_path(path)))
@@ -716,16 +720,15 @@ fn anchor_help(ids: Option<&HashSet<String>>, fragment: &str) -> String {
 
 /// Nearest existing site path for a broken one; computed for the first few dozen broken paths only.
 struct Suggestions<'a> {
-    candidates: Vec<&'a str>,
+    outputs: &'a Outputs<'a>,
+    /// Every path, sorted: made for the first broken link, as a clean site has none.
+    candidates: OnceLock<Vec<&'a str>>,
     cache: HashMap<String, Option<&'a str>>,
 }
 
 impl<'a> Suggestions<'a> {
     fn new(outputs: &'a Outputs<'a>) -> Suggestions<'a> {
-        let mut candidates: Vec<&str> = outputs.paths().collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        Suggestions { candidates, cache: HashMap::new() }
+        Suggestions { outputs, candidates: OnceLock::new(), cache: HashMap::new() }
     }
 
     fn near(&mut self, path: &str) -> Option<&'a str> {
@@ -734,7 +737,14 @@ impl<'a> Suggestions<'a> {
         }
         // Paths share long prefixes, so only a close match is worth suggesting.
         let found = if self.cache.len() < 64 {
+            let outputs = self.outputs;
             self.candidates
+                .get_or_init(|| {
+                    let mut candidates: Vec<&str> = outputs.paths().collect();
+                    candidates.sort_unstable();
+                    candidates.dedup();
+                    candidates
+                })
                 .iter()
                 .map(|c| (strsim::normalized_damerau_levenshtein(path, c), *c))
                 .filter(|(score, _)| *score >= 0.75)
@@ -749,31 +759,48 @@ impl<'a> Suggestions<'a> {
 }
 
 /// Site path → who made the HTML there.
+/// Every link target written in Markdown, percent-decoded, and the URL each `@/` link became.
+fn written_in_markdown(site: &Site, config: &Config) -> FxHashSet<String> {
+    let mut written = FxHashSet::default();
+    for target in targets(site) {
+        for link in &Source::of(site, target).rendered.links {
+            written.insert(percent_decode(&link.target).into_owned());
+            if let Some(rest) = link.target.strip_prefix("@/") {
+                let (path, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
+                if let Some(url) = crate::links::resolve(site, config, path) {
+                    let url = match anchor {
+                        Some(anchor) => format!("{url}#{anchor}"),
+                        None => url,
+                    };
+                    written.insert(percent_decode(&url).into_owned());
+                }
+            }
+        }
+    }
+    written
+}
+
 fn makers(site: &Site) -> FxHashMap<String, Maker> {
     let mut makers = FxHashMap::default();
-    let maker = |file: &Path, template: &str, redirect: bool| Maker {
-        file: file.to_path_buf(),
-        template: template.to_string(),
-        redirect,
-    };
+    let maker = |file: &Path, template: &str| Maker { file: file.to_path_buf(), template: template.to_string() };
     for (id, page) in site.pages.iter().enumerate() {
-        makers.insert(page.path.clone(), maker(&page.file, &render::page_template(site, id), false));
+        makers.insert(page.path.clone(), maker(&page.file, &render::page_template(site, id)));
     }
     for (id, section) in site.sections.iter().enumerate() {
-        makers.insert(section.path.clone(), maker(&section.file, &render::section_template(site, id), false));
+        makers.insert(section.path.clone(), maker(&section.file, &render::section_template(site, id)));
     }
     let config_file = Path::new("config.toml");
     for taxonomy in &site.taxonomies {
-        makers.insert(taxonomy.path.clone(), maker(config_file, "taxonomy_list.html", false));
+        makers.insert(taxonomy.path.clone(), maker(config_file, "taxonomy_list.html"));
         for term in &taxonomy.terms {
-            makers.insert(term.path.clone(), maker(config_file, "taxonomy_single.html", false));
+            makers.insert(term.path.clone(), maker(config_file, "taxonomy_single.html"));
         }
     }
-    makers.insert("/404.html".into(), maker(Path::new("templates/404.html"), "404.html", false));
+    makers.insert("/404.html".into(), maker(Path::new("templates/404.html"), "404.html"));
     for target in targets(site) {
         let source = Source::of(site, target);
         for alias in &source.front_matter.aliases {
-            makers.entry(alias_path(alias)).or_insert_with(|| maker(source.file, "redirect", true));
+            makers.entry(alias_path(alias)).or_insert_with(|| maker(source.file, "redirect"));
         }
     }
     makers
