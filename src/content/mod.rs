@@ -174,16 +174,20 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
     let timer = crate::Timer::start();
     let entries = walk_content(&content_dir, diagnostics);
     timer.lap("content: walk");
+    // Each file is read, parsed and given its slug and address in parallel: all of that is the file's own.
     let read: Vec<_> = entries
         .par_iter()
         .map(|entry| {
             let mut found = Vec::new();
-            let parsed = match entry {
-                Entry::Section(rel) => read_file(root, &content_dir, rel, Kind::Section, &mut found),
-                Entry::Page(rel) => read_file(root, &content_dir, rel, Kind::Page, &mut found),
+            let loaded = match entry {
+                Entry::Section(rel) => read_file(root, &content_dir, rel, Kind::Section, &mut found)
+                    .map(|f| Loaded::Section(section(rel, f))),
+                Entry::Page(rel) => read_file(root, &content_dir, rel, Kind::Page, &mut found)
+                    .filter(|file| !file.front_matter.draft || config.drafts)
+                    .map(|file| Loaded::Page(page(rel, file))),
                 Entry::Asset(_) => None,
             };
-            (parsed, found)
+            (loaded, found)
         })
         .collect();
     timer.lap("content: read and parse");
@@ -191,15 +195,11 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
     // leave the old lists' memory behind.
     let page_count = entries.iter().filter(|e| matches!(e, Entry::Page(_))).count();
     let mut builder = Builder { pages: Vec::with_capacity(page_count), ..Builder::default() };
-    for (entry, (parsed, found)) in entries.iter().zip(read) {
+    for (entry, (loaded, found)) in entries.iter().zip(read) {
         diagnostics.extend(found);
-        match (entry, parsed) {
-            (Entry::Section(rel), Some(file)) => builder.add_section(rel, file),
-            (Entry::Page(rel), Some(file)) => {
-                if !file.front_matter.draft || config.drafts {
-                    builder.add_page(rel, file)
-                }
-            }
+        match (entry, loaded) {
+            (_, Some(Loaded::Section(section))) => builder.sections.push(section),
+            (Entry::Page(rel), Some(Loaded::Page(page))) => builder.add_page(rel, page),
             (Entry::Asset(rel), _) => builder.assets.push(rel.clone()),
             _ => {}
         }
@@ -331,70 +331,82 @@ struct Builder {
     assets: Vec<PathBuf>,
 }
 
-impl Builder {
-    fn add_section(&mut self, rel: &Path, file: ContentFile) {
-        let dir = rel.parent().unwrap_or(Path::new(""));
-        let path = site_path(dir.components().map(|c| slug::slugify(&c.as_os_str().to_string_lossy())));
-        let title = file.front_matter.title.clone().unwrap_or_default();
-        self.sections.push(Section {
-            relative_path: slash_path(rel),
-            file: file.file,
-            title,
-            text: file.text,
-            body_offset: file.body_offset,
-            front_matter: file.front_matter,
-            path,
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            assets: Vec::new(),
-            rendered: Rendered::default(),
-        });
-    }
+/// A file read and placed, before the site is assembled.
+enum Loaded {
+    Section(Section),
+    Page(Page),
+}
 
-    fn add_page(&mut self, rel: &Path, file: ContentFile) {
-        let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let is_bundle = name == "index.md";
-        let (dir, stem) = if is_bundle {
-            let bundle = rel.parent().unwrap_or(Path::new(""));
-            let stem = bundle.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            (bundle.parent().unwrap_or(Path::new("")).to_path_buf(), stem)
-        } else {
-            (rel.parent().unwrap_or(Path::new("")).to_path_buf(), name.trim_end_matches(".md").to_string())
-        };
-        let mut front_matter = file.front_matter;
-        let stem = match slug::split_date_prefix(&stem) {
-            Some((date, rest)) => {
-                front_matter.date.get_or_insert_with(|| date.to_string());
-                rest.to_string()
-            }
-            None => stem,
-        };
-        let slug = front_matter.slug.as_deref().map(slug::slugify).unwrap_or_else(|| slug::slugify(&stem));
-        let path = match &front_matter.path {
-            Some(path) => site_path(path.split('/').filter(|c| !c.is_empty()).map(str::to_string)),
-            None => site_path(
-                dir.components().map(|c| slug::slugify(&c.as_os_str().to_string_lossy())).chain([slug.clone()]),
-            ),
-        };
-        if is_bundle {
+/// The section of `rel` (`a/b/_index.md`): addressed by its folders' slugs.
+fn section(rel: &Path, file: ContentFile) -> Section {
+    let dir = rel.parent().unwrap_or(Path::new(""));
+    let path = site_path(dir.components().map(|c| slug::slugify(&c.as_os_str().to_string_lossy())));
+    let title = file.front_matter.title.clone().unwrap_or_default();
+    Section {
+        relative_path: slash_path(rel),
+        file: file.file,
+        title,
+        text: file.text,
+        body_offset: file.body_offset,
+        front_matter: file.front_matter,
+        path,
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        assets: Vec::new(),
+        rendered: Rendered::default(),
+    }
+}
+
+/// The page of `rel` (`a/b.md` or the bundle `a/b/index.md`): its slug from `slug` or the file name (less a
+/// date prefix, which becomes its date), its address from `path` or its folders' slugs and its own.
+fn page(rel: &Path, file: ContentFile) -> Page {
+    let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (dir, stem) = if name == "index.md" {
+        let bundle = rel.parent().unwrap_or(Path::new(""));
+        let stem = bundle.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        (bundle.parent().unwrap_or(Path::new("")).to_path_buf(), stem)
+    } else {
+        (rel.parent().unwrap_or(Path::new("")).to_path_buf(), name.trim_end_matches(".md").to_string())
+    };
+    let mut front_matter = file.front_matter;
+    let stem = match slug::split_date_prefix(&stem) {
+        Some((date, rest)) => {
+            front_matter.date.get_or_insert_with(|| date.to_string());
+            rest.to_string()
+        }
+        None => stem,
+    };
+    let slug = front_matter.slug.as_deref().map(slug::slugify).unwrap_or_else(|| slug::slugify(&stem));
+    let path = match &front_matter.path {
+        Some(path) => site_path(path.split('/').filter(|c| !c.is_empty()).map(str::to_string)),
+        None => {
+            site_path(dir.components().map(|c| slug::slugify(&c.as_os_str().to_string_lossy())).chain([slug.clone()]))
+        }
+    };
+    Page {
+        relative_path: slash_path(rel),
+        file: file.file,
+        title: front_matter.title.clone().unwrap_or_default(),
+        text: file.text,
+        body_offset: file.body_offset,
+        front_matter,
+        slug,
+        path,
+        section: 0,
+        assets: Vec::new(),
+        lower: None,
+        higher: None,
+        rendered: Rendered::default(),
+    }
+}
+
+impl Builder {
+    fn add_page(&mut self, rel: &Path, page: Page) {
+        if rel.file_name().is_some_and(|name| name == "index.md") {
             self.bundles.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf(), self.pages.len());
         }
-        self.pages.push(Page {
-            relative_path: slash_path(rel),
-            file: file.file,
-            title: front_matter.title.clone().unwrap_or_default(),
-            text: file.text,
-            body_offset: file.body_offset,
-            front_matter,
-            slug,
-            path,
-            section: 0,
-            assets: Vec::new(),
-            lower: None,
-            higher: None,
-            rendered: Rendered::default(),
-        });
+        self.pages.push(page);
     }
 
     fn finish(mut self, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {

@@ -15,10 +15,7 @@ use std::path::Path;
 pub fn read_page(root: &Path, relative_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Page> {
     let content_dir = root.join("content");
     let rel = Path::new(relative_path);
-    let file = read_file(root, &content_dir, rel, Kind::Page, diagnostics)?;
-    let mut builder = Builder::default();
-    builder.add_page(rel, file);
-    builder.pages.pop()
+    read_file(root, &content_dir, rel, Kind::Page, diagnostics).map(|file| super::page(rel, file))
 }
 
 /// The section whose `_index.md` is at `relative_path` as `load_site` would build it, before it is placed in the
@@ -26,10 +23,7 @@ pub fn read_page(root: &Path, relative_path: &str, diagnostics: &mut Vec<Diagnos
 pub fn read_section(root: &Path, relative_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Section> {
     let content_dir = root.join("content");
     let rel = Path::new(relative_path);
-    let file = read_file(root, &content_dir, rel, Kind::Section, diagnostics)?;
-    let mut builder = Builder::default();
-    builder.add_section(rel, file);
-    builder.sections.pop()
+    read_file(root, &content_dir, rel, Kind::Section, diagnostics).map(|file| super::section(rel, file))
 }
 
 /// Sorts the pages of section `id` again (after a page's weight, date or title changed) and sets the

@@ -5,7 +5,8 @@ use super::{PageId, Site};
 use crate::config::Config;
 use crate::content::slug::slugify;
 use crate::error::{Diagnostic, Location};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
@@ -29,6 +30,8 @@ pub struct Term {
 pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
     let mut terms: BTreeMap<&str, BTreeMap<String, (String, Vec<PageId>)>> =
         config.taxonomies.iter().map(|t| (t.name.as_str(), BTreeMap::new())).collect();
+    // Pages share their terms: each is slugified once.
+    let mut slugs: HashMap<&str, String> = HashMap::new();
     for (id, page) in site.pages.iter().enumerate() {
         for (name, values) in &page.front_matter.taxonomies {
             let Some(taxonomy) = terms.get_mut(name.as_str()) else {
@@ -44,9 +47,10 @@ pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagno
                 continue;
             };
             for value in values {
-                let slug = slugify(value);
-                let entry = taxonomy.entry(slug).or_insert_with(|| (value.clone(), Vec::new()));
-                if !entry.1.contains(&id) {
+                let slug = slugs.entry(value).or_insert_with(|| slugify(value));
+                let entry = taxonomy.entry(slug.clone()).or_insert_with(|| (value.clone(), Vec::new()));
+                // Pages come in id order, so a page naming a term twice is the list's last one.
+                if entry.1.last() != Some(&id) {
                     entry.1.push(id);
                 }
             }
@@ -61,11 +65,10 @@ pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagno
                 .remove(t.name.as_str())
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(slug, (name, mut pages))| {
-                    sort_term_pages(site, &mut pages);
-                    Term { path: format!("/{taxonomy_slug}/{slug}/"), name, slug, pages }
-                })
+                .map(|(slug, (name, pages))| Term { path: format!("/{taxonomy_slug}/{slug}/"), name, slug, pages })
                 .collect();
+            // Terms are sorted on their own, and a site's pages share a few terms: thousands of pages each.
+            list.par_iter_mut().for_each(|term| sort_term_pages(site, &mut term.pages));
             sort_terms(&mut list);
             Taxonomy { name: t.name.clone(), path: format!("/{taxonomy_slug}/"), terms: list }
         })
