@@ -4,14 +4,14 @@
 use super::site_url::trim;
 use memchr::{memchr, memchr2, memmem};
 use std::borrow::Cow;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 /// What one HTML file links to and which fragments it offers; links borrow from the HTML.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ScannedHtml<'h> {
     pub links: Vec<HtmlLink<'h>>,
     /// `id` attributes, and `name` of `<a name>` anchors.
-    pub ids: HashSet<String>,
+    pub ids: FxHashSet<String>,
 }
 
 /// A URL found in an attribute, with HTML character references already decoded.

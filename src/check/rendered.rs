@@ -54,7 +54,7 @@ pub(super) struct Maker {
 /// An output file as far as links care.
 pub(super) struct Output {
     /// Ids a `#fragment` may name; `None` for files that are not rendered HTML (fragments go unchecked).
-    pub ids: Option<HashSet<String>>,
+    pub ids: Option<FxHashSet<String>>,
     pub origin: Origin,
 }
 
@@ -248,7 +248,9 @@ impl<'a> LinkCheck<'a> {
         }
         match index {
             Some(index) => {
-                if page.navigation {
+                // Read first: a page reached once is reached from thousands of sidebars, and writing the
+                // flag each time would make both threads fight over its cache line.
+                if page.navigation && !self.reached[index].load(Ordering::Relaxed) {
                     self.reached[index].store(true, Ordering::Relaxed);
                 }
                 if let Some(fragment) = fragment {
@@ -590,7 +592,7 @@ struct OnPage<'p> {
     document: &'p str,
     /// Its index in `targets`, as `page_index` finds it.
     index: Option<usize>,
-    ids: &'p HashSet<String>,
+    ids: &'p FxHashSet<String>,
     /// Whether its links count as navigation for the orphan check (alias redirects do not).
     navigation: bool,
 }
@@ -642,7 +644,7 @@ pub(super) struct Outputs<'s> {
 
 impl Outputs<'_> {
     /// `Some(ids)` when something is at `path` (`/a/b`, `/a/b/` and `/a/b/index.html` are one page).
-    pub fn get(&self, path: &str) -> Option<Option<&HashSet<String>>> {
+    pub fn get(&self, path: &str) -> Option<Option<&FxHashSet<String>>> {
         let at = |candidate: &str| {
             if let Some(output) = self.files.get(candidate) {
                 return Some(output.ids.as_ref().or_else(|| self.model_ids(candidate)));
@@ -661,7 +663,7 @@ impl Outputs<'_> {
         None
     }
 
-    fn model_ids(&self, path: &str) -> Option<&HashSet<String>> {
+    fn model_ids(&self, path: &str) -> Option<&FxHashSet<String>> {
         let index = *self.pages.get(path)?;
         Some(&Source::of(self.site, self.targets[index]).rendered.ids)
     }
@@ -705,7 +707,7 @@ fn markdown_file_help(site: &Site, source: &Source<'_>, written: &str) -> Option
     })
 }
 
-fn anchor_help(ids: Option<&HashSet<String>>, fragment: &str) -> String {
+fn anchor_help(ids: Option<&FxHashSet<String>>, fragment: &str) -> String {
     let mut ids: Vec<&str> = ids.map(|ids| ids.iter().map(String::as_str).collect()).unwrap_or_default();
     ids.sort_unstable();
     match crate::links::nearest(fragment, &ids) {

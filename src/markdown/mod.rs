@@ -11,7 +11,8 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as Extensions, Parser, Tag, TagEnd,
 };
 use pulldown_cmark_escape::{escape_href, escape_html};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::HashMap;
 
 /// What rendering a body produced.
 #[derive(Debug, Clone, Default)]
@@ -22,7 +23,7 @@ pub struct Rendered {
     /// Nested headings for the page's table of contents.
     pub toc: Vec<Heading>,
     /// Every id a link may point at: headings, footnotes and `id` attributes in raw HTML.
-    pub ids: HashSet<String>,
+    pub ids: FxHashSet<String>,
     pub links: Vec<Link>,
     pub word_count: usize,
 }
@@ -184,7 +185,7 @@ struct OpenHeading<'a> {
 
 impl OpenHeading<'_> {
     /// The heading's HTML with its id and anchor link, and its table-of-contents entry.
-    fn close(self, ids: &mut HashSet<String>, suffixes: &mut HashMap<String, usize>) -> (String, Heading) {
+    fn close(self, ids: &mut FxHashSet<String>, suffixes: &mut HashMap<String, usize>) -> (String, Heading) {
         let id = match self.id {
             Some(id) => id.to_string(),
             None => unique_id(&self.title, ids, suffixes),
@@ -212,7 +213,7 @@ impl OpenHeading<'_> {
 
 /// The heading's slug, or the slug with the first free `-1`, `-2`... suffix. `suffixes` remembers where
 /// each slug's search stopped, so a page of many equal headings stays linear (ids are never freed).
-fn unique_id(title: &str, ids: &HashSet<String>, suffixes: &mut HashMap<String, usize>) -> String {
+fn unique_id(title: &str, ids: &FxHashSet<String>, suffixes: &mut HashMap<String, usize>) -> String {
     let base = match slugify(title) {
         slug if slug.is_empty() => "section".to_string(),
         slug => slug,
@@ -321,7 +322,7 @@ fn callout_open(kind: BlockQuoteKind) -> String {
 }
 
 /// Ids declared in raw HTML (`<a id="x">`), so links to them are not reported as broken.
-fn collect_html_ids(html: &str, ids: &mut HashSet<String>) {
+fn collect_html_ids(html: &str, ids: &mut FxHashSet<String>) {
     let mut rest = html;
     while let Some(i) = rest.find("id=") {
         let before = rest[..i].chars().last();

@@ -174,7 +174,8 @@ fn date(value: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         Ok(out)
     };
     let formatted = if let Some(text) = value.as_str() {
-        if let Ok(d) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        // `FromStr` reads ISO dates directly, without interpreting a format string for every page.
+        if let Ok(d) = text.parse::<chrono::NaiveDate>() {
             render(&d.format(format))?
         } else if let Ok(d) = chrono::DateTime::parse_from_rfc3339(text) {
             render(&d.format(format))?
