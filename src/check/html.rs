@@ -3,8 +3,8 @@
 
 use super::site_url::trim;
 use memchr::{memchr, memchr2, memmem};
-use std::borrow::Cow;
 use rustc_hash::FxHashSet;
+use std::borrow::Cow;
 
 /// What one HTML file links to and which fragments it offers; links borrow from the HTML.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
