@@ -39,7 +39,7 @@ pub fn atom_feed(site: &Site, config: &Config) -> String {
             escape(&page.title)
         );
         if let Some(author) = &config.author {
-            let _ = write!(xml, "<author><name>{}</name></author>\n", escape(author));
+            let _ = writeln!(xml, "<author><name>{}</name></author>", escape(author));
         } else {
             xml.push_str("<author><name>Unknown</name></author>\n");
         }

@@ -159,7 +159,7 @@ impl Site {
                 let text = self.read(&path);
                 let body = text.rfind("+++\n").map_or(0, |i| i + 4);
                 let (head, body) = text.split_at(body);
-                let swapped = if n % 2 == 0 { body.replacen('e', "E", 1) } else { body.replacen('E', "e", 1) };
+                let swapped = if n.is_multiple_of(2) { body.replacen('e', "E", 1) } else { body.replacen('E', "e", 1) };
                 self.write(&path, &format!("{head}{swapped}"));
                 ("word", vec![Change::Page(page.into())])
             }
@@ -239,7 +239,8 @@ impl Site {
                         // The same number of words: only the content changes, not the word count.
                         let body = text.rfind("+++\n").map_or(0, |i| i + 4);
                         let (head, body) = text.split_at(body);
-                        let swapped = if n % 2 == 0 { body.replacen('a', "A", 1) } else { body.replacen('A', "a", 1) };
+                        let swapped =
+                            if n.is_multiple_of(2) { body.replacen('a', "A", 1) } else { body.replacen('A', "a", 1) };
                         ("section word", format!("{head}{swapped}"))
                     }
                     1 => ("section title", set_line(&text, "title =", &format!("title = \"Section {n}\""))),

@@ -248,7 +248,8 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
 pub struct RenderFailure {
     pub template: String,
     pub message: String,
-    pub diagnostic: Diagnostic,
+    /// Boxed: a failure travels in every render's `Result`, which stays small.
+    pub diagnostic: Box<Diagnostic>,
 }
 
 /// Renders one planned file with the site the templates' functions currently see.
@@ -293,7 +294,7 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
 pub fn summarize_failures(failures: &[RenderFailure]) -> Vec<Diagnostic> {
     let mut errors: BTreeMap<(&str, &str), (&Diagnostic, usize)> = BTreeMap::new();
     for failure in failures {
-        errors.entry((&failure.template, &failure.message)).or_insert((&failure.diagnostic, 0)).1 += 1;
+        errors.entry((&failure.template, &failure.message)).or_insert((&*failure.diagnostic, 0)).1 += 1;
     }
     errors
         .into_values()
@@ -345,7 +346,7 @@ fn render_template(
             format!("{message} (rendering {})", source.display()),
         )
         .with_help("check the variable or function named above; the README lists everything templates can use");
-        RenderFailure { template: template.to_string(), message, diagnostic }
+        RenderFailure { template: template.to_string(), message, diagnostic: Box::new(diagnostic) }
     })
 }
 
