@@ -189,7 +189,7 @@ pub fn generate(
     }
     let run = match serve_mode {
         true => render::Run::Serve,
-        false => render::Run::Once(render::PageHtml::take_if_read_once(&mut site, &config, &templates)),
+        false => render::Run::Once(render::PageBodies::take_if_read_once(&mut site, &config, &templates)),
     };
     let site = Arc::new(site);
     let config = Arc::new(config);

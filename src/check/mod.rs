@@ -42,7 +42,7 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
     timer.lap("load + markdown + links");
     // Unlike `build`, render even when the content has errors, so that one run shows template problems too.
     let templates = render::load_templates(&options.root, &mut diagnostics);
-    let page_html = templates.as_ref().and_then(|t| render::PageHtml::take_if_read_once(&mut site, &config, t));
+    let bodies = templates.as_ref().and_then(|t| render::PageBodies::take_if_read_once(&mut site, &config, t));
     let site = Arc::new(site);
     let config = Arc::new(config);
     let mut links = LinkCheck::new(&options.root, &site, &config);
@@ -56,7 +56,7 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
             config.clone(),
             relations.clone(),
             templates,
-            render::Run::Once(page_html),
+            render::Run::Once(bodies),
             &|page| links.add_html(&page.output_path(), &page.html),
             &mut diagnostics,
         );

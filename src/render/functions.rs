@@ -3,7 +3,7 @@
 //! Each lookup is noted with `deps::record`, so `serve` knows which views a render used.
 
 use super::deps::{record, Dep};
-use super::page_html::PageHtml;
+use super::page_bodies::PageBodies;
 use super::views::{page_value, Views};
 use crate::config::Config;
 use crate::content::{Site, Target};
@@ -15,8 +15,8 @@ pub struct Lookups {
     pub site: Arc<Site>,
     pub config: Arc<Config>,
     pub views: Arc<Views>,
-    /// The pages' HTML when a one-pass build moved it out of the site (`get_page` is then never called).
-    pub page_html: Option<PageHtml>,
+    /// The pages' bodies when a one-pass build moved them out of the site (`get_page` is then never called).
+    pub bodies: Option<PageBodies>,
 }
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {

@@ -5,7 +5,7 @@
 mod blocks;
 pub mod deps;
 mod functions;
-mod page_html;
+mod page_bodies;
 pub mod relative;
 pub mod views;
 
@@ -15,13 +15,13 @@ use crate::error::{Diagnostic, Location};
 use crate::links::Relations;
 pub use functions::Lookups;
 use functions::{term_value, Slot};
-pub use page_html::PageHtml;
+pub use page_bodies::PageBodies;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tera::Value;
-use views::{page_value, page_value_with_content, Model, Views};
+use views::{page_value, page_value_with_body, Model, Views};
 
 /// One rendered file: its site path (`/a/b/` or `/404.html`) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,8 +132,8 @@ pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<
 /// Whose render this is: `serve` keeps the model whole for the next edit; `build` and `check` render once.
 pub enum Run {
     Serve,
-    /// With the pages' HTML when it was handed over (`PageHtml::take_if_read_once`).
-    Once(Option<PageHtml>),
+    /// With the pages' bodies when they were handed over (`PageBodies::take_if_read_once`).
+    Once(Option<PageBodies>),
 }
 
 /// Renders everything; each result goes to `sink` as soon as it exists, so pages need not all be held in memory.
@@ -147,11 +147,11 @@ pub fn render_site(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let views = Arc::new(Views::lazy(Model { site: site.clone(), config: config.clone(), relations }));
-    let (serve_mode, page_html) = match run {
+    let (serve_mode, bodies) = match run {
         Run::Serve => (true, None),
-        Run::Once(page_html) => (false, page_html),
+        Run::Once(bodies) => (false, bodies),
     };
-    let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views, page_html });
+    let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views, bodies });
     templates.set_lookups(Some(lookups.clone()));
     templates.set_global_context(&config, serve_mode);
     check_template_choices(&site, &templates, diagnostics);
@@ -262,8 +262,11 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
     };
     let html = match output {
         Output::Page(id) => {
-            let page = match &lookups.page_html {
-                Some(html) => page_value_with_content(site, &lookups.views, *id, Value::from(html.take(*id))),
+            let page = match &lookups.bodies {
+                Some(bodies) => {
+                    let body = bodies.take(*id);
+                    page_value_with_body(site, &lookups.views, *id, &body.html, &body.toc)
+                }
                 None => page_value(site, &lookups.views, *id),
             };
             deps::record(deps::Dep::Page(*id));

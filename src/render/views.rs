@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use tera::Value;
 
 /// Every view a build needs, each made once and shared by all renders. A one-pass build makes them when first
-/// asked for: pages render section by section while each page's HTML is freed (`PageHtml`), so the summaries
+/// asked for: pages render section by section while each page's HTML is freed (`PageBodies`), so the summaries
 /// grow as the HTML shrinks instead of both being held at once (10k pages: 32 MB of summaries).
 #[derive(Clone)]
 pub struct Views {
@@ -170,18 +170,20 @@ pub fn section_value(site: &Site, views: &Views, id: usize) -> Value {
 
 /// The full `page` of a page template: the summary plus content, toc and neighbours.
 pub fn page_value(site: &Site, views: &Views, id: usize) -> Value {
-    page_value_with_content(site, views, id, Value::from(site.pages[id].rendered.html.as_str()))
+    let rendered = &site.pages[id].rendered;
+    page_value_with_body(site, views, id, &rendered.html, &rendered.toc)
 }
 
-/// `page_value` with its content given: the HTML a one-pass build handed over (`PageHtml`).
-pub fn page_value_with_content(site: &Site, views: &Views, id: usize, content: Value) -> Value {
+/// `page_value` with the page's HTML and table of contents given: what a one-pass build handed over
+/// (`PageBodies`).
+pub fn page_value_with_body(site: &Site, views: &Views, id: usize, html: &str, toc: &[Heading]) -> Value {
     let page = &site.pages[id];
     let neighbour = |other: Option<usize>| other.map_or(Value::none(), |p| views.page_summary(p).clone());
     extend(
         views.page_summary(id),
         [
-            ("content", content),
-            ("toc", toc_value(&page.rendered.toc)),
+            ("content", Value::from(html)),
+            ("toc", toc_value(toc)),
             ("lower", neighbour(page.lower)),
             ("higher", neighbour(page.higher)),
         ],

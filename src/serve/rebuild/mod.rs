@@ -353,7 +353,7 @@ impl LiveSite {
             site: self.site.clone(),
             config: self.config.clone(),
             views: self.views.clone(),
-            page_html: None,
+            bodies: None,
         });
         self.templates.set_lookups(Some(lookups.clone()));
         lookups
