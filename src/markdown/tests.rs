@@ -144,3 +144,45 @@ fn words_are_counted_across_scripts() {
     assert_eq!(count_words(""), 0);
     assert_eq!(count_words("日本語text"), 4);
 }
+
+/// The eight-bytes-at-once path agrees with counting one character at a time, at every alignment and with
+/// every ASCII byte on either side of a chunk's edge.
+#[test]
+fn words_counted_eight_bytes_at_once_match_one_at_a_time() {
+    fn one_at_a_time(text: &str) -> usize {
+        let (mut count, mut in_word) = (0, false);
+        for c in text.chars() {
+            if is_cjk(c) {
+                count += 1;
+                in_word = false;
+            } else if c.is_alphanumeric() {
+                count += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+        count
+    }
+    let mut texts: Vec<String> = vec![
+        "The quick brown fox, jumps over 13 lazy dogs; ok?".into(),
+        "a".repeat(17),
+        "a b c d e f g h i j k l m n o p".into(),
+        "x9Z_0@[`{/:~ é ü 你好 Zz09".into(),
+    ];
+    for byte in 0u8..128 {
+        for offset in 0..9 {
+            let mut text = "ab ".repeat(offset);
+            text.push(char::from(byte));
+            text.push_str("cd ef");
+            texts.push(text);
+        }
+    }
+    for text in &texts {
+        for start in 0..text.len().min(9) {
+            if let Some(part) = text.get(start..) {
+                assert_eq!(count_words(part), one_at_a_time(part), "{part:?}");
+            }
+        }
+    }
+}
