@@ -196,3 +196,33 @@ fn date(value: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     };
     Ok(formatted)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(template: &str, date: &str) -> TeraResult<String> {
+        let mut tera = tera::Tera::new();
+        register_filters(&mut tera);
+        tera.add_raw_template("t", template)?;
+        let mut context = tera::Context::new();
+        context.insert("d", date);
+        tera.render("t", &context)
+    }
+
+    #[test]
+    fn date_formats_iso_dates_and_rfc3339() {
+        assert_eq!(render("{{ d | date }}", "2024-05-01").unwrap(), "2024-05-01");
+        assert_eq!(render("{{ d | date(format='%d %B %Y') }}", "2024-05-01").unwrap(), "01 May 2024");
+        assert_eq!(render("{{ d | date(format='%Y') }}|{{ d | date }}", "2024-05-01").unwrap(), "2024|2024-05-01");
+        assert_eq!(render("{{ d | date(format='%H:%M') }}", "2024-05-01T10:30:00+02:00").unwrap(), "10:30");
+        assert_eq!(render("{{ d | date(format='%H:%M') }}", "2024-05-01T10:30:00").unwrap(), "10:30");
+    }
+
+    #[test]
+    fn date_reports_bad_formats_and_values() {
+        let error = |template: &str, date: &str| format!("{:?}", render(template, date).unwrap_err());
+        assert!(error("{{ d | date(format='%Q') }}", "2024-05-01").contains("invalid format string `%Q`"));
+        assert!(error("{{ d | date }}", "May 1st").contains("is not a date"));
+    }
+}
