@@ -142,8 +142,11 @@ pub fn render_bodies(site: &mut Site, config: &Config, release_to: Option<&Path>
             let rendered = markdown::render_markdown(text.get(offset..).unwrap_or(""), options);
             (rendered, keep.then_some(text)) // a released text is freed here, on the thread that rendered it
         };
-        let pages = page_texts.into_par_iter().zip(page_offsets).map(render).unzip::<_, _, Vec<_>, Vec<_>>();
-        let sections = section_texts.into_par_iter().zip(section_offsets).map(render).unzip::<_, _, Vec<_>, Vec<_>>();
+        let render_all = |texts: Vec<String>, offsets: Vec<usize>| {
+            texts.into_par_iter().zip(offsets).with_max_len(PARALLEL_CHUNK).map(render).unzip::<_, _, Vec<_>, Vec<_>>()
+        };
+        let pages = render_all(page_texts, page_offsets);
+        let sections = render_all(section_texts, section_offsets);
         (pages, sections)
     });
     if keep {
@@ -219,11 +222,32 @@ pub fn generate(
     Some(site)
 }
 
+/// The most files one thread works through before the other may take a share of them. Rayon splits a list in
+/// halves only as deep as it guesses it needs: at 10k pages one thread was left to render the last ~500 pages
+/// alone (40 ms of a 0.55 s build with the other core idle). Small chunks cost nothing next to a page's render.
+pub(crate) const PARALLEL_CHUNK: usize = 16;
+
 /// Frees a large part of the model on another thread: the caller's answer does not wait for 10,000 pages'
 /// worth of small allocations to be freed, and a process that exits right after never pays for it.
+///
+/// The thread runs only when a core would otherwise be idle (Linux's `SCHED_IDLE`): freeing the views while the
+/// last files were written took 20 ms of CPU from a 0.53 s build on two cores.
 pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     // If no thread can be started, the closure (and the value) is dropped here instead.
-    let _ = std::thread::Builder::new().name("quire-drop".into()).spawn(move || drop(value));
+    let _ = std::thread::Builder::new().name("quire-drop".into()).spawn(move || {
+        run_only_when_idle();
+        drop(value)
+    });
+}
+
+/// Lowers the calling thread to the idle scheduling class; failure leaves it as it was.
+fn run_only_when_idle() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `sched_setscheduler(0, ..)` changes only the calling thread's class; the parameter outlives the call.
+    unsafe {
+        let param = libc::sched_param { sched_priority: 0 };
+        libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
+    }
 }
 
 /// Stage times and memory (resident, peak; Linux only) on stderr when `QUIRE_TIMINGS` is set: the first

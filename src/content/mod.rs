@@ -177,6 +177,7 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
     // Each file is read, parsed and given its slug and address in parallel: all of that is the file's own.
     let read: Vec<_> = entries
         .par_iter()
+        .with_max_len(crate::PARALLEL_CHUNK)
         .map(|entry| {
             let mut found = Vec::new();
             let loaded = match entry {
@@ -437,15 +438,16 @@ impl Builder {
             by_relative_path: HashMap::new(),
             released_from: None,
         };
-        site.by_relative_path = site
-            .sections
-            .iter()
-            .enumerate()
-            .map(|(id, s)| (s.relative_path.clone(), Target::Section(id)))
-            .chain(site.pages.iter().enumerate().map(|(id, p)| (p.relative_path.clone(), Target::Page(id))))
-            .collect();
-        report_duplicate_paths(&site, diagnostics);
-        site.taxonomies = taxonomy::collect(&site, config, diagnostics);
+        // Three passes over every page, each on its own: side by side, they take a third of the time.
+        let mut taxonomy_problems = Vec::new();
+        let ((by_relative_path, duplicates), taxonomies) = rayon::join(
+            || rayon::join(|| relative_path_index(&site), || duplicate_paths(&site)),
+            || taxonomy::collect(&site, config, &mut taxonomy_problems),
+        );
+        diagnostics.extend(duplicates);
+        diagnostics.extend(taxonomy_problems);
+        site.by_relative_path = by_relative_path;
+        site.taxonomies = taxonomies;
         site
     }
 
@@ -543,7 +545,16 @@ impl Builder {
     }
 }
 
-fn report_duplicate_paths(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
+/// Every page and section by its path relative to `content/`: what `@/` links name.
+fn relative_path_index(site: &Site) -> HashMap<String, Target> {
+    let sections = site.sections.iter().enumerate().map(|(id, s)| (s.relative_path.clone(), Target::Section(id)));
+    let pages = site.pages.iter().enumerate().map(|(id, p)| (p.relative_path.clone(), Target::Page(id)));
+    sections.chain(pages).collect()
+}
+
+/// An error for each page or section whose address another one already has.
+fn duplicate_paths(site: &Site) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     let sections = site.sections.iter().map(|s| (s.path.as_str(), s.file.as_path(), &s.front_matter));
     let pages = site.pages.iter().map(|p| (p.path.as_str(), p.file.as_path(), &p.front_matter));
@@ -558,6 +569,7 @@ fn report_duplicate_paths(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
             );
         }
     }
+    diagnostics
 }
 
 /// `/a/b/` from path components; `/` for none.

@@ -125,10 +125,10 @@ fn duplicate_problems(site: &Site, path: &str, file: &Path) -> Vec<Diagnostic> {
     let shared = |other: &str| other == path;
     let others = site.pages.iter().filter(|p| shared(&p.path)).count()
         + site.sections.iter().filter(|s| shared(&s.path)).count();
-    let mut duplicates = Vec::new();
-    if others > 1 {
-        super::report_duplicate_paths(site, &mut duplicates);
-        duplicates.retain(|d| d.at.file == file);
+    if others < 2 {
+        return Vec::new();
     }
+    let mut duplicates = super::duplicate_paths(site);
+    duplicates.retain(|d| d.at.file == file);
     duplicates
 }

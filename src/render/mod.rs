@@ -156,10 +156,12 @@ pub fn render_site(
     templates.set_global_context(&config, serve_mode);
     check_template_choices(&site, &templates, diagnostics);
     let failures = Mutex::new(Vec::new());
-    plan_outputs(&site, &templates).par_iter().for_each(|output| match render_output(&templates, &lookups, output) {
-        Ok(page) => sink(page),
-        Err(failure) => failures.lock().unwrap_or_else(PoisonError::into_inner).push(failure),
-    });
+    plan_outputs(&site, &templates).par_iter().with_max_len(crate::PARALLEL_CHUNK).for_each(
+        |output| match render_output(&templates, &lookups, output) {
+            Ok(page) => sink(page),
+            Err(failure) => failures.lock().unwrap_or_else(PoisonError::into_inner).push(failure),
+        },
+    );
     diagnostics.extend(summarize_failures(&failures.into_inner().unwrap_or_else(PoisonError::into_inner)));
     crate::drop_in_background((templates, lookups));
 }
