@@ -126,7 +126,6 @@ pub struct Staging {
     /// Ancestors of the output that did not exist before, deepest first.
     made_parents: Vec<PathBuf>,
     written: Mutex<Vec<String>>,
-    created_dirs: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -143,13 +142,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?; // a leftover of this same process id: ours by name
         }
         fs::create_dir_all(&dir)?;
-        Ok(Staging {
-            dir,
-            output,
-            made_parents,
-            written: Mutex::new(Vec::new()),
-            created_dirs: Mutex::new(HashSet::new()),
-        })
+        Ok(Staging { dir, output, made_parents, written: Mutex::new(Vec::new()) })
     }
 
     pub fn write(&self, file: OutputFile) -> Result<()> {
@@ -160,11 +153,9 @@ impl Staging {
         })?;
         let target = self.dir.join(&rel);
         if let Some(parent) = target.parent() {
-            let known = self.created_dirs.lock().unwrap_or_else(|e| e.into_inner()).contains(parent);
-            if !known {
-                fs::create_dir_all(parent)?;
-                self.created_dirs.lock().unwrap_or_else(|e| e.into_inner()).insert(parent.to_path_buf());
-            }
+            // Nearly every page has a folder of its own, so `mkdir` first is one call; a folder already made
+            // costs one more (a `stat`), which is cheaper than a shared set of made folders and its lock.
+            fs::create_dir_all(parent)?;
         }
         match file.contents {
             Contents::Bytes(bytes) => fs::write(&target, &bytes)?,

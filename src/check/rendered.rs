@@ -130,8 +130,12 @@ impl<'a> LinkCheck<'a> {
             reached: targets(site).map(|_| AtomicBool::new(false)).collect(),
             collect_external: false,
             templates: TemplateSources::load(root),
-            known: KnownLinks::new(),
-            state: Mutex::default(),
+            known: KnownLinks::new(targets(site).count()),
+            // Presized: growing the map of outputs would rehash 10k entries while the other thread waits.
+            state: Mutex::new(State {
+                outputs: FxHashMap::with_capacity_and_hasher(targets(site).count() + 64, Default::default()),
+                ..State::default()
+            }),
         }
     }
 
@@ -611,10 +615,18 @@ struct Known {
 }
 
 impl KnownLinks {
-    fn new() -> KnownLinks {
-        // Slot 0 is for threads outside the pool.
+    /// Room for a link to each of `pages` per thread: sidebars link to most pages, and a map grown by
+    /// doubling rehashed 10k entries in the middle of the render.
+    fn new(pages: usize) -> KnownLinks {
+        // Slot 0 is for threads outside the pool, which add few files.
         let slots = rayon::current_num_threads() + 1;
-        KnownLinks { per_thread: (0..slots).map(|_| Mutex::default()).collect() }
+        let per_thread = (0..slots)
+            .map(|slot| {
+                let capacity = if slot == 0 { 0 } else { pages + 64 };
+                Mutex::new(FxHashMap::with_capacity_and_hasher(capacity, Default::default()))
+            })
+            .collect();
+        KnownLinks { per_thread }
     }
 
     fn of_this_thread(&self) -> MutexGuard<'_, FxHashMap<Box<str>, Known>> {

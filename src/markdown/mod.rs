@@ -13,6 +13,7 @@ use pulldown_cmark::{
 use pulldown_cmark_escape::{escape_href, escape_html};
 use rustc_hash::FxHashSet;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// What rendering a body produced.
 #[derive(Debug, Clone, Default)]
@@ -192,9 +193,9 @@ impl OpenHeading<'_> {
         };
         ids.insert(id.clone());
         let level = self.level as u32;
-        let mut inner = String::new();
-        pulldown_cmark::html::push_html(&mut inner, self.events.into_iter());
-        let mut html = format!("<h{level} id=\"");
+        // One string, sized for the usual heading: its text, the id twice and the anchor link.
+        let mut html = String::with_capacity(96 + 2 * id.len() + 2 * self.title.len());
+        let _ = write!(html, "<h{level} id=\"");
         let _ = escape_html(&mut html, &id);
         html.push('"');
         if !self.classes.is_empty() {
@@ -203,11 +204,16 @@ impl OpenHeading<'_> {
             html.push('"');
         }
         html.push('>');
-        html.push_str(inner.trim_end());
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        html.truncate(html.trim_end().len());
         html.push_str(" <a class=\"anchor\" href=\"#");
         let _ = escape_href(&mut html, &id);
-        html.push_str(&format!("\" aria-label=\"Link to this section\">#</a></h{level}>\n"));
-        (html, Heading { level, id, title: self.title.trim().to_string(), children: Vec::new() })
+        let _ = writeln!(html, "\" aria-label=\"Link to this section\">#</a></h{level}>");
+        let mut title = self.title;
+        if title.trim().len() != title.len() {
+            title = title.trim().to_string();
+        }
+        (html, Heading { level, id, title, children: Vec::new() })
     }
 }
 

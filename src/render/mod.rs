@@ -343,7 +343,7 @@ fn render_template(
     for (key, value) in values {
         context.insert_value(key.to_string(), value.clone());
     }
-    templates.tera.render(template, &context).map_err(|e| {
+    render_sized(&templates.tera, template, &context).map_err(|e| {
         let message = error_chain(&e);
         let diagnostic = Diagnostic::error(
             templates.location(template),
@@ -353,6 +353,18 @@ fn render_template(
         .with_help("check the variable or function named above; the README lists everything templates can use");
         RenderFailure { template: template.to_string(), message, diagnostic: Box::new(diagnostic) }
     })
+}
+
+/// `Tera::render` into a buffer the size of this thread's last page: Tera starts from the template's source
+/// length, and a page three or four times that long was copied into a larger buffer twice on the way.
+fn render_sized(tera: &tera::Tera, template: &str, context: &tera::Context) -> tera::TeraResult<String> {
+    thread_local! {
+        static LAST_LENGTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+    let mut html = Vec::with_capacity(LAST_LENGTH.get() + LAST_LENGTH.get() / 4);
+    tera.render_to(template, context, &mut html)?;
+    LAST_LENGTH.set(html.len());
+    String::from_utf8(html).map_err(|e| tera::Error::message(format!("the page is not UTF-8: {e}")))
 }
 
 pub fn page_template(site: &Site, id: usize) -> String {
