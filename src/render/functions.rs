@@ -45,9 +45,20 @@ pub fn register(tera: &mut tera::Tera, slot: Slot) {
 /// after each edit so the parsed templates are kept.
 pub type Slot = Arc<RwLock<Option<Arc<Lookups>>>>;
 
-/// Filters that do not need the site: `date`.
+/// Filters that do not need the site: `date`, and `safe` in place of Tera's own.
 pub fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter("date", date);
+    tera.register_filter("safe", safe);
+}
+
+/// Tera's `safe` without the copy: Tera's copies every string it marks, a page's whole HTML for each
+/// `{{ page.content | safe }}` (10k pages: 40 MB copied, allocated and freed). A string is marked as it is;
+/// anything else is written out and marked, as Tera does.
+fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
+    match value.as_str() {
+        Some(_) => value.clone().mark_safe(),
+        None => Value::safe_string(&value.to_string()),
+    }
 }
 
 fn lookup(lookups: &Lookups, function: &str, path: &str) -> TeraResult<Target> {
@@ -217,6 +228,27 @@ mod tests {
         assert_eq!(render("{{ d | date(format='%Y') }}|{{ d | date }}", "2024-05-01").unwrap(), "2024|2024-05-01");
         assert_eq!(render("{{ d | date(format='%H:%M') }}", "2024-05-01T10:30:00+02:00").unwrap(), "10:30");
         assert_eq!(render("{{ d | date(format='%H:%M') }}", "2024-05-01T10:30:00").unwrap(), "10:30");
+    }
+
+    #[test]
+    fn safe_writes_what_teras_own_safe_writes() {
+        let template = "{{ s | safe }}|{{ s }}|{{ n | safe }}|{{ l | safe }}|{{ m | safe }}|{{ s | safe | upper }}";
+        let mut context = tera::Context::new();
+        context.insert("s", "<b>a & b</b>");
+        context.insert("n", &3.5);
+        context.insert("l", &vec!["<x>", "y"]);
+        context.insert("m", &std::collections::BTreeMap::from([("k", "<v>")]));
+        let render = |ours: bool| {
+            let mut tera = tera::Tera::new();
+            tera.autoescape_on([".html"]);
+            if ours {
+                register_filters(&mut tera);
+            }
+            tera.add_raw_template("t.html", template).and_then(|()| tera.render("t.html", &context))
+        };
+        let theirs = render(false).expect("renders");
+        assert_eq!(render(true).expect("renders"), theirs);
+        assert!(theirs.starts_with("<b>a & b</b>|&lt;b&gt;"), "{theirs}");
     }
 
     #[test]
