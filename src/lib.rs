@@ -197,8 +197,11 @@ pub fn generate(
     let site = Arc::new(site);
     let config = Arc::new(config);
     let relations = Arc::new(relations);
+    // Made now, written once the pages are: the link check then knows every file the pages may link to.
+    let mut files = site_files(root, &site, &config, &relations);
+    let expected = expected_outputs(&site, &templates, &files);
     // The same no-network link checks as `quire check`, over the HTML as written: a broken link fails the build.
-    let links = check::LinkCheck::new(root, &site, &config);
+    let links = check::LinkCheck::new(root, &site, &config).expecting(&expected);
     let page_sink = |page: render::RenderedPage| {
         let path = page.output_path();
         let html = match config.relative_urls {
@@ -210,7 +213,9 @@ pub fn generate(
     };
     render::render_site(site.clone(), config.clone(), relations.clone(), templates, run, &page_sink, diagnostics);
     timer.lap("render + write pages");
-    let files = site_files(root, &site, &config, &relations);
+    if config.build_search_index {
+        files.extend(search::index_files(&site));
+    }
     for file in &files {
         links.add(file);
     }
@@ -292,9 +297,9 @@ fn process_cpu_time() -> Duration {
     Duration::from_millis(ticks * 10) // USER_HZ is 100 on Linux
 }
 
-/// Everything but rendered pages: static files, page assets, feeds, sitemap, robots.txt, syntax.css, the
-/// search index. Later files replace earlier ones at the same path, and all of them replace rendered pages.
-/// The generated files are made as they are written, each from its own handle on the model.
+/// Everything but rendered pages and the search index (`search::index_files`): static files, page assets,
+/// feeds, sitemap, robots.txt, syntax.css. Later files replace earlier ones at the same path, and all of them
+/// replace rendered pages. The generated files are made as they are written, each from its own handle on the model.
 pub fn site_files(root: &Path, site: &Arc<Site>, config: &Arc<Config>, relations: &Arc<Relations>) -> Vec<OutputFile> {
     let mut files = static_files(root);
     files.extend(asset_files(root, site));
@@ -303,10 +308,17 @@ pub fn site_files(root: &Path, site: &Arc<Site>, config: &Arc<Config>, relations
         let stream: output::Stream = Box::new(move |out| generated.write_to(&site, &config, &relations, out));
         OutputFile { path: generated.path().into(), contents: Contents::Stream(stream) }
     }));
-    if config.build_search_index {
-        files.extend(search::index_files(site));
-    }
     files
+}
+
+/// The files a build will write besides its pages and sections, known before any is rendered: `files`, and the
+/// taxonomy, term, 404 and alias pages `templates` render (paths relative to the output folder).
+pub fn expected_outputs(site: &Site, templates: &render::Templates, files: &[OutputFile]) -> Vec<String> {
+    let planned = render::plan_outputs(site, templates).into_iter().filter_map(|output| match output {
+        render::Output::Page(_) | render::Output::Section(_) => None,
+        other => Some(render::output_path(&other.path(site))),
+    });
+    files.iter().map(|file| file.path.clone()).chain(planned).collect()
 }
 
 /// `static/`, the theme's static files it does not replace, and `syntax.css` unless it has its own.
@@ -365,13 +377,9 @@ pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> V
 }
 
 /// What `generated_files` would hold, without making the text files: `quire check` needs to know that
-/// `/sitemap.xml` exists, not what it says. The search index is made, as its file names depend on it.
-pub fn generated_file_paths(site: &Site, config: &Config) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = feeds::Generated::asked_by(config)
+/// `/sitemap.xml` exists, not what it says. Not the search index, whose file names depend on its contents.
+pub fn generated_file_paths(config: &Config) -> Vec<OutputFile> {
+    feeds::Generated::asked_by(config)
         .map(|generated| OutputFile { path: generated.path().into(), contents: Contents::Embedded(b"") })
-        .collect();
-    if config.build_search_index {
-        files.extend(search::index_files(site));
-    }
-    files
+        .collect()
 }

@@ -45,7 +45,11 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
     let bodies = templates.as_ref().and_then(|t| render::PageBodies::take_if_read_once(&mut site, &config, t));
     let site = Arc::new(site);
     let config = Arc::new(config);
-    let mut links = LinkCheck::new(&options.root, &site, &config);
+    let mut files = crate::static_files(&options.root);
+    files.extend(crate::asset_files(&options.root, &site));
+    files.extend(crate::generated_file_paths(&config));
+    let expected = templates.as_ref().map(|t| crate::expected_outputs(&site, t, &files)).unwrap_or_default();
+    let mut links = LinkCheck::new(&options.root, &site, &config).expecting(&expected);
     if options.external {
         links = links.collecting_external();
     }
@@ -62,9 +66,9 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
         );
     }
     timer.lap("render + scan");
-    let mut files = crate::static_files(&options.root);
-    files.extend(crate::asset_files(&options.root, &site));
-    files.extend(crate::generated_file_paths(&site, &config));
+    if config.build_search_index {
+        files.extend(crate::search::index_files(&site));
+    }
     for file in files {
         links.add(&file);
     }
