@@ -198,8 +198,9 @@ pub fn generate(
     let config = Arc::new(config);
     let relations = Arc::new(relations);
     // Made now, written once the pages are: the link check then knows every file the pages may link to.
-    let mut files = site_files(root, &site, &config, &relations);
+    let files = site_files(root, &site, &config, &relations);
     let expected = expected_outputs(&site, &templates, &files);
+    let (generated, mut files) = generated_first(files);
     // The same no-network link checks as `quire check`, over the HTML as written: a broken link fails the build.
     let links = check::LinkCheck::new(root, &site, &config).expecting(&expected);
     let page_sink = |page: render::RenderedPage| {
@@ -211,7 +212,24 @@ pub fn generate(
         links.add_html(&path, &html);
         sink(OutputFile { path, contents: Contents::Bytes(html.into_bytes()) });
     };
-    render::render_site(site.clone(), config.clone(), relations.clone(), templates, run, &page_sink, diagnostics);
+    let add_and_write = |file: OutputFile| {
+        links.add(&file);
+        sink(file);
+    };
+    rayon::join(
+        || {
+            render::render_site(
+                site.clone(),
+                config.clone(),
+                relations.clone(),
+                templates,
+                run,
+                &page_sink,
+                diagnostics,
+            )
+        },
+        || generated.into_iter().for_each(add_and_write),
+    );
     timer.lap("render + write pages");
     if config.build_search_index {
         files.extend(search::index_files(&site));
@@ -219,7 +237,7 @@ pub fn generate(
     for file in &files {
         links.add(file);
     }
-    // Both need only what is known now: the files (site.json, 7 MB at 10k pages) are written while links are checked.
+    // Both need only what is known now: the last files are written while links are checked.
     let ((), found) = rayon::join(|| files.into_iter().for_each(sink), || links.finish());
     // Orphan pages are `quire check`'s concern: a build reports only what is broken.
     diagnostics.extend(found.into_iter().filter(|d| d.kind != "orphan"));
@@ -311,6 +329,17 @@ pub fn site_files(root: &Path, site: &Arc<Site>, config: &Arc<Config>, relations
     files
 }
 
+/// `files` (in `site_files` order) split into the generated ones, which need only the model and are written
+/// while the pages render (site.json is 7 MB at 10k pages), and the rest, written after the pages as static
+/// files replace them. A generated file at the path of another file stays with the rest, in its place, so the
+/// same one of the two is written last, as before.
+fn generated_first(files: Vec<OutputFile>) -> (Vec<OutputFile>, Vec<OutputFile>) {
+    let generated = |file: &OutputFile| matches!(file.contents, Contents::Stream(_));
+    let others: std::collections::HashSet<String> =
+        files.iter().filter(|file| !generated(file)).map(|file| file.path.clone()).collect();
+    files.into_iter().partition(|file| generated(file) && !others.contains(&file.path))
+}
+
 /// The files a build will write besides its pages and sections, known before any is rendered: `files`, and the
 /// taxonomy, term, 404 and alias pages `templates` render (paths relative to the output folder).
 pub fn expected_outputs(site: &Site, templates: &render::Templates, files: &[OutputFile]) -> Vec<String> {
@@ -382,4 +411,22 @@ pub fn generated_file_paths(config: &Config) -> Vec<OutputFile> {
     feeds::Generated::asked_by(config)
         .map(|generated| OutputFile { path: generated.path().into(), contents: Contents::Embedded(b"") })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_files_go_first_unless_a_static_file_replaces_them() {
+        let stream = |path: &str| OutputFile { path: path.into(), contents: Contents::Stream(Box::new(|_| Ok(()))) };
+        let copy = |path: &str| OutputFile { path: path.into(), contents: Contents::Copy(PathBuf::from(path)) };
+        let files = vec![copy("robots.txt"), copy("style.css"), stream("robots.txt"), stream("site.json")];
+        let (first, rest) = generated_first(files);
+        let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&first), ["site.json"]);
+        // The generated robots.txt still comes after the static one: the same file is written last.
+        assert_eq!(paths(&rest), ["robots.txt", "style.css", "robots.txt"]);
+        assert!(matches!(rest[2].contents, Contents::Stream(_)), "order within the rest is kept");
+    }
 }
