@@ -16,9 +16,9 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Location};
 use crate::markdown::Rendered;
 use front_matter::{parse_front_matter, split_front_matter, Kind};
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 pub type PageId = usize;
 pub type SectionId = usize;
@@ -172,37 +172,22 @@ enum Entry {
 pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {
     let content_dir = root.join("content");
     let timer = crate::Timer::start();
-    let entries = walk_content(&content_dir, diagnostics);
-    timer.lap("content: walk");
-    // Each file is read, parsed and given its slug and address in parallel: all of that is the file's own.
-    let read: Vec<_> = entries
-        .par_iter()
-        .with_max_len(crate::PARALLEL_CHUNK)
-        .map(|entry| {
-            let mut found = Vec::new();
-            let loaded = match entry {
-                Entry::Section(rel) => read_file(root, &content_dir, rel, Kind::Section, &mut found)
-                    .map(|f| Loaded::Section(section(rel, f))),
-                Entry::Page(rel) => read_file(root, &content_dir, rel, Kind::Page, &mut found)
-                    .filter(|file| !file.front_matter.draft || config.drafts)
-                    .map(|file| Loaded::Page(page(rel, file))),
-                Entry::Asset(_) => None,
-            };
-            (loaded, found)
-        })
-        .collect();
-    timer.lap("content: read and parse");
+    let chunks = read_while_walking(root, &content_dir, config, diagnostics);
+    timer.lap("content: walk, read and parse");
     // Pages are large (front matter inline): growing the list by doubling would copy 10,000 of them and
     // leave the old lists' memory behind.
-    let page_count = entries.iter().filter(|e| matches!(e, Entry::Page(_))).count();
+    let entries = || chunks.iter().flat_map(|(entries, _)| entries);
+    let page_count = entries().filter(|e| matches!(e, Entry::Page(_))).count();
     let mut builder = Builder { pages: Vec::with_capacity(page_count), ..Builder::default() };
-    for (entry, (loaded, found)) in entries.iter().zip(read) {
-        diagnostics.extend(found);
-        match (entry, loaded) {
-            (_, Some(Loaded::Section(section))) => builder.sections.push(section),
-            (Entry::Page(rel), Some(Loaded::Page(page))) => builder.add_page(rel, page),
-            (Entry::Asset(rel), _) => builder.assets.push(rel.clone()),
-            _ => {}
+    for (entries, read) in chunks {
+        for (entry, (loaded, found)) in entries.into_iter().zip(read) {
+            diagnostics.extend(found);
+            match (entry, loaded) {
+                (_, Some(Loaded::Section(section))) => builder.sections.push(section),
+                (Entry::Page(rel), Some(Loaded::Page(page))) => builder.add_page(&rel, page),
+                (Entry::Asset(rel), _) => builder.assets.push(rel),
+                _ => {}
+            }
         }
     }
     timer.lap("content: assemble");
@@ -211,9 +196,65 @@ pub fn load_site(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>
     site
 }
 
-/// Files under `content/`, sorted so output does not depend on the file system's order.
-fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<Entry> {
-    let mut entries = Vec::new();
+/// What reading one file gave: the page or section (`None` for an asset, a draft or a file that could not be
+/// read), and the problems found in it.
+type Read = (Option<Loaded>, Vec<Diagnostic>);
+
+/// Every file under `content/`, in walk order and in chunks, each with what reading it gave. One thread walks
+/// while the others read, parse and place what the walk has found so far, a chunk at a time: the walk (8 ms at
+/// 10k files) no longer keeps a core waiting.
+fn read_while_walking(
+    root: &Path,
+    content_dir: &Path,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Vec<Entry>, Vec<Read>)> {
+    let read_chunk = |chunk: Vec<Entry>| {
+        let read: Vec<Read> = chunk.iter().map(|entry| read_entry(root, content_dir, config, entry)).collect();
+        (chunk, read)
+    };
+    let chunks = Mutex::new(Vec::new());
+    rayon::scope(|scope| {
+        let mut chunk = Vec::with_capacity(crate::PARALLEL_CHUNK);
+        let mut index = 0;
+        let mut hand_over = |chunk: Vec<Entry>| {
+            let (chunks, read_chunk) = (&chunks, &read_chunk);
+            scope.spawn(move |_| {
+                let read = read_chunk(chunk);
+                chunks.lock().unwrap_or_else(PoisonError::into_inner).push((index, read));
+            });
+            index += 1;
+        };
+        walk_content(content_dir, diagnostics, |entry| {
+            chunk.push(entry);
+            if chunk.len() == crate::PARALLEL_CHUNK {
+                hand_over(std::mem::replace(&mut chunk, Vec::with_capacity(crate::PARALLEL_CHUNK)));
+            }
+        });
+        hand_over(chunk);
+    });
+    let mut chunks = chunks.into_inner().unwrap_or_else(PoisonError::into_inner);
+    chunks.sort_unstable_by_key(|(index, _)| *index);
+    chunks.into_iter().map(|(_, chunk)| chunk).collect()
+}
+
+/// One file read, parsed and given its slug and address: all of that is the file's own.
+fn read_entry(root: &Path, content_dir: &Path, config: &Config, entry: &Entry) -> Read {
+    let mut found = Vec::new();
+    let loaded = match entry {
+        Entry::Section(rel) => {
+            read_file(root, content_dir, rel, Kind::Section, &mut found).map(|f| Loaded::Section(section(rel, f)))
+        }
+        Entry::Page(rel) => read_file(root, content_dir, rel, Kind::Page, &mut found)
+            .filter(|file| !file.front_matter.draft || config.drafts)
+            .map(|file| Loaded::Page(page(rel, file))),
+        Entry::Asset(_) => None,
+    };
+    (loaded, found)
+}
+
+/// Files under `content/`, handed to `found` in an order that does not depend on the file system.
+fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>, mut found: impl FnMut(Entry)) {
     if !content_dir.is_dir() {
         // Most often a mistyped `--root`: building an empty site there would hide it.
         let root = content_dir.parent().unwrap_or(content_dir);
@@ -225,7 +266,7 @@ fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<En
             )
             .with_help("pass the site's folder with --root, or start a new site there with `quire init`"),
         );
-        return entries;
+        return;
     }
     let walker = walkdir::WalkDir::new(content_dir)
         .follow_links(true)
@@ -252,7 +293,7 @@ fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<En
         }
         let rel = relative_to(entry.path(), content_dir);
         let name = entry.file_name().to_string_lossy();
-        entries.push(if name == "_index.md" {
+        found(if name == "_index.md" {
             Entry::Section(rel)
         } else if name.ends_with(".md") {
             Entry::Page(rel)
@@ -260,7 +301,6 @@ fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<En
             Entry::Asset(rel)
         });
     }
-    entries
 }
 
 /// Hidden files and editors' temporary files are never content.
