@@ -197,7 +197,8 @@ pub fn generate(
     let site = Arc::new(site);
     let config = Arc::new(config);
     let relations = Arc::new(relations);
-    // Made now, written once the pages are: the link check then knows every file the pages may link to.
+    // Made now, so the link check knows every file the pages may link to; the generated ones are written while
+    // the pages render, the others (static files replace pages) after them.
     let files = site_files(root, &site, &config, &relations);
     let expected = expected_outputs(&site, &templates, &files);
     let (generated, mut files) = generated_first(files);
@@ -418,7 +419,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn generated_files_go_first_unless_a_static_file_replaces_them() {
+    fn generated_files_go_first_unless_another_file_shares_their_path() {
         let stream = |path: &str| OutputFile { path: path.into(), contents: Contents::Stream(Box::new(|_| Ok(()))) };
         let copy = |path: &str| OutputFile { path: path.into(), contents: Contents::Copy(PathBuf::from(path)) };
         let files = vec![copy("robots.txt"), copy("style.css"), stream("robots.txt"), stream("site.json")];
