@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use super::http::{read_body, read_head, BodyLength, HeadError, RequestHead, Response};
+use super::head::{read_body, read_head, BodyLength, HeadError, RequestHead, Response};
 use super::server::Shared;
 
 /// A request head (and a keep-alive connection's wait for it) must arrive within this.

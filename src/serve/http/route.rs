@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::http::Response;
+use super::head::Response;
 use super::range::{byte_range, ByteRange};
 use super::served_site::{ServedFile, ServedSite};
 use super::target::{clean_target, encode_path, CleanPath};

@@ -16,12 +16,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tiny_http::{Header, StatusCode};
 
+use super::head::{RequestHead, Response, Version};
 use super::host::host_allowed;
-use super::http::{RequestHead, Response, Version};
-use super::live;
 use super::route::{answer, ConditionalHeaders};
 use super::server::Shared;
 use super::target::clean_target;
+use crate::serve::live;
 
 /// tiny_http serving on a private socket, and the workers taking its requests.
 pub struct Engine {

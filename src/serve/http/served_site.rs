@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hasher};
 use std::sync::Arc;
 
-use super::live::inject_script_tag;
 use super::mime::content_type_for;
-use super::site_files::SiteFiles;
+use crate::serve::live::inject_script_tag;
+use crate::serve::site_files::SiteFiles;
 
 #[derive(Debug, Default)]
 pub struct ServedSite {

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 use notify::event::{CreateKind, EventKind, ModifyKind, RenameMode};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
-pub use super::change::{classify, Change};
-use super::error::ServeError;
+mod change;
+use crate::serve::error::ServeError;
+pub use change::{classify, Change};
 
 /// The folders under the site root that are watched recursively.
 const WATCHED_FOLDERS: [&str; 3] = ["content", "templates", "static"];

@@ -15,14 +15,14 @@ use std::time::Duration;
 
 use super::connections::Connections;
 use super::engine::{Engine, PrivateSocket};
-use super::error::ServeError;
-use super::events::{Broadcaster, ErrorReport, Reload};
 use super::guard::guard_connection;
-use super::http::Limits;
+use super::head::Limits;
 use super::route::BasePath;
 use super::served_site::ServedSite;
-use super::site_files::SiteFiles;
 use super::target::encode_path;
+use crate::serve::error::ServeError;
+use crate::serve::live::{Broadcaster, ErrorReport, Reload};
+use crate::serve::site_files::SiteFiles;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerConfig {
