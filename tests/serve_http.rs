@@ -546,6 +546,43 @@ fn more_idle_connections_than_the_bound_make_room_for_new_ones() {
     assert!(closed > 0);
 }
 
+/// Issue 12: under a burst of 200 concurrent connections (a link checker, a crawler), every request that arrived
+/// gets a response; a 503 must say when to retry. 200 clients send 10 requests each, one connection per request
+/// as `ab` does; bounded: each waits at most `PATIENCE` for an answer.
+#[test]
+fn issue_12_a_burst_of_200_connections_gets_every_response() {
+    const CLIENTS: usize = 200;
+    const REQUESTS_EACH: usize = 10;
+    let server = std::sync::Arc::new(start_with(site(), "/", 2));
+    let start = std::sync::Arc::new(std::sync::Barrier::new(CLIENTS));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            let (server, start) = (std::sync::Arc::clone(&server), std::sync::Arc::clone(&start));
+            std::thread::spawn(move || {
+                start.wait();
+                (0..REQUESTS_EACH).filter(|_| burst_request_answered(&server)).count()
+            })
+        })
+        .collect();
+    let answered: usize = clients.into_iter().map(|client| client.join().unwrap_or(0)).sum();
+    assert_eq!(answered, CLIENTS * REQUESTS_EACH, "every request of the burst gets a response");
+}
+
+/// One request on a new connection: answered with the page, or with a 503 that says when to retry.
+fn burst_request_answered(server: &Server) -> bool {
+    let raw = format!("GET /principles/x/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", host(server));
+    let mut stream = connect(server);
+    let mut received = Vec::new();
+    if stream.write_all(raw.as_bytes()).is_err() || stream.read_to_end(&mut received).is_err() {
+        return false;
+    }
+    match parse_replies(&received).into_iter().next() {
+        Some(reply) if reply.status == 200 => reply.text().contains("Sovereignty"),
+        Some(reply) if reply.status == 503 => reply.header("retry-after").is_some(),
+        _ => false,
+    }
+}
+
 // ---- live reload ----
 
 /// Reads from an event stream until `wanted` has arrived; returns everything read.

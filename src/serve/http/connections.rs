@@ -1,13 +1,19 @@
-//! The open client connections: at most `page_limit` serving pages at once (when full, the one idle longest is
+//! The open client connections: at most `page_limit` serving pages at once (when full, one idle for a while is
 //! closed to make room) plus the live-reload streams, which the broadcaster bounds. Knows sockets, never bytes.
 //!
 //! Idle means waiting for (or slowly sending) its next request, so slow or idle clients never lock others out.
-//! Each connection's guard thread holds one entry from `admit` to `release`; `stop` waits for all of them.
+//! Only a connection idle for `EVICT_IDLE_AFTER` is closed: one just accepted may already hold a request its guard
+//! has not read yet, and closing it would drop that request unanswered. Until one qualifies, the new connection
+//! waits (in the kernel's queue, its request intact). Each guard thread holds one entry from `admit` to `release`.
 
 use std::collections::HashMap;
 use std::net::{Shutdown, TcpStream};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
+
+/// How long a connection must have been idle before it may be closed to make room for a new one: far longer
+/// than a guard takes to start reading a request that has arrived, even on a loaded machine.
+const EVICT_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 pub struct Connections {
     table: Mutex<Table>,
@@ -54,10 +60,16 @@ impl Connections {
                 break;
             }
             match table.longest_idle() {
-                Some(id) => {
+                Some((since, id)) if since.elapsed() >= EVICT_IDLE_AFTER => {
                     if let Some(evicted) = table.open.remove(&id) {
                         let _ = evicted.stream.shutdown(Shutdown::Both);
                     }
+                }
+                // Idle, but maybe only because its guard has not read the request yet: wait until it has been
+                // idle long enough (or room is made sooner).
+                Some((since, _)) => {
+                    let left = EVICT_IDLE_AFTER.saturating_sub(since.elapsed());
+                    table = self.wait_timeout(table, left);
                 }
                 // Every page connection is mid-response; each ends within the write timeout.
                 None => table = self.wait(table),
@@ -148,6 +160,10 @@ impl Connections {
         self.changed.wait(table).unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn wait_timeout<'a>(&self, table: MutexGuard<'a, Table>, timeout: Duration) -> MutexGuard<'a, Table> {
+        self.changed.wait_timeout(table, timeout).unwrap_or_else(PoisonError::into_inner).0
+    }
+
     fn lock(&self) -> MutexGuard<'_, Table> {
         self.table.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -158,7 +174,8 @@ impl Table {
         self.open.values().filter(|entry| entry.state != State::Stream).count()
     }
 
-    fn longest_idle(&self) -> Option<u64> {
+    /// The connection idle longest, and since when.
+    fn longest_idle(&self) -> Option<(Instant, u64)> {
         self.open
             .iter()
             .filter_map(|(id, entry)| match entry.state {
@@ -166,7 +183,6 @@ impl Table {
                 State::Busy | State::Stream => None,
             })
             .min()
-            .map(|(_, id)| id)
     }
 }
 
