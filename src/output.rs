@@ -1,5 +1,8 @@
-//! Writes a build into a staging folder beside the output and swaps it in with a rename, so a failed
-//! build leaves the previous output intact. Deletes only folders whose every file its manifest lists.
+//! Writes a build into a staging folder beside the output and swaps it in with one atomic exchange (Linux) or
+//! two renames, so a failed or killed build leaves a whole site in place. Deletes only what a manifest proves.
+//!
+//! A staging folder carries a manifest from its first moment, so a later build can tell the folders of a killed
+//! build (manifest present, process gone) from anything else with a similar name, which it never touches.
 
 use crate::error::{fs, Error, Result};
 use std::collections::HashSet;
@@ -137,11 +140,14 @@ impl Staging {
         let made_parents: Vec<PathBuf> =
             parent.ancestors().take_while(|dir| !dir.exists()).map(Path::to_path_buf).collect();
         fs::create_dir_all(&parent)?;
-        let dir = parent.join(format!(".{name}.quire-staging-{}", std::process::id()));
+        remove_stale_staging(&parent, &name, &output);
+        let dir = parent.join(format!("{}{}", staging_prefix(&name), std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir)?; // a leftover of this same process id: ours by name
         }
         fs::create_dir_all(&dir)?;
+        // Written first, listing nothing yet: it marks the folder as Quire's if this build is killed.
+        fs::write(&dir.join(MANIFEST), format!("{MANIFEST_HEADER}\n").as_bytes())?;
         Ok(Staging { dir, output, made_parents, written: Mutex::new(Vec::new()) })
     }
 
@@ -194,16 +200,7 @@ impl Staging {
                     help: "move those files away and build again".into(),
                 });
             }
-            let old = self.dir.with_file_name(format!(
-                "{}.old",
-                self.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
-            ));
-            fs::rename(&self.output, &old)?;
-            if let Err(e) = fs::rename(&self.dir, &self.output) {
-                let _ = std::fs::rename(&old, &self.output); // put the previous site back
-                return Err(e);
-            }
-            fs::remove_dir_all(&old)?;
+            swap_into_place(&self.dir, &self.output)?;
         } else {
             fs::rename(&self.dir, &self.output)?;
         }
@@ -217,6 +214,125 @@ impl Staging {
             let _ = std::fs::remove_dir(dir); // deepest first; stops mattering once one is not empty
         }
     }
+}
+
+/// Puts the finished `staging` folder in place of `output`, removing the previous site after.
+/// Linux exchanges the two names in one step: at every moment `output` names a whole site, old or new.
+#[cfg(target_os = "linux")]
+fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
+    match exchange(staging, output) {
+        // `staging` now names the previous site.
+        Ok(()) => fs::remove_dir_all(staging),
+        // A file system without the exchange (some network and FUSE ones): the two renames below.
+        Err(error) if matches!(error.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP)) => {
+            swap_by_two_renames(staging, output)
+        }
+        Err(error) => Err(Error::io(output, error)),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap_into_place(staging: &Path, output: &Path) -> Result<()> {
+    swap_by_two_renames(staging, output)
+}
+
+/// `renameat2(RENAME_EXCHANGE)`: both paths must exist; each then names what the other did.
+#[cfg(target_os = "linux")]
+fn exchange(first: &Path, second: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let to_c = |path: &Path| {
+        CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (first, second) = (to_c(first)?, to_c(second)?);
+    // SAFETY: both are valid NUL-terminated strings that outlive the call; AT_FDCWD with absolute paths.
+    let result = unsafe {
+        libc::renameat2(libc::AT_FDCWD, first.as_ptr(), libc::AT_FDCWD, second.as_ptr(), libc::RENAME_EXCHANGE)
+    };
+    match result {
+        0 => Ok(()),
+        _ => Err(std::io::Error::last_os_error()),
+    }
+}
+
+/// The portable swap: the previous site moves to `STAGING.old`, then the new one into place. A kill between
+/// the two leaves no output but the previous site whole in `.old`, which the next build puts back.
+fn swap_by_two_renames(staging: &Path, output: &Path) -> Result<()> {
+    let old = old_site_path(staging);
+    fs::rename(output, &old)?;
+    if let Err(e) = fs::rename(staging, output) {
+        let _ = std::fs::rename(&old, output); // put the previous site back
+        return Err(e);
+    }
+    fs::remove_dir_all(&old)
+}
+
+fn staging_prefix(output_name: &str) -> String {
+    format!(".{output_name}.quire-staging-")
+}
+
+fn old_site_path(staging: &Path) -> PathBuf {
+    let name = staging.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    staging.with_file_name(format!("{name}.old"))
+}
+
+/// Removes the staging and `.old` folders of builds of `output` whose process is gone, when their manifest
+/// proves them Quire's; a previous site left in `.old` with no output is put back instead. Best effort: a
+/// folder that cannot be removed stays, and the build goes on.
+fn remove_stale_staging(parent: &Path, output_name: &str, output: &Path) {
+    let prefix = staging_prefix(output_name);
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let (pid, is_old) = match rest.strip_suffix(".old") {
+            Some(pid) => (pid, true),
+            None => (rest, false),
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let path = entry.path();
+        if pid == std::process::id() || process_alive(pid) || !is_quire_folder(&path) {
+            continue;
+        }
+        if is_old && !output.exists() {
+            let _ = std::fs::rename(&path, output);
+        } else {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// A real folder (not a link to one) holding Quire's manifest.
+fn is_quire_folder(path: &Path) -> bool {
+    let is_dir = std::fs::symlink_metadata(path).is_ok_and(|meta| meta.is_dir());
+    let mut header = [0u8; MANIFEST_HEADER.len()];
+    let manifest_ok = std::fs::File::open(path.join(MANIFEST))
+        .and_then(|mut file| std::io::Read::read_exact(&mut file, &mut header))
+        .is_ok_and(|()| header == MANIFEST_HEADER.as_bytes());
+    is_dir && manifest_ok
+}
+
+/// Whether process `pid` exists (signal 0 checks without sending anything; EPERM means it exists).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: kill with signal 0 has no effect beyond its return value.
+    let result = unsafe { libc::kill(pid, 0) };
+    result == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+/// Without a way to ask, every process counts as alive, so nothing is removed.
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// `a/b/index.html` as a relative path with no `..`, root or prefix components.
@@ -296,6 +412,68 @@ mod tests {
         assert!(check_output_dir(site.path(), &output).is_ok());
         let leftovers: Vec<_> = std::fs::read_dir(site.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    /// The id of a process that has ended (ids are not reused this quickly).
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        pid
+    }
+
+    #[test]
+    fn issue_12_staging_of_a_killed_build_is_removed_and_foreign_folders_kept() {
+        let site = tempfile::tempdir().unwrap();
+        let output = site.path().join("public");
+        let pid = dead_pid();
+        let stale = site.path().join(format!(".public.quire-staging-{pid}"));
+        std::fs::create_dir_all(stale.join("guide")).unwrap();
+        std::fs::write(stale.join(MANIFEST), format!("{MANIFEST_HEADER}\n")).unwrap();
+        std::fs::write(stale.join("guide/index.html"), "half a build").unwrap();
+        let stale_old = site.path().join(format!(".public.quire-staging-{pid}.old"));
+        std::fs::create_dir_all(&stale_old).unwrap();
+        std::fs::write(stale_old.join(MANIFEST), format!("{MANIFEST_HEADER}\nindex.html\n")).unwrap();
+        // Same pattern, no manifest: not provably Quire's, so never touched.
+        let foreign = site.path().join(format!(".public.quire-staging-{}", dead_pid()));
+        std::fs::create_dir_all(&foreign).unwrap();
+        std::fs::write(foreign.join("notes.txt"), "mine").unwrap();
+        std::fs::create_dir_all(&output).unwrap();
+        std::fs::write(output.join(MANIFEST), format!("{MANIFEST_HEADER}\n")).unwrap();
+
+        Staging::create(&output).unwrap().commit().unwrap();
+        assert!(!stale.exists());
+        assert!(!stale_old.exists());
+        assert_eq!(std::fs::read_to_string(foreign.join("notes.txt")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn issue_12_previous_site_left_in_old_is_put_back_when_the_output_is_missing() {
+        let site = tempfile::tempdir().unwrap();
+        let output = site.path().join("public");
+        let old = site.path().join(format!(".public.quire-staging-{}.old", dead_pid()));
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join(MANIFEST), format!("{MANIFEST_HEADER}\nindex.html\n")).unwrap();
+        std::fs::write(old.join("index.html"), "previous").unwrap();
+        let staging = Staging::create(&output).unwrap();
+        assert_eq!(std::fs::read_to_string(output.join("index.html")).unwrap(), "previous");
+        staging.abandon();
+        assert_eq!(std::fs::read_to_string(output.join("index.html")).unwrap(), "previous");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn issue_12_exchange_keeps_the_old_site_until_the_new_one_is_in_place() {
+        let site = tempfile::tempdir().unwrap();
+        let (new, current) = (site.path().join("new"), site.path().join("public"));
+        std::fs::create_dir_all(&new).unwrap();
+        std::fs::create_dir_all(&current).unwrap();
+        std::fs::write(new.join("index.html"), "new").unwrap();
+        std::fs::write(current.join("index.html"), "old").unwrap();
+        exchange(&new, &current).unwrap();
+        // One step: the output holds the new site and the old one is whole under the staging name.
+        assert_eq!(std::fs::read_to_string(current.join("index.html")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(new.join("index.html")).unwrap(), "old");
     }
 
     #[test]
