@@ -28,7 +28,7 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
             list.push(from);
         }
     };
-    for source in sources(site) {
+    for source in site.targets() {
         let (file, body_offset, rendered, front_matter) = match source {
             Target::Page(id) => {
                 let p = &site.pages[id];
@@ -74,10 +74,6 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
         }
     }
     relations
-}
-
-fn sources(site: &Site) -> impl Iterator<Item = Target> + '_ {
-    (0..site.sections.len()).map(Target::Section).chain((0..site.pages.len()).map(Target::Page))
 }
 
 /// `head` is the start of the file up to the body: the front matter, where each entry's own line is found.

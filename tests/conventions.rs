@@ -38,7 +38,9 @@ fn page_bundle_copies_colocated_files_beside_the_page() {
 #[test]
 fn toml_yaml_and_no_front_matter_read_alike() {
     let built = build("front-matter-formats");
-    assert!(built.report.warnings.is_empty(), "{:#?}", built.report.warnings);
+    // Its templates print paths, not links, so every page is an orphan; nothing else is wrong.
+    let warnings: Vec<_> = built.report.warnings.iter().filter(|w| w.kind != "orphan").collect();
+    assert!(warnings.is_empty(), "{warnings:#?}");
     let toml = built.read("toml/index.html");
     let yaml = built.read("yaml/index.html");
     for (page, format, colour) in [(&toml, "toml", "blue"), (&yaml, "yaml", "green")] {
@@ -177,8 +179,13 @@ fn undeclared_taxonomy_is_an_error_at_its_line() {
     let site = tmp.path().join("site");
     common::write(&site, "content/third.md", "+++\ntitle = \"Third\"\n\n[taxonomies]\ncategories = [\"x\"]\n+++\n");
     let error = quire::build(&common::options(&site, &tmp.path().join("out"))).unwrap_err().to_string();
+    // The fixture's templates print paths, not links: its pages are also orphans (warnings).
+    let error: Vec<&str> = error
+        .split_inclusive('\n')
+        .filter(|l| !l.contains("orphan") && !l.contains("link to it from another page"))
+        .collect();
     assert_eq!(
-        error,
+        error.concat(),
         "content/third.md:4:1: error: front matter: taxonomy `categories` is not declared in config.toml\n  help: add `{ name = \"categories\" }` to `taxonomies` in config.toml\nbuild failed: 1 error"
     );
 }

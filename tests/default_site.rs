@@ -136,8 +136,9 @@ fn build_default_site() -> Built {
     let output = tmp.path().join("public");
     let options = quire::BuildOptions { root: root.clone(), output: Some(output.clone()), ..Default::default() };
     let report = quire::build(&options).unwrap_or_else(|e| panic!("the default site does not build:\n{e}"));
-    let (config, _) = quire::load_config(&options).unwrap_or_else(|e| panic!("config.toml: {e}"));
-    let (site, _) = quire::load_site(&root, &config, quire::Sources::Keep, &mut Vec::new());
+    let prepared = quire::pipeline::prepare(&options, quire::pipeline::Purpose::Serve)
+        .unwrap_or_else(|e| panic!("config.toml: {e}"));
+    let (config, site) = (prepared.config, prepared.site);
     let base_url = config.base_url.trim_end_matches('/').to_string();
     Built { _tmp: tmp, output, site, base_url, warnings: report.warnings }
 }

@@ -2,7 +2,7 @@
 //! lands on a page's address, and no static file or asset is written where something else is.
 
 use super::rendered::{Maker, Origin, Outputs};
-use super::{alias_path, targets, Source};
+use super::{alias_path, Source};
 use crate::content::{Site, Target};
 use crate::error::{Diagnostic, Location};
 use rustc_hash::FxHashMap;
@@ -53,12 +53,12 @@ pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool
 
 /// An alias that is also a page's address, or another alias, would overwrite it.
 pub(super) fn check_aliases(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
-    if targets(site).all(|target| Source::of(site, target).front_matter.aliases.is_empty()) {
+    if site.targets().all(|target| Source::of(site, target).front_matter.aliases.is_empty()) {
         return; // most sites: no need for the map of every page's address
     }
     let mut owners: FxHashMap<String, &Path> =
-        targets(site).map(|t| (site.target_path(t).to_string(), site.target_file(t))).collect();
-    for target in targets(site) {
+        site.targets().map(|t| (site.target_path(t).to_string(), site.target_file(t))).collect();
+    for target in site.targets() {
         let source = Source::of(site, target);
         for alias in &source.front_matter.aliases {
             let path = alias_path(alias);

@@ -1,5 +1,5 @@
-//! `quire check`: runs every stage but `output`, then checks what the finished site links to, and reports
-//! every diagnostic in one go. Writes nothing but the external-link cache; uses the network only when asked.
+//! `quire check`: the pipeline's stages producing into nothing, and the link check they run on what they made;
+//! reports every diagnostic in one go. Writes nothing but the external-link cache; uses the network only when asked.
 
 mod addresses;
 mod external;
@@ -11,13 +11,10 @@ pub use external::{ExternalLink, CACHE_FILE};
 pub use html::{scan_html, ScannedHtml};
 pub use rendered::LinkCheck;
 
-use crate::config::Config;
 use crate::content::{FrontMatter, Site, Target};
 use crate::error::{line_column, Diagnostic, Error, Location, Result};
-use crate::output::OutputFile;
-use crate::render;
+use crate::pipeline::{self, Purpose};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -27,75 +24,22 @@ pub struct CheckOptions {
     pub external: bool,
 }
 
-/// Every problem of the site at `options.root`, errors and warnings: what `build` reports, plus broken links
-/// in Markdown and in templates' output, orphan pages, and (with `external`) dead external links.
+/// Every problem of the site at `options.root`, errors and warnings: exactly what `build` reports (the same
+/// stages, producing into nothing), plus dead external links with `external`.
 pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
     let build = crate::BuildOptions { root: options.root.clone(), drafts: options.drafts, ..Default::default() };
-    let (config, mut diagnostics) = match crate::load_config(&build) {
-        Ok(loaded) => loaded,
+    let prepared = match pipeline::prepare(&build, Purpose::Check) {
+        Ok(prepared) => prepared,
         Err(Error::Site(diagnostics)) => return Ok(diagnostics),
         Err(e) => return Err(e),
     };
-    let timer = crate::Timer::start();
-    let (mut site, relations) = crate::load_site(&options.root, &config, crate::Sources::Release, &mut diagnostics);
-    let relations = Arc::new(relations);
-    timer.lap("load + markdown + links");
-    // Unlike `build`, render even when the content has errors, so that one run shows template problems too.
-    let templates = render::load_templates(&options.root, &mut diagnostics);
-    let bodies = templates.as_ref().and_then(|t| render::PageBodies::take_if_read_once(&mut site, &config, t));
-    let site = Arc::new(site);
-    let config = Arc::new(config);
-    let mut files = crate::static_files(&options.root);
-    files.extend(crate::asset_files(&options.root, &site));
-    files.extend(crate::generated_file_paths(&config));
-    let expected = templates.as_ref().map(|t| crate::expected_outputs(&site, t, &files)).unwrap_or_default();
-    let mut links = LinkCheck::new(&options.root, &site, &config).expecting(&expected);
+    let produced = pipeline::produce(prepared, &|_| {}, options.external);
+    crate::drop_in_background(produced.site);
+    let mut diagnostics = produced.diagnostics;
     if options.external {
-        links = links.collecting_external();
-    }
-    timer.lap("link check set up");
-    if let Some(templates) = templates {
-        render::render_site(
-            site.clone(),
-            config.clone(),
-            relations.clone(),
-            templates,
-            render::Run::Once(bodies),
-            &|page| links.add_html(&page.output_path(), &page.html),
-            &mut diagnostics,
-        );
-    }
-    timer.lap("render + scan");
-    if config.build_search_index {
-        files.extend(crate::search::index_files(&site));
-    }
-    for file in files {
-        links.add(&file);
-    }
-    timer.lap("site files");
-    let (found, external) = links.finish_with_external();
-    timer.lap("link checks");
-    crate::drop_in_background((site, relations));
-    diagnostics.extend(found);
-    if options.external {
-        diagnostics.extend(external::check_external(&options.root, &external));
+        diagnostics.extend(external::check_external(&options.root, &produced.external));
     }
     Ok(diagnostics)
-}
-
-/// The no-network link checks of `LinkCheck` over output files already made: for callers that hold the
-/// whole site in memory. A build that streams its files feeds a `LinkCheck` from its sink instead.
-pub fn check_rendered(root: &Path, files: &[OutputFile], site: &Site, config: &Config) -> Vec<Diagnostic> {
-    let links = LinkCheck::new(root, site, config);
-    for file in files {
-        links.add(file);
-    }
-    links.finish()
-}
-
-/// Pages and sections, sections first: the order `LinkCheck` numbers them in.
-fn targets(site: &Site) -> impl Iterator<Item = Target> + '_ {
-    (0..site.sections.len()).map(Target::Section).chain((0..site.pages.len()).map(Target::Page))
 }
 
 /// The site path an alias is written to, as `render` writes it.

@@ -6,7 +6,7 @@ use super::addresses;
 use super::external::ExternalLink;
 use super::html::{scan_html, HtmlLink};
 use super::site_url::{percent_decode, read_url, resolve, site_path_of_output, Base, Destination, Url};
-use super::{alias_path, targets, Source};
+use super::{alias_path, Source};
 use crate::config::Config;
 use crate::content::{Site, Target};
 use crate::error::{line_column, Diagnostic, Location};
@@ -105,7 +105,7 @@ struct Problem {
 impl<'a> LinkCheck<'a> {
     pub fn new(root: &Path, site: &'a Site, config: &'a Config) -> LinkCheck<'a> {
         let mut pages = FxHashMap::default();
-        for (index, target) in targets(site).enumerate() {
+        for (index, target) in site.targets().enumerate() {
             let rendered = match target {
                 Target::Section(id) => site.sections[id].front_matter.render,
                 Target::Page(_) => true,
@@ -115,13 +115,14 @@ impl<'a> LinkCheck<'a> {
             }
         }
         // An alias at a page's own path is an error of its own (written twice); the page's links still count.
-        let redirects = targets(site)
+        let redirects = site
+            .targets()
             .flat_map(|target| Source::of(site, target).front_matter.aliases.iter().map(|alias| alias_path(alias)))
             .filter(|path| !pages.contains_key(path.as_str()))
             .collect();
         LinkCheck {
             site,
-            targets: targets(site).collect(),
+            targets: site.targets().collect(),
             base: Base::new(config),
             root: root.to_path_buf(),
             pages,
@@ -130,13 +131,13 @@ impl<'a> LinkCheck<'a> {
             redirects,
             written: OnceLock::new(),
             expected: FxHashSet::default(),
-            reached: targets(site).map(|_| AtomicBool::new(false)).collect(),
+            reached: site.targets().map(|_| AtomicBool::new(false)).collect(),
             collect_external: false,
             templates: TemplateSources::load(root),
-            known: KnownLinks::new(targets(site).count()),
+            known: KnownLinks::new(site.targets().count()),
             // Presized: growing the map of outputs would rehash 10k entries while the other thread waits.
             state: Mutex::new(State {
-                outputs: FxHashMap::with_capacity_and_hasher(targets(site).count() + 64, Default::default()),
+                outputs: FxHashMap::with_capacity_and_hasher(site.targets().count() + 64, Default::default()),
                 ..State::default()
             }),
         }
@@ -151,7 +152,7 @@ impl<'a> LinkCheck<'a> {
     }
 
     /// Also gather http(s) links, for `--external`.
-    pub(super) fn collecting_external(mut self) -> LinkCheck<'a> {
+    pub fn collecting_external(mut self) -> LinkCheck<'a> {
         self.collect_external = true;
         self
     }
@@ -294,7 +295,7 @@ impl<'a> LinkCheck<'a> {
     }
 
     /// The diagnostics, and the http(s) links found (with `collecting_external`).
-    pub(super) fn finish_with_external(mut self) -> (Vec<Diagnostic>, Vec<ExternalLink>) {
+    pub fn finish_with_external(mut self) -> (Vec<Diagnostic>, Vec<ExternalLink>) {
         let state = std::mem::take(self.state.get_mut().unwrap_or_else(|e| e.into_inner()));
         let outputs = Outputs { files: &state.outputs, site: self.site, targets: &self.targets, pages: &self.pages };
         let mut suggest = Suggestions::new(&outputs);
@@ -793,7 +794,7 @@ impl<'a> Suggestions<'a> {
 /// Every link target written in Markdown, percent-decoded, and the URL each `@/` link became.
 fn written_in_markdown(site: &Site, config: &Config) -> FxHashSet<String> {
     let mut written = FxHashSet::default();
-    for target in targets(site) {
+    for target in site.targets() {
         for link in &Source::of(site, target).rendered.links {
             written.insert(percent_decode(&link.target).into_owned());
             if let Some(rest) = link.target.strip_prefix("@/") {
@@ -828,7 +829,7 @@ fn makers(site: &Site) -> FxHashMap<String, Maker> {
         }
     }
     makers.insert("/404.html".into(), maker(Path::new("templates/404.html"), "404.html"));
-    for target in targets(site) {
+    for target in site.targets() {
         let source = Source::of(site, target);
         for alias in &source.front_matter.aliases {
             makers.entry(alias_path(alias)).or_insert_with(|| maker(source.file, "redirect"));

@@ -119,6 +119,11 @@ impl Site {
         }
     }
 
+    /// Every section, then every page: the one order all whole-site passes number them in.
+    pub fn targets(&self) -> impl Iterator<Item = Target> + '_ {
+        (0..self.sections.len()).map(Target::Section).chain((0..self.pages.len()).map(Target::Page))
+    }
+
     pub fn lookup(&self, relative_path: &str) -> Option<Target> {
         self.by_relative_path.get(relative_path).copied()
     }

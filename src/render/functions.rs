@@ -19,6 +19,20 @@ pub struct Lookups {
     pub bodies: Option<PageBodies>,
 }
 
+impl Lookups {
+    /// What templates see of a site rendered once: views made as they are first asked for.
+    pub fn new(
+        site: Arc<Site>,
+        config: Arc<Config>,
+        relations: Arc<crate::links::Relations>,
+        bodies: Option<PageBodies>,
+    ) -> Lookups {
+        let views =
+            Arc::new(Views::lazy(super::views::Model { site: site.clone(), config: config.clone(), relations }));
+        Lookups { site, config, views, bodies }
+    }
+}
+
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
     type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
     let functions: [(&'static str, Body); 5] = [

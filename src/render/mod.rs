@@ -12,7 +12,6 @@ pub mod views;
 use crate::config::Config;
 use crate::content::{PageId, SectionId, Site, Target};
 use crate::error::{Diagnostic, Location};
-use crate::links::Relations;
 pub use functions::Lookups;
 use functions::{term_value, Slot};
 pub use page_bodies::PageBodies;
@@ -21,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tera::Value;
-use views::{page_value, page_value_with_body, Model, Views};
+use views::{page_value, page_value_with_body};
 
 /// One rendered file: its site path (`/a/b/` or `/404.html`) and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,41 +128,23 @@ pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<
     Some(templates)
 }
 
-/// Whose render this is: `serve` keeps the model whole for the next edit; `build` and `check` render once.
-pub enum Run {
-    Serve,
-    /// With the pages' bodies when they were handed over (`PageBodies::take_if_read_once`).
-    Once(Option<PageBodies>),
-}
-
-/// Renders everything; each result goes to `sink` as soon as it exists, so pages need not all be held in memory.
-pub fn render_site(
-    site: Arc<Site>,
-    config: Arc<Config>,
-    relations: Arc<Relations>,
-    mut templates: Templates,
-    run: Run,
+/// Renders every planned output with the site `lookups` holds; each page goes to `sink` as soon as it exists, so
+/// pages need not all be held in memory. Returns the failures, one diagnostic per distinct error.
+pub fn render_all(
+    templates: &Templates,
+    lookups: &Arc<Lookups>,
     sink: &(dyn Fn(RenderedPage) + Sync),
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    let views = Arc::new(Views::lazy(Model { site: site.clone(), config: config.clone(), relations }));
-    let (serve_mode, bodies) = match run {
-        Run::Serve => (true, None),
-        Run::Once(bodies) => (false, bodies),
-    };
-    let lookups = Arc::new(Lookups { site: site.clone(), config: config.clone(), views, bodies });
+) -> Vec<Diagnostic> {
     templates.set_lookups(Some(lookups.clone()));
-    templates.set_global_context(&config, serve_mode);
-    check_template_choices(&site, &templates, diagnostics);
     let failures = Mutex::new(Vec::new());
-    plan_outputs(&site, &templates).par_iter().with_max_len(crate::PARALLEL_CHUNK).for_each(
-        |output| match render_output(&templates, &lookups, output) {
+    plan_outputs(&lookups.site, templates).par_iter().with_max_len(crate::PARALLEL_CHUNK).for_each(|output| {
+        match render_output(templates, lookups, output) {
             Ok(page) => sink(page),
             Err(failure) => failures.lock().unwrap_or_else(PoisonError::into_inner).push(failure),
-        },
-    );
-    diagnostics.extend(summarize_failures(&failures.into_inner().unwrap_or_else(PoisonError::into_inner)));
-    crate::drop_in_background((templates, lookups));
+        }
+    });
+    templates.set_lookups(None);
+    summarize_failures(&failures.into_inner().unwrap_or_else(PoisonError::into_inner))
 }
 
 /// One file the renderer makes, named by the part of the site it shows.
@@ -389,10 +370,9 @@ pub fn section_template(site: &Site, id: usize) -> String {
     }
 }
 
-/// A page that names a template that does not exist is an error at its `template` line.
-fn check_template_choices(site: &Site, templates: &Templates, diagnostics: &mut Vec<Diagnostic>) {
-    let targets = (0..site.pages.len()).map(Target::Page).chain((0..site.sections.len()).map(Target::Section));
-    diagnostics.extend(targets.filter_map(|target| check_template_choice(site, templates, target)));
+/// Every page or section that names a template that does not exist: an error at its `template` line.
+pub fn check_template_choices(site: &Site, templates: &Templates) -> Vec<Diagnostic> {
+    site.targets().filter_map(|target| check_template_choice(site, templates, target)).collect()
 }
 
 /// The error for one page or section whose template does not exist.

@@ -6,10 +6,8 @@ use super::rebuild::{FullRebuild, LiveSite};
 use super::{watch_sources, Change, Debounce, ErrorReport, Problem, Reload, Server, ServerConfig, SiteFiles};
 use crate::error::{Diagnostic, Error, Result};
 use crate::BuildOptions;
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// What `quire serve` was asked to do.
@@ -85,8 +83,9 @@ impl Session {
                     update.rendered,
                     started.elapsed().as_secs_f64() * 1000.0
                 );
-                self.publish(server, reload_for(changes), reporter, &summary);
+                self.publish(server, reload_for(changes), reporter, &summary, Links::CheckedLater);
                 self.publish_whole_site_files(server);
+                self.check_links(server, reporter);
             }
             Err(FullRebuild(reason)) => self.build(server, reporter, &reason),
         }
@@ -111,7 +110,7 @@ impl Session {
                 let summary =
                     format!("rebuilt {} files in {} ms ({reason})", live.files().len(), started.elapsed().as_millis());
                 self.live = Some(live);
-                self.publish(server, Reload::Full, reporter, &summary);
+                self.publish(server, Reload::Full, reporter, &summary, Links::Checked);
             }
             Err(diagnostics) => {
                 self.unpublished = true;
@@ -121,12 +120,34 @@ impl Session {
         }
     }
 
+    /// The link check of the updated site, as `build` runs it, after the edited pages are shown: at 10k pages it
+    /// takes longer than the update. A new broken link shows in open tabs and the terminal.
+    fn check_links(&mut self, server: &Server, reporter: &dyn Reporter) {
+        let Some(live) = self.live.as_mut() else {
+            return;
+        };
+        if !live.check_links() {
+            return;
+        }
+        let diagnostics = live.diagnostics();
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            self.unpublished = true;
+            server.show_error(error_report(&diagnostics));
+            reporter.failed(&diagnostics);
+        } else {
+            reporter.built("links checked", &diagnostics);
+        }
+    }
+
     /// Publishes the live site, or shows its errors and keeps serving the last good one.
-    fn publish(&mut self, server: &Server, reload: Reload, reporter: &dyn Reporter, summary: &str) {
+    fn publish(&mut self, server: &Server, reload: Reload, reporter: &dyn Reporter, summary: &str, links: Links) {
         let Some(live) = &self.live else {
             return;
         };
-        let diagnostics = live.diagnostics();
+        let diagnostics = match links {
+            Links::Checked => live.diagnostics(),
+            Links::CheckedLater => live.diagnostics_but_links(),
+        };
         if diagnostics.iter().any(Diagnostic::is_error) {
             self.unpublished = true;
             server.show_error(error_report(&diagnostics));
@@ -143,28 +164,12 @@ impl Session {
     }
 }
 
-/// The whole site as served files, with `base_url` replaced by the local server's.
-pub fn build_in_memory(options: &BuildOptions, base_url: &str) -> Result<(SiteFiles, Vec<Diagnostic>)> {
-    let (mut config, mut diagnostics) = crate::load_config(options)?;
-    config.set_base_url(base_url);
-    let files: Mutex<HashMap<String, Vec<u8>>> = Mutex::new(HashMap::new());
-    let read_error: Mutex<Option<Error>> = Mutex::new(None);
-    let site =
-        crate::generate(&options.root, config, true, &mut diagnostics, &|file| match file.contents.into_bytes() {
-            Ok(bytes) => {
-                files.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path, bytes);
-            }
-            Err(e) => {
-                read_error.lock().unwrap_or_else(|e| e.into_inner()).get_or_insert(e);
-            }
-        });
-    if let Some(e) = read_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
-        return Err(e);
-    }
-    if site.is_none() || diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Error::Site(diagnostics));
-    }
-    Ok((SiteFiles::new(files.into_inner().unwrap_or_else(|e| e.into_inner())), diagnostics))
+/// Whether the live site's link check is up to date when it is published.
+#[derive(Clone, Copy)]
+enum Links {
+    Checked,
+    /// `check_links` runs once the update is shown: its last findings are about the site before the update.
+    CheckedLater,
 }
 
 /// Only stylesheets changed: open tabs swap them in place instead of reloading.

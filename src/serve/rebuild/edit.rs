@@ -51,8 +51,8 @@ pub fn edit_files(
         let mut read = Vec::new();
         let page = content::read_page(root, path, &mut read);
         let file = site.pages[id].file.clone();
-        problems.content.retain(|d| d.at.file != file);
-        problems.content.extend(read);
+        problems.stages.content.retain(|d| d.at.file != file);
+        problems.stages.content.extend(read);
         let Some(mut page) = page else {
             continue;
         };
@@ -74,9 +74,9 @@ pub fn edit_files(
         page.assets = old.assets.clone();
         page.lower = old.lower;
         page.higher = old.higher;
-        page.rendered = crate::render_body(site, config, &page.text[page.body_offset..]);
+        page.rendered = crate::pipeline::render_body(site, config, &page.text[page.body_offset..]);
         site.pages[id] = page;
-        problems.content.extend(content::page_problems(site, config, id));
+        problems.stages.content.extend(content::page_problems(site, config, id));
         if order_changed {
             resort.extend(content::sections_listing(site, id));
         }
@@ -112,8 +112,8 @@ pub fn edit_files(
     }
     timer.lap("update: taxonomies");
     // Links are checked whole: an edit can break (or mend) an anchor another page points at.
-    problems.links.clear();
-    edits.old_relations = std::mem::replace(relations, links::check_links(site, &mut problems.links));
+    problems.stages.links.clear();
+    edits.old_relations = std::mem::replace(relations, links::check_links(site, &mut problems.stages.links));
     timer.lap("update: links checked");
     Ok(edits)
 }
@@ -136,8 +136,8 @@ fn edit_section(
     let mut read = Vec::new();
     let section = content::read_section(root, path, &mut read);
     let file = site.sections[id].file.clone();
-    problems.content.retain(|d| d.at.file != file);
-    problems.content.extend(read);
+    problems.stages.content.retain(|d| d.at.file != file);
+    problems.stages.content.extend(read);
     let Some(mut section) = section else {
         return Ok(None);
     };
@@ -159,8 +159,8 @@ fn edit_section(
     section.pages = old.pages.clone();
     section.subsections = old.subsections.clone();
     section.assets = old.assets.clone();
-    section.rendered = crate::render_body(site, config, &section.text[section.body_offset..]);
+    section.rendered = crate::pipeline::render_body(site, config, &section.text[section.body_offset..]);
     site.sections[id] = section;
-    problems.content.extend(content::section_problems(site, id));
+    problems.stages.content.extend(content::section_problems(site, id));
     Ok(Some(id))
 }

@@ -28,7 +28,7 @@ impl LiveSite {
     pub(super) fn refresh_static(&mut self, changed: &[String], files: &mut FileChanges) -> Vec<String> {
         let mut now: Vec<OutputFile> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for file in crate::static_files(&self.options.root) {
+        for file in crate::pipeline::files::static_files(&self.options.root) {
             match index.get(&file.path) {
                 Some(&i) => now[i] = file,
                 None => {
@@ -62,7 +62,7 @@ impl LiveSite {
     /// A file beside a page or section, copied again; a new or removed one changes the model.
     pub(super) fn refresh_asset(&mut self, asset: &str, files: &mut FileChanges) -> Result<(), FullRebuild> {
         let source = self.options.root.join("content").join(asset);
-        let copies: Vec<OutputFile> = crate::asset_files(&self.options.root, &self.site)
+        let copies: Vec<OutputFile> = crate::pipeline::files::asset_files(&self.options.root, &self.site)
             .into_iter()
             .filter(|file| matches!(&file.contents, Contents::Copy(from) if *from == source))
             .collect();
@@ -77,7 +77,7 @@ impl LiveSite {
 
     /// Sitemap, robots.txt and feed made again from the model.
     pub(super) fn refresh_generated(&mut self, files: &mut FileChanges) {
-        for file in crate::generated_files(&self.site, &self.config, &self.relations) {
+        for file in crate::pipeline::files::generated_files(&self.site, &self.config, &self.relations) {
             self.put_file(Layer::Generated, file, files);
         }
     }

@@ -22,15 +22,18 @@ mod template_graph;
 
 use super::{Change, SiteFiles};
 use crate::config::Config;
-use crate::content::{self, Site, Target};
+use crate::content::{Site, Target};
 use crate::error::{Diagnostic, Error, Location};
-use crate::links::{self, Relations};
+use crate::links::Relations;
+use crate::output::OutputFile;
+use crate::pipeline::{self, Prepared, Purpose, StageProblems};
 use crate::render::views::Views;
 use crate::render::{self, check_template_choice, output_path, summarize_failures, Lookups, Output, RenderFailure};
 use crate::BuildOptions;
 use changed::Changed;
 use files::{FileChanges, Layer};
 use outputs::{render_outputs, Record, Render};
+use rayon::prelude::*;
 use search::LiveSearch;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -74,20 +77,15 @@ pub fn plan(changes: &[Change]) -> Result<Plan, FullRebuild> {
     Ok(plan)
 }
 
-/// Diagnostics by the stage that made them, so each stage can replace its own.
+/// Diagnostics by the stage that made them, so each stage can replace its own: the pipeline's, then the files'.
 #[derive(Debug, Default)]
 pub struct Problems {
-    pub config: Vec<Diagnostic>,
-    /// Reading content: a page read again replaces those at its file.
-    pub content: Vec<Diagnostic>,
-    /// Checking links: replaced whenever links are checked again.
-    pub links: Vec<Diagnostic>,
-    /// Loading templates.
-    pub templates: Vec<Diagnostic>,
-    /// Pages and sections naming a template that does not exist.
-    pub template_choices: Vec<Diagnostic>,
+    /// A page read again replaces those at its file; links are checked again whole.
+    pub stages: StageProblems,
     /// Reading static files and assets.
     pub files: Vec<Diagnostic>,
+    /// The link check of the files as made (`pipeline::check_files`): replaced after each update.
+    pub rendered_links: Vec<Diagnostic>,
 }
 
 /// What one update did, for the terminal line.
@@ -126,22 +124,17 @@ impl LiveSite {
     /// so publishing the new site prepares only the files that changed.
     pub fn build(options: &BuildOptions, base_url: &str, previous: &SiteFiles) -> Result<LiveSite, Vec<Diagnostic>> {
         let timer = crate::Timer::start();
-        let (mut config, config_problems) = crate::load_config(options).map_err(diagnostics_of)?;
-        config.set_base_url(base_url);
-        let root = &options.root;
-        let mut problems = Problems { config: config_problems, ..Problems::default() };
-        let mut site = content::load_site(root, &config, &mut problems.content);
-        crate::render_bodies(&mut site, &config, None);
-        let relations = links::check_links(&site, &mut problems.links);
-        timer.lap("build: load + markdown + links");
-        let Some(mut templates) = render::load_templates(root, &mut problems.templates) else {
+        let options = BuildOptions { base_url: Some(base_url.to_string()), ..options.clone() };
+        let prepared = pipeline::prepare(&options, Purpose::Serve).map_err(diagnostics_of)?;
+        let Prepared { root, config, site, relations, templates, problems: stages, .. } = prepared;
+        let problems = Problems { stages, ..Problems::default() };
+        let Some(templates) = templates else {
             return Err(problems.all());
         };
-        templates.set_global_context(&config, true);
-        problems.template_choices = template_choices(&site, &templates);
+        timer.lap("build: prepared");
         let views = Arc::new(Views::made_now(&site, &config, &relations));
         let mut live = LiveSite {
-            options: options.clone(),
+            options,
             config: Arc::new(config),
             site: Arc::new(site),
             relations,
@@ -162,7 +155,7 @@ impl LiveSite {
         timer.lap("build: views + rendered");
         live.take_renders(renders, &mut files);
         live.refresh_static(&[String::new()], &mut files);
-        for file in crate::asset_files(root, &live.site) {
+        for file in pipeline::files::asset_files(&root, &live.site) {
             live.put_file(Layer::Asset, file, &mut files);
         }
         live.refresh_generated(&mut files);
@@ -172,6 +165,8 @@ impl LiveSite {
         files.removals = previous.paths().filter(|path| !made(path)).map(str::to_string).collect();
         live.files = live.files.with_changes(files.upserts.into_iter().collect(), &files.removals);
         timer.lap("build: files");
+        live.check_links();
+        timer.lap("build: link check");
         Ok(live)
     }
 
@@ -180,6 +175,7 @@ impl LiveSite {
     pub fn update(&mut self, changes: &[Change]) -> Result<Update, FullRebuild> {
         let mut update = self.update_pages(changes)?;
         update.files_changed += self.refresh_whole_site_files();
+        self.check_links();
         Ok(update)
     }
 
@@ -231,6 +227,12 @@ impl LiveSite {
         all
     }
 
+    /// `diagnostics` but the last link check's findings, which an update makes stale until `check_links` runs.
+    pub fn diagnostics_but_links(&self) -> Vec<Diagnostic> {
+        let stale = &self.problems.rendered_links;
+        self.diagnostics().into_iter().filter(|d| !stale.contains(d)).collect()
+    }
+
     fn update_in_place(&mut self, plan: &Plan, files: &mut FileChanges) -> Result<usize, FullRebuild> {
         let root = self.options.root.clone();
         let timer = crate::Timer::start();
@@ -246,8 +248,8 @@ impl LiveSite {
                 edited.extend(pages.chain(edits.sections.iter().map(|&s| Target::Section(s))));
                 for &target in &edited {
                     let file = site.target_file(target).to_path_buf();
-                    self.problems.template_choices.retain(|d| d.at.file != file);
-                    self.problems.template_choices.extend(check_template_choice(site, &self.templates, target));
+                    self.problems.stages.template_choices.retain(|d| d.at.file != file);
+                    self.problems.stages.template_choices.extend(check_template_choice(site, &self.templates, target));
                 }
                 timer.lap("update: pages read, sorted, linked");
                 let views = Arc::make_mut(&mut self.views);
@@ -293,15 +295,15 @@ impl LiveSite {
     fn reload_templates(&mut self, changed: &mut Changed) {
         let mut diagnostics = Vec::new();
         let Some(mut templates) = render::load_templates(&self.options.root, &mut diagnostics) else {
-            self.problems.templates = diagnostics;
+            self.problems.stages.templates = diagnostics;
             return;
         };
         templates.set_global_context(&self.config, true);
         let reach = template_graph::reach(&self.templates.sources, &templates.sources);
-        self.problems.templates = diagnostics;
+        self.problems.stages.templates = diagnostics;
         self.templates = templates;
         if reach == Reach::Everything {
-            self.problems.template_choices = template_choices(&self.site, &self.templates);
+            self.problems.stages.template_choices = render::check_template_choices(&self.site, &self.templates);
             changed.replan = true;
         }
         changed.templates = Some(reach);
@@ -347,6 +349,37 @@ impl LiveSite {
         }
     }
 
+    /// Checks every link of the files as they are now, as `build` checks them; returns whether the problems
+    /// changed. An update calls it after the edited pages are shown: at 10k pages it takes longer than they do.
+    pub fn check_links(&mut self) -> bool {
+        let timer = crate::Timer::start();
+        let root = &self.options.root;
+        let mut others = pipeline::files::static_files(root);
+        others.extend(pipeline::files::asset_files(root, &self.site));
+        others.extend(pipeline::files::generated_paths(&self.config));
+        let listed: std::collections::HashSet<String> = others.iter().map(|file| file.path.clone()).collect();
+        // The search index, which `site_files` does not list.
+        others.extend(
+            self.owners
+                .keys()
+                .filter(|path| !listed.contains(*path) && !self.records.contains_key(*path))
+                .map(|path| OutputFile { path: path.clone(), contents: crate::output::Contents::Embedded(b"") }),
+        );
+        let rendered = self.records.par_iter().map(|(path, _)| {
+            // A page another file replaces is still made, as in a build; its links are not served.
+            let html = match self.owners.contains_key(path) {
+                true => "",
+                false => self.files.get(path).and_then(|bytes| std::str::from_utf8(bytes).ok()).unwrap_or(""),
+            };
+            (path.as_str(), html)
+        });
+        let found = pipeline::check_files(root, &self.site, &self.config, rendered, &others);
+        timer.lap("link check");
+        let changed = found != self.problems.rendered_links;
+        self.problems.rendered_links = found;
+        changed
+    }
+
     /// Lets the template functions see the model as it is now.
     fn attach_lookups(&self) -> Arc<Lookups> {
         let lookups = Arc::new(Lookups {
@@ -362,14 +395,8 @@ impl LiveSite {
 
 impl Problems {
     fn all(&self) -> Vec<Diagnostic> {
-        let stages = [&self.config, &self.content, &self.links, &self.templates, &self.template_choices, &self.files];
-        stages.into_iter().flatten().cloned().collect()
+        self.stages.all().chain(&self.files).chain(&self.rendered_links).cloned().collect()
     }
-}
-
-fn template_choices(site: &Site, templates: &render::Templates) -> Vec<Diagnostic> {
-    let targets = (0..site.pages.len()).map(Target::Page).chain((0..site.sections.len()).map(Target::Section));
-    targets.filter_map(|target| check_template_choice(site, templates, target)).collect()
 }
 
 fn diagnostics_of(error: Error) -> Vec<Diagnostic> {

@@ -1,0 +1,126 @@
+//! The files a site writes besides its rendered pages: `static/` over the theme's static files, page assets, and
+//! the generated one-file views (feeds, sitemap, site.json); known before any page is rendered.
+
+use crate::config::Config;
+use crate::content::{self, Site};
+use crate::links::Relations;
+use crate::output::{self, Contents, OutputFile};
+use crate::{feeds, markdown, render, theme};
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Everything but rendered pages and the search index (`search::index_files`): static files, page assets,
+/// feeds, sitemap, robots.txt, syntax.css. Later files replace earlier ones at the same path, and all of them
+/// replace rendered pages. The generated files are made as they are written, each from its own handle on the model.
+pub fn site_files(root: &Path, site: &Arc<Site>, config: &Arc<Config>, relations: &Arc<Relations>) -> Vec<OutputFile> {
+    let mut files = static_files(root);
+    files.extend(asset_files(root, site));
+    files.extend(feeds::Generated::asked_by(config).map(|generated| {
+        let (site, config, relations) = (site.clone(), config.clone(), relations.clone());
+        let stream: output::Stream = Box::new(move |out| generated.write_to(&site, &config, &relations, out));
+        OutputFile { path: generated.path().into(), contents: Contents::Stream(stream) }
+    }));
+    files
+}
+
+/// `files` (in `site_files` order) split into the generated ones, which need only the model and are written
+/// while the pages render (site.json is 7 MB at 10k pages), and the rest, written after the pages as static
+/// files replace them. A generated file at the path of another file stays with the rest, in its place, so the
+/// same one of the two is written last.
+pub fn generated_first(files: Vec<OutputFile>) -> (Vec<OutputFile>, Vec<OutputFile>) {
+    let generated = |file: &OutputFile| matches!(file.contents, Contents::Stream(_));
+    let others: HashSet<String> = files.iter().filter(|file| !generated(file)).map(|file| file.path.clone()).collect();
+    files.into_iter().partition(|file| generated(file) && !others.contains(&file.path))
+}
+
+/// The files a build will write besides its pages and sections, known before any is rendered: `files`, and the
+/// taxonomy, term, 404 and alias pages `templates` render (paths relative to the output folder).
+pub fn expected_outputs(site: &Site, templates: &render::Templates, files: &[OutputFile]) -> Vec<String> {
+    let planned = render::plan_outputs(site, templates).into_iter().filter_map(|output| match output {
+        render::Output::Page(_) | render::Output::Section(_) => None,
+        other => Some(render::output_path(&other.path(site))),
+    });
+    files.iter().map(|file| file.path.clone()).chain(planned).collect()
+}
+
+/// `static/`, the theme's static files it does not replace, and `syntax.css` unless it has its own.
+pub fn static_files(root: &Path) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let static_dir = root.join("static");
+    let mut own_static = HashSet::new();
+    for entry in walkdir::WalkDir::new(&static_dir).follow_links(true).into_iter().flatten() {
+        if entry.file_type().is_file() {
+            let rel =
+                entry.path().strip_prefix(&static_dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            own_static.insert(rel.clone());
+            files.push(OutputFile { path: rel, contents: Contents::Copy(entry.path().to_path_buf()) });
+        }
+    }
+    for (name, bytes) in theme::STATIC {
+        if !own_static.contains(*name) {
+            files.push(OutputFile { path: name.to_string(), contents: Contents::Embedded(bytes) });
+        }
+    }
+    if !own_static.contains("syntax.css") {
+        files.push(OutputFile {
+            path: "syntax.css".into(),
+            contents: Contents::Bytes(markdown::stylesheet().into_bytes()),
+        });
+    }
+    files
+}
+
+/// Files beside pages and sections under `content/`, copied next to their output, in the same subfolders.
+pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let content_dir = root.join("content");
+    let pages = site.pages.iter().map(|p| (&p.path, &p.relative_path, &p.assets));
+    let sections = site.sections.iter().map(|s| (&s.path, &s.relative_path, &s.assets));
+    for (path, relative_path, assets) in pages.chain(sections) {
+        for asset in assets {
+            files.push(OutputFile {
+                path: format!("{}{}", path.trim_start_matches('/'), content::asset_path(relative_path, asset)),
+                contents: Contents::Copy(content_dir.join(asset)),
+            });
+        }
+    }
+    files
+}
+
+/// The sitemap, robots.txt and Atom feed when config.toml asks for them; llms.txt and site.json, made now into
+/// memory: `serve` holds them. Not the search index (`search::index_files`), which `serve` keeps up to date itself.
+pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
+    feeds::Generated::asked_by(config)
+        .map(|generated| OutputFile {
+            path: generated.path().into(),
+            contents: Contents::Bytes(generated.make(site, config, relations).into_bytes()),
+        })
+        .collect()
+}
+
+/// What `generated_files` would hold, without making them: the link check of a site held in memory needs to know
+/// that `/sitemap.xml` exists, not what it says.
+pub fn generated_paths(config: &Config) -> impl Iterator<Item = OutputFile> {
+    feeds::Generated::asked_by(config)
+        .map(|generated| OutputFile { path: generated.path().into(), contents: Contents::Embedded(b"") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn generated_files_go_first_unless_another_file_shares_their_path() {
+        let stream = |path: &str| OutputFile { path: path.into(), contents: Contents::Stream(Box::new(|_| Ok(()))) };
+        let copy = |path: &str| OutputFile { path: path.into(), contents: Contents::Copy(PathBuf::from(path)) };
+        let files = vec![copy("robots.txt"), copy("style.css"), stream("robots.txt"), stream("site.json")];
+        let (first, rest) = generated_first(files);
+        let paths = |files: &[OutputFile]| files.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&first), ["site.json"]);
+        // The generated robots.txt still comes after the static one: the same file is written last.
+        assert_eq!(paths(&rest), ["robots.txt", "style.css", "robots.txt"]);
+        assert!(matches!(rest[2].contents, Contents::Stream(_)), "order within the rest is kept");
+    }
+}

@@ -1,0 +1,220 @@
+//! The stages every command runs, written once: `prepare` reads config, content and templates into a checked
+//! model; `produce` renders it into a sink and checks what was made. build, check and serve differ only in the sink.
+//!
+//! `build` produces into the staging folder, `check` into nothing, and `serve` prepares the same way, then renders
+//! with its own record of what each page used (`serve::rebuild`) and checks the files it holds with `check_files`.
+
+pub mod files;
+
+use crate::check::{ExternalLink, LinkCheck};
+use crate::config::Config;
+use crate::content::{self, Site};
+use crate::error::{Diagnostic, Result};
+use crate::links::{self, Relations};
+use crate::output::{Contents, OutputFile};
+use crate::render::{self, PageBodies, Templates};
+use crate::{markdown, search, BuildOptions, Timer, PARALLEL_CHUNK};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Which command runs the stages: what it keeps of the model and how templates see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// One pass into `public/`.
+    Build,
+    /// One pass into nothing.
+    Check,
+    /// Kept in memory for the next edit: sources stay, and templates see `serve_mode = true`.
+    Serve,
+}
+
+/// The checked model, ready to render: what every command has once its inputs are read.
+pub struct Prepared {
+    pub root: PathBuf,
+    pub purpose: Purpose,
+    pub config: Config,
+    pub site: Site,
+    pub relations: Relations,
+    /// `None` when the templates could not be loaded (`problems.templates` says why).
+    pub templates: Option<Templates>,
+    pub problems: StageProblems,
+}
+
+/// Diagnostics by the stage that made them, so `serve` can replace one stage's after an edit.
+#[derive(Debug, Default, Clone)]
+pub struct StageProblems {
+    pub config: Vec<Diagnostic>,
+    /// Reading content and front matter.
+    pub content: Vec<Diagnostic>,
+    /// `@/` links, anchors and relations in Markdown.
+    pub links: Vec<Diagnostic>,
+    /// Loading templates.
+    pub templates: Vec<Diagnostic>,
+    /// Pages and sections naming a template that does not exist.
+    pub template_choices: Vec<Diagnostic>,
+}
+
+impl StageProblems {
+    pub fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        [&self.config, &self.content, &self.links, &self.templates, &self.template_choices].into_iter().flatten()
+    }
+}
+
+/// What `produce` made: the model it rendered, and every problem found, in stage order.
+pub struct Produced {
+    pub site: Arc<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// http(s) links found, when asked for (`check --external`).
+    pub external: Vec<ExternalLink>,
+}
+
+/// Reads config.toml (with the command line's overrides), the content, its Markdown and links, and the templates.
+/// `Err` only when config.toml cannot be read: every later problem is in `problems`, and the stages go on as far
+/// as they can, so one run reports everything.
+pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
+    let (config, config_problems) = load_config(options)?;
+    let root = options.root.clone();
+    let mut problems = StageProblems { config: config_problems, ..StageProblems::default() };
+    let timer = Timer::start();
+    let mut site = content::load_site(&root, &config, &mut problems.content);
+    timer.lap("content");
+    render_bodies(&mut site, &config, (purpose != Purpose::Serve).then_some(root.as_path()));
+    timer.lap("markdown");
+    let relations = links::check_links(&site, &mut problems.links);
+    timer.lap("links");
+    let mut templates = render::load_templates(&root, &mut problems.templates);
+    if let Some(templates) = &mut templates {
+        templates.set_global_context(&config, purpose == Purpose::Serve);
+        problems.template_choices = render::check_template_choices(&site, templates);
+    }
+    timer.lap("templates");
+    Ok(Prepared { root, purpose, config, site, relations, templates, problems })
+}
+
+/// Renders every output of `prepared` and hands each file to `sink` as it is made (pages, static files, assets,
+/// feeds, the search index), checking every link of what was made on the way. With `external`, http(s) links are
+/// gathered for `check --external`.
+pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external: bool) -> Produced {
+    let timer = Timer::start();
+    let Prepared { root, config, mut site, relations, templates, problems, .. } = prepared;
+    let mut diagnostics: Vec<Diagnostic> = problems.all().cloned().collect();
+    let Some(templates) = templates else {
+        return Produced { site: Arc::new(site), diagnostics, external: Vec::new() };
+    };
+    let bodies = PageBodies::take_if_read_once(&mut site, &config, &templates);
+    let (site, config, relations) = (Arc::new(site), Arc::new(config), Arc::new(relations));
+    // Made now, so the link check knows every file the pages may link to; the generated ones are written while
+    // the pages render, the others (static files replace pages) after them.
+    let files = files::site_files(&root, &site, &config, &relations);
+    let expected = files::expected_outputs(&site, &templates, &files);
+    let (generated, mut files) = files::generated_first(files);
+    let mut links = LinkCheck::new(&root, &site, &config).expecting(&expected);
+    if external {
+        links = links.collecting_external();
+    }
+    let page_sink = |page: render::RenderedPage| {
+        let path = page.output_path();
+        let html = match config.relative_urls {
+            true => render::relative::make_links_relative(&page.html, &path, &config.base_url),
+            false => page.html,
+        };
+        links.add_html(&path, &html);
+        sink(OutputFile { path, contents: Contents::Bytes(html.into_bytes()) });
+    };
+    let add_and_write = |file: OutputFile| {
+        links.add(&file);
+        sink(file);
+    };
+    let lookups = Arc::new(render::Lookups::new(site.clone(), config.clone(), relations.clone(), bodies));
+    let (failures, ()) = rayon::join(
+        || render::render_all(&templates, &lookups, &page_sink),
+        || generated.into_iter().for_each(add_and_write),
+    );
+    diagnostics.extend(failures);
+    crate::drop_in_background((templates, lookups));
+    timer.lap("render + write pages");
+    if config.build_search_index {
+        files.extend(search::index_files(&site));
+    }
+    for file in &files {
+        links.add(file);
+    }
+    // Both need only what is known now: the last files are written while links are checked.
+    let ((), (found, external)) = rayon::join(|| files.into_iter().for_each(sink), || links.finish_with_external());
+    diagnostics.extend(found);
+    timer.lap("other files + link check");
+    crate::drop_in_background(relations);
+    Produced { site, diagnostics, external }
+}
+
+/// The link checks of `produce` over a site already made and held in memory (`serve`): `rendered` gives each
+/// rendered page's path and HTML (empty when another file replaced it), `files` every other file.
+pub fn check_files<'h>(
+    root: &Path,
+    site: &Site,
+    config: &Config,
+    rendered: impl ParallelIterator<Item = (&'h str, &'h str)>,
+    files: &[OutputFile],
+) -> Vec<Diagnostic> {
+    let links = LinkCheck::new(root, site, config);
+    rendered.for_each(|(path, html)| links.add_html(path, html));
+    for file in files {
+        links.add(file);
+    }
+    links.finish()
+}
+
+/// `config.toml` with the command line's overrides applied.
+pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> {
+    let (mut config, diagnostics) = crate::config::load(&options.root)?;
+    if let Some(base_url) = &options.base_url {
+        config.set_base_url(base_url);
+    }
+    config.drafts = options.drafts;
+    config.relative_urls |= options.offline;
+    Ok((config, diagnostics))
+}
+
+/// Renders every page's and section's Markdown body, in parallel. With `release_to`, each text is freed as
+/// soon as its body is rendered, and diagnostics read the file again from that root (`Site::source_text`):
+/// 10k pages' texts (29 MB) are never held next to all their HTML (37 MB).
+fn render_bodies(site: &mut Site, config: &Config, release_to: Option<&Path>) {
+    let (page_texts, section_texts) = site.take_sources(release_to);
+    let keep = release_to.is_none();
+    let page_offsets: Vec<usize> = site.pages.iter().map(|p| p.body_offset).collect();
+    let section_offsets: Vec<usize> = site.sections.iter().map(|s| s.body_offset).collect();
+    let ((pages, page_texts), (sections, section_texts)) = with_markdown_options(site, config, |options| {
+        let render = |(text, offset): (String, usize)| {
+            let rendered = markdown::render_markdown(text.get(offset..).unwrap_or(""), options);
+            (rendered, keep.then_some(text)) // a released text is freed here, on the thread that rendered it
+        };
+        let render_all = |texts: Vec<String>, offsets: Vec<usize>| {
+            texts.into_par_iter().zip(offsets).with_max_len(PARALLEL_CHUNK).map(render).unzip::<_, _, Vec<_>, Vec<_>>()
+        };
+        let pages = render_all(page_texts, page_offsets);
+        let sections = render_all(section_texts, section_offsets);
+        (pages, sections)
+    });
+    if keep {
+        site.restore_sources(page_texts.into_iter().flatten().collect(), section_texts.into_iter().flatten().collect());
+    }
+    for (page, rendered) in site.pages.iter_mut().zip(pages) {
+        page.rendered = rendered;
+    }
+    for (section, rendered) in site.sections.iter_mut().zip(sections) {
+        section.rendered = rendered;
+    }
+}
+
+/// One page's or section's Markdown body rendered as `prepare` renders it, for `serve` after an edit.
+pub fn render_body(site: &Site, config: &Config, body: &str) -> markdown::Rendered {
+    with_markdown_options(site, config, |options| markdown::render_markdown(body, options))
+}
+
+/// Calls `render` with the Markdown options `config` asks for, `@/` links resolving in `site`.
+fn with_markdown_options<R>(site: &Site, config: &Config, render: impl FnOnce(&markdown::Options<'_>) -> R) -> R {
+    let resolve = |path: &str| links::resolve(site, config, path);
+    let options = markdown::Options { settings: config.markdown, resolve: &resolve };
+    render(&options)
+}
