@@ -21,6 +21,10 @@ pub struct Config {
     pub relative_urls: bool,
     pub markdown: MarkdownConfig,
     pub extra: serde_json::Value,
+    /// Follow symbolic links in content/, static/ and templates/ that lead out of the site (`walk`); off by
+    /// default, so nothing outside the site root is ever read. Not shown to templates.
+    #[serde(skip)]
+    pub follow_outside_symlinks: bool,
     /// Build drafts too (`--drafts`); not a config.toml key.
     #[serde(skip)]
     pub drafts: bool,
@@ -59,6 +63,7 @@ impl Default for Config {
             relative_urls: false,
             markdown: MarkdownConfig::default(),
             extra: serde_json::Value::Object(Default::default()),
+            follow_outside_symlinks: false,
             drafts: false,
         }
     }
@@ -125,6 +130,7 @@ const KNOWN_KEYS: &[&str] = &[
     "relative_urls",
     "markdown",
     "extra",
+    "follow_outside_symlinks",
 ];
 
 /// Zola's keys that Quire accepts but does not act on (yet): a warning, so Zola sites build unchanged.
@@ -221,6 +227,7 @@ impl Reader<'_> {
                 "taxonomies" => config.taxonomies = self.taxonomies(value),
                 "markdown" => config.markdown = self.markdown(value),
                 "extra" => config.extra = toml_to_json(value),
+                "follow_outside_symlinks" => config.follow_outside_symlinks = self.bool(key, value),
                 // Turning off a Zola feature Quire lacks anyway asks for nothing: no warning.
                 _ if value.as_bool() == Some(false) && ZOLA_ONLY_KEYS.contains(&key.as_str()) => {}
                 _ => self.unknown(key, KNOWN_KEYS, ZOLA_ONLY_KEYS, ""),

@@ -18,6 +18,7 @@ pub mod search;
 pub mod serve;
 mod theme;
 mod timings;
+pub mod walk;
 
 use error::{Diagnostic, Error, Result};
 use output::Staging;

@@ -230,7 +230,8 @@ fn read_while_walking(
             });
             index += 1;
         };
-        walk_content(content_dir, diagnostics, |entry| {
+        let links = crate::walk::Links::new(root, config);
+        walk_content(content_dir, &links, diagnostics, |entry| {
             chunk.push(entry);
             if chunk.len() == crate::PARALLEL_CHUNK {
                 hand_over(std::mem::replace(&mut chunk, Vec::with_capacity(crate::PARALLEL_CHUNK)));
@@ -259,7 +260,12 @@ fn read_entry(root: &Path, content_dir: &Path, config: &Config, entry: &Entry) -
 }
 
 /// Files under `content/`, handed to `found` in an order that does not depend on the file system.
-fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>, mut found: impl FnMut(Entry)) {
+fn walk_content(
+    content_dir: &Path,
+    links: &crate::walk::Links,
+    diagnostics: &mut Vec<Diagnostic>,
+    mut found: impl FnMut(Entry),
+) {
     if !content_dir.is_dir() {
         // Most often a mistyped `--root`: building an empty site there would hide it.
         let root = content_dir.parent().unwrap_or(content_dir);
@@ -273,12 +279,8 @@ fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>, mut found
         );
         return;
     }
-    let walker = walkdir::WalkDir::new(content_dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name().to_string_lossy().as_ref()));
-    for item in walker {
+    let mut walk = links.walk(content_dir, |entry| is_ignored(entry.file_name().to_string_lossy().as_ref()));
+    for item in walk.by_ref() {
         let entry = match item {
             Ok(entry) => entry,
             Err(e) => {
@@ -306,6 +308,7 @@ fn walk_content(content_dir: &Path, diagnostics: &mut Vec<Diagnostic>, mut found
             Entry::Asset(rel)
         });
     }
+    diagnostics.extend(walk.warnings());
 }
 
 /// Hidden files and editors' temporary files are never content.

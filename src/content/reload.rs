@@ -12,18 +12,36 @@ use std::path::Path;
 /// The page at `relative_path` (under `content/`) as `load_site` would build it, before it is placed in
 /// a section: `section` is 0, no assets, no neighbours, no rendered body. `None` when the file cannot be read
 /// or its front matter is broken; `diagnostics` say why. Drafts are returned too: the caller decides.
-pub fn read_page(root: &Path, relative_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Page> {
+pub fn read_page(root: &Path, config: &Config, relative_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Page> {
     let content_dir = root.join("content");
     let rel = Path::new(relative_path);
+    refuse_link_out(root, config, &content_dir.join(rel), diagnostics)?;
     read_file(root, &content_dir, rel, Kind::Page, diagnostics).map(|file| super::page(rel, file))
 }
 
 /// The section whose `_index.md` is at `relative_path` as `load_site` would build it, before it is placed in the
 /// tree: no parent, pages, subsections or assets, no rendered body. `None` when it cannot be read.
-pub fn read_section(root: &Path, relative_path: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Section> {
+pub fn read_section(
+    root: &Path,
+    config: &Config,
+    relative_path: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Section> {
     let content_dir = root.join("content");
     let rel = Path::new(relative_path);
+    refuse_link_out(root, config, &content_dir.join(rel), diagnostics)?;
     read_file(root, &content_dir, rel, Kind::Section, diagnostics).map(|file| super::section(rel, file))
+}
+
+/// `None`, with the warning `load_site`'s walk gives, when `file` is a link out of the site: an edit never
+/// reads what a full build would have skipped.
+fn refuse_link_out(root: &Path, config: &Config, file: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<()> {
+    let links = crate::walk::Links::new(root, config);
+    if links.allows(file) {
+        return Some(());
+    }
+    diagnostics.push(links.skipped_warning(file));
+    None
 }
 
 /// Sorts the pages of section `id` again (after a page's weight, date or title changed) and sets the

@@ -3,9 +3,10 @@
 
 use crate::config::Config;
 use crate::content::{self, Site};
+use crate::error::Diagnostic;
 use crate::links::Relations;
 use crate::output::{self, Contents, OutputFile};
-use crate::{feeds, markdown, render, theme};
+use crate::{feeds, markdown, render, theme, walk};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -13,8 +14,14 @@ use std::sync::Arc;
 /// Everything but rendered pages and the search index (`search::index_files`): static files, page assets,
 /// feeds, sitemap, robots.txt, syntax.css. Later files replace earlier ones at the same path, and all of them
 /// replace rendered pages. The generated files are made as they are written, each from its own handle on the model.
-pub fn site_files(root: &Path, site: &Arc<Site>, config: &Arc<Config>, relations: &Arc<Relations>) -> Vec<OutputFile> {
-    let mut files = static_files(root);
+pub fn site_files(
+    root: &Path,
+    site: &Arc<Site>,
+    config: &Arc<Config>,
+    relations: &Arc<Relations>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<OutputFile> {
+    let mut files = static_files(root, config, diagnostics);
     files.extend(asset_files(root, site));
     files.extend(feeds::Generated::asked_by(config).map(|generated| {
         let (site, config, relations) = (site.clone(), config.clone(), relations.clone());
@@ -44,12 +51,15 @@ pub fn expected_outputs(site: &Site, templates: &render::Templates, files: &[Out
     files.iter().map(|file| file.path.clone()).chain(planned).collect()
 }
 
-/// `static/`, the theme's static files it does not replace, and `syntax.css` unless it has its own.
-pub fn static_files(root: &Path) -> Vec<OutputFile> {
+/// `static/`, the theme's static files it does not replace, and `syntax.css` unless it has its own. Links out
+/// of the site are skipped with a warning (`walk`).
+pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let static_dir = root.join("static");
     let mut own_static = HashSet::new();
-    for entry in walkdir::WalkDir::new(&static_dir).follow_links(true).into_iter().flatten() {
+    let links = walk::Links::new(root, config);
+    let mut walk = links.walk(&static_dir, walk::prune_nothing);
+    for entry in walk.by_ref().flatten() {
         if entry.file_type().is_file() {
             let rel =
                 entry.path().strip_prefix(&static_dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
@@ -57,6 +67,7 @@ pub fn static_files(root: &Path) -> Vec<OutputFile> {
             files.push(OutputFile { path: rel, contents: Contents::Copy(entry.path().to_path_buf()) });
         }
     }
+    diagnostics.extend(walk.warnings());
     for (name, bytes) in theme::STATIC {
         if !own_static.contains(*name) {
             files.push(OutputFile { path: name.to_string(), contents: Contents::Embedded(bytes) });

@@ -83,7 +83,7 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
     timer.lap("markdown");
     let relations = links::check_links(&site, &mut problems.links);
     timer.lap("links");
-    let mut templates = render::load_templates(&root, &mut problems.templates);
+    let mut templates = render::load_templates(&root, &config, &mut problems.templates);
     if let Some(templates) = &mut templates {
         templates.set_global_context(&config, purpose == Purpose::Serve);
         problems.template_choices = render::check_template_choices(&site, templates);
@@ -106,7 +106,7 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
     let (site, config, relations) = (Arc::new(site), Arc::new(config), Arc::new(relations));
     // Made now, so the link check knows every file the pages may link to; the generated ones are written while
     // the pages render, the others (static files replace pages) after them.
-    let files = files::site_files(&root, &site, &config, &relations);
+    let files = files::site_files(&root, &site, &config, &relations, &mut diagnostics);
     let expected = files::expected_outputs(&site, &templates, &files);
     let (generated, mut files) = files::generated_first(files);
     let mut links = LinkCheck::new(&root, &site, &config).expecting(&expected);

@@ -82,15 +82,18 @@ impl Templates {
     }
 }
 
-/// The built-in theme's templates overridden, file by file, by `root/templates`.
-pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates> {
+/// The built-in theme's templates overridden, file by file, by `root/templates` (links out of the site skipped
+/// with a warning, `walk`).
+pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Option<Templates> {
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for (name, bytes) in crate::theme::TEMPLATES.iter() {
         sources.insert(name.to_string(), String::from_utf8_lossy(bytes).into_owned());
     }
     let mut site_templates = Vec::new();
     let dir = root.join("templates");
-    for entry in walkdir::WalkDir::new(&dir).follow_links(true).sort_by_file_name().into_iter().flatten() {
+    let links = crate::walk::Links::new(root, config);
+    let mut walk = links.walk(&dir, crate::walk::prune_nothing);
+    for entry in walk.by_ref().flatten() {
         if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
@@ -110,6 +113,7 @@ pub fn load_templates(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Option<
             ),
         }
     }
+    diagnostics.extend(walk.warnings());
     let theme_only = sources.keys().filter(|name| !site_templates.contains(name)).cloned().collect();
     blocks::drop_blocks_missing_in_parents(&mut sources, &theme_only);
     let mut tera = tera::Tera::new();

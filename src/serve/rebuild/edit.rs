@@ -49,7 +49,7 @@ pub fn edit_files(
             return Err(FullRebuild(format!("content/{path} was removed")));
         }
         let mut read = Vec::new();
-        let page = content::read_page(root, path, &mut read);
+        let page = content::read_page(root, config, path, &mut read);
         let file = site.pages[id].file.clone();
         problems.stages.content.retain(|d| d.at.file != file);
         problems.stages.content.extend(read);
@@ -134,7 +134,7 @@ fn edit_section(
         return Err(FullRebuild(format!("content/{path} was added or removed")));
     }
     let mut read = Vec::new();
-    let section = content::read_section(root, path, &mut read);
+    let section = content::read_section(root, config, path, &mut read);
     let file = site.sections[id].file.clone();
     problems.stages.content.retain(|d| d.at.file != file);
     problems.stages.content.extend(read);

@@ -28,7 +28,8 @@ impl LiveSite {
     pub(super) fn refresh_static(&mut self, changed: &[String], files: &mut FileChanges) -> Vec<String> {
         let mut now: Vec<OutputFile> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        for file in crate::pipeline::files::static_files(&self.options.root) {
+        let mut found = Vec::new();
+        for file in crate::pipeline::files::static_files(&self.options.root, &self.config, &mut found) {
             match index.get(&file.path) {
                 Some(&i) => now[i] = file,
                 None => {
@@ -41,6 +42,7 @@ impl LiveSite {
             self.owners.iter().filter(|(_, &layer)| layer == Layer::Static).map(|(path, _)| path.clone()).collect();
         let everything = changed.iter().any(|path| !before.contains(path) && !index.contains_key(path));
         self.problems.files.retain(|d| !d.at.file.starts_with("static"));
+        self.problems.files.extend(found);
         let mut uncovered = Vec::new();
         for path in before.iter().filter(|path| !index.contains_key(*path)) {
             self.owners.remove(path);

@@ -294,7 +294,7 @@ impl LiveSite {
     /// Loads the templates again; on a syntax error the old ones stay and the error is shown.
     fn reload_templates(&mut self, changed: &mut Changed) {
         let mut diagnostics = Vec::new();
-        let Some(mut templates) = render::load_templates(&self.options.root, &mut diagnostics) else {
+        let Some(mut templates) = render::load_templates(&self.options.root, &self.config, &mut diagnostics) else {
             self.problems.stages.templates = diagnostics;
             return;
         };
@@ -354,7 +354,8 @@ impl LiveSite {
     pub fn check_links(&mut self) -> bool {
         let timer = crate::Timer::start();
         let root = &self.options.root;
-        let mut others = pipeline::files::static_files(root);
+        // Their link warnings are `refresh_static`'s to report.
+        let mut others = pipeline::files::static_files(root, &self.config, &mut Vec::new());
         others.extend(pipeline::files::asset_files(root, &self.site));
         others.extend(pipeline::files::generated_paths(&self.config));
         let listed: std::collections::HashSet<String> = others.iter().map(|file| file.path.clone()).collect();
