@@ -121,6 +121,9 @@ pub enum Error {
     OutputRefused { path: PathBuf, reason: String, help: String },
     #[error("{0}")]
     Usage(String),
+    /// The dev server or its watcher could not start: a problem of the machine or the site, not of the command.
+    #[error(transparent)]
+    Serve(#[from] crate::serve::ServeError),
 }
 
 impl Error {

@@ -127,8 +127,8 @@ enum Command {
         /// Where to write the site; defaults to ROOT/public. Quire refuses folders holding files it did not write.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Override config.toml's base_url, e.g. https://example.org/docs/.
-        #[arg(long)]
+        /// Override config.toml's base_url: https://example.org/docs/, or a path such as /docs/.
+        #[arg(long, value_name = "URL", value_parser = base_url_flag)]
         base_url: Option<String>,
         /// Include pages marked `draft = true`.
         #[arg(long)]
@@ -142,6 +142,7 @@ enum Command {
     },
     /// Build the site into memory and serve it with live reload; the output folder is left untouched.
     Serve {
+        /// The site folder (holding content/, and optionally config.toml, templates/, static/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// First port to try; the next free one is used when it is busy.
@@ -159,6 +160,7 @@ enum Command {
     },
     /// Check the site (front matter, links, anchors, relations) without writing anything.
     Check {
+        /// The site folder (holding content/, and optionally config.toml, templates/, static/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Include pages marked `draft = true`.
@@ -167,17 +169,20 @@ enum Command {
         /// Also check http(s) links over the network.
         #[arg(long)]
         external: bool,
-        /// `human` (compiler-style) or `json` (one object per line).
+        /// `human` (compiler-style, on stderr) or `json` (a list of objects on stdout; `[]` when all is well).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
     /// Create a new site in DIR (default: the current folder) using the built-in theme.
     Init {
+        /// The folder to create the site in; made if missing. It must be empty unless --force.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// The site's title, written to config.toml.
         #[arg(long, default_value = "My Documentation")]
         title: String,
-        #[arg(long, default_value = "https://example.org")]
+        /// The address the site will have, written to config.toml as base_url (change it there later).
+        #[arg(long, value_name = "URL", default_value = "https://example.org", value_parser = base_url_flag)]
         base_url: String,
         /// Allow a non-empty folder (existing files are still never overwritten).
         #[arg(long)]
@@ -246,9 +251,7 @@ fn run(command: Command) -> u8 {
             match quire::check::check_site(&options) {
                 Ok(diagnostics) => {
                     if format == Format::Json {
-                        for diagnostic in &diagnostics {
-                            println!("{}", serde_json::to_string(diagnostic).unwrap_or_default());
-                        }
+                        println!("{}", json_list(&diagnostics));
                     } else {
                         print_diagnostics(&root, &diagnostics);
                     }
@@ -278,6 +281,23 @@ fn run(command: Command) -> u8 {
     }
 }
 
+/// `--base-url` checked as config.toml's `base_url` is; a bad one is a usage error naming the flag.
+fn base_url_flag(value: &str) -> Result<String, String> {
+    match quire::config::check_base_url(value) {
+        Ok(()) => Ok(value.to_string()),
+        Err(reason) => Err(format!("`{value}` {reason}\n  help: {}", quire::config::BASE_URL_HELP)),
+    }
+}
+
+/// The diagnostics as one JSON list, an object a line (`[]` when there are none), so a tool always gets JSON.
+fn json_list(diagnostics: &[Diagnostic]) -> String {
+    let objects: Vec<String> = diagnostics.iter().map(|d| serde_json::to_string(d).unwrap_or_default()).collect();
+    match objects.is_empty() {
+        true => "[]".to_string(),
+        false => format!("[\n{}\n]", objects.join(",\n")),
+    }
+}
+
 fn report_error(root: &Path, error: Error) -> u8 {
     match &error {
         Error::Site(diagnostics) => {
@@ -295,8 +315,19 @@ fn report_error(root: &Path, error: Error) -> u8 {
             eprintln!("error: {message}");
             2
         }
-        other => {
-            eprintln!("error: {:#}", anyhow::Error::from(std::io::Error::other(other.to_string())));
+        _ => {
+            // The error itself, not its text, so every cause below it is still there to print.
+            let error = anyhow::Error::new(error);
+            eprintln!("error: {error}");
+            let mut shown = error.to_string();
+            for cause in error.chain().skip(1) {
+                let cause = cause.to_string();
+                // Some messages already quote their cause (`path: No such file...`): not twice.
+                if !shown.contains(&cause) {
+                    eprintln!("  caused by: {cause}");
+                    shown = cause;
+                }
+            }
             1
         }
     }

@@ -101,10 +101,10 @@ fn check(root: &Path, args: &[&str]) -> (i32, Vec<String>, String) {
         .output()
         .expect("quire runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let mut lines: Vec<String> = stdout
-        .lines()
-        .map(|line| {
-            let d: serde_json::Value = serde_json::from_str(line).expect("one JSON object per line");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect("a JSON list");
+    let mut lines: Vec<String> = list
+        .iter()
+        .map(|d| {
             format!(
                 "{}:{}:{}: {}: {}: {}",
                 d["file"].as_str().unwrap_or(""),

@@ -31,12 +31,11 @@ fn quire_check(root: &Path, format: &str) -> Run {
 /// The JSON diagnostics of `case` as `file:line:column: severity: kind: message` (help on the next line), sorted.
 fn json_diagnostics(case: &str) -> (i32, Vec<String>) {
     let run = quire_check(&fixture(case), "json");
-    let mut lines: Vec<String> = run
-        .stdout
-        .lines()
-        .map(|line| {
-            let d: serde_json::Value =
-                serde_json::from_str(line).unwrap_or_else(|e| panic!("not one JSON object per line ({e}): {line}"));
+    let list: Vec<serde_json::Value> =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not a JSON list ({e}): {}", run.stdout));
+    let mut lines: Vec<String> = list
+        .iter()
+        .map(|d| {
             format!(
                 "{}:{}:{}: {}: {}: {}\n  help: {}",
                 d["file"].as_str().unwrap_or("?"),
@@ -175,7 +174,8 @@ fn human_report_shows_the_source_line() {
 #[test]
 fn default_site_passes() {
     let run = quire_check(Path::new(env!("CARGO_MANIFEST_DIR")), "json");
-    let errors: Vec<&str> = run.stdout.lines().filter(|l| l.contains("\"severity\":\"error\"")).collect();
-    assert_eq!(errors, Vec::<&str>::new());
+    let list: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("a JSON list");
+    let errors: Vec<&serde_json::Value> = list.iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors, Vec::<&serde_json::Value>::new());
     assert_eq!(run.code, 0, "{}", run.stderr);
 }

@@ -162,6 +162,73 @@ fn build_help_describes_every_flag() {
     assert!(flags >= 7, "{help}");
 }
 
+/// Issue 12: every flag and argument of every command has its own help line (`serve --root`, init's `DIR`...).
+#[test]
+fn issue_12_every_command_describes_every_flag_and_argument() {
+    for command in ["build", "serve", "check", "init"] {
+        let help = stdout(&quire(Path::new("."), &[command, "--help"]));
+        let mut listed = 0;
+        for section in ["Arguments:", "Options:"] {
+            let Some(start) = help.find(section) else {
+                continue;
+            };
+            let body = help[start..].lines().skip(1).take_while(|line| !line.trim().is_empty());
+            // An entry starts at the left margin plus two spaces; wrapped descriptions are indented further.
+            for line in
+                body.filter(|line| line.starts_with("  ") && !line.starts_with("       ") || line.starts_with("  -"))
+            {
+                let described = line.split("  ").map(str::trim).filter(|part| !part.is_empty()).count() >= 2;
+                assert!(described, "`quire {command}`: no description for: {line}\n{help}");
+                listed += 1;
+            }
+        }
+        assert!(listed >= 3, "{help}");
+    }
+}
+
+/// Issue 12: a tool reading `check --format json` always gets JSON: `[]` for a clean site, a list otherwise.
+#[test]
+fn issue_12_check_json_of_a_clean_site_is_an_empty_list() {
+    let run = quire(Path::new("."), &["check", "--format", "json", "--root", fixture("basic").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(stdout(&run).trim(), "[]");
+    let broken = quire(
+        Path::new("."),
+        &["check", "--format", "json", "--root", fixture("invalid-missing-page").to_str().unwrap()],
+    );
+    let list: Vec<serde_json::Value> = serde_json::from_str(&stdout(&broken)).expect("a JSON list");
+    assert!(!list.is_empty());
+}
+
+/// Issue 12: `--base-url` is checked as config.toml's `base_url` is; a bad one is a usage error naming the flag.
+#[test]
+fn issue_12_a_bad_base_url_flag_is_a_usage_error() {
+    let tmp = TempDir::new().unwrap();
+    let root = fixture("basic");
+    for bad in ["javascript:alert(1)", "ftp://x", "//evil.example/", "not a url"] {
+        let output = tmp.path().join("out");
+        let args = ["build", "--root", root.to_str().unwrap(), "--output", output.to_str().unwrap(), "--base-url", bad];
+        let run = quire(tmp.path(), &args);
+        assert_eq!(run.status.code(), Some(2), "{bad}: {}", stderr(&run));
+        assert!(stderr(&run).contains("--base-url"), "{}", stderr(&run));
+        assert!(stderr(&run).contains("https://example.org/docs/"), "{}", stderr(&run));
+        assert!(!output.exists());
+    }
+    let init = quire(tmp.path(), &["init", tmp.path().join("new").to_str().unwrap(), "--base-url", "javascript:x"]);
+    assert_eq!(init.status.code(), Some(2), "{}", stderr(&init));
+}
+
+/// Issue 12: a server that cannot listen is a problem of the machine, not of the command: exit 1, with its cause.
+#[test]
+fn issue_12_serve_that_cannot_bind_exits_1_with_the_cause() {
+    // 192.0.2.1 is reserved for documentation (RFC 5737): no machine has it, so binding fails at once.
+    let run = quire(Path::new("."), &["serve", "--root", fixture("basic").to_str().unwrap(), "--bind", "192.0.2.1"]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let error = stderr(&run);
+    assert!(error.contains("cannot listen on 192.0.2.1:1111"), "{error}");
+    assert!(error.contains("caused by: "), "the OS's reason is kept: {error}");
+}
+
 #[test]
 fn every_build_flag_is_accepted_together() {
     let tmp = TempDir::new().unwrap();

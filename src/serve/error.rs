@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    #[error("cannot listen on {addr}: {source}\n  help: pass another address or port")]
+    #[error("cannot listen on {addr}\n  help: pass another address with --bind or port with --port")]
     Bind {
         addr: SocketAddr,
         #[source]
@@ -14,11 +14,11 @@ pub enum ServeError {
     },
     #[error("ports {first} to {last} are all in use\n  help: pass a free port with --port")]
     NoFreePort { first: u16, last: u16 },
-    #[error("cannot start a dev server thread: {0}")]
+    #[error("cannot start a dev server thread")]
     Thread(#[source] std::io::Error),
-    #[error("cannot start the dev server's HTTP engine: {0}\n  help: check that the temp folder is writable")]
+    #[error("cannot start the dev server's HTTP engine\n  help: check that the temp folder is writable")]
     Engine(#[source] std::io::Error),
-    #[error("cannot watch {path}: {source}\n  help: check that the folder exists and is readable")]
+    #[error("cannot watch {path}\n  help: check that the folder exists and is readable")]
     Watch {
         path: PathBuf,
         #[source]

@@ -4,7 +4,7 @@
 
 use super::rebuild::{FullRebuild, LiveSite};
 use super::{watch_sources, Change, Debounce, ErrorReport, Problem, Reload, Server, ServerConfig, SiteFiles};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Result};
 use crate::BuildOptions;
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -36,11 +36,11 @@ pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
     let (config, _) = crate::load_config(&build_options)?;
     let server_config =
         ServerConfig { bind: options.bind, port: options.port, base_path: config.base_path(), threads: 8 };
-    let server = Server::start(server_config, SiteFiles::default()).map_err(|e| Error::Usage(e.to_string()))?;
+    let server = Server::start(server_config, SiteFiles::default())?;
     // Permalinks point at this server, not at the production host.
     let local_base_url = server.url();
     let notices: Vec<String> = server.notices().iter().map(ToString::to_string).collect();
-    let watch = watch_sources(&options.root, DEBOUNCE).map_err(|e| Error::Usage(e.to_string()))?;
+    let watch = watch_sources(&options.root, DEBOUNCE)?;
     reporter.started(&local_base_url, &notices);
     let mut session = Session {
         options: build_options,
