@@ -179,3 +179,26 @@ fn default_site_passes() {
     assert_eq!(errors, Vec::<&serde_json::Value>::new());
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// Issue 12: an `{% if %}` never closed is reported where it opens, with its line shown, in both formats alike
+/// (it was `templates/page.html:1:1` under an empty snippet, and line 7 in JSON).
+#[test]
+fn issue_12_an_unclosed_tag_is_reported_where_it_opens() {
+    let tmp = tempfile::TempDir::new().expect("temp dir");
+    let site = tmp.path();
+    std::fs::create_dir_all(site.join("templates")).expect("templates folder");
+    std::fs::create_dir_all(site.join("content")).expect("content folder");
+    std::fs::write(site.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\n").expect("home");
+    std::fs::write(site.join("content/a.md"), "+++\ntitle = \"A\"\n+++\nText.\n").expect("page");
+    let page = "<html>\n<body>\n{% if page.title %}\n<h1>{{ page.title }}</h1>\n</body>\n</html>\n";
+    std::fs::write(site.join("templates/page.html"), page).expect("template");
+    let json = quire_check(site, "json");
+    let list: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).expect("a JSON list");
+    let places: Vec<String> =
+        list.iter().map(|d| format!("{}:{}:{}", d["file"].as_str().unwrap_or("?"), d["line"], d["column"])).collect();
+    assert_eq!(places, vec!["templates/page.html:3:1".to_string()], "{}", json.stdout);
+    let human = quire_check(site, "human");
+    assert!(human.stderr.contains("--> templates/page.html:3:1"), "{}", human.stderr);
+    assert!(human.stderr.contains("3 | {% if page.title %}"), "{}", human.stderr);
+    assert_eq!(human.code, 1);
+}

@@ -124,7 +124,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     functions::register(&mut tera, lookups.clone());
     let mut templates = Templates { tera: tera::Tera::new(), site_templates, sources: BTreeMap::new(), lookups };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-        diagnostics.push(template_diagnostic(&templates, &e));
+        diagnostics.push(template_diagnostic(&templates, &e, &sources));
         return None;
     }
     templates.tera = tera;
@@ -405,21 +405,58 @@ pub fn check_template_choice(site: &Site, templates: &Templates, target: Target)
     )
 }
 
-fn template_diagnostic(templates: &Templates, error: &tera::Error) -> Diagnostic {
+fn template_diagnostic(templates: &Templates, error: &tera::Error, sources: &BTreeMap<String, String>) -> Diagnostic {
     let message = error_chain(error);
+    let mut help = "fix the Tera syntax at the position shown (https://keats.github.io/tera/docs/)".to_string();
     let (at, message) = match parse_position(&message) {
         Some((name, line, column)) => {
             let mut at = templates.location(&name);
-            at.line = line;
-            at.column = column;
+            (at.line, at.column) = (line, column);
             // Tera's message carries its own snippet after `-->`; the diagnostic shows the place once.
             let before = message.split(" --> ").next().unwrap_or(&message);
-            (at, before.rsplit("error: ").next().unwrap_or(before).trim().to_string())
+            let mut message = before.rsplit("error: ").next().unwrap_or(before).trim().to_string();
+            // At the end of the file Tera points past its last line, and does not say which tag is still open.
+            let text = sources.get(&name).map(String::as_str).unwrap_or("");
+            if message == "Unexpected end of input" {
+                match unclosed_tag(text) {
+                    Some((tag, line, column)) => {
+                        (at.line, at.column) = (line, column);
+                        message = format!("`{{% {tag} %}}` is never closed: the template ends first");
+                        help = format!("add `{{% end{tag} %}}` where this `{tag}` should end");
+                    }
+                    None => (at.line, at.column) = (at.line.min(text.lines().count().max(1)), 1),
+                }
+            }
+            (at, message)
         }
         None => (Location::file("templates"), message),
     };
-    Diagnostic::error(at, "template", message)
-        .with_help("fix the Tera syntax at the position shown (https://keats.github.io/tera/docs/)")
+    Diagnostic::error(at, "template", message).with_help(help)
+}
+
+/// The innermost block tag (`if`, `for`, `block`...) that `text` opens and never closes: its name, line and column.
+fn unclosed_tag(text: &str) -> Option<(String, usize, usize)> {
+    const OPENERS: [&str; 5] = ["if", "for", "block", "macro", "filter"];
+    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find("{%").map(|i| from + i) {
+        let end = text[start..].find("%}").map_or(text.len(), |i| start + i);
+        let inner = text[start + 2..end].trim_start_matches(['-', '+']).trim_start();
+        let word = inner.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').next().unwrap_or("");
+        if OPENERS.contains(&word) {
+            open.push((word.to_string(), start));
+        } else if let Some(closed) = word.strip_prefix("end").filter(|closed| OPENERS.contains(closed)) {
+            if let Some(at) = open.iter().rposition(|(tag, _)| tag == closed) {
+                open.remove(at);
+            }
+        }
+        from = end.max(start + 2).min(text.len());
+    }
+    let (tag, offset) = open.pop()?;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    Some((tag, line, column))
 }
 
 /// Tera reports positions as `--> page.html:3:7`.
@@ -455,6 +492,15 @@ mod tests {
         assert_eq!(output_path("/"), "index.html");
         assert_eq!(output_path("/a/b/"), "a/b/index.html");
         assert_eq!(output_path("/404.html"), "404.html");
+    }
+
+    #[test]
+    fn issue_12_unclosed_tags_are_found_where_they_open() {
+        let page = "<html>\n<body>\n{% if page.title %}\n<h1>{{ page.title }}</h1>\n</body>\n</html>\n";
+        assert_eq!(unclosed_tag(page), Some(("if".into(), 3, 1)));
+        let nested = "{% for p in pages %}\n  {%- if p %}x{% endif %}\n  {% block b %}\n{% endfor %}";
+        assert_eq!(unclosed_tag(nested), Some(("block".into(), 3, 3)));
+        assert_eq!(unclosed_tag("{% if a %}{% endif %}"), None);
     }
 
     #[test]
