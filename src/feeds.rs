@@ -38,10 +38,10 @@ pub fn atom_feed(site: &Site, config: &Config) -> String {
             escape(&config.default_language),
             escape(&page.title)
         );
-        if let Some(author) = &config.author {
+        // Atom wants an author: without `author` in config.toml, the site (its title) is the author, not "Unknown".
+        let author = config.author.as_deref().filter(|a| !a.is_empty()).unwrap_or(&config.title);
+        if !author.is_empty() {
             let _ = writeln!(xml, "<author><name>{}</name></author>", escape(author));
-        } else {
-            xml.push_str("<author><name>Unknown</name></author>\n");
         }
         let _ = write!(
             xml,

@@ -638,3 +638,65 @@ fn a_body_edit_replaces_only_the_search_files_it_reaches() {
     let differences = differences(after, &fresh);
     assert!(differences.is_empty(), "{}", differences.join("\n"));
 }
+
+/// A flat section of 300 pages on the built-in theme (paginated by the theme: 100 pages a pager), live.
+fn flat_live_site() -> (tempfile::TempDir, PathBuf, LiveSite) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    common::write_flat_site(&root, 300);
+    let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
+    let live = LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the flat site builds");
+    (tmp, root, live)
+}
+
+/// Issue 13: a title edit re-renders the pages whose HTML shows the title (the sidebars whose window holds it,
+/// its neighbours, the pager listing it), plus the home page, which reads the section to show its first cards;
+/// not every page of the section.
+#[test]
+fn issue_13_a_title_edit_renders_only_the_pages_showing_the_title() {
+    let (_tmp, root, mut live) = flat_live_site();
+    let path = root.join("content/api/fn-0150.md");
+    let text = fs::read_to_string(&path).expect("page");
+    fs::write(&path, text.replace("title = \"fn_0150\"", "title = \"Renamed quokka\"")).expect("write page");
+    let update = live.update(&[Change::Page("api/fn-0150.md".into())]).expect("updated in place");
+    let showing: Vec<&str> = live
+        .files()
+        .paths()
+        .filter(|p| {
+            p.ends_with(".html")
+                && String::from_utf8_lossy(live.files().get(p).expect("file")).contains("Renamed quokka")
+        })
+        .collect();
+    // The window of 15 sidebars around the page (its neighbours among them) and the second pager.
+    assert_eq!(showing.len(), 16, "{showing:?}");
+    assert_eq!(update.rendered, showing.len() + 1, "the pages showing the title and the home page: {showing:?}");
+    let fresh = build_in_memory(&BuildOptions { root, ..BuildOptions::default() }, BASE_URL).expect("fresh").0;
+    assert!(differences(live.files(), &fresh).is_empty());
+}
+
+/// Issue 13: saving by writing a temporary file and renaming it over the page (vim, JetBrains "safe write", many
+/// libraries' atomic writes) is an edit of that page in place, not a full rebuild.
+#[test]
+fn issue_13_a_rename_save_is_an_edit_in_place() {
+    use notify::event::{CreateKind, EventKind, ModifyKind, RenameMode};
+    let (_tmp, root, mut live) = flat_live_site();
+    let page = root.join("content/api/fn-0042.md");
+    let new_text = fs::read_to_string(&page).expect("page").replace("Returns the 42th", "Yields the 42nd");
+    let created = EventKind::Create(CreateKind::File);
+    let renamed_from = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+    let renamed_to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+    // Hidden (`.fn-0042.md.tmp-81f2`, Go's renameio, atomic-write libraries) and plain (`tmpk3j9x2`, Python's
+    // tempfile) temporary names, each written then renamed over the page.
+    for temp in ["content/api/.fn-0042.md.tmp-81f2", "content/api/tmpk3j9x2"] {
+        let temp = root.join(temp);
+        fs::write(&temp, &new_text).expect("write temp");
+        fs::rename(&temp, &page).expect("rename over the page");
+        let events = [(&temp, created), (&temp, renamed_from), (&page, renamed_to)];
+        let changes: Vec<Change> =
+            events.iter().filter_map(|(path, kind)| quire::serve::classify(&root, path, kind)).collect();
+        let update = live.update(&changes);
+        assert!(update.is_ok(), "{temp:?}: {changes:?} gave {update:?}");
+    }
+    let html = String::from_utf8_lossy(live.files().get("api/fn-0042/index.html").expect("page")).into_owned();
+    assert!(html.contains("Yields the 42nd"));
+}

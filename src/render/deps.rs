@@ -19,6 +19,14 @@ pub enum Dep {
     SectionMetadata(SectionId),
     /// The full section with its pages: `get_section`, or a section's own template.
     Section(SectionId),
+    /// A paginated section's `section` (without its pages) and the order of its pages: its pagers' templates.
+    SectionPaged(SectionId),
+    /// A page's summary, as lists of pages hold it: a pager's `paginator.pages`.
+    PageSummary(PageId),
+    /// A page's title (its address never changes in place): the sidebar's entries (`get_navigation`).
+    PageTitle(PageId),
+    /// The order of a section's pages and subsections: the sidebar's windows.
+    NavOrder(SectionId),
     /// Every term of a taxonomy with its pages (index into `Site::taxonomies`): `get_taxonomy`, taxonomy lists.
     Taxonomy(usize),
     /// Which terms a taxonomy has, and so their URLs: `get_taxonomy_url`.

@@ -35,12 +35,13 @@ impl Lookups {
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
     type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
-    let functions: [(&'static str, Body); 5] = [
+    let functions: [(&'static str, Body); 6] = [
         ("get_url", get_url),
         ("get_page", get_page),
         ("get_section", get_section),
         ("get_taxonomy_url", get_taxonomy_url),
         ("get_taxonomy", get_taxonomy),
+        ("get_navigation", super::nav::get_navigation),
     ];
     for (name, body) in functions {
         let slot = slot.clone();

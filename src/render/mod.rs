@@ -5,6 +5,7 @@
 mod blocks;
 pub mod deps;
 mod functions;
+pub mod nav;
 mod page_bodies;
 pub mod relative;
 pub mod views;
@@ -71,6 +72,11 @@ impl Templates {
         global.insert("lang", &config.default_language);
         global.insert("quire_version", env!("CARGO_PKG_VERSION"));
         global.insert("serve_mode", &serve_mode);
+    }
+
+    /// Whether `name` is the built-in theme's template (the site has no file of that name).
+    pub fn is_theme(&self, name: &str) -> bool {
+        !self.site_templates.iter().any(|n| n == name)
     }
 
     fn location(&self, name: &str) -> Location {
@@ -160,6 +166,11 @@ pub enum Output {
     TaxonomyList(usize),
     /// One term's page: taxonomy index, term index.
     Term(usize, usize),
+    /// Page `index` (from 2; the first is the section's own file) of a paginated section's list of pages.
+    Pager {
+        section: SectionId,
+        index: usize,
+    },
     NotFound,
     /// A redirect page at `path` (a site path) to the target's permalink.
     Alias {
@@ -176,6 +187,7 @@ impl Output {
             Output::Section(id) => site.sections[*id].path.clone(),
             Output::TaxonomyList(t) => site.taxonomies[*t].path.clone(),
             Output::Term(t, term) => site.taxonomies[*t].terms[*term].path.clone(),
+            Output::Pager { section, index } => pager_path(&site.sections[*section].path, *index),
             Output::NotFound => "/404.html".into(),
             Output::Alias { path, .. } => path.clone(),
         }
@@ -185,7 +197,7 @@ impl Output {
     pub fn template(&self, site: &Site) -> Option<String> {
         match self {
             Output::Page(id) => Some(page_template(site, *id)),
-            Output::Section(id) => Some(section_template(site, *id)),
+            Output::Section(id) | Output::Pager { section: id, .. } => Some(section_template(site, *id)),
             Output::TaxonomyList(_) => Some("taxonomy_list.html".into()),
             Output::Term(..) => Some("taxonomy_single.html".into()),
             Output::NotFound => Some("404.html".into()),
@@ -199,11 +211,19 @@ impl Output {
 pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
     let mut outputs = Vec::new();
     outputs.extend((0..site.pages.len()).filter(|&id| templates.has(&page_template(site, id))).map(Output::Page));
-    outputs.extend(
-        (0..site.sections.len())
-            .filter(|&id| site.sections[id].front_matter.render && templates.has(&section_template(site, id)))
-            .map(Output::Section),
-    );
+    for id in 0..site.sections.len() {
+        if !site.sections[id].front_matter.render || !templates.has(&section_template(site, id)) {
+            continue;
+        }
+        outputs.push(Output::Section(id));
+        if let Some(paginate_by) = paginate_by(site, templates, id) {
+            let pagers = site.sections[id].pages.len().div_ceil(paginate_by).max(1);
+            outputs.extend((2..=pagers).map(|index| Output::Pager { section: id, index }));
+            // As Zola does: the first pager's own address sends the browser to the section.
+            let path = pager_path(&site.sections[id].path, 1);
+            outputs.push(Output::Alias { path, target: Target::Section(id) });
+        }
+    }
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         if templates.has("taxonomy_list.html") {
             outputs.push(Output::TaxonomyList(t));
@@ -228,6 +248,31 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
         }
     }
     outputs
+}
+
+/// Sections of more pages than this are paginated by the built-in theme's section templates even without a
+/// `paginate_by`: a list of 20,000 cards is a 5 MB page.
+pub const THEME_PAGINATE_OVER: usize = 250;
+/// How many pages each pager of such a section lists.
+pub const THEME_PAGINATE_BY: usize = 100;
+
+/// How many pages each pager of section `id` lists, when it is paginated: its `paginate_by`, else the built-in
+/// theme's choice for a long section rendered by the theme's own template.
+pub fn paginate_by(site: &Site, templates: &Templates, id: SectionId) -> Option<usize> {
+    let section = &site.sections[id];
+    match section.front_matter.paginate_by {
+        Some(by) if by > 0 => Some(by),
+        Some(_) => None,
+        None if section.pages.len() > THEME_PAGINATE_OVER && templates.is_theme(&section_template(site, id)) => {
+            Some(THEME_PAGINATE_BY)
+        }
+        None => None,
+    }
+}
+
+/// Where pager `index` of the section at `section_path` goes, as Zola writes it: `/api/page/2/`.
+pub fn pager_path(section_path: &str, index: usize) -> String {
+    format!("{section_path}page/{index}/")
 }
 
 /// A render that failed: the diagnostic, and the (template, message) that groups it with the same failure elsewhere.
@@ -259,10 +304,25 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             deps::record(deps::Dep::Page(*id));
             render(&page_template(site, *id), &site.pages[*id].file, &[("page", page)])?
         }
-        Output::Section(id) => {
-            deps::record(deps::Dep::Section(*id));
-            let section = lookups.views.section(*id).clone();
-            render(&section_template(site, *id), &site.sections[*id].file, &[("section", section)])?
+        Output::Section(id) | Output::Pager { section: id, .. } => {
+            let template = section_template(site, *id);
+            let file = &site.sections[*id].file;
+            match paginate_by(site, templates, *id) {
+                Some(paginate_by) => {
+                    let index = match output {
+                        Output::Pager { index, .. } => *index,
+                        _ => 1,
+                    };
+                    deps::record(deps::Dep::SectionPaged(*id));
+                    let section = views::section_without_pages(site, &lookups.views, *id);
+                    let paginator = paginator_value(lookups, *id, paginate_by, index);
+                    render(&template, file, &[("section", section), ("paginator", paginator)])?
+                }
+                None => {
+                    deps::record(deps::Dep::Section(*id));
+                    render(&template, file, &[("section", lookups.views.section(*id).clone())])?
+                }
+            }
         }
         Output::TaxonomyList(t) => {
             deps::record(deps::Dep::Taxonomy(*t));
@@ -297,6 +357,38 @@ pub fn summarize_failures(failures: &[RenderFailure]) -> Vec<Diagnostic> {
             diagnostic
         })
         .collect()
+}
+
+/// Zola's `paginator` for pager `index` (from 1) of section `id`.
+fn paginator_value(lookups: &Lookups, id: SectionId, paginate_by: usize, index: usize) -> Value {
+    let section = &lookups.site.sections[id];
+    let number_pagers = section.pages.len().div_ceil(paginate_by).max(1);
+    let permalink = |index: usize| match index {
+        1 => lookups.config.permalink(&section.path),
+        _ => lookups.config.permalink(&pager_path(&section.path, index)),
+    };
+    let start = ((index - 1) * paginate_by).min(section.pages.len());
+    let end = (start + paginate_by).min(section.pages.len());
+    let pages: Vec<Value> = section.pages[start..end]
+        .iter()
+        .map(|&page| {
+            deps::record(deps::Dep::PageSummary(page));
+            lookups.views.page_summary(page).clone()
+        })
+        .collect();
+    let optional = |index: usize, exists: bool| if exists { Value::from(permalink(index)) } else { Value::none() };
+    Value::from(BTreeMap::from([
+        ("paginate_by", Value::from(paginate_by)),
+        ("base_url", Value::from(lookups.config.permalink(&format!("{}page/", section.path)))),
+        ("number_pagers", Value::from(number_pagers)),
+        ("first", Value::from(permalink(1))),
+        ("last", Value::from(permalink(number_pagers))),
+        ("previous", optional(index.saturating_sub(1), index > 1)),
+        ("next", optional(index + 1, index < number_pagers)),
+        ("pages", Value::from(pages)),
+        ("current_index", Value::from(index)),
+        ("total_pages", Value::from(section.pages.len())),
+    ]))
 }
 
 fn taxonomy_view(lookups: &Lookups, t: usize) -> Value {

@@ -1,6 +1,7 @@
 //! What templates see of the model, under Zola's names: page and section views serialized once
 //! per build; Tera 2 values share their maps and lists, so 10,000 sidebars lend one section view.
 
+use super::nav::Navigation;
 use crate::config::Config;
 use crate::content::{Site, Target};
 use crate::links::Relations;
@@ -22,6 +23,8 @@ pub struct Views {
     section_metadata: Vec<Value>,
     /// Section with content and its pages: what `get_section` and section templates see.
     sections: Vec<OnceLock<Value>>,
+    /// The sidebar's view of the site's shape; shared, since `serve` clones `Views` to edit it.
+    navigation: Arc<Navigation>,
     /// What views not yet made are made from; `None` once every view is made (`serve` updates them in place).
     model: Option<Model>,
 }
@@ -44,6 +47,7 @@ impl Views {
             page_summaries: (0..model.site.pages.len()).map(|_| OnceLock::new()).collect(),
             section_metadata,
             sections: (0..model.site.sections.len()).map(|_| OnceLock::new()).collect(),
+            navigation: Arc::new(Navigation::new(&model.site)),
             model: Some(model),
         }
     }
@@ -60,6 +64,7 @@ impl Views {
                 .map(|id| section_metadata(site, config, relations, id))
                 .collect(),
             sections: Vec::new(),
+            navigation: Arc::new(Navigation::new(site)),
             model: None,
         };
         views.sections = (0..site.sections.len()).map(|id| OnceLock::from(section_value(site, &views, id))).collect();
@@ -82,6 +87,14 @@ impl Views {
             Some(m) => section_value(&m.site, self, id),
             None => Value::none(),
         })
+    }
+
+    pub fn navigation(&self) -> &Navigation {
+        &self.navigation
+    }
+
+    pub fn set_navigation(&mut self, navigation: Navigation) {
+        self.navigation = Arc::new(navigation);
     }
 
     pub fn set_page_summary(&mut self, id: usize, summary: Value) {
@@ -156,8 +169,18 @@ pub struct LinkView<'a> {
 
 /// The full section: its metadata plus content, toc and the summaries of its pages, in order.
 pub fn section_value(site: &Site, views: &Views, id: usize) -> Value {
+    let pages: Vec<Value> = site.sections[id].pages.iter().map(|&page| views.page_summary(page).clone()).collect();
+    section_with_pages(site, views, id, pages)
+}
+
+/// A paginated section's `section`: as `section_value` but its pages are left out (they are in `paginator.pages`),
+/// as in Zola.
+pub fn section_without_pages(site: &Site, views: &Views, id: usize) -> Value {
+    section_with_pages(site, views, id, Vec::new())
+}
+
+fn section_with_pages(site: &Site, views: &Views, id: usize, pages: Vec<Value>) -> Value {
     let section = &site.sections[id];
-    let pages: Vec<Value> = section.pages.iter().map(|&page| views.page_summary(page).clone()).collect();
     extend(
         views.section_metadata(id),
         [

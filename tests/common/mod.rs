@@ -192,3 +192,14 @@ pub fn dump(built: &Built) -> String {
     }
     text
 }
+
+/// A site of content only (the built-in theme) with one section, `api`, of `pages` pages weighted in order:
+/// `api/fn-0000.md`, titled `fn_0000`, and so on (what ../shared/hooks/before-stop measures).
+pub fn write_flat_site(root: &Path, pages: usize) {
+    write(root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    write(root, "content/api/_index.md", "+++\ntitle = \"API\"\n+++\n");
+    for i in 0..pages {
+        let page = format!("+++\ntitle = \"fn_{i:04}\"\nweight = {i}\n+++\nReturns the {i}th value.\n");
+        write(root, &format!("content/api/fn-{i:04}.md"), page);
+    }
+}

@@ -17,8 +17,16 @@ use std::collections::HashSet;
 pub struct Changed {
     /// The full page value (summary, content, toc, neighbours).
     pub pages: Vec<bool>,
+    /// A page's summary, as lists of pages hold it.
+    pub summaries: Vec<bool>,
+    /// A page's title.
+    pub titles: Vec<bool>,
     pub section_metadata: Vec<bool>,
     pub sections: Vec<bool>,
+    /// A section without its pages, or the order of its pages (what a paginated section's pagers read).
+    pub sections_paged: Vec<bool>,
+    /// The order of a section's children in the sidebar.
+    pub nav_orders: Vec<bool>,
     /// Any term of the taxonomy, or which terms it has.
     pub taxonomies: Vec<bool>,
     pub term_urls: Vec<bool>,
@@ -34,8 +42,12 @@ impl Changed {
     pub fn new(site: &Site) -> Changed {
         Changed {
             pages: vec![false; site.pages.len()],
+            summaries: vec![false; site.pages.len()],
+            titles: vec![false; site.pages.len()],
             section_metadata: vec![false; site.sections.len()],
             sections: vec![false; site.sections.len()],
+            sections_paged: vec![false; site.sections.len()],
+            nav_orders: vec![false; site.sections.len()],
             taxonomies: vec![false; site.taxonomies.len()],
             term_urls: vec![false; site.taxonomies.len()],
             terms: site.taxonomies.iter().map(|t| vec![false; t.terms.len()]).collect(),
@@ -64,6 +76,10 @@ impl Changed {
             Dep::Page(id) => flag(&self.pages, id),
             Dep::SectionMetadata(id) => flag(&self.section_metadata, id),
             Dep::Section(id) => flag(&self.sections, id),
+            Dep::SectionPaged(id) => flag(&self.sections_paged, id),
+            Dep::PageSummary(id) => flag(&self.summaries, id),
+            Dep::PageTitle(id) => flag(&self.titles, id),
+            Dep::NavOrder(id) => flag(&self.nav_orders, id),
             Dep::Taxonomy(t) => flag(&self.taxonomies, t),
             Dep::TermUrls(t) => flag(&self.term_urls, t),
         }
@@ -95,7 +111,9 @@ pub fn refresh_views(site: &Site, config: &Config, relations: &Relations, views:
         match target {
             Target::Page(id) => {
                 let summary = page_summary(site, config, relations, id);
-                if !same_value(&summary, views.page_summary(id)) {
+                let old = views.page_summary(id);
+                if !same_value(&summary, old) {
+                    changed.titles[id] = summary.get_from_path("title") != old.get_from_path("title");
                     views.set_page_summary(id, summary);
                     summaries[id] = true;
                 }
@@ -116,11 +134,16 @@ pub fn refresh_views(site: &Site, config: &Config, relations: &Relations, views:
     for &id in edits.pages.iter().chain(&edits.neighbours) {
         changed.pages[id] = true;
     }
+    // The sidebar places subsections among pages by weight: a weight edit can move them without reordering pages.
+    let navigation = views.navigation().reordered(site);
+    for (id, order) in changed.nav_orders.iter_mut().enumerate() {
+        *order = navigation.orders_differ(views.navigation(), id);
+    }
+    views.set_navigation(navigation);
     for (id, section) in site.sections.iter().enumerate() {
-        let stale = changed.section_metadata[id]
-            || edits.resorted.contains(&id)
-            || edits.sections.contains(&id)
-            || section.pages.iter().any(|&p| summaries[p]);
+        let resorted = edits.resorted.contains(&id);
+        changed.sections_paged[id] = changed.section_metadata[id] || resorted || edits.sections.contains(&id);
+        let stale = changed.sections_paged[id] || section.pages.iter().any(|&p| summaries[p]);
         if stale {
             let section = section_value(site, views, id);
             views.set_section(id, section);
@@ -128,6 +151,7 @@ pub fn refresh_views(site: &Site, config: &Config, relations: &Relations, views:
         }
     }
     compare_terms(site, edits.old_taxonomies.as_deref(), &summaries, &mut changed);
+    changed.summaries = summaries;
     changed
 }
 

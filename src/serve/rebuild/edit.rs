@@ -16,7 +16,7 @@ pub struct Edits {
     pub pages: Vec<PageId>,
     /// Sections read again and replaced.
     pub sections: Vec<SectionId>,
-    /// Sections sorted again because a page's weight, date or title changed.
+    /// Sections whose order of pages changed because a page's weight, date or title changed.
     pub resorted: Vec<SectionId>,
     /// Pages whose `lower` or `higher` neighbour changed.
     pub neighbours: Vec<PageId>,
@@ -94,6 +94,7 @@ pub fn edit_files(
     if !resort.is_empty() {
         let listed: BTreeSet<PageId> = resort.iter().flat_map(|&s| site.sections[s].pages.iter().copied()).collect();
         let before: Vec<_> = listed.iter().map(|&p| (site.pages[p].lower, site.pages[p].higher)).collect();
+        let orders_before: Vec<Vec<PageId>> = resort.iter().map(|&s| site.sections[s].pages.clone()).collect();
         for &section in &resort {
             content::sort_section(site, section);
         }
@@ -103,7 +104,14 @@ pub fn edit_files(
             .filter(|(&p, before)| *before != (site.pages[p].lower, site.pages[p].higher))
             .map(|(&p, _)| p)
             .collect();
-        edits.resorted = resort.into_iter().collect();
+        // Only the sections whose order did change: a title edit sorts again, and in a section sorted by weight
+        // the order, and so every sidebar window and pager of the section, stays as it was.
+        edits.resorted = resort
+            .into_iter()
+            .zip(orders_before)
+            .filter(|(section, before)| site.sections[*section].pages != *before)
+            .map(|(section, _)| section)
+            .collect();
     }
     timer.lap("update: sections sorted");
     if !retagged.is_empty() {

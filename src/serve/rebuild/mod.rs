@@ -183,7 +183,8 @@ impl LiveSite {
     /// those take 20–40 ms to make, more than the edited page. `serve` shows the page first, then calls
     /// `refresh_whole_site_files`.
     pub fn update_pages(&mut self, changes: &[Change]) -> Result<Update, FullRebuild> {
-        let plan = plan(changes)?;
+        let changes = self.without_vanished_temp_files(changes);
+        let plan = plan(&changes)?;
         let mut files = FileChanges::default();
         // The model is changed in place: the template functions must let go of it first.
         self.templates.set_lookups(None);
@@ -197,6 +198,30 @@ impl LiveSite {
             timer.lap("update: files replaced");
         }
         Ok(Update { rendered, files_changed })
+    }
+
+    /// `changes` without the files that came and went under a name without an extension (which `classify` takes for
+    /// folders): the temporary file of a tool that saves by writing `tmpXXXXXX` and renaming it over the page. Each
+    /// would otherwise ask for a full rebuild, at every save. A folder the site has, or a path that exists, stays.
+    fn without_vanished_temp_files(&self, changes: &[Change]) -> Vec<Change> {
+        let content = self.options.root.join("content");
+        let known = |path: &std::path::Path| {
+            let folder = path.to_string_lossy().replace('\\', "/");
+            self.site.lookup(&format!("{folder}/_index.md")).is_some()
+                || self.site.pages.iter().any(|page| page.relative_path.starts_with(&format!("{folder}/")))
+                || self.site.pages.iter().flat_map(|page| &page.assets).any(|asset| asset == path)
+                || self.site.sections.iter().flat_map(|section| &section.assets).any(|asset| asset == path)
+        };
+        changes
+            .iter()
+            .filter(|change| match change {
+                Change::Section(path) if path.extension().is_none() && !path.as_os_str().is_empty() => {
+                    content.join(path).exists() || known(path)
+                }
+                _ => true,
+            })
+            .cloned()
+            .collect()
     }
 
     /// Makes the whole-site files again if content changed since they were made; returns how many changed.

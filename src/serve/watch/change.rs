@@ -45,6 +45,11 @@ pub fn classify(site_root: &Path, path: &Path, kind: &EventKind) -> Option<Chang
     if inside.contains(&".git") || inside.last().is_some_and(|name| is_editor_temp(name)) {
         return None;
     }
+    // Hidden names under content/ are never content (`content::load_site` skips them): they are the temporary files
+    // of editors and tools that save by writing `.name.XXXXXX` and renaming it over the page.
+    if top == "content" && inside.iter().any(|part| part.starts_with('.')) {
+        return None;
+    }
     let inner: PathBuf = inside.iter().collect();
     match top {
         "config.toml" if inside.is_empty() => Some(Change::Config),
@@ -168,6 +173,9 @@ mod tests {
         check("content/principles/x.md", EventKind::Other, None);
         check("content/principles/x.md", EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)), None);
         check("content/.#x.md", WRITE, None);
+        check("content/.x.md.tmp-4f2a9c", created, None);
+        check("content/guide/.tmpAb12Cd", renamed, None);
+        check("content/.hidden/x.md", WRITE, None);
         check("content/#x.md#", WRITE, None);
         check("content/x.md~", renamed, None);
         check("content/.x.md.swp", created, None);

@@ -1,0 +1,39 @@
+//! The built-in theme on a large flat section: every page stays small (the sidebar shows a window of a long
+//! section and the section's index is paginated), so the output grows with the number of pages, not its square.
+
+mod common;
+
+use std::fs;
+
+/// The largest HTML file allowed on the 2,000-page section: a page holds its sidebar window (15 entries) and a pager
+/// holds 100 cards, whatever the section's size. Before the bounded sidebar a page here was 120 KB and the section's
+/// index 480 KB.
+const LARGEST_PAGE: u64 = 48 * 1024;
+
+#[test]
+fn issue_13_a_two_thousand_page_section_builds_with_small_pages() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    common::write_flat_site(&root, 2000);
+    let output = tmp.path().join("public");
+    quire::build(&common::options(&root, &output)).expect("the flat site builds");
+    let html: Vec<String> = common::files(&output).into_iter().filter(|f| f.ends_with(".html")).collect();
+    let sizes: Vec<(u64, &String)> =
+        html.iter().map(|f| (fs::metadata(output.join(f)).expect("output file").len(), f)).collect();
+    let (largest, file) = sizes.iter().max().expect("pages");
+    assert!(*largest <= LARGEST_PAGE, "{file} is {largest} bytes, over {LARGEST_PAGE}");
+    // 2,000 pages, the home, the section's 20 pagers (100 cards each, as Zola writes them) and the first pager's
+    // redirect, and the 404 page.
+    assert_eq!(html.len(), 2000 + 1 + 20 + 1 + 1, "{:?}", &html[..20]);
+    let read = |path: &str| fs::read_to_string(output.join(path)).expect("output file");
+    let pager = read("api/page/2/index.html");
+    assert!(pager.contains("fn_0100") && pager.contains("fn_0199") && !pager.contains("fn_0200"));
+    assert!(pager.contains("/api/page/3/\" rel=\"next\"") && pager.contains("/api/\" rel=\"prev\""));
+    assert!(read("api/page/1/index.html").contains("url=/api/"), "the first pager's address redirects");
+    // A page's sidebar: its neighbours, and the rest counted with a link to the section's index.
+    let page = read("api/fn-1000/index.html");
+    let sidebar = common::between(&page, "<nav class=\"sidebar\"", "</nav>");
+    assert!(sidebar.contains("fn_0993") && sidebar.contains("fn_1007") && !sidebar.contains("fn_0992"), "{sidebar}");
+    assert!(sidebar.contains("993 before, in API") && sidebar.contains("and 992 more in API"), "{sidebar}");
+    assert!(sidebar.contains("href=\"/api/fn-1000/\" aria-current=\"page\""), "{sidebar}");
+}
