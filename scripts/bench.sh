@@ -6,6 +6,10 @@
 #   scripts/bench.sh [PAGES...]        default: 1000 10000 30000
 #   RUNS=5 CORPUS_DIR=/tmp/quire-bench scripts/bench.sh 10000
 #   PROFILE=release scripts/bench.sh 10000      # the quick profile instead of `dist` (see Cargo.toml)
+#   scripts/bench.sh --flat 20000 10000         # also a corpus of 20,000 pages in one section (built-in theme)
+#
+# Each corpus also gets a `theme` row: its content/ and config.toml alone (taxonomies kept, its templates and static
+# files left out), built with Quire's built-in theme, with the largest HTML page it writes.
 #
 # Prints, per corpus: median wall time and peak RSS of each tool, Quire's cost per page, Quire / Hugo, and the
 # median time of `quire check` over the same site (it writes nothing).
@@ -16,8 +20,17 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 RUNS=${RUNS:-5}
 if [ -d /dev/shm ]; then CORPUS_DIR=${CORPUS_DIR:-/dev/shm/quire-bench}; else CORPUS_DIR=${CORPUS_DIR:-/tmp/quire-bench}; fi
-SIZES=("$@")
+FLAT=()
+SIZES=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --flat) FLAT+=("$2"); shift 2 ;;
+    *) SIZES+=("$1"); shift ;;
+  esac
+done
+[ ${#SIZES[@]} -gt 0 ] || [ ${#FLAT[@]} -eq 0 ] || SIZES=(none)
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 30000)
+[ "${SIZES[0]}" != none ] || SIZES=()
 GEN=${GEN:-$ROOT/../shared/bench/gen_corpus.py}
 [ -f "$GEN" ] || { echo "bench: $GEN not found" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
@@ -41,12 +54,56 @@ timed() { # dir command...
   tail -n 1 /tmp/quire-bench-time
 }
 
+# The built-in theme over a corpus's content alone: prints its row (median s, peak MiB, µs/page, largest page).
+theme_row() { # label dir pages
+  local label=$1 dir=$2 n=$3 times=() mem=() t m
+  for _ in $(seq "$RUNS"); do
+    rm -rf "$dir/public"
+    read -r t m < <(timed "$dir" "$QUIRE" build); times+=("$t"); mem+=("$m")
+  done
+  local largest
+  largest=$(find "$dir/public" -name '*.html' -printf '%s\n' | sort -n | tail -n 1)
+  local tt mm
+  tt=$(printf '%s\n' "${times[@]}" | median); mm=$(printf '%s\n' "${mem[@]}" | sort -n | tail -1)
+  printf '%-7s %-6s %10.3f %10.1f %12.1f   largest page %d KB\n' "$n" "$label" "$tt" "$(echo "$mm/1024" | bc -l)" \
+    "$(echo "$tt*1000000/$n" | bc -l)" "$((largest / 1024))"
+}
+
+# N pages in one section, content only (`--flat N`): the shape of API references and versioned copies.
+flat_corpus() { # dir pages
+  [ -f "$1/content/api/_index.md" ] && [ "$(find "$1/content/api" -name 'fn-*.md' | wc -l)" -eq "$2" ] && return
+  rm -rf "$1"
+  python3 - "$1/content" "$2" <<'PY'
+import pathlib, sys
+content, n = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+api = content / "api"
+api.mkdir(parents=True)
+(content / "_index.md").write_text('+++\ntitle = "Home"\n+++\n')
+(api / "_index.md").write_text('+++\ntitle = "API"\n+++\n')
+for i in range(n):
+    (api / f"fn-{i:05d}.md").write_text(
+        f'+++\ntitle = "fn_{i:05d}"\ndescription = "Returns the {i}th value."\nweight = {i}\n+++\n'
+        f'Returns the {i}th value of the sequence, computed lazily.\n\n## Example\n\n```rust\nlet x = fn_{i:05d}();\n```\n')
+PY
+}
+
 printf '%-7s %-6s %10s %10s %12s\n' pages tool "median s" "peak MiB" "µs/page"
+for n in "${FLAT[@]}"; do
+  flat_corpus "$CORPUS_DIR/flat-$n" "$n"
+  theme_row flat "$CORPUS_DIR/flat-$n" "$n"
+done
 for n in "${SIZES[@]}"; do
   dir=$CORPUS_DIR/$n
   [ -d "$dir/zola" ] && [ -d "$dir/hugo" ] || python3 "$GEN" --pages "$n" --out "$dir" --layouts zola,hugo >/dev/null
-  q_times=(); q_mem=(); h_times=(); h_mem=(); c_times=()
+  # The same content with the built-in theme: content/ and config.toml only, built alternately with the others.
+  theme_dir=$CORPUS_DIR/$n-theme
+  if [ ! -d "$theme_dir/content" ]; then
+    mkdir -p "$theme_dir" && cp -r "$dir/zola/content" "$dir/zola/config.toml" "$theme_dir/"
+  fi
+  q_times=(); q_mem=(); h_times=(); h_mem=(); c_times=(); t_times=(); t_mem=()
   for _ in $(seq "$RUNS"); do
+    rm -rf "$theme_dir/public"
+    read -r t m < <(timed "$theme_dir" "$QUIRE" build); t_times+=("$t"); t_mem+=("$m")
     rm -rf "$dir/hugo/public" "$dir/hugo/resources"
     read -r t m < <(timed "$dir/hugo" hugo --quiet); h_times+=("$t"); h_mem+=("$m")
     rm -rf "$dir/zola/public"
@@ -59,5 +116,10 @@ for n in "${SIZES[@]}"; do
   printf '%-7s %-6s %10.3f %10.1f %12.1f\n' "$n" hugo "$ht" "$(echo "$hm/1024" | bc -l)" "$(echo "$ht*1000000/$n" | bc -l)"
   printf '%-7s ratio  quire/hugo = %.3f\n' "$n" "$(echo "$qt/$ht" | bc -l)"
   printf '%-7s check  median %.3f s\n' "$n" "$(printf '%s\n' "${c_times[@]}" | median)"
+  tt=$(printf '%s\n' "${t_times[@]}" | median); tm=$(printf '%s\n' "${t_mem[@]}" | sort -n | tail -1)
+  largest=$(find "$theme_dir/public" -name '*.html' -printf '%s\n' | sort -n | tail -n 1)
+  printf '%-7s %-6s %10.3f %10.1f %12.1f   largest page %d KB\n' "$n" theme "$tt" "$(echo "$tm/1024" | bc -l)" \
+    "$(echo "$tt*1000000/$n" | bc -l)" "$((largest / 1024))"
+  printf '%-7s ratio  theme/quire = %.3f\n' "$n" "$(echo "$tt/$qt" | bc -l)"
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (close other work for stable figures)"

@@ -130,6 +130,24 @@ impl Built {
     }
 }
 
+/// Issue 13: what a reader tripped on. The default site has no dated pages, so no feed and no link to one; an
+/// article's description is not repeated as a lead above its first paragraph; the footer credits the article's
+/// author, not the site; headings are in sentence case like every other.
+#[test]
+fn issue_13_default_site_says_things_once_and_credits_the_article() {
+    let built = build_default_site();
+    assert!(built.site.pages.iter().all(|page| page.front_matter.date.is_none()), "no dated pages");
+    assert!(!built.output.join("atom.xml").exists(), "no empty feed");
+    let article = built.page("/principles/sound-order/");
+    assert!(!article.contains("application/atom+xml") && !article.contains(">Feed<"), "no link to a feed");
+    assert!(!article.contains("class=\"lead\""), "the description is not shown over the article's own first paragraph");
+    assert!(!article.contains("© Cao Shumin"));
+    assert!(article.contains("an article by Cao Shumin"), "the footer credits the article");
+    let home = built.page("/");
+    assert!(home.contains("China’s practice") && !home.contains("China’s Practice"));
+    assert!(built.page("/overview/").contains("id=\"rich-connotations\">Rich connotations "));
+}
+
 fn build_default_site() -> Built {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().expect("a temp dir can be created");

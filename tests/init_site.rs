@@ -41,6 +41,9 @@ fn new_site_builds_and_checks_clean() {
         page.contains("https://docs.example.org/notes/guide/writing-pages/#front-matter"),
         "the starter's internal link resolves under base_url"
     );
+    // Issue 13: without an author in config.toml the feed names the site, not "Unknown".
+    let feed = read("atom.xml");
+    assert!(feed.contains("<name>Team &quot;Notes&quot;</name>") && !feed.contains("Unknown"), "{feed}");
 }
 
 #[test]

@@ -37,3 +37,25 @@ fn issue_13_a_two_thousand_page_section_builds_with_small_pages() {
     assert!(sidebar.contains("993 before, in API") && sidebar.contains("and 992 more in API"), "{sidebar}");
     assert!(sidebar.contains("href=\"/api/fn-1000/\" aria-current=\"page\""), "{sidebar}");
 }
+
+/// A term of 300 pages on the built-in theme is paginated like a long section: 100 cards a pager.
+#[test]
+fn issue_13_a_long_term_is_paginated() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    common::write(&root, "config.toml", "taxonomies = [{ name = \"tags\" }]\n");
+    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    for i in 0..300 {
+        let page =
+            format!("+++\ntitle = \"Note {i:03}\"\nweight = {i}\n[taxonomies]\ntags = [\"common\"]\n+++\nText.\n");
+        common::write(&root, &format!("content/note-{i:03}.md"), page);
+    }
+    let output = tmp.path().join("public");
+    quire::build(&common::options(&root, &output)).expect("the site builds");
+    let read = |path: &str| fs::read_to_string(output.join(path)).expect("output file");
+    let cards = |html: &str| html.matches("<li class=\"card\">").count();
+    assert_eq!(cards(&read("tags/common/index.html")), 100);
+    assert_eq!(cards(&read("tags/common/page/3/index.html")), 100);
+    assert!(!output.join("tags/common/page/4").exists());
+    assert!(read("tags/common/page/2/index.html").contains("/tags/common/page/3/\" rel=\"next\""));
+}

@@ -171,6 +171,8 @@ pub enum Output {
         section: SectionId,
         index: usize,
     },
+    /// Page `index` (from 2) of a paginated term's list: taxonomy index, term index, pager.
+    TermPager(usize, usize, usize),
     NotFound,
     /// A redirect page at `path` (a site path) to the target's permalink.
     Alias {
@@ -188,6 +190,7 @@ impl Output {
             Output::TaxonomyList(t) => site.taxonomies[*t].path.clone(),
             Output::Term(t, term) => site.taxonomies[*t].terms[*term].path.clone(),
             Output::Pager { section, index } => pager_path(&site.sections[*section].path, *index),
+            Output::TermPager(t, term, index) => pager_path(&site.taxonomies[*t].terms[*term].path, *index),
             Output::NotFound => "/404.html".into(),
             Output::Alias { path, .. } => path.clone(),
         }
@@ -199,7 +202,7 @@ impl Output {
             Output::Page(id) => Some(page_template(site, *id)),
             Output::Section(id) | Output::Pager { section: id, .. } => Some(section_template(site, *id)),
             Output::TaxonomyList(_) => Some("taxonomy_list.html".into()),
-            Output::Term(..) => Some("taxonomy_single.html".into()),
+            Output::Term(..) | Output::TermPager(..) => Some("taxonomy_single.html".into()),
             Output::NotFound => Some("404.html".into()),
             Output::Alias { .. } => None,
         }
@@ -229,7 +232,13 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
             outputs.push(Output::TaxonomyList(t));
         }
         if templates.has("taxonomy_single.html") {
-            outputs.extend((0..taxonomy.terms.len()).map(|term| Output::Term(t, term)));
+            for (i, term) in taxonomy.terms.iter().enumerate() {
+                outputs.push(Output::Term(t, i));
+                if let Some(paginate_by) = term_paginate_by(templates, term.pages.len()) {
+                    let pagers = term.pages.len().div_ceil(paginate_by);
+                    outputs.extend((2..=pagers).map(|index| Output::TermPager(t, i, index)));
+                }
+            }
         }
     }
     if templates.has("404.html") {
@@ -268,6 +277,13 @@ pub fn paginate_by(site: &Site, templates: &Templates, id: SectionId) -> Option<
         }
         None => None,
     }
+}
+
+/// How many pages each pager of a term of `pages` pages lists, when it is paginated: the built-in theme's choice
+/// for a long term rendered by the theme's own `taxonomy_single.html` (Zola's `paginate_by` of a taxonomy, a
+/// config.toml key, is not read yet).
+pub fn term_paginate_by(templates: &Templates, pages: usize) -> Option<usize> {
+    (pages > THEME_PAGINATE_OVER && templates.is_theme("taxonomy_single.html")).then_some(THEME_PAGINATE_BY)
 }
 
 /// Where pager `index` of the section at `section_path` goes, as Zola writes it: `/api/page/2/`.
@@ -315,7 +331,8 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
                     };
                     deps::record(deps::Dep::SectionPaged(*id));
                     let section = views::section_without_pages(site, &lookups.views, *id);
-                    let paginator = paginator_value(lookups, *id, paginate_by, index);
+                    let list = &site.sections[*id];
+                    let paginator = paginator_value(lookups, &list.pages, &list.path, paginate_by, index);
                     render(&template, file, &[("section", section), ("paginator", paginator)])?
                 }
                 None => {
@@ -330,9 +347,14 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             let terms = Value::from(taxonomy.terms.iter().map(|term| term_value(lookups, term)).collect::<Vec<_>>());
             render("taxonomy_list.html", config_file, &[("taxonomy", taxonomy_view(lookups, *t)), ("terms", terms)])?
         }
-        Output::Term(t, term) => {
-            let term = term_value(lookups, &site.taxonomies[*t].terms[*term]);
-            render("taxonomy_single.html", config_file, &[("taxonomy", taxonomy_view(lookups, *t)), ("term", term)])?
+        Output::Term(t, term) | Output::TermPager(t, term, _) => {
+            let term = &site.taxonomies[*t].terms[*term];
+            let mut values = vec![("taxonomy", taxonomy_view(lookups, *t)), ("term", term_value(lookups, term))];
+            if let Some(paginate_by) = term_paginate_by(templates, term.pages.len()) {
+                let index = if let Output::TermPager(_, _, index) = output { *index } else { 1 };
+                values.push(("paginator", paginator_value(lookups, &term.pages, &term.path, paginate_by, index)));
+            }
+            render("taxonomy_single.html", config_file, &values)?
         }
         Output::NotFound => render("404.html", Path::new("templates/404.html"), &[])?,
         Output::Alias { target, .. } => redirect_page(&lookups.config.permalink(site.target_path(*target))),
@@ -359,17 +381,17 @@ pub fn summarize_failures(failures: &[RenderFailure]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Zola's `paginator` for pager `index` (from 1) of section `id`.
-fn paginator_value(lookups: &Lookups, id: SectionId, paginate_by: usize, index: usize) -> Value {
-    let section = &lookups.site.sections[id];
-    let number_pagers = section.pages.len().div_ceil(paginate_by).max(1);
+/// Zola's `paginator` for pager `index` (from 1) of the list of `all_pages` at site path `path` (a section's or a
+/// term's).
+fn paginator_value(lookups: &Lookups, all_pages: &[PageId], path: &str, paginate_by: usize, index: usize) -> Value {
+    let number_pagers = all_pages.len().div_ceil(paginate_by).max(1);
     let permalink = |index: usize| match index {
-        1 => lookups.config.permalink(&section.path),
-        _ => lookups.config.permalink(&pager_path(&section.path, index)),
+        1 => lookups.config.permalink(path),
+        _ => lookups.config.permalink(&pager_path(path, index)),
     };
-    let start = ((index - 1) * paginate_by).min(section.pages.len());
-    let end = (start + paginate_by).min(section.pages.len());
-    let pages: Vec<Value> = section.pages[start..end]
+    let start = ((index - 1) * paginate_by).min(all_pages.len());
+    let end = (start + paginate_by).min(all_pages.len());
+    let pages: Vec<Value> = all_pages[start..end]
         .iter()
         .map(|&page| {
             deps::record(deps::Dep::PageSummary(page));
@@ -379,7 +401,7 @@ fn paginator_value(lookups: &Lookups, id: SectionId, paginate_by: usize, index: 
     let optional = |index: usize, exists: bool| if exists { Value::from(permalink(index)) } else { Value::none() };
     Value::from(BTreeMap::from([
         ("paginate_by", Value::from(paginate_by)),
-        ("base_url", Value::from(lookups.config.permalink(&format!("{}page/", section.path)))),
+        ("base_url", Value::from(lookups.config.permalink(&format!("{path}page/")))),
         ("number_pagers", Value::from(number_pagers)),
         ("first", Value::from(permalink(1))),
         ("last", Value::from(permalink(number_pagers))),
@@ -387,7 +409,7 @@ fn paginator_value(lookups: &Lookups, id: SectionId, paginate_by: usize, index: 
         ("next", optional(index + 1, index < number_pagers)),
         ("pages", Value::from(pages)),
         ("current_index", Value::from(index)),
-        ("total_pages", Value::from(section.pages.len())),
+        ("total_pages", Value::from(all_pages.len())),
     ]))
 }
 

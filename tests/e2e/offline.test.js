@@ -78,15 +78,22 @@ for (const [width, viewport] of Object.entries(VIEWPORTS)) {
         await follow(tab, page.locator(".cards .card-title a", { hasText: "Respecting sovereignty in cyberspace" }), "home card");
         await assertPage(tab, "principles/respecting-sovereignty/index.html", /^Respecting sovereignty in cyberspace$/);
 
-        // The sidebar to a practice page (on a phone the sidebar folds into a "Menu" disclosure).
-        const sidebarLink = page.locator('nav.sidebar a[href$="practice/connectivity/internet-access/index.html"]');
-        if (!(await sidebarLink.isVisible())) {
-          const menu = page.locator("nav.sidebar summary");
-          assert.ok(await menu.isVisible(), "the sidebar link is hidden and no menu button shows it");
-          await menu.click();
+        // The sidebar down to a practice page: it lists the top-level sections, the way to the current page and
+        // the current section's children, so it takes a step per level (on a phone it folds into a "Menu" disclosure).
+        for (const [target, title] of [
+          ["practice/index.html", /practice/],
+          ["practice/connectivity/index.html", /global connectivity/],
+          ["practice/connectivity/internet-access/index.html", /Internet access/],
+        ]) {
+          const sidebarLink = page.locator(`nav.sidebar a[href$="${target}"]`).first();
+          if (!(await sidebarLink.isVisible())) {
+            const menu = page.locator("nav.sidebar summary");
+            assert.ok(await menu.isVisible(), `the sidebar link to ${target} is hidden and no menu button shows it`);
+            await menu.click();
+          }
+          await follow(tab, sidebarLink, `sidebar link to ${target}`);
+          await assertPage(tab, target, title);
         }
-        await follow(tab, sidebarLink, "sidebar link to Internet access");
-        await assertPage(tab, "practice/connectivity/internet-access/index.html", /Internet access/);
 
         // Breadcrumbs back: to the practice area's section, then home.
         const crumbs = page.locator("nav.breadcrumbs");

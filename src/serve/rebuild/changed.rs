@@ -64,7 +64,9 @@ impl Changed {
             _ => false,
         };
         let term_reached = match output {
-            Output::Term(t, term) => self.terms.get(*t).and_then(|terms| terms.get(*term)).is_none_or(|&c| c),
+            Output::Term(t, term) | Output::TermPager(t, term, _) => {
+                self.terms.get(*t).and_then(|terms| terms.get(*term)).is_none_or(|&c| c)
+            }
             _ => false,
         };
         template_reached || term_reached || deps.iter().any(|dep| self.has(*dep))
@@ -174,6 +176,10 @@ fn compare_terms(site: &Site, old: Option<&[Taxonomy]>, summaries: &[bool], chan
                 Some(was) if same_terms => was.name != term.name || was.pages != term.pages,
                 _ => before.is_some(),
             };
+            // A term's pager count follows its page count (the built-in theme paginates long terms).
+            if was.is_some_and(|was| was.pages.len() != term.pages.len()) {
+                changed.replan = true;
+            }
             if differs || term.pages.iter().any(|&p| summaries[p]) {
                 changed.terms[t][i] = true;
                 changed.taxonomies[t] = true;
