@@ -30,6 +30,9 @@ fn issue_13_a_two_thousand_page_section_builds_with_small_pages() {
     assert!(pager.contains("fn_0100") && pager.contains("fn_0199") && !pager.contains("fn_0200"));
     assert!(pager.contains("/api/page/3/\" rel=\"next\"") && pager.contains("/api/\" rel=\"prev\""));
     assert!(read("api/page/1/index.html").contains("url=/api/"), "the first pager's address redirects");
+    // A pager's sidebar is its section's: the section open, its first pages listed.
+    let pager_sidebar = common::between(&pager, "<nav class=\"sidebar\"", "</nav>");
+    assert!(pager_sidebar.contains("nav-open") && pager_sidebar.contains("fn_0000"), "{pager_sidebar}");
     // A page's sidebar: its neighbours, and the rest counted with a link to the section's index.
     let page = read("api/fn-1000/index.html");
     let sidebar = common::between(&page, "<nav class=\"sidebar\"", "</nav>");

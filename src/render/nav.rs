@@ -42,6 +42,15 @@ impl Navigation {
         Navigation::ordered(site, self.by_path.clone())
     }
 
+    /// The section whose pager is at `path` (`/api/page/3/`): its sidebar is the section's, nothing marked current.
+    fn pager_section(&self, path: &str) -> Option<Target> {
+        let rest = path.strip_suffix('/')?;
+        let (before, number) = rest.rsplit_once('/')?;
+        number.parse::<usize>().ok()?;
+        let section_path = before.strip_suffix("page")?;
+        self.by_path.get(section_path).copied().filter(|target| matches!(target, Target::Section(_)))
+    }
+
     /// The sections whose children's order differs between `self` and `other`.
     pub fn orders_differ(&self, other: &Navigation, section: SectionId) -> bool {
         self.children.get(section) != other.children.get(section)
@@ -123,7 +132,7 @@ pub fn get_navigation(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let current = navigation.by_path.get(path).copied();
     // The sections whose children are listed, from the root down, and the entry each list centres on.
     let mut open: Vec<(SectionId, Option<usize>)> = Vec::new();
-    let innermost = match current {
+    let innermost = match current.or_else(|| navigation.pager_section(path)) {
         Some(Target::Page(page)) => Some((site.pages[page].section, Some(navigation.page_positions[page]))),
         Some(Target::Section(section)) => Some((section, None)),
         None => None,
