@@ -670,7 +670,7 @@ fn issue_13_a_title_edit_renders_only_the_pages_showing_the_title() {
     // The window of 15 sidebars around the page (its neighbours among them) and the second pager.
     assert_eq!(showing.len(), 16, "{showing:?}");
     assert_eq!(update.rendered, showing.len() + 1, "the pages showing the title and the home page: {showing:?}");
-    let fresh = build_in_memory(&BuildOptions { root, ..BuildOptions::default() }, BASE_URL).expect("fresh").0;
+    let fresh = fresh_build(&BuildOptions { root, ..BuildOptions::default() }).0.expect("a fresh build");
     assert!(differences(live.files(), &fresh).is_empty());
 }
 
