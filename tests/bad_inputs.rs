@@ -284,3 +284,29 @@ fn drafts_flag_and_strict_flag_do_not_change_a_clean_build() {
     });
     assert_eq!(snapshot_tree(&plain.output), snapshot_tree(&strict.output));
 }
+
+/// Addresses that leave the site, are URLs, take the home page or turn a file into a folder: each is an error at
+/// the front matter line that chose it, reported by build and check alike (tests/one_pipeline.rs compares them
+/// on every fixture, serve included), and nothing is written.
+#[test]
+fn addresses_outside_the_site_or_over_a_file_are_errors_at_their_line() {
+    let error = build_error("invalid-addresses");
+    let mut lines: Vec<&str> = error.lines().filter(|line| line.contains(": error: ")).collect();
+    lines.sort_unstable();
+    assert_eq!(
+        lines,
+        [
+            "content/a.md:3:1: error: front matter: `path` value `../../etc/x` leaves its place with `.` or `..`: every page is written inside the output folder",
+            "content/b.md:4:1: error: front matter: `aliases` value `../../outside/` leaves its place with `.` or `..`: every page is written inside the output folder",
+            "content/c.md:3:1: error: output: `style.css/index.html` needs `style.css` to be a folder, but `static/style.css` writes a file there",
+            "content/d.md:3:1: error: front matter: `aliases` value `/` is the home page, which the root section always has",
+            "content/e.md:3:1: error: front matter: `aliases` value `https://elsewhere.example/e/` is a URL, not a path inside the site",
+        ]
+    );
+    let check = quire::check::check_site(&quire::check::CheckOptions {
+        root: fixture("invalid-addresses"),
+        ..Default::default()
+    })
+    .expect("check runs");
+    assert_eq!(check.iter().filter(|d| d.is_error()).count(), 5, "{check:#?}");
+}

@@ -250,8 +250,11 @@ impl Reader<'_, '_> {
                 "weight" => fm.weight = self.integer(&key, &value),
                 "draft" => fm.draft = self.boolean(&key, &value).unwrap_or(false),
                 "slug" => fm.slug = self.string(&key, &value),
-                "path" => fm.path = self.string(&key, &value),
-                "aliases" => fm.aliases = self.strings(&key, &value),
+                "path" => fm.path = self.string(&key, &value).filter(|path| self.address(&key, path, false)),
+                "aliases" => {
+                    let aliases = self.strings(&key, &value);
+                    fm.aliases = aliases.into_iter().filter(|alias| self.address(&key, alias, true)).collect();
+                }
                 "template" => fm.template = self.string(&key, &value),
                 "page_template" => fm.page_template = self.string(&key, &value),
                 "render" => fm.render = self.boolean(&key, &value).unwrap_or(true),
@@ -372,6 +375,31 @@ impl Reader<'_, '_> {
             taxonomies.insert(name, terms);
         }
         taxonomies
+    }
+
+    /// Whether `address` (a `path` or an alias) names a place inside the site; an error at its line if not. An
+    /// alias also may not be the home page, which the root section always has.
+    fn address(&mut self, key: &str, address: &str, alias: bool) -> bool {
+        let components = address.split('/').filter(|c| !c.is_empty());
+        let problem = if address.contains("://") || address.starts_with("//") || address.contains('\\') {
+            Some("is a URL, not a path inside the site")
+        } else if components.clone().any(|c| c == ".." || c == ".") {
+            Some("leaves its place with `.` or `..`: every page is written inside the output folder")
+        } else if alias && components.count() == 0 {
+            Some("is the home page, which the root section always has")
+        } else {
+            None
+        };
+        let Some(problem) = problem else {
+            return true;
+        };
+        let at = self.location(key);
+        self.diagnostics.push(
+            Diagnostic::error(at, "front matter", format!("`{key}` value `{address}` {problem}"))
+                .with_help(format!("write `{key}` as a path from the site's root, such as \"guide/old-name/\"")),
+        );
+        // The page itself is fine: it keeps its address from its file name, so links to it still resolve.
+        false
     }
 
     fn wrong_type(&mut self, key: &str, expected: &str) {

@@ -158,6 +158,13 @@ impl Site {
         }
     }
 
+    pub fn target_front_matter(&self, target: Target) -> &FrontMatter {
+        match target {
+            Target::Page(id) => &self.pages[id].front_matter,
+            Target::Section(id) => &self.sections[id].front_matter,
+        }
+    }
+
     pub fn target_file(&self, target: Target) -> &Path {
         match target {
             Target::Page(id) => &self.pages[id].file,

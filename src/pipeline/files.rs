@@ -51,6 +51,72 @@ pub fn expected_outputs(site: &Site, templates: &render::Templates, files: &[Out
     files.iter().map(|file| file.path.clone()).chain(planned).collect()
 }
 
+/// Outputs that cannot both be written: a file at a path that another output needs as a folder (a page with
+/// `path = "style.css"` writes `style.css/index.html`, where `static/style.css` is a file). Returns an error for
+/// each, at the front matter that chose the address when a page did, and the outputs not to write.
+pub fn folder_conflicts(
+    root: &Path,
+    site: &Site,
+    templates: &render::Templates,
+    files: &[OutputFile],
+) -> (Vec<crate::error::Diagnostic>, HashSet<String>) {
+    use crate::error::{Diagnostic, Location};
+    let rendered: Vec<(String, Option<content::Target>)> = render::plan_outputs(site, templates)
+        .into_iter()
+        .map(|output| {
+            let target = match output {
+                render::Output::Page(id) => Some(content::Target::Page(id)),
+                render::Output::Section(id) => Some(content::Target::Section(id)),
+                render::Output::Alias { target, .. } => Some(target),
+                _ => None,
+            };
+            (render::output_path(&output.path(site)), target)
+        })
+        .collect();
+    let file_paths: HashSet<&str> = files.iter().map(|file| file.path.as_str()).collect();
+    let all: HashSet<&str> = file_paths.iter().copied().chain(rendered.iter().map(|(path, _)| path.as_str())).collect();
+    let maker = |path: &str| -> String {
+        match files.iter().rev().find(|file| file.path == path).map(|file| &file.contents) {
+            Some(Contents::Copy(from)) => format!("`{}`", from.strip_prefix(root).unwrap_or(from).display()),
+            Some(Contents::Embedded(_)) => format!("the built-in theme's `static/{path}`"),
+            Some(_) => format!("the generated `{path}`"),
+            None => rendered
+                .iter()
+                .find(|(output, _)| output == path)
+                .and_then(|(_, target)| target.map(|t| format!("`{}`", site.target_file(t).display())))
+                .unwrap_or_else(|| format!("`{path}`")),
+        }
+    };
+    let (mut diagnostics, mut blocked) = (Vec::new(), HashSet::new());
+    let outputs = rendered.iter().map(|(path, target)| (path.as_str(), *target));
+    for (path, target) in outputs.chain(files.iter().map(|file| (file.path.as_str(), None))) {
+        let folders = path.match_indices('/').map(|(end, _)| &path[..end]);
+        let Some(folder) = folders.into_iter().find(|folder| all.contains(folder)) else {
+            continue;
+        };
+        if !blocked.insert(path.to_string()) {
+            continue;
+        }
+        let at = match target {
+            Some(target) => {
+                let front_matter = site.target_front_matter(target);
+                let key = ["path", "slug", "aliases"].into_iter().find_map(|key| front_matter.key_lines.get(key));
+                Location::new(site.target_file(target), key.copied().unwrap_or(0), 1)
+            }
+            None => Location::file(maker(path).trim_matches('`')),
+        };
+        diagnostics.push(
+            Diagnostic::error(
+                at,
+                "output",
+                format!("`{path}` needs `{folder}` to be a folder, but {} writes a file there", maker(folder)),
+            )
+            .with_help("give the page another `path` or `slug`, or rename the file: one address, one output"),
+        );
+    }
+    (diagnostics, blocked)
+}
+
 /// `static/`, the theme's static files it does not replace, and `syntax.css` unless it has its own. Links out
 /// of the site are skipped with a warning (`walk`).
 pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {

@@ -108,6 +108,14 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
     // the pages render, the others (static files replace pages) after them.
     let files = files::site_files(&root, &site, &config, &relations, &mut diagnostics);
     let expected = files::expected_outputs(&site, &templates, &files);
+    let (conflicts, blocked) = files::folder_conflicts(&root, &site, &templates, &files);
+    diagnostics.extend(conflicts);
+    // What cannot be written is left out, so the build reports the conflict rather than the failed write.
+    let sink = &|file: OutputFile| {
+        if !blocked.contains(&file.path) {
+            sink(file)
+        }
+    };
     let (generated, mut files) = files::generated_first(files);
     let mut links = LinkCheck::new(&root, &site, &config).expecting(&expected);
     if external {

@@ -399,7 +399,8 @@ impl LiveSite {
             };
             (path.as_str(), html)
         });
-        let found = pipeline::check_files(root, &self.site, &self.config, rendered, &others);
+        let mut found = pipeline::check_files(root, &self.site, &self.config, rendered, &others);
+        found.extend(pipeline::files::folder_conflicts(root, &self.site, &self.templates, &others).0);
         timer.lap("link check");
         let changed = found != self.problems.rendered_links;
         self.problems.rendered_links = found;
