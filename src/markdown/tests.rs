@@ -1,3 +1,6 @@
+//! Markdown rendering tests: ids, links, callouts, highlighting and escaping, each on a small input.
+//! Beside the code they test, as the style guide asks; fixture sites live in tests/fixtures.
+
 use super::*;
 
 fn resolve(path: &str) -> Option<String> {
