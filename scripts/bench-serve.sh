@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times `quire serve` on a gen_corpus site (10,000 pages by default): start-up until the first page is served;
-# for body, title, template, section and new-page edits, the time from the file's write until the served HTML
+# for body, title, rename-save (a temporary file renamed over the page, as vim and JetBrains save), template,
+# section and new-page edits, the time from the file's write until the served HTML
 # shows it (a tight loop of HTTP GETs on 127.0.0.1), median of repeated edits; and peak RSS (VmHWM) as 1,000
 # more edits go through, which must not grow with their number. Prints the load average: timings on a shared
 # machine mean little without it. Not a test: nothing fails on a slow figure. QUIRE_TIMINGS=1 in the environment
@@ -9,7 +10,8 @@
 # Usage: scripts/bench-serve.sh [--quire BIN] [--corpus DIR] [--edits N] [--rss-edits N] [--port P]
 #   --quire     the binary (default: $CARGO_TARGET_DIR/release/quire, else target/release/quire)
 #   --corpus    a Zola-layout site to copy (default /tmp/corpus10000/zola, generated with
-#               /work/shared/bench/gen_corpus.py --pages 10000 when missing)
+#               /work/shared/bench/gen_corpus.py --pages 10000 when missing); a site without templates/ (the
+#               built-in theme, e.g. scripts/bench.sh's --flat corpus) skips the template edits
 #   --edits     timed edits of each kind (default 30; template, section and page-add runs use a third)
 #   --rss-edits edits before the last VmHWM reading (default 1000)
 set -euo pipefail
@@ -112,8 +114,10 @@ page_rel = os.path.relpath(page_file, content)
 page_url = url_of(page_rel)
 section_file = os.path.join(leaf, "_index.md")
 section_url = url_of(os.path.relpath(leaf, content) + "/_index.md").replace("/_index/", "/")
-tag = re.search(r'tags = \["([^"]+)"', read(page_file)).group(1)
-tag_url = "/tags/" + re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-") + "/"
+tag_match = re.search(r'tags = \["([^"]+)"', read(page_file))
+tag = tag_match.group(1) if tag_match else None
+tag_url = tag and "/tags/" + re.sub(r"[^a-z0-9]+", "-", tag.lower()).strip("-") + "/"
+has_templates = os.path.isdir(os.path.join(site, "templates"))
 
 print(f"quire serve benchmark: {quire}")
 print(f"site: {sum(len(fs) for _, _, fs in os.walk(content))} content files; page {page_url}; {os.cpu_count()} cores")
@@ -152,6 +156,14 @@ try:
         new = re.sub(r'^title = ".*"$', f'title = "Title {mark}"', text, count=1, flags=re.M)
         return (lambda: write(file, new)), url, mark
 
+    def rename_save(mark, file=page_file, url=page_url):
+        text = read(file)
+        def save():
+            temp = os.path.join(os.path.dirname(file), f".{os.path.basename(file)}.tmp-{mark}")
+            write(temp, text.rstrip("\n") + f"\n\nSaved {mark}.\n")
+            os.replace(temp, file)
+        return save, url, mark
+
     def template_edit(name, anchor, url):
         def make(mark):
             file = os.path.join(site, "templates", name)
@@ -173,14 +185,17 @@ try:
 
     def page_add(mark):
         file = os.path.join(leaf, f"added-{mark}.md")
-        text = f'+++\ntitle = "Added {mark}"\ndate = 2024-01-01\n\n[taxonomies]\ntags = ["{tag}"]\n+++\n\nNew {mark}.\n'
+        tags = f'\n[taxonomies]\ntags = ["{tag}"]\n' if tag else ""
+        text = f'+++\ntitle = "Added {mark}"\ndate = 2024-01-01\n{tags}+++\n\nNew {mark}.\n'
         return (lambda: write(file, text)), url_of(os.path.relpath(file, content)), mark
 
     few = max(3, edits // 3)
     run("body edit (page)", edits, body_edit)
     run("title edit (page)", edits, title_edit)
-    run("template edit (taxonomy_single)", few, template_edit("taxonomy_single.html", "<h1>", tag_url))
-    run("template edit (page.html: all pages)", 3, template_edit("page.html", "<article>", page_url))
+    run("rename-save (page)", edits, rename_save)
+    if has_templates:
+        run("template edit (taxonomy_single)", few, template_edit("taxonomy_single.html", "<h1>", tag_url))
+        run("template edit (page.html: all pages)", 3, template_edit("page.html", "<article>", page_url))
     run("section _index.md body edit", few, section_edit)
     run("section weight edit (full rebuild)", 3, section_reshape)
     run("page added (full rebuild)", 3, page_add)
