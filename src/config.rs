@@ -1,6 +1,7 @@
-//! `config.toml` at the site root into a typed `Config` with defaults; a missing file means defaults.
+//! `zola.toml` or `config.toml` at the site root into a typed `Config` with defaults; none means defaults.
 //! Zola keys Quire does not implement yet are warnings; any other unknown key is an error with a hint.
 
+use crate::content::slug::SlugStyle;
 use crate::error::{fs, line_column, Diagnostic, Error, Location, Result};
 use std::path::Path;
 
@@ -20,6 +21,10 @@ pub struct Config {
     /// Links written relative to each page, with explicit `index.html`, so the output works from `file://`.
     pub relative_urls: bool,
     pub markdown: MarkdownConfig,
+    /// `[slugify]`: how paths, taxonomy terms and heading ids are made from names.
+    pub slugify: SlugifyConfig,
+    /// `[link_checker]`: whether broken links are errors or warnings, and which are not checked.
+    pub link_checker: LinkCheckerConfig,
     pub extra: serde_json::Value,
     /// Follow symbolic links in content/, static/ and templates/ that lead out of the site (`walk`); off by
     /// default, so nothing outside the site root is ever read. Not shown to templates.
@@ -36,7 +41,46 @@ pub struct TaxonomyConfig {
     pub feed: bool,
 }
 
-#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct SlugifyConfig {
+    pub paths: SlugStyle,
+    pub taxonomies: SlugStyle,
+    pub anchors: SlugStyle,
+}
+
+/// Zola's `[link_checker]`, with Zola's meaning.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LinkCheckerConfig {
+    /// Broken `@/` links, anchors and links within the site.
+    pub internal_level: Level,
+    /// Broken http(s) links (`quire check --external`).
+    pub external_level: Level,
+    /// External URLs starting with one of these are not checked.
+    pub skip_prefixes: Vec<String>,
+    /// External URLs starting with one of these are checked without their `#anchor`.
+    pub skip_anchor_prefixes: Vec<String>,
+}
+
+/// How serious a kind of problem is: `error` fails the build, `warn` reports it and writes the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    #[default]
+    Error,
+    Warn,
+}
+
+impl LinkCheckerConfig {
+    pub fn skips_external(&self, url: &str) -> bool {
+        self.skip_prefixes.iter().any(|prefix| url.starts_with(prefix.as_str()))
+    }
+
+    pub fn skips_anchor_of(&self, url: &str) -> bool {
+        self.skip_anchor_prefixes.iter().any(|prefix| url.starts_with(prefix.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct MarkdownConfig {
     pub smart_punctuation: bool,
     pub highlight_code: bool,
@@ -45,6 +89,10 @@ pub struct MarkdownConfig {
     pub external_links_target_blank: bool,
     pub external_links_no_follow: bool,
     pub external_links_no_referrer: bool,
+    /// A class for every link to an http(s) URL (Zola's `external_links_class`).
+    pub external_links_class: Option<String>,
+    /// Definition lists (`Term` then `: definition`); on unless `definition_list = false`.
+    pub definition_list: bool,
 }
 
 impl Default for Config {
@@ -62,6 +110,8 @@ impl Default for Config {
             build_search_index: true,
             relative_urls: false,
             markdown: MarkdownConfig::default(),
+            slugify: SlugifyConfig::default(),
+            link_checker: LinkCheckerConfig::default(),
             extra: serde_json::Value::Object(Default::default()),
             follow_outside_symlinks: false,
             drafts: false,
@@ -79,6 +129,8 @@ impl Default for MarkdownConfig {
             external_links_target_blank: false,
             external_links_no_follow: false,
             external_links_no_referrer: false,
+            external_links_class: None,
+            definition_list: true,
         }
     }
 }
@@ -129,28 +181,33 @@ const KNOWN_KEYS: &[&str] = &[
     "build_search_index",
     "relative_urls",
     "markdown",
+    "slugify",
+    "link_checker",
     "extra",
     "follow_outside_symlinks",
 ];
 
-/// Zola's keys that Quire accepts but does not act on (yet): a warning, so Zola sites build unchanged.
+/// Zola's keys (0.22 and 0.23 `Config`, and older names) that Quire accepts but does not act on (yet): a
+/// warning, so Zola sites build unchanged.
 const ZOLA_ONLY_KEYS: &[&str] = &[
     "compile_sass",
     "minify_html",
     "theme",
     "ignored_content",
     "ignored_static",
+    "skip_content_templating",
     "languages",
     "translations",
-    "slugify",
     "search",
-    "link_checker",
     "hard_link_static",
     "output_dir",
     "preserve_dotfiles_in_output",
     "feed_limit",
     "feed_filenames",
     "generate_feed",
+    "generate_rss",
+    "taxonomy_root",
+    "exclude_paginated_pages_in_sitemap",
     "mode",
 ];
 
@@ -161,6 +218,9 @@ const MARKDOWN_KEYS: &[&str] = &[
     "external_links_target_blank",
     "external_links_no_follow",
     "external_links_no_referrer",
+    "external_links_class",
+    "definition_list",
+    "highlighting",
 ];
 
 const ZOLA_ONLY_MARKDOWN_KEYS: &[&str] = &[
@@ -171,8 +231,8 @@ const ZOLA_ONLY_MARKDOWN_KEYS: &[&str] = &[
     "extra_syntaxes_and_themes",
     "insert_anchor_links",
     "lazy_async_image",
-    "definition_list",
     "github_alerts",
+    "external_links_external",
 ];
 
 /// What a valid `base_url` looks like, for every message that refuses one.
@@ -234,13 +294,36 @@ fn check_authority(authority: &str) -> std::result::Result<(), String> {
     }
 }
 
-/// Reads `root/config.toml`. Warnings are returned beside the config; errors fail the load.
+/// `[markdown.highlighting]` (Zola 0.22/0.23): the table turns highlighting on; its theme settings do not
+/// apply, since Quire highlights into CSS classes that its stylesheet colours.
+const ZOLA_ONLY_HIGHLIGHTING_KEYS: &[&str] = &[
+    "theme",
+    "light_theme",
+    "dark_theme",
+    "style",
+    "error_on_missing_language",
+    "extra_grammars",
+    "extra_themes",
+    "data_attr_position",
+];
+
+const SLUGIFY_KEYS: &[&str] = &["paths", "taxonomies", "anchors"];
+const ZOLA_ONLY_SLUGIFY_KEYS: &[&str] = &["paths_keep_dates"];
+const LINK_CHECKER_KEYS: &[&str] = &["internal_level", "external_level", "skip_prefixes", "skip_anchor_prefixes"];
+const ZOLA_ONLY_LINK_CHECKER_KEYS: &[&str] = &["ignored_files"];
+
+/// The names a site's config file may have, in the order they are looked for (Zola 0.23 reads `zola.toml`
+/// first, then `config.toml`).
+pub const CONFIG_FILES: [&str; 2] = ["zola.toml", "config.toml"];
+
+/// Reads `root/zola.toml` or else `root/config.toml`. Warnings are returned beside the config; errors fail the load.
 pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
-    let path = root.join("config.toml");
-    match fs::read_to_string_opt(&path)? {
-        Some(text) => parse(&text, Path::new("config.toml")),
-        None => Ok((Config::default(), Vec::new())),
+    for name in CONFIG_FILES {
+        if let Some(text) = fs::read_to_string_opt(&root.join(name))? {
+            return parse(&text, Path::new(name));
+        }
     }
+    Ok((Config::default(), Vec::new()))
 }
 
 /// Parses config text; `file` names it in diagnostics.
@@ -291,6 +374,8 @@ impl Reader<'_> {
                 "relative_urls" => config.relative_urls = self.bool(key, value),
                 "taxonomies" => config.taxonomies = self.taxonomies(value),
                 "markdown" => config.markdown = self.markdown(value),
+                "slugify" => config.slugify = self.slugify(value),
+                "link_checker" => config.link_checker = self.link_checker(value),
                 "extra" => config.extra = toml_to_json(value),
                 "follow_outside_symlinks" => config.follow_outside_symlinks = self.bool(key, value),
                 // Turning off a Zola feature Quire lacks anyway asks for nothing: no warning.
@@ -303,8 +388,7 @@ impl Reader<'_> {
 
     fn markdown(&mut self, value: &toml::Value) -> MarkdownConfig {
         let mut markdown = MarkdownConfig::default();
-        let Some(table) = value.as_table() else {
-            self.wrong_type("markdown", "a table (`[markdown]`)");
+        let Some(table) = self.table("markdown", value) else {
             return markdown;
         };
         for (key, value) in table {
@@ -315,13 +399,94 @@ impl Reader<'_> {
                 "external_links_target_blank" => markdown.external_links_target_blank = self.bool(key, value),
                 "external_links_no_follow" => markdown.external_links_no_follow = self.bool(key, value),
                 "external_links_no_referrer" => markdown.external_links_no_referrer = self.bool(key, value),
-                // Zola 0.20's `[markdown.highlighting]` table turns highlighting on; its theme options
-                // do not apply, since Quire highlights into CSS classes.
-                "highlighting" => markdown.highlight_code = value.is_table(),
+                "external_links_class" => {
+                    let class = self.string(key, value);
+                    markdown.external_links_class = (!class.is_empty()).then_some(class);
+                }
+                "definition_list" => markdown.definition_list = self.bool(key, value),
+                "highlighting" => markdown.highlight_code = self.highlighting(value),
+                _ if value.as_bool() == Some(false) && ZOLA_ONLY_MARKDOWN_KEYS.contains(&key.as_str()) => {}
                 _ => self.unknown(key, MARKDOWN_KEYS, ZOLA_ONLY_MARKDOWN_KEYS, "markdown."),
             }
         }
         markdown
+    }
+
+    /// Zola 0.20+'s `[markdown.highlighting]`: the table turns highlighting on.
+    fn highlighting(&mut self, value: &toml::Value) -> bool {
+        let Some(table) = self.table("highlighting", value) else {
+            return false;
+        };
+        for key in table.keys() {
+            self.unknown(key, &[], ZOLA_ONLY_HIGHLIGHTING_KEYS, "markdown.highlighting.");
+        }
+        true
+    }
+
+    fn slugify(&mut self, value: &toml::Value) -> SlugifyConfig {
+        let mut slugify = SlugifyConfig::default();
+        let Some(table) = self.table("slugify", value) else {
+            return slugify;
+        };
+        for (key, value) in table {
+            let style = match key.as_str() {
+                "paths" => &mut slugify.paths,
+                "taxonomies" => &mut slugify.taxonomies,
+                "anchors" => &mut slugify.anchors,
+                _ if value.as_bool() == Some(false) && ZOLA_ONLY_SLUGIFY_KEYS.contains(&key.as_str()) => continue,
+                _ => {
+                    self.unknown(key, SLUGIFY_KEYS, ZOLA_ONLY_SLUGIFY_KEYS, "slugify.");
+                    continue;
+                }
+            };
+            match value.as_str().and_then(SlugStyle::from_name) {
+                // `github` is for heading ids only: in paths it would keep characters URLs must escape.
+                Some(SlugStyle::Github) if key != "anchors" => {
+                    self.wrong_type(key, "`\"on\"`, `\"safe\"` or `\"off\"` (`\"github\"` is for `anchors` only)")
+                }
+                Some(chosen) => *style = chosen,
+                None => self.wrong_type(key, "`\"on\"`, `\"safe\"`, `\"off\"` or, for `anchors`, `\"github\"`"),
+            }
+        }
+        slugify
+    }
+
+    fn link_checker(&mut self, value: &toml::Value) -> LinkCheckerConfig {
+        let mut link_checker = LinkCheckerConfig::default();
+        let Some(table) = self.table("link_checker", value) else {
+            return link_checker;
+        };
+        for (key, value) in table {
+            match key.as_str() {
+                "internal_level" => link_checker.internal_level = self.level(key, value),
+                "external_level" => link_checker.external_level = self.level(key, value),
+                "skip_prefixes" => link_checker.skip_prefixes = self.strings(key, value),
+                "skip_anchor_prefixes" => link_checker.skip_anchor_prefixes = self.strings(key, value),
+                _ => self.unknown(key, LINK_CHECKER_KEYS, ZOLA_ONLY_LINK_CHECKER_KEYS, "link_checker."),
+            }
+        }
+        link_checker
+    }
+
+    fn level(&mut self, key: &str, value: &toml::Value) -> Level {
+        match value.as_str() {
+            Some("error") => Level::Error,
+            Some("warn") => Level::Warn,
+            _ => {
+                self.wrong_type(key, "`\"error\"` or `\"warn\"`");
+                Level::Error
+            }
+        }
+    }
+
+    fn strings(&mut self, key: &str, value: &toml::Value) -> Vec<String> {
+        match value.as_array().map(|items| items.iter().map(|i| i.as_str().map(str::to_string)).collect()) {
+            Some(Some(strings)) => strings,
+            _ => {
+                self.wrong_type(key, "a list of strings such as `[\"https://example.org/\"]`");
+                Vec::new()
+            }
+        }
     }
 
     fn taxonomies(&mut self, value: &toml::Value) -> Vec<TaxonomyConfig> {
@@ -340,6 +505,14 @@ impl Reader<'_> {
             }
         }
         taxonomies
+    }
+
+    /// `value` as a table, or `None` with an error saying so.
+    fn table<'v>(&mut self, key: &str, value: &'v toml::Value) -> Option<&'v toml::Table> {
+        if value.as_table().is_none() {
+            self.wrong_type(key, &format!("a table (`[{key}]` and the keys below it)"));
+        }
+        value.as_table()
     }
 
     fn string(&mut self, key: &str, value: &toml::Value) -> String {
@@ -523,6 +696,52 @@ mod tests {
     fn zola_highlighting_table_turns_highlighting_on() {
         assert!(!parse_ok("").0.markdown.highlight_code);
         assert!(parse_ok("[markdown.highlighting]\ntheme = \"monokai\"\n").0.markdown.highlight_code);
+    }
+
+    /// Issue 14: Zola 0.22/0.23 keys Quire does not implement are warnings, never "unknown key" errors.
+    #[test]
+    fn issue_14_zola_keys_are_warnings() {
+        let (config, warnings) = parse_ok(
+            "skip_content_templating = [\"themes/**\"]\ntaxonomy_root = \"t\"\n[search]\nindex_format = \"elasticlunr_json\"\n\
+             [markdown]\nexternal_links_class = \"external\"\nbottom_footnotes = true\n\
+             [markdown.highlighting]\ntheme = \"catppuccin-mocha\"\n[slugify]\npaths_keep_dates = true\n\
+             [link_checker]\ninternal_level = \"warn\"\nignored_files = [\"x\"]\n",
+        );
+        let messages: Vec<String> = warnings.iter().map(|w| w.message.clone()).collect();
+        assert!(warnings.iter().all(|w| !w.is_error()), "{messages:?}");
+        for key in [
+            "skip_content_templating",
+            "taxonomy_root",
+            "search",
+            "markdown.bottom_footnotes",
+            "markdown.highlighting.theme",
+            "slugify.paths_keep_dates",
+            "link_checker.ignored_files",
+        ] {
+            assert!(messages.iter().any(|m| m.contains(&format!("`{key}`"))), "{key}: {messages:?}");
+        }
+        assert_eq!(config.markdown.external_links_class.as_deref(), Some("external"));
+        assert!(config.markdown.highlight_code);
+        assert_eq!(config.link_checker.internal_level, Level::Warn);
+    }
+
+    #[test]
+    fn slugify_and_link_checker_tables() {
+        let (config, warnings) = parse_ok(
+            "[slugify]\npaths = \"safe\"\nanchors = \"github\"\n[link_checker]\nexternal_level = \"warn\"\n\
+             skip_prefixes = [\"http://localhost\"]\nskip_anchor_prefixes = [\"https://github.com/\"]\n",
+        );
+        assert!(warnings.is_empty());
+        assert_eq!(config.slugify.paths, SlugStyle::Safe);
+        assert_eq!(config.slugify.taxonomies, SlugStyle::On);
+        assert_eq!(config.slugify.anchors, SlugStyle::Github);
+        assert_eq!(config.link_checker.internal_level, Level::Error);
+        assert_eq!(config.link_checker.external_level, Level::Warn);
+        assert!(config.link_checker.skips_external("http://localhost:1111/x"));
+        assert!(config.link_checker.skips_anchor_of("https://github.com/a#b"));
+        assert!(parse_err("[slugify]\nanchors = \"maybe\"\n").contains("`anchors` has the wrong type"));
+        assert!(parse_err("[slugify]\npaths = \"github\"\n").contains("for `anchors` only"));
+        assert!(parse_err("[link_checker]\ninternal_level = \"warning\"\n").contains("`\"error\"` or `\"warn\"`"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Internal links: maps `@/path.md` targets to URLs, checks targets and `#anchors`, and resolves
 //! `[extra] related` relations both ways. Broken ones become diagnostics with the closest existing path.
 
-use crate::config::Config;
+use crate::config::{Config, Level};
 use crate::content::{Site, Target};
 use crate::error::{Diagnostic, Location};
 use std::collections::HashMap;
@@ -20,7 +20,25 @@ pub fn resolve(site: &Site, config: &Config, relative_path: &str) -> Option<Stri
 }
 
 /// Checks every link of every rendered body and every relation; returns the relations for templates.
-pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations {
+/// Broken links are errors, or warnings with `[link_checker] internal_level = "warn"`.
+pub fn check_links(site: &Site, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Relations {
+    let first_new = diagnostics.len();
+    let relations = check_all(site, diagnostics);
+    apply_internal_level(config, &mut diagnostics[first_new..]);
+    relations
+}
+
+/// Zola's `internal_level = "warn"`: broken links within the site (pages, anchors, files) are reported as
+/// warnings and the site is written. Relations declared in front matter stay errors: they are not links.
+pub fn apply_internal_level(config: &Config, diagnostics: &mut [Diagnostic]) {
+    if config.link_checker.internal_level == Level::Warn {
+        for diagnostic in diagnostics.iter_mut().filter(|d| d.kind == "link") {
+            diagnostic.severity = crate::error::Severity::Warning;
+        }
+    }
+}
+
+fn check_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations {
     let mut relations = Relations::default();
     let add_backlink = |relations: &mut Relations, to: Target, from: Target| {
         let list = relations.backlinks.entry(to).or_default();
@@ -41,6 +59,16 @@ pub fn check_links(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations 
         };
         // Read only to place a problem: a build has released the texts and reads the file again for that.
         let text = || site.source_text(source).unwrap_or_default();
+        for (id, offset) in &rendered.duplicate_ids {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Location::offset_in(file, &text(), body_offset + offset),
+                    "id",
+                    format!("the id `{id}` is on this page twice"),
+                )
+                .with_help("ids must be unique on a page: a link to it goes to the first; rename one"),
+            );
+        }
         for link in &rendered.links {
             let at = || Location::offset_in(file, &text(), body_offset + link.offset);
             if let Some(rest) = link.target.strip_prefix("@/") {

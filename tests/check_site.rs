@@ -96,7 +96,7 @@ fn markdown_links_to_missing_pages_files_and_anchors() {
             "content/guide/usage.md:8:1: error: link: image `diagram.png` points to nothing in the site: `/guide/usage/diagram.png`\n  help: link to pages with `@/section/page.md`, or to files in `static/` and beside the page",
             "content/guide/usage.md:9:6: error: link: link `install.md` points to nothing in the site: `/guide/usage/install.md`\n  help: write `@/guide/install.md`: Quire turns `@/` links to content files into page addresses",
             "content/guide/usage.md:9:38: error: link: link `/files/manual.pdf` points to nothing in the site: `/files/manual.pdf`\n  help: link to pages with `@/section/page.md`, or to files in `static/` and beside the page",
-            "content/guide/usage.md:11:35: error: link: `/raw/missing/` points to nothing in the site (on page `/guide/usage/`)\n  help: point it at a page, a static file or an asset; templates build links with `get_url(path=...)` or from `permalink`s",
+            "content/guide/usage.md:11:35: error: link: link `/raw/missing/` points to nothing in the site: `/raw/missing/`\n  help: link to pages with `@/section/page.md`, or to files in `static/` and beside the page",
         ],
     );
 }

@@ -31,8 +31,8 @@ fn tables_and_footnotes() {
     assert!(html.contains(
         "<td style=\"text-align: left\"><code>b</code></td><td style=\"text-align: right\"><strong>2</strong></td>"
     ));
-    assert!(html.contains("<sup class=\"footnote-reference\"><a href=\"#fn\">1</a></sup>"));
-    assert!(html.contains("<div class=\"footnote-definition\" id=\"fn\">"));
+    assert!(html.contains("<sup class=\"footnote-reference\"><a href=\"#fn-fn\">1</a></sup>"));
+    assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-fn\">"));
 }
 
 #[test]

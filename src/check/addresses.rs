@@ -24,7 +24,9 @@ pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool
                 continue; // undeclared: reported by `content`
             }
             for term in terms {
-                let slug = slugs.entry(term).or_insert_with(|| crate::content::slug::slugify(term));
+                let slug = slugs
+                    .entry(term)
+                    .or_insert_with(|| crate::content::slug::slugify_path(term, site.slugify.taxonomies));
                 let at = || source.value_location("taxonomies", term);
                 if slug.is_empty() {
                     diagnostics.push(

@@ -33,11 +33,20 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
         Err(Error::Site(diagnostics)) => return Ok(diagnostics),
         Err(e) => return Err(e),
     };
+    let checker = prepared.config.link_checker.clone();
     let produced = pipeline::produce(prepared, &|_| {}, options.external);
     crate::drop_in_background(produced.site);
     let mut diagnostics = produced.diagnostics;
     if options.external {
-        diagnostics.extend(external::check_external(&options.root, &produced.external));
+        // Zola's `[link_checker]`: `skip_prefixes` are not asked for; `external_level = "warn"` reports dead
+        // links as warnings. Quire asks for addresses without their `#anchor`, so every anchor is skipped.
+        let external: Vec<ExternalLink> =
+            produced.external.into_iter().filter(|l| !checker.skips_external(&l.url)).collect();
+        let mut found = external::check_external(&options.root, &external);
+        if checker.external_level == crate::config::Level::Warn {
+            found.iter_mut().for_each(|d| d.severity = crate::error::Severity::Warning);
+        }
+        diagnostics.extend(found);
     }
     Ok(diagnostics)
 }

@@ -386,6 +386,7 @@ impl<'a> LinkCheck<'a> {
         crate::drop_in_background((state.outputs, self.known, self.written.take()));
         diagnostics.sort_by(|a, b| (&a.at, a.kind, &a.message).cmp(&(&b.at, b.kind, &b.message)));
         diagnostics.dedup();
+        crate::links::apply_internal_level(self.config, &mut diagnostics);
         (diagnostics, external)
     }
 

@@ -103,21 +103,28 @@ const SECTION_KEYS: &[&str] = &[
     "generate_feeds",
 ];
 
-/// Splits `text` into front matter and body. A file that does not start with `+++` or `---` has no front matter.
+/// Splits `text` into front matter and body. A file whose first non-blank line does not start with `+++` or
+/// `---` has no front matter; blank lines before the fence are allowed, as in Zola.
 pub fn split_front_matter<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let bom = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+    let blank = text[bom..].len() - text[bom..].trim_start().len();
+    // Only whole blank lines are skipped: the fence starts a line, and a line indented by four spaces is code.
+    let blank = text[bom..bom + blank].rfind('\n').map_or(0, |i| i + 1);
+    let fence_line = line_column(text, bom + blank).0;
+    let bom = bom + blank;
     let rest = &text[bom..];
     let (format, fence) = if rest.starts_with("+++") {
         (Format::Toml, "+++")
     } else if rest.starts_with("---") {
         (Format::Yaml, "---")
     } else {
+        let start = bom - blank;
         return Ok(Split {
             format: Format::None,
             front_matter: "",
-            front_matter_offset: bom,
-            body: rest,
-            body_offset: bom,
+            front_matter_offset: start,
+            body: &text[start..],
+            body_offset: start,
         });
     };
     let first_line_end = match rest.find('\n') {
@@ -126,7 +133,7 @@ pub fn split_front_matter<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, D
     };
     if rest[..first_line_end].trim_end() != fence {
         return Err(Diagnostic::error(
-            Location::new(file, 1, 1),
+            Location::new(file, fence_line, 1),
             "front matter",
             format!("the opening `{fence}` must be alone on its line"),
         )
@@ -150,7 +157,7 @@ pub fn split_front_matter<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, D
         offset += line.len();
     }
     Err(Diagnostic::error(
-        Location::new(file, 1, 1),
+        Location::new(file, fence_line, 1),
         "front matter",
         format!("the front matter opened with `{fence}` is never closed"),
     )
@@ -506,6 +513,40 @@ mod tests {
         assert_eq!((none.format, none.body), (Format::None, "just text"));
         let bom = split_front_matter("\u{feff}+++\n+++\nx", file).unwrap();
         assert_eq!((bom.format, bom.body, bom.body_offset), (Format::Toml, "x", 11));
+    }
+
+    /// Issue 14, defect 1: blank lines before the opening fence are allowed (as in Zola), never body text.
+    #[test]
+    fn issue_14_front_matter_after_blank_lines() {
+        let text = "\n+++\ntitle = \"Ergo\"\n+++\nhello";
+        let split = split_front_matter(text, Path::new("a.md")).unwrap();
+        assert_eq!((split.format, split.front_matter, split.body), (Format::Toml, "title = \"Ergo\"\n", "hello"));
+        let (front_matter, diagnostics) = read(text, Kind::Page);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(front_matter.and_then(|f| f.title).as_deref(), Some("Ergo"));
+        let yaml = split_front_matter(" \r\n\n---\ntitle: a\n---\nbody", Path::new("a.md")).unwrap();
+        assert_eq!((yaml.format, yaml.body, yaml.body_offset), (Format::Yaml, "body", 21));
+        let none = split_front_matter("\n\nplain", Path::new("a.md")).unwrap();
+        assert_eq!((none.format, none.body, none.body_offset), (Format::None, "\n\nplain", 0));
+    }
+
+    /// Issue 14, defect 1: a first non-blank line that looks like a fence but does not open front matter is an
+    /// error at its own line, never silent body text.
+    #[test]
+    fn issue_14_broken_fence_after_blank_lines_is_an_error() {
+        assert!(
+            first_message("\n\n+++ title = \"Ergo\" +++\nhello")
+                .starts_with("content/a.md:3:1: error: front matter: the opening `+++` must be alone on its line"),
+            "{}",
+            first_message("\n\n+++ title = \"Ergo\" +++\nhello")
+        );
+        assert!(first_message("\n+++\ntitle = \"Ergo\"\n")
+            .starts_with("content/a.md:2:1: error: front matter: the front matter opened with `+++` is never closed"));
+        assert!(
+            first_message("\n+++\ntitle = = 1\n+++\n").contains("content/a.md:3:"),
+            "{}",
+            first_message("\n+++\ntitle = = 1\n+++\n")
+        );
     }
 
     #[test]

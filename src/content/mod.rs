@@ -12,10 +12,11 @@ pub use reload::{
 };
 pub use taxonomy::{Taxonomy, Term};
 
-use crate::config::Config;
+use crate::config::{Config, SlugifyConfig};
 use crate::error::{Diagnostic, Location};
 use crate::markdown::Rendered;
 use front_matter::{parse_front_matter, split_front_matter, Kind};
+use slug::SlugStyle;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -73,6 +74,8 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub pages: Vec<Page>,
     pub taxonomies: Vec<Taxonomy>,
+    /// config.toml's `[slugify]`, for what makes slugs after loading (a `serve` edit, `get_taxonomy_url`).
+    pub slugify: SlugifyConfig,
     by_relative_path: HashMap<String, Target>,
     /// Set once the source texts are released: the site root the files are read again from.
     released_from: Option<PathBuf>,
@@ -255,12 +258,11 @@ fn read_while_walking(
 fn read_entry(root: &Path, content_dir: &Path, config: &Config, entry: &Entry) -> Read {
     let mut found = Vec::new();
     let loaded = match entry {
-        Entry::Section(rel) => {
-            read_file(root, content_dir, rel, Kind::Section, &mut found).map(|f| Loaded::Section(section(rel, f)))
-        }
+        Entry::Section(rel) => read_file(root, content_dir, rel, Kind::Section, &mut found)
+            .map(|f| Loaded::Section(section(rel, f, config.slugify.paths))),
         Entry::Page(rel) => read_file(root, content_dir, rel, Kind::Page, &mut found)
             .filter(|file| !file.front_matter.draft || config.drafts)
-            .map(|file| Loaded::Page(page(rel, file))),
+            .map(|file| Loaded::Page(page(rel, file, config.slugify.paths))),
         Entry::Asset(_) => None,
     };
     (loaded, found)
@@ -394,9 +396,9 @@ enum Loaded {
 }
 
 /// The section of `rel` (`a/b/_index.md`): addressed by its folders' slugs.
-fn section(rel: &Path, file: ContentFile) -> Section {
+fn section(rel: &Path, file: ContentFile, style: SlugStyle) -> Section {
     let dir = rel.parent().unwrap_or(Path::new(""));
-    let path = site_path(dir.components().map(|c| slug::slugify(&c.as_os_str().to_string_lossy())));
+    let path = site_path(dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style)));
     let title = file.front_matter.title.clone().unwrap_or_default();
     Section {
         relative_path: slash_path(rel),
@@ -416,7 +418,7 @@ fn section(rel: &Path, file: ContentFile) -> Section {
 
 /// The page of `rel` (`a/b.md` or the bundle `a/b/index.md`): its slug from `slug` or the file name (less a
 /// date prefix, which becomes its date), its address from `path` or its folders' slugs and its own.
-fn page(rel: &Path, file: ContentFile) -> Page {
+fn page(rel: &Path, file: ContentFile, style: SlugStyle) -> Page {
     let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (dir, stem) = if name == "index.md" {
         let bundle = rel.parent().unwrap_or(Path::new(""));
@@ -433,11 +435,12 @@ fn page(rel: &Path, file: ContentFile) -> Page {
         }
         None => stem,
     };
-    let slug = front_matter.slug.as_deref().map(slug::slugify).unwrap_or_else(|| slug::slugify(&stem));
+    let slug = slug::slugify_path(front_matter.slug.as_deref().unwrap_or(&stem), style);
     let path = match &front_matter.path {
         Some(path) => site_path(path.split('/').filter(|c| !c.is_empty()).map(str::to_string)),
         None => {
-            site_path(dir.components().map(|c| slug::slugify(&c.as_os_str().to_string_lossy())).chain([slug.clone()]))
+            let folders = dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style));
+            site_path(folders.chain([slug.clone()]))
         }
     };
     Page {
@@ -490,6 +493,7 @@ impl Builder {
             sections: self.sections,
             pages: self.pages,
             taxonomies: Vec::new(),
+            slugify: config.slugify,
             by_relative_path: HashMap::new(),
             released_from: None,
         };

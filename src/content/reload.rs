@@ -2,7 +2,7 @@
 //! same reading, building, sorting and taxonomy code as `load_site`, run on one file or one section.
 
 use super::front_matter::Kind;
-use super::slug::slugify;
+use super::slug::slugify_path;
 use super::{read_file, taxonomy, Builder, Page, PageId, Section, SectionId, Site, Term};
 use crate::config::Config;
 use crate::error::Diagnostic;
@@ -16,7 +16,7 @@ pub fn read_page(root: &Path, config: &Config, relative_path: &str, diagnostics:
     let content_dir = root.join("content");
     let rel = Path::new(relative_path);
     refuse_link_out(root, config, &content_dir.join(rel), diagnostics)?;
-    read_file(root, &content_dir, rel, Kind::Page, diagnostics).map(|file| super::page(rel, file))
+    read_file(root, &content_dir, rel, Kind::Page, diagnostics).map(|file| super::page(rel, file, config.slugify.paths))
 }
 
 /// The section whose `_index.md` is at `relative_path` as `load_site` would build it, before it is placed in the
@@ -30,7 +30,8 @@ pub fn read_section(
     let content_dir = root.join("content");
     let rel = Path::new(relative_path);
     refuse_link_out(root, config, &content_dir.join(rel), diagnostics)?;
-    read_file(root, &content_dir, rel, Kind::Section, diagnostics).map(|file| super::section(rel, file))
+    read_file(root, &content_dir, rel, Kind::Section, diagnostics)
+        .map(|file| super::section(rel, file, config.slugify.paths))
 }
 
 /// `None`, with the warning `load_site`'s walk gives, when `file` is a link out of the site: an edit never
@@ -79,8 +80,9 @@ pub fn sections_listing(site: &Site, id: usize) -> Vec<SectionId> {
 pub fn update_taxonomies(site: &mut Site, edited: &[(PageId, BTreeMap<String, Vec<String>>)]) {
     for t in 0..site.taxonomies.len() {
         let name = site.taxonomies[t].name.clone();
+        let style = site.slugify.taxonomies;
         let slugs_of = |terms: Option<&Vec<String>>| -> BTreeSet<String> {
-            terms.into_iter().flatten().map(|value| slugify(value)).collect()
+            terms.into_iter().flatten().map(|value| slugify_path(value, style)).collect()
         };
         let now: Vec<(PageId, BTreeSet<String>)> =
             edited.iter().map(|(id, _)| (*id, slugs_of(site.pages[*id].front_matter.taxonomies.get(&name)))).collect();
@@ -92,7 +94,7 @@ pub fn update_taxonomies(site: &mut Site, edited: &[(PageId, BTreeMap<String, Ve
         if reached.is_empty() {
             continue;
         }
-        let taxonomy_slug = slugify(&name);
+        let taxonomy_slug = slugify_path(&name, style);
         let mut terms = std::mem::take(&mut site.taxonomies[t].terms);
         for slug in reached {
             let position = terms.iter().position(|term| term.slug == slug);
@@ -109,7 +111,8 @@ pub fn update_taxonomies(site: &mut Site, edited: &[(PageId, BTreeMap<String, Ve
             // As in `collect`, a term is spelled as the first page (in reading order) that uses it spells it.
             let first = pages.iter().copied().min().unwrap_or(pages[0]);
             let values = site.pages[first].front_matter.taxonomies.get(&name).into_iter().flatten();
-            let spelling = values.into_iter().find(|value| slugify(value) == slug).cloned().unwrap_or(slug.clone());
+            let spelling =
+                values.into_iter().find(|value| slugify_path(value, style) == slug).cloned().unwrap_or(slug.clone());
             match position {
                 Some(i) => {
                     terms[i].pages = pages;

@@ -3,7 +3,7 @@
 
 use super::{PageId, Site};
 use crate::config::Config;
-use crate::content::slug::slugify;
+use crate::content::slug::slugify_path;
 use crate::error::{Diagnostic, Location};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -47,7 +47,7 @@ pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagno
                 continue;
             };
             for value in values {
-                let slug = slugs.entry(value).or_insert_with(|| slugify(value));
+                let slug = slugs.entry(value).or_insert_with(|| slugify_path(value, config.slugify.taxonomies));
                 let entry = taxonomy.entry(slug.clone()).or_insert_with(|| (value.clone(), Vec::new()));
                 // Pages come in id order, so a page naming a term twice is the list's last one.
                 if entry.1.last() != Some(&id) {
@@ -60,7 +60,7 @@ pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagno
         .taxonomies
         .iter()
         .map(|t| {
-            let taxonomy_slug = slugify(&t.name);
+            let taxonomy_slug = slugify_path(&t.name, config.slugify.taxonomies);
             let mut list: Vec<Term> = terms
                 .remove(t.name.as_str())
                 .unwrap_or_default()

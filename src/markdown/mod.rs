@@ -6,7 +6,7 @@ mod highlight;
 pub use highlight::stylesheet;
 
 use crate::config::MarkdownConfig;
-use crate::content::slug::slugify;
+use crate::content::slug::{slugify_anchor, SlugStyle};
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as Extensions, Parser, Tag, TagEnd,
 };
@@ -27,6 +27,9 @@ pub struct Rendered {
     pub ids: FxHashSet<String>,
     pub links: Vec<Link>,
     pub word_count: usize,
+    /// Ids written twice on the page (`{#id}` or raw HTML `id="..."`), with the byte offset of the second.
+    /// Generated ids never repeat one: only ids Quire cannot rename are listed here.
+    pub duplicate_ids: Vec<(String, usize)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -48,6 +51,8 @@ pub struct Link {
 pub struct Options<'a> {
     /// config.toml's `[markdown]`.
     pub settings: MarkdownConfig,
+    /// `[slugify] anchors`: how heading ids are made from their text.
+    pub anchors: SlugStyle,
     /// Maps an `@/path.md` target (without `#anchor`) to its URL; `None` leaves the link for `links` to report.
     pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
 }
@@ -72,6 +77,9 @@ fn extensions(options: &Options<'_>) -> Extensions {
         | Extensions::ENABLE_TASKLISTS
         | Extensions::ENABLE_HEADING_ATTRIBUTES
         | Extensions::ENABLE_GFM;
+    if options.settings.definition_list {
+        extensions |= Extensions::ENABLE_DEFINITION_LIST;
+    }
     if options.settings.smart_punctuation {
         extensions |= Extensions::ENABLE_SMART_PUNCTUATION;
     }
@@ -84,12 +92,19 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
     let mut code: Option<(String, String)> = None;
     let mut flat_toc = Vec::new();
     let mut suffixes = HashMap::new();
-    // Ids written as `{#id}` are reserved before any is generated, so an earlier heading's generated id
-    // never takes one (as in Zola).
-    if memchr::memmem::find(body.as_bytes(), b"{#").is_some() {
-        for event in Parser::new_ext(body, extensions(options)) {
-            if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-                rendered.ids.insert(id.to_string());
+    // Ids written as `{#id}` and footnotes' ids are reserved before any is generated, so an earlier
+    // heading's generated id never takes one (as in Zola for `{#id}`). A body with neither pays nothing.
+    let bytes = body.as_bytes();
+    if memchr::memmem::find(bytes, b"{#").is_some() || memchr::memmem::find(bytes, b"[^").is_some() {
+        for (event, range) in Parser::new_ext(body, extensions(options)).into_offset_iter() {
+            match event {
+                Event::Start(Tag::Heading { id: Some(id), .. }) if !rendered.ids.insert(id.to_string()) => {
+                    rendered.duplicate_ids.push((id.to_string(), range.start));
+                }
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    rendered.ids.insert(footnote_id(&name).to_string());
+                }
+                _ => {}
             }
         }
     }
@@ -123,7 +138,7 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
                 }
                 Event::End(TagEnd::Heading(_)) => match heading.take() {
                     Some(open) => {
-                        let (html, entry) = open.close(&mut rendered.ids, &mut suffixes);
+                        let (html, entry) = open.close(&mut rendered.ids, &mut suffixes, options.anchors);
                         flat_toc.push(entry);
                         Event::Html(html.into())
                     }
@@ -142,17 +157,22 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
                 Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
                 Event::Html(html) | Event::InlineHtml(html) if !options.settings.render_raw_html => Event::Text(html),
                 Event::Html(html) => {
-                    collect_html_ids(&html, &mut rendered.ids);
+                    collect_html_ids(&html, range.start, rendered);
+                    collect_html_links(&html, range.start, &mut rendered.links);
                     Event::Html(html)
                 }
                 Event::InlineHtml(html) => {
-                    collect_html_ids(&html, &mut rendered.ids);
+                    collect_html_ids(&html, range.start, rendered);
+                    collect_html_links(&html, range.start, &mut rendered.links);
                     Event::InlineHtml(html)
                 }
+                // Footnotes get ids of their own (`fn-NAME`), so `[^note]` never jumps to a heading `# Note`.
                 Event::Start(Tag::FootnoteDefinition(name)) => {
-                    rendered.ids.insert(name.to_string());
-                    Event::Start(Tag::FootnoteDefinition(name))
+                    let id = footnote_id(&name);
+                    rendered.ids.insert(id.to_string());
+                    Event::Start(Tag::FootnoteDefinition(id))
                 }
+                Event::FootnoteReference(name) => Event::FootnoteReference(footnote_id(&name)),
                 other => other,
             };
             if let Event::Text(text) | Event::Code(text) = &event {
@@ -186,10 +206,15 @@ struct OpenHeading<'a> {
 
 impl OpenHeading<'_> {
     /// The heading's HTML with its id and anchor link, and its table-of-contents entry.
-    fn close(self, ids: &mut FxHashSet<String>, suffixes: &mut HashMap<String, usize>) -> (String, Heading) {
+    fn close(
+        self,
+        ids: &mut FxHashSet<String>,
+        suffixes: &mut HashMap<String, usize>,
+        style: SlugStyle,
+    ) -> (String, Heading) {
         let id = match self.id {
             Some(id) => id.to_string(),
-            None => unique_id(&self.title, ids, suffixes),
+            None => unique_id(&self.title, ids, suffixes, style),
         };
         ids.insert(id.clone());
         let level = self.level as u32;
@@ -219,8 +244,8 @@ impl OpenHeading<'_> {
 
 /// The heading's slug, or the slug with the first free `-1`, `-2`... suffix. `suffixes` remembers where
 /// each slug's search stopped, so a page of many equal headings stays linear (ids are never freed).
-fn unique_id(title: &str, ids: &FxHashSet<String>, suffixes: &mut HashMap<String, usize>) -> String {
-    let base = match slugify(title) {
+fn unique_id(title: &str, ids: &FxHashSet<String>, suffixes: &mut HashMap<String, usize>, style: SlugStyle) -> String {
+    let base = match slugify_anchor(title, style) {
         slug if slug.is_empty() => "section".to_string(),
         slug => slug,
     };
@@ -260,6 +285,7 @@ fn link_start<'a>(
     id: CowStr<'a>,
     options: &Options<'_>,
 ) -> Event<'a> {
+    let internal = dest_url.starts_with("@/");
     let dest_url: CowStr<'a> = match dest_url.strip_prefix("@/") {
         Some(rest) => {
             let (path, anchor) = rest.split_once('#').map_or((rest, None), |(p, a)| (p, Some(a)));
@@ -273,10 +299,13 @@ fn link_start<'a>(
         }
         None => safe_url(&dest_url, false).map_or(dest_url, CowStr::from),
     };
-    let external = dest_url.starts_with("http://") || dest_url.starts_with("https://");
-    let wants_attrs = options.settings.external_links_target_blank
-        || options.settings.external_links_no_follow
-        || options.settings.external_links_no_referrer;
+    // An `@/` link resolves to an absolute URL too, but it is the site's own.
+    let external = !internal && (dest_url.starts_with("http://") || dest_url.starts_with("https://"));
+    let settings = &options.settings;
+    let wants_attrs = settings.external_links_target_blank
+        || settings.external_links_no_follow
+        || settings.external_links_no_referrer
+        || settings.external_links_class.is_some();
     if !(external && wants_attrs) {
         return Event::Start(Tag::Link { link_type, dest_url, title, id });
     }
@@ -286,6 +315,11 @@ fn link_start<'a>(
     if !title.is_empty() {
         html.push_str(" title=\"");
         let _ = escape_html(&mut html, &title);
+        html.push('"');
+    }
+    if let Some(class) = &settings.external_links_class {
+        html.push_str(" class=\"");
+        let _ = escape_html(&mut html, class);
         html.push('"');
     }
     let mut rel = Vec::new();
@@ -299,7 +333,11 @@ fn link_start<'a>(
     if options.settings.external_links_no_referrer {
         rel.push("noreferrer");
     }
-    html.push_str(&format!(" rel=\"{}\">", rel.join(" ")));
+    if rel.is_empty() {
+        html.push('>');
+    } else {
+        let _ = write!(html, " rel=\"{}\">", rel.join(" "));
+    }
     // The matching `End(Link)` still renders `</a>`.
     Event::InlineHtml(html.into())
 }
@@ -327,24 +365,57 @@ fn callout_open(kind: BlockQuoteKind) -> String {
     format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n")
 }
 
-/// Ids declared in raw HTML (`<a id="x">`), so links to them are not reported as broken.
-fn collect_html_ids(html: &str, ids: &mut FxHashSet<String>) {
-    let mut rest = html;
-    while let Some(i) = rest.find("id=") {
-        let before = rest[..i].chars().last();
-        rest = &rest[i + 3..];
+/// A footnote's id: its name behind `fn-`, apart from the ids headings get.
+fn footnote_id<'a>(name: &str) -> CowStr<'a> {
+    format!("fn-{name}").into()
+}
+
+/// Ids declared in raw HTML (`<a id="x">`), so links to them are not reported as broken; one already on the
+/// page is noted in `duplicate_ids`. `offset` is where `html` starts in the body.
+fn collect_html_ids(html: &str, offset: usize, rendered: &mut Rendered) {
+    for (id, at) in attribute_values(html, "id") {
+        if !rendered.ids.insert(id.to_string()) {
+            rendered.duplicate_ids.push((id.to_string(), offset + at));
+        }
+    }
+}
+
+/// `href` and `src` destinations in raw HTML, each at its own offset, so `check` reports every broken one
+/// where it is written (a `src` counts as an image).
+fn collect_html_links(html: &str, offset: usize, links: &mut Vec<Link>) {
+    if memchr::memchr(b'=', html.as_bytes()).is_none() {
+        return;
+    }
+    for name in ["href", "src"] {
+        for (target, at) in attribute_values(html, name) {
+            links.push(Link { target: target.to_string(), offset: offset + at, is_image: name == "src" });
+        }
+    }
+}
+
+/// The quoted values of attribute `name` in a piece of HTML, with the byte offset of each value.
+fn attribute_values<'h>(html: &'h str, name: &str) -> Vec<(&'h str, usize)> {
+    let mut values = Vec::new();
+    let pattern = format!("{name}=");
+    let mut start = 0;
+    while let Some(i) = html[start..].find(&pattern) {
+        let at = start + i;
+        let value_at = at + pattern.len();
+        start = value_at;
+        let before = html[..at].chars().last();
         if !matches!(before, Some(c) if c.is_whitespace()) {
             continue;
         }
-        let quote = match rest.chars().next() {
+        let quote = match html[value_at..].chars().next() {
             Some(q @ ('"' | '\'')) => q,
             _ => continue,
         };
-        if let Some(end) = rest[1..].find(quote) {
-            ids.insert(rest[1..1 + end].to_string());
-            rest = &rest[1 + end..];
+        if let Some(end) = html[value_at + 1..].find(quote) {
+            values.push((&html[value_at + 1..value_at + 1 + end], value_at + 1));
+            start = value_at + 1 + end;
         }
     }
+    values
 }
 
 /// Words for reading time: runs of letters and digits, and each CJK character on its own.

@@ -2,13 +2,18 @@
 //! Beside the code they test, as the style guide asks; fixture sites live in tests/fixtures.
 
 use super::*;
+use crate::content::slug::SlugStyle;
 
 fn resolve(path: &str) -> Option<String> {
     (path == "guide/intro.md").then(|| "https://example.org/guide/intro/".to_string())
 }
 
 fn options() -> Options<'static> {
-    Options { settings: MarkdownConfig { highlight_code: true, ..MarkdownConfig::default() }, resolve: &resolve }
+    Options {
+        settings: MarkdownConfig { highlight_code: true, ..MarkdownConfig::default() },
+        anchors: SlugStyle::On,
+        resolve: &resolve,
+    }
 }
 
 fn check(markdown: &str, expected_html: &str) {
@@ -188,4 +193,92 @@ fn words_counted_eight_bytes_at_once_match_one_at_a_time() {
             }
         }
     }
+}
+
+/// Issue 14, defect 5: a heading and a footnote of the same name get different ids, and the footnote's
+/// reference points at the footnote.
+#[test]
+fn issue_14_heading_and_footnote_ids_differ() {
+    let rendered = render_markdown("# Note\n\nText[^note].\n\n[^note]: A footnote.\n", &options());
+    assert!(rendered.html.contains("<h1 id=\"note\">"), "{}", rendered.html);
+    assert!(rendered.html.contains("<a href=\"#fn-note\">1</a>"), "{}", rendered.html);
+    assert!(rendered.html.contains("<div class=\"footnote-definition\" id=\"fn-note\">"), "{}", rendered.html);
+    // A heading whose slug is a footnote's id gets a suffix, wherever the footnote is defined.
+    let rendered = render_markdown("# Fn note\n\nText[^note].\n\n[^note]: A footnote.\n", &options());
+    assert!(rendered.html.contains("<h1 id=\"fn-note-1\">"), "{}", rendered.html);
+    assert!(rendered.duplicate_ids.is_empty());
+}
+
+/// Issue 14, defect 5: ids Quire cannot rename (raw HTML, `{#id}`) are listed when they repeat one.
+#[test]
+fn issue_14_repeated_ids_are_listed() {
+    let rendered = render_markdown("## Install\n\n<a id=\"install\"></a>\n\n## A {#x}\n\n## B {#x}\n", &options());
+    let ids: Vec<&str> = rendered.duplicate_ids.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["x", "install"]);
+    // Raw HTML first: the heading steps aside.
+    let rendered = render_markdown("<a id=\"install\"></a>\n\n## Install\n", &options());
+    assert!(rendered.html.contains("<h2 id=\"install-1\">"), "{}", rendered.html);
+}
+
+/// Issue 14, defect 2: ids as Zola makes them (the `slug` crate), and GitHub's when asked.
+#[test]
+fn issue_14_heading_ids_match_zola_and_github() {
+    let ids = |markdown: &str, anchors: SlugStyle| {
+        let options = Options { anchors, ..options() };
+        let rendered = render_markdown(markdown, &options);
+        let mut ids = Vec::new();
+        fn walk(headings: &[Heading], ids: &mut Vec<String>) {
+            for heading in headings {
+                ids.push(heading.id.clone());
+                walk(&heading.children, ids);
+            }
+        }
+        walk(&rendered.toc, &mut ids);
+        ids
+    };
+    let markdown = "## load_data\n## People -- body\n## Ünïcödé 日本\n## `get_url`\n## Intro\n## Intro\n";
+    assert_eq!(
+        ids(markdown, SlugStyle::On),
+        ["load-data", "people-body", "unicode-ri-ben", "get-url", "intro", "intro-1"]
+    );
+    assert_eq!(
+        ids(markdown, SlugStyle::Github),
+        ["load_data", "people----body", "ünïcödé-日本", "get_url", "intro", "intro-1"]
+    );
+    assert_eq!(ids(markdown, SlugStyle::Safe)[1], "People_--_body");
+}
+
+/// Issue 14: definition lists are on by default; `definition_list = false` turns them off.
+#[test]
+fn issue_14_definition_lists() {
+    let markdown = "Term\n: The definition.\n";
+    assert_eq!(render_markdown(markdown, &options()).html, "<dl>\n<dt>Term</dt>\n<dd>The definition.</dd>\n</dl>\n");
+    let mut off = options();
+    off.settings.definition_list = false;
+    assert!(!render_markdown(markdown, &off).html.contains("<dl>"));
+}
+
+/// Issue 14: Zola's `external_links_class` on every http(s) link, with the other external-link settings.
+#[test]
+fn issue_14_external_links_class() {
+    let mut settings = options();
+    settings.settings.external_links_class = Some("external".into());
+    assert_eq!(
+        render_markdown("[a](https://example.org/) [b](@/guide/intro.md)", &settings).html,
+        "<p><a href=\"https://example.org/\" class=\"external\">a</a> <a href=\"https://example.org/guide/intro/\">b</a></p>\n"
+    );
+    settings.settings.external_links_no_follow = true;
+    assert!(render_markdown("[a](https://example.org/)", &settings)
+        .html
+        .contains("<a href=\"https://example.org/\" class=\"external\" rel=\"nofollow\">"));
+}
+
+/// Issue 14, defect 4: every `href` and `src` in raw HTML is a link of its own, at its own offset.
+#[test]
+fn issue_14_raw_html_links_each_at_their_offset() {
+    let body = "<a href=\"/missing/\">x</a>\n\nText <img src='/a.png'> and <a href=\"/missing/\">again</a>.\n";
+    let rendered = render_markdown(body, &options());
+    let links: Vec<(&str, usize, bool)> =
+        rendered.links.iter().map(|l| (l.target.as_str(), l.offset, l.is_image)).collect();
+    assert_eq!(links, [("/missing/", 9, false), ("/a.png", 42, true), ("/missing/", 64, false)]);
 }

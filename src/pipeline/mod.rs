@@ -81,7 +81,7 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
     timer.lap("content");
     render_bodies(&mut site, &config, (purpose != Purpose::Serve).then_some(root.as_path()));
     timer.lap("markdown");
-    let relations = links::check_links(&site, &mut problems.links);
+    let relations = links::check_links(&site, &config, &mut problems.links);
     timer.lap("links");
     let mut templates = render::load_templates(&root, &config, &mut problems.templates);
     if let Some(templates) = &mut templates {
@@ -223,6 +223,7 @@ pub fn render_body(site: &Site, config: &Config, body: &str) -> markdown::Render
 /// Calls `render` with the Markdown options `config` asks for, `@/` links resolving in `site`.
 fn with_markdown_options<R>(site: &Site, config: &Config, render: impl FnOnce(&markdown::Options<'_>) -> R) -> R {
     let resolve = |path: &str| links::resolve(site, config, path);
-    let options = markdown::Options { settings: config.markdown, resolve: &resolve };
+    let options =
+        markdown::Options { settings: config.markdown.clone(), anchors: config.slugify.anchors, resolve: &resolve };
     render(&options)
 }

@@ -142,7 +142,7 @@ fn get_taxonomy_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let name: &str = kwargs.must_get("name")?;
     let (index, taxonomy) = find_taxonomy(&lookups.site, "get_taxonomy_url", kind)?;
     record(Dep::TermUrls(index));
-    let slug = crate::content::slug::slugify(name);
+    let slug = crate::content::slug::slugify_path(name, lookups.site.slugify.taxonomies);
     let term = taxonomy
         .terms
         .iter()

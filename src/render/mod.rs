@@ -4,6 +4,7 @@
 
 mod blocks;
 pub mod deps;
+mod filters;
 mod functions;
 pub mod nav;
 mod page_bodies;
@@ -128,6 +129,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     // Tera 2 checks function names when it parses, so they are registered now and see the site later.
     let lookups: Slot = Arc::new(RwLock::new(None));
     functions::register(&mut tera, lookups.clone());
+    filters::register(&mut tera, lookups.clone());
     let mut templates = Templates { tera: tera::Tera::new(), site_templates, sources: BTreeMap::new(), lookups };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         diagnostics.push(template_diagnostic(&templates, &e, &sources));
@@ -531,6 +533,10 @@ fn template_diagnostic(templates: &Templates, error: &tera::Error, sources: &BTr
             let mut message = before.rsplit("error: ").next().unwrap_or(before).trim().to_string();
             // At the end of the file Tera points past its last line, and does not say which tag is still open.
             let text = sources.get(&name).map(String::as_str).unwrap_or("");
+            // A line written in Tera 1 (Zola 0.22 templates) gets the Tera 2 form to write instead.
+            if let Some(hint) = text.lines().nth(line.saturating_sub(1)).and_then(filters::migration_hint) {
+                help = hint;
+            }
             if message == "Unexpected end of input" {
                 match unclosed_tag(text) {
                     Some((tag, line, column)) => {

@@ -121,7 +121,7 @@ pub fn edit_files(
     timer.lap("update: taxonomies");
     // Links are checked whole: an edit can break (or mend) an anchor another page points at.
     problems.stages.links.clear();
-    edits.old_relations = std::mem::replace(relations, links::check_links(site, &mut problems.stages.links));
+    edits.old_relations = std::mem::replace(relations, links::check_links(site, config, &mut problems.stages.links));
     timer.lap("update: links checked");
     Ok(edits)
 }
