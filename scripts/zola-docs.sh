@@ -42,7 +42,7 @@ for ref in "${refs[@]}"; do
   start=$(date +%s.%N)
   (cd "$tree" && "$quire" build --output "$out") >"$work/build-$ref.log" 2>&1
   code=$?
-  seconds=$(echo "$(date +%s.%N) - $start" | bc)
+  seconds=$(printf "%.2f" "$(echo "$(date +%s.%N) - $start" | bc)")
   errors=$(grep -c '^error' "$work/build-$ref.log")
   warnings=$(grep -c '^warning' "$work/build-$ref.log")
   echo "== $ref: quire build exit $code in ${seconds}s, $warnings warnings, $errors errors (log: $work/build-$ref.log)"
