@@ -37,10 +37,7 @@ fn every_source_file_starts_with_its_summary() {
 fn every_module_the_architecture_names_exists() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md exists");
-    let named: Vec<&str> = text
-        .lines()
-        .filter_map(|line| line.strip_prefix("| `src/")?.split('`').next())
-        .collect();
+    let named: Vec<&str> = text.lines().filter_map(|line| line.strip_prefix("| `src/")?.split('`').next()).collect();
     assert!(named.len() >= 15, "{named:?}");
     for module in named {
         assert!(root.join("src").join(module).exists(), "ARCHITECTURE.md names src/{module}, which does not exist");

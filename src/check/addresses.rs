@@ -2,7 +2,8 @@
 //! lands on a page's address, and no static file or asset is written where something else is.
 
 use super::rendered::{Maker, Origin, Outputs};
-use super::{alias_path, Source};
+use super::Source;
+use crate::content::alias_path;
 use crate::content::{Site, Target};
 use crate::error::{Diagnostic, Location};
 use rustc_hash::FxHashMap;

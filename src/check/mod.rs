@@ -51,15 +51,6 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
     Ok(diagnostics)
 }
 
-/// The site path an alias is written to, as `render` writes it.
-fn alias_path(alias: &str) -> String {
-    if alias.ends_with(".html") {
-        format!("/{}", alias.trim_start_matches('/'))
-    } else {
-        format!("/{}/", alias.trim_matches('/'))
-    }
-}
-
 /// The parts of a page or a section that the checks read.
 struct Source<'a> {
     site: &'a Site,
@@ -155,12 +146,5 @@ mod tests {
         assert_eq!(line_offset(text, 2), 2);
         assert_eq!(line_offset(text, 3), 5);
         assert_eq!(line_offset(text, 9), text.len());
-    }
-
-    #[test]
-    fn aliases_are_written_where_render_writes_them() {
-        assert_eq!(alias_path("/old/"), "/old/");
-        assert_eq!(alias_path("old"), "/old/");
-        assert_eq!(alias_path("/a/old.html"), "/a/old.html");
     }
 }

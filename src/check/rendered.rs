@@ -6,16 +6,18 @@ use super::addresses;
 use super::external::ExternalLink;
 use super::html::{scan_html, HtmlLink};
 use super::site_url::{percent_decode, read_url, resolve, site_path_of_output, Base, Destination, Url};
-use super::{alias_path, Source};
+use super::Source;
 use crate::config::Config;
+use crate::content::alias_path;
 use crate::content::{Site, Target};
 use crate::error::{line_column, Diagnostic, Location};
 use crate::markdown::Link;
 use crate::output::{Contents, OutputFile};
 use crate::render;
+use crate::render::Templates;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -103,7 +105,7 @@ struct Problem {
 }
 
 impl<'a> LinkCheck<'a> {
-    pub fn new(root: &Path, site: &'a Site, config: &'a Config) -> LinkCheck<'a> {
+    pub fn new(root: &Path, site: &'a Site, config: &'a Config, templates: &Templates) -> LinkCheck<'a> {
         let mut pages = FxHashMap::default();
         for (index, target) in site.targets().enumerate() {
             let rendered = match target {
@@ -133,7 +135,7 @@ impl<'a> LinkCheck<'a> {
             expected: FxHashSet::default(),
             reached: site.targets().map(|_| AtomicBool::new(false)).collect(),
             collect_external: false,
-            templates: TemplateSources::load(root),
+            templates: TemplateSources::of(templates),
             known: KnownLinks::new(site.targets().count()),
             // Presized: growing the map of outputs would rehash 10k entries while the other thread waits.
             state: Mutex::new(State {
@@ -847,28 +849,9 @@ struct TemplateSources {
 }
 
 impl TemplateSources {
-    fn load(root: &Path) -> TemplateSources {
-        let mut files = Vec::new();
-        let mut own = HashSet::new();
-        let dir = root.join("templates");
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-                files.push((Path::new("templates").join(&name), text));
-                own.insert(name);
-            }
-        }
-        for (name, bytes) in crate::theme::TEMPLATES {
-            if !own.contains(*name) {
-                files.push((
-                    PathBuf::from(format!("(built-in theme) templates/{name}")),
-                    String::from_utf8_lossy(bytes).into_owned(),
-                ));
-            }
-        }
+    /// The texts the templates were loaded from: read once, by `render::load_templates`.
+    fn of(templates: &Templates) -> TemplateSources {
+        let files = templates.files().map(|(file, text)| (file, text.to_string())).collect();
         TemplateSources { files, found: Mutex::default() }
     }
 

@@ -631,6 +631,15 @@ fn duplicate_paths(site: &Site) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The site path an alias is written to: `/a/old.html` as it is, any other alias as a folder `/old/`.
+pub fn alias_path(alias: &str) -> String {
+    if alias.ends_with(".html") {
+        format!("/{}", alias.trim_start_matches('/'))
+    } else {
+        format!("/{}/", alias.trim_matches('/'))
+    }
+}
+
 /// `/a/b/` from path components; `/` for none.
 fn site_path(components: impl Iterator<Item = String>) -> String {
     let mut path = String::from("/");
@@ -727,6 +736,13 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aliases_are_written_where_render_writes_them() {
+        assert_eq!(alias_path("/old/"), "/old/");
+        assert_eq!(alias_path("old"), "/old/");
+        assert_eq!(alias_path("/a/old.html"), "/a/old.html");
+    }
 
     #[test]
     fn natural_order() {

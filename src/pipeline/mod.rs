@@ -117,7 +117,7 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
         }
     };
     let (generated, mut files) = files::generated_first(files);
-    let mut links = LinkCheck::new(&root, &site, &config).expecting(&expected);
+    let mut links = LinkCheck::new(&root, &site, &config, &templates).expecting(&expected);
     if external {
         links = links.collecting_external();
     }
@@ -162,10 +162,11 @@ pub fn check_files<'h>(
     root: &Path,
     site: &Site,
     config: &Config,
+    templates: &Templates,
     rendered: impl ParallelIterator<Item = (&'h str, &'h str)>,
     files: &[OutputFile],
 ) -> Vec<Diagnostic> {
-    let links = LinkCheck::new(root, site, config);
+    let links = LinkCheck::new(root, site, config, templates);
     rendered.for_each(|(path, html)| links.add_html(path, html));
     for file in files {
         links.add(file);

@@ -19,7 +19,7 @@ use functions::{term_value, Slot};
 pub use page_bodies::PageBodies;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tera::Value;
 use views::{page_value, page_value_with_body};
@@ -78,6 +78,12 @@ impl Templates {
     /// Whether `name` is the built-in theme's template (the site has no file of that name).
     pub fn is_theme(&self, name: &str) -> bool {
         !self.site_templates.iter().any(|n| n == name)
+    }
+
+    /// Every template's text with the file it is reported at, the site's own first, then the theme's.
+    pub fn files(&self) -> impl Iterator<Item = (PathBuf, &str)> {
+        let (own, theme): (Vec<_>, Vec<_>) = self.sources.iter().partition(|(name, _)| !self.is_theme(name));
+        own.into_iter().chain(theme).map(|(name, text)| (self.location(name).file, text.as_str()))
     }
 
     fn location(&self, name: &str) -> Location {
@@ -250,12 +256,7 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
     let sections = site.sections.iter().enumerate().map(|(id, s)| (&s.front_matter.aliases, Target::Section(id)));
     for (aliases, target) in pages.chain(sections) {
         for alias in aliases {
-            let path = if alias.ends_with(".html") {
-                format!("/{}", alias.trim_start_matches('/'))
-            } else {
-                format!("/{}/", alias.trim_matches('/'))
-            };
-            outputs.push(Output::Alias { path, target });
+            outputs.push(Output::Alias { path: crate::content::alias_path(alias), target });
         }
     }
     outputs

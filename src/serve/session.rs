@@ -47,9 +47,25 @@ pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
         live: None,
         served: SiteFiles::default(),
         unpublished: true,
+        links_stale: false,
     };
     session.build(&server, reporter, "started");
-    while let Some(changes) = watch.recv() {
+    loop {
+        // The link check waits for a quiet moment: at 10k pages it takes longer than an update, and an edit
+        // that came while it ran would wait for it.
+        let changes = match session.links_stale {
+            true => match watch.recv_timeout(LINK_CHECK_QUIET) {
+                Some(changes) => changes,
+                None => {
+                    session.check_links(&server, reporter);
+                    continue;
+                }
+            },
+            false => match watch.recv() {
+                Some(changes) => changes,
+                None => break,
+            },
+        };
         session.apply(&changes, &server, reporter);
     }
     Ok(())
@@ -65,7 +81,12 @@ struct Session {
     served: SiteFiles,
     /// The last update had errors, so the served site is older than `live`: the next publish reloads fully.
     unpublished: bool,
+    /// Pages changed since the live site's links were last checked.
+    links_stale: bool,
 }
+
+/// How long no change must come before the links of an updated site are checked.
+const LINK_CHECK_QUIET: Duration = Duration::from_millis(300);
 
 impl Session {
     fn apply(&mut self, changes: &[Change], server: &Server, reporter: &dyn Reporter) {
@@ -84,7 +105,7 @@ impl Session {
                 );
                 self.publish(server, reload_for(changes), reporter, &summary, Links::CheckedLater);
                 self.publish_whole_site_files(server);
-                self.check_links(server, reporter);
+                self.links_stale = true;
             }
             Err(FullRebuild(reason)) => self.build(server, reporter, &reason),
         }
@@ -104,6 +125,7 @@ impl Session {
     fn build(&mut self, server: &Server, reporter: &dyn Reporter, reason: &str) {
         let started = Instant::now();
         self.live = None;
+        self.links_stale = false; // a build checks its links
         match LiveSite::build(&self.options, &self.base_url, &self.served) {
             Ok(live) => {
                 let summary =
@@ -119,9 +141,10 @@ impl Session {
         }
     }
 
-    /// The link check of the updated site, as `build` runs it, after the edited pages are shown: at 10k pages it
-    /// takes longer than the update. A new broken link shows in open tabs and the terminal.
+    /// The link check of the updated site, as `build` runs it, once the edited pages are shown and no change came
+    /// for a moment (`LINK_CHECK_QUIET`). A new broken link shows in open tabs and the terminal.
     fn check_links(&mut self, server: &Server, reporter: &dyn Reporter) {
+        self.links_stale = false;
         let Some(live) = self.live.as_mut() else {
             return;
         };

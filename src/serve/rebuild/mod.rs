@@ -399,7 +399,7 @@ impl LiveSite {
             };
             (path.as_str(), html)
         });
-        let mut found = pipeline::check_files(root, &self.site, &self.config, rendered, &others);
+        let mut found = pipeline::check_files(root, &self.site, &self.config, &self.templates, rendered, &others);
         found.extend(pipeline::files::folder_conflicts(root, &self.site, &self.templates, &others).0);
         timer.lap("link check");
         let changed = found != self.problems.rendered_links;
