@@ -26,6 +26,17 @@ pub struct Config {
     /// `[link_checker]`: whether broken links are errors or warnings, and which are not checked.
     pub link_checker: LinkCheckerConfig,
     pub extra: serde_json::Value,
+    /// Zola 0.23's content templating: each body is a Tera template, except files matching these patterns
+    /// (`skip_content_templating`). `None`: Zola 0.22's shortcodes are the only calls run in content.
+    #[serde(skip)]
+    pub content_templating: Option<Vec<String>>,
+    /// Zola's `theme = "name"`: `themes/name/` fills in templates, static files, Sass and `[extra]`.
+    pub theme: Option<String>,
+    /// Compile `sass/` (and the theme's) to CSS.
+    pub compile_sass: bool,
+    /// The last build's `processed_images/`, whose images are reused when still fresh; not a config.toml key.
+    #[serde(skip)]
+    pub image_cache: Option<std::path::PathBuf>,
     /// Follow symbolic links in content/, static/ and templates/ that lead out of the site (`walk`); off by
     /// default, so nothing outside the site root is ever read. Not shown to templates.
     #[serde(skip)]
@@ -107,6 +118,10 @@ impl Default for Config {
             generate_feeds: false,
             generate_sitemap: true,
             generate_robots_txt: true,
+            content_templating: None,
+            theme: None,
+            compile_sass: false,
+            image_cache: None,
             build_search_index: true,
             relative_urls: false,
             markdown: MarkdownConfig::default(),
@@ -185,17 +200,18 @@ const KNOWN_KEYS: &[&str] = &[
     "link_checker",
     "extra",
     "follow_outside_symlinks",
+    "content_templating",
+    "skip_content_templating",
+    "theme",
+    "compile_sass",
 ];
 
 /// Zola's keys (0.22 and 0.23 `Config`, and older names) that Quire accepts but does not act on (yet): a
 /// warning, so Zola sites build unchanged.
 const ZOLA_ONLY_KEYS: &[&str] = &[
-    "compile_sass",
     "minify_html",
-    "theme",
     "ignored_content",
     "ignored_static",
-    "skip_content_templating",
     "languages",
     "translations",
     "search",
@@ -318,12 +334,45 @@ pub const CONFIG_FILES: [&str; 2] = ["zola.toml", "config.toml"];
 
 /// Reads `root/zola.toml` or else `root/config.toml`. Warnings are returned beside the config; errors fail the load.
 pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
+    let (mut config, mut diagnostics) = load_file(root)?;
+    if let Some(theme) = config.theme.clone() {
+        add_theme_extra(root, &theme, &mut config, &mut diagnostics)?;
+    }
+    Ok((config, diagnostics))
+}
+
+fn load_file(root: &Path) -> Result<(Config, Vec<Diagnostic>)> {
     for name in CONFIG_FILES {
         if let Some(text) = fs::read_to_string_opt(&root.join(name))? {
             return parse(&text, Path::new(name));
         }
     }
     Ok((Config::default(), Vec::new()))
+}
+
+/// The theme's `theme.toml` `[extra]` under the site's: each key the site does not set, as in Zola.
+fn add_theme_extra(root: &Path, theme: &str, config: &mut Config, diagnostics: &mut Vec<Diagnostic>) -> Result<()> {
+    let file = Path::new("themes").join(theme).join("theme.toml");
+    if !root.join("themes").join(theme).is_dir() {
+        let at = Location::file("config.toml");
+        diagnostics.push(
+            Diagnostic::error(at, "config", format!("theme `{theme}` not found: no folder `themes/{theme}`"))
+                .with_help("put the theme in `themes/`, e.g. `git clone URL themes/NAME`, or remove `theme`"),
+        );
+        return Err(Error::Site(std::mem::take(diagnostics)));
+    }
+    let Some(text) = fs::read_to_string_opt(&root.join(&file))? else { return Ok(()) };
+    let table: toml::Table = toml::from_str(&text).map_err(|e| {
+        let at = e.span().map_or(Location::file(&file), |span| Location::offset_in(&file, &text, span.start));
+        Error::Site(vec![Diagnostic::error(at, "config", e.message().to_string())
+            .with_help("fix the TOML syntax of the theme's theme.toml")])
+    })?;
+    if let (Some(theme_extra), Some(extra)) = (table.get("extra").map(toml_to_json), config.extra.as_object_mut()) {
+        for (key, value) in theme_extra.as_object().into_iter().flatten() {
+            extra.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+    }
+    Ok(())
 }
 
 /// Parses config text; `file` names it in diagnostics.
@@ -354,6 +403,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn config(&mut self, table: &toml::Table) -> Config {
         let mut config = Config::default();
+        let (mut templating, mut skip) = (None, None);
         for (key, value) in table {
             match key.as_str() {
                 "title" => config.title = self.string(key, value),
@@ -378,12 +428,46 @@ impl Reader<'_> {
                 "link_checker" => config.link_checker = self.link_checker(value),
                 "extra" => config.extra = toml_to_json(value),
                 "follow_outside_symlinks" => config.follow_outside_symlinks = self.bool(key, value),
+                "theme" => config.theme = Some(self.string(key, value)),
+                "compile_sass" => config.compile_sass = self.bool(key, value),
+                "content_templating" => templating = Some(self.bool(key, value)),
+                "skip_content_templating" => skip = Some(self.globs(key, value)),
                 // Turning off a Zola feature Quire lacks anyway asks for nothing: no warning.
                 _ if value.as_bool() == Some(false) && ZOLA_ONLY_KEYS.contains(&key.as_str()) => {}
                 _ => self.unknown(key, KNOWN_KEYS, ZOLA_ONLY_KEYS, ""),
             }
         }
+        // Zola 0.23's own key marks a 0.23 site; `content_templating` says so explicitly either way.
+        if templating.unwrap_or(skip.is_some()) {
+            config.content_templating = Some(skip.unwrap_or_default());
+        }
         config
+    }
+
+    /// Glob patterns of files under `content/`, each checked now so a typo is reported at its line.
+    fn globs(&mut self, key: &str, value: &toml::Value) -> Vec<String> {
+        let patterns: Vec<String> = match value.as_array() {
+            Some(items) => items.iter().filter_map(|item| item.as_str().map(str::to_string)).collect(),
+            None => Vec::new(),
+        };
+        let all_strings = value.as_array().is_some_and(|items| items.iter().all(toml::Value::is_str));
+        if !all_strings {
+            self.wrong_type(key, "an array of glob patterns such as `[\"themes/**\"]`");
+        }
+        for pattern in &patterns {
+            if let Err(e) = globset::Glob::new(pattern) {
+                let at = self.key_location(key);
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        at,
+                        "config",
+                        format!("`{key}`: `{pattern}` is not a glob pattern: {}", e.kind()),
+                    )
+                    .with_help("patterns are relative to content/, such as `themes/**` or `blog/*.md`"),
+                );
+            }
+        }
+        patterns
     }
 
     fn markdown(&mut self, value: &toml::Value) -> MarkdownConfig {
@@ -687,9 +771,23 @@ mod tests {
 
     #[test]
     fn zola_only_keys_are_warnings() {
-        let (_, warnings) = parse_ok("compile_sass = true\nminify_html = false\n[markdown]\nrender_emoji = true\n");
+        let (_, warnings) = parse_ok("minify_html = true\nhard_link_static = false\n[markdown]\nrender_emoji = true\n");
         assert_eq!(warnings.len(), 2);
         assert!(warnings.iter().all(|w| !w.is_error()));
+    }
+
+    #[test]
+    fn zola_0_23_content_templating_is_chosen_by_its_own_key_or_explicitly() {
+        assert_eq!(parse_ok("").0.content_templating, None);
+        let zola_0_23 = parse_ok("skip_content_templating = [\"themes/**\"]").0;
+        assert_eq!(zola_0_23.content_templating, Some(vec!["themes/**".to_string()]));
+        assert_eq!(parse_ok("content_templating = true").0.content_templating, Some(Vec::new()));
+        assert_eq!(parse_ok("content_templating = false\nskip_content_templating = []").0.content_templating, None);
+        let message = parse_err("skip_content_templating = [\"a/[b\"]");
+        assert!(
+            message.contains("config.toml:1:1: error: config: `skip_content_templating`: `a/[b` is not a glob"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -710,7 +808,6 @@ mod tests {
         let messages: Vec<String> = warnings.iter().map(|w| w.message.clone()).collect();
         assert!(warnings.iter().all(|w| !w.is_error()), "{messages:?}");
         for key in [
-            "skip_content_templating",
             "taxonomy_root",
             "search",
             "markdown.bottom_footnotes",

@@ -107,6 +107,18 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The values of `results`, with the diagnostics of the failed ones moved to `diagnostics`.
+pub fn values_and_diagnostics<T>(results: Vec<Result<T, Diagnostic>>, diagnostics: &mut Vec<Diagnostic>) -> Vec<T> {
+    let mut values = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(value) => values.push(value),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    values
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{path}: {source}")]

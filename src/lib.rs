@@ -14,8 +14,10 @@ pub mod output;
 mod parallel;
 pub mod pipeline;
 pub mod render;
+pub mod sass;
 pub mod search;
 pub mod serve;
+pub mod shortcodes;
 mod theme;
 mod timings;
 pub mod walk;
@@ -60,7 +62,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let output = options.output.clone().unwrap_or_else(|| options.root.join("public"));
     output::check_output_dir(&options.root, &output)?;
-    let prepared = pipeline::prepare(options, Purpose::Build)?;
+    let mut prepared = pipeline::prepare(options, Purpose::Build)?;
+    // Images processed by the last build are reused from its output, which stays until this one is swapped in.
+    prepared.config.image_cache = Some(output.join(render::images::PROCESSED_IMAGES));
     let staging = Staging::create(&output)?;
     let write_error: Mutex<Option<Error>> = Mutex::new(None);
     let produced = pipeline::produce(

@@ -86,6 +86,15 @@ fn extensions(options: &Options<'_>) -> Extensions {
     extensions
 }
 
+/// Byte ranges of `body`'s inline code and code blocks, where text that looks like a call stays text.
+pub fn code_ranges(body: &str, options: &Options<'_>) -> Vec<std::ops::Range<usize>> {
+    Parser::new_ext(body, extensions(options))
+        .into_offset_iter()
+        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .map(|(_, range)| range)
+        .collect()
+}
+
 /// Renders `body`, filling the toc, ids, links and word count of `rendered`; returns the HTML.
 fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> String {
     let mut heading: Option<OpenHeading<'_>> = None;
@@ -372,7 +381,7 @@ fn footnote_id<'a>(name: &str) -> CowStr<'a> {
 
 /// Ids declared in raw HTML (`<a id="x">`), so links to them are not reported as broken; one already on the
 /// page is noted in `duplicate_ids`. `offset` is where `html` starts in the body.
-fn collect_html_ids(html: &str, offset: usize, rendered: &mut Rendered) {
+pub(crate) fn collect_html_ids(html: &str, offset: usize, rendered: &mut Rendered) {
     for (id, at) in attribute_values(html, "id") {
         if !rendered.ids.insert(id.to_string()) {
             rendered.duplicate_ids.push((id.to_string(), offset + at));

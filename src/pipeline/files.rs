@@ -22,6 +22,7 @@ pub fn site_files(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<OutputFile> {
     let mut files = static_files(root, config, diagnostics);
+    files.extend(crate::sass::compile(root, config, diagnostics));
     files.extend(asset_files(root, site));
     files.extend(feeds::Generated::asked_by(config).map(|generated| {
         let (site, config, relations) = (site.clone(), config.clone(), relations.clone());
@@ -117,23 +118,28 @@ pub fn folder_conflicts(
     (diagnostics, blocked)
 }
 
-/// `static/`, the theme's static files it does not replace, and `syntax.css` unless it has its own. Links out
-/// of the site are skipped with a warning (`walk`).
+/// `static/` over the Zola theme's `static/` (`theme = "name"`), the built-in theme's static files neither
+/// replaces, and `syntax.css` unless the site has its own (the stylesheets compiled from Sass are `sass`'s). Links
+/// out of the site are skipped with a warning (`walk`).
 pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let mut files = Vec::new();
-    let static_dir = root.join("static");
     let mut own_static = HashSet::new();
     let links = walk::Links::new(root, config);
-    let mut walk = links.walk(&static_dir, walk::prune_nothing);
-    for entry in walk.by_ref().flatten() {
-        if entry.file_type().is_file() {
-            let rel =
-                entry.path().strip_prefix(&static_dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-            own_static.insert(rel.clone());
-            files.push(OutputFile { path: rel, contents: Contents::Copy(entry.path().to_path_buf()) });
+    let theme_static = config.theme.as_ref().map(|theme| root.join("themes").join(theme).join("static"));
+    // The site's own first: a Zola theme's file at the same path is left out.
+    for static_dir in [root.join("static")].into_iter().chain(theme_static) {
+        let mut walk = links.walk(&static_dir, walk::prune_nothing);
+        for entry in walk.by_ref().flatten() {
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(&static_dir).unwrap_or(entry.path());
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if own_static.insert(rel.clone()) {
+                    files.push(OutputFile { path: rel, contents: Contents::Copy(entry.path().to_path_buf()) });
+                }
+            }
         }
+        diagnostics.extend(walk.warnings());
     }
-    diagnostics.extend(walk.warnings());
     for (name, bytes) in theme::STATIC {
         if !own_static.contains(*name) {
             files.push(OutputFile { path: name.to_string(), contents: Contents::Embedded(bytes) });

@@ -8,12 +8,12 @@ pub mod files;
 
 use crate::check::{ExternalLink, LinkCheck};
 use crate::config::Config;
-use crate::content::{self, Site};
+use crate::content::{self, Site, Target};
 use crate::error::{Diagnostic, Result};
 use crate::links::{self, Relations};
 use crate::output::{Contents, OutputFile};
 use crate::render::{self, PageBodies, Templates};
-use crate::{markdown, search, BuildOptions, Timer, PARALLEL_CHUNK};
+use crate::{markdown, search, shortcodes, BuildOptions, Timer, PARALLEL_CHUNK};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -77,18 +77,21 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
     let root = options.root.clone();
     let mut problems = StageProblems { config: config_problems, ..StageProblems::default() };
     let timer = Timer::start();
+    // Loaded first: the shortcodes in the content render with them.
+    let mut templates = render::load_templates(&root, &config, &mut problems.templates);
+    timer.lap("templates");
     let mut site = content::load_site(&root, &config, &mut problems.content);
     timer.lap("content");
-    render_bodies(&mut site, &config, (purpose != Purpose::Serve).then_some(root.as_path()));
+    let release_to = (purpose != Purpose::Serve).then_some(root.as_path());
+    render_bodies(&mut site, &config, release_to, templates.as_ref(), &mut problems.content);
     timer.lap("markdown");
     let relations = links::check_links(&site, &config, &mut problems.links);
     timer.lap("links");
-    let mut templates = render::load_templates(&root, &config, &mut problems.templates);
     if let Some(templates) = &mut templates {
         templates.set_global_context(&config, purpose == Purpose::Serve);
         problems.template_choices = render::check_template_choices(&site, templates);
     }
-    timer.lap("templates");
+    timer.lap("template choices");
     Ok(Prepared { root, purpose, config, site, relations, templates, problems })
 }
 
@@ -140,6 +143,8 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
         || generated.into_iter().for_each(add_and_write),
     );
     diagnostics.extend(failures);
+    // The images the templates asked for, before the link check learns of the last files.
+    files.extend(templates.images.process(config.image_cache.as_deref(), &mut diagnostics));
     crate::drop_in_background((templates, lookups));
     timer.lap("render + write pages");
     if config.build_search_index {
@@ -185,34 +190,133 @@ pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> 
     Ok((config, diagnostics))
 }
 
-/// Renders every page's and section's Markdown body, in parallel. With `release_to`, each text is freed as
-/// soon as its body is rendered, and diagnostics read the file again from that root (`Site::source_text`):
-/// 10k pages' texts (29 MB) are never held next to all their HTML (37 MB).
-fn render_bodies(site: &mut Site, config: &Config, release_to: Option<&Path>) {
+/// Renders every page's and section's Markdown body, in parallel, after running the calls written in it
+/// (shortcodes, or Zola 0.23's body templates) with `templates`. With `release_to`, each text is freed as soon
+/// as its body is rendered, and diagnostics read the file again from that root (`Site::source_text`).
+fn render_bodies(
+    site: &mut Site,
+    config: &Config,
+    release_to: Option<&Path>,
+    templates: Option<&render::Templates>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let (page_texts, section_texts) = site.take_sources(release_to);
     let keep = release_to.is_none();
-    let page_offsets: Vec<usize> = site.pages.iter().map(|p| p.body_offset).collect();
-    let section_offsets: Vec<usize> = site.sections.iter().map(|s| s.body_offset).collect();
-    let ((pages, page_texts), (sections, section_texts)) = with_markdown_options(site, config, |options| {
-        let render = |(text, offset): (String, usize)| {
-            let rendered = markdown::render_markdown(text.get(offset..).unwrap_or(""), options);
-            (rendered, keep.then_some(text)) // a released text is freed here, on the thread that rendered it
-        };
-        let render_all = |texts: Vec<String>, offsets: Vec<usize>| {
-            texts.into_par_iter().zip(offsets).with_max_len(PARALLEL_CHUNK).map(render).unzip::<_, _, Vec<_>, Vec<_>>()
-        };
-        let pages = render_all(page_texts, page_offsets);
-        let sections = render_all(section_texts, section_offsets);
-        (pages, sections)
+    let calls = templates.map(|templates| shortcodes::ContentCalls::new(&templates.tera, config));
+    // Shortcodes may call get_url, get_page...: while bodies render, the functions see the site without them.
+    let lender = templates.filter(|_| calls.as_ref().is_some_and(shortcodes::ContentCalls::renders_templates));
+    let lent = lender.map(|templates| {
+        let lent = Arc::new(std::mem::take(site));
+        let lookups = Arc::new(render::Lookups::for_content(lent.clone(), Arc::new(config.clone())));
+        templates.set_lookups(Some(lookups.clone()));
+        (lent, lookups)
     });
-    if keep {
-        site.restore_sources(page_texts.into_iter().flatten().collect(), section_texts.into_iter().flatten().collect());
+    let (pages, sections) = {
+        let site: &Site = match &lent {
+            Some((lent, _)) => lent,
+            None => site,
+        };
+        let bodies = Bodies { site, calls: calls.as_ref(), lookups: lent.as_ref().map(|(_, l)| &**l), keep };
+        with_markdown_options(site, config, |options| {
+            let pages = bodies.render_all(page_texts, options, Target::Page);
+            let sections = bodies.render_all(section_texts, options, Target::Section);
+            (pages, sections)
+        })
+    };
+    if let (Some((lent, lookups)), Some(templates)) = (lent, lender) {
+        templates.set_lookups(None);
+        drop(lookups);
+        *site = Arc::try_unwrap(lent).unwrap_or_else(|shared| (*shared).clone());
     }
-    for (page, rendered) in site.pages.iter_mut().zip(pages) {
+    let mut kept = (Vec::new(), Vec::new());
+    for (page, (rendered, text, problems)) in site.pages.iter_mut().zip(pages) {
         page.rendered = rendered;
+        kept.0.extend(text);
+        diagnostics.extend(problems);
     }
-    for (section, rendered) in site.sections.iter_mut().zip(sections) {
+    for (section, (rendered, text, problems)) in site.sections.iter_mut().zip(sections) {
         section.rendered = rendered;
+        kept.1.extend(text);
+        diagnostics.extend(problems);
+    }
+    if keep {
+        site.restore_sources(kept.0, kept.1);
+    }
+}
+
+/// What rendering one body needs besides its text.
+struct Bodies<'a> {
+    site: &'a Site,
+    calls: Option<&'a shortcodes::ContentCalls<'a>>,
+    /// What shortcodes see as `page` or `section`, when some shortcode may render.
+    lookups: Option<&'a render::Lookups>,
+    keep: bool,
+}
+
+/// A body's HTML, its text when kept, and the problems of its calls.
+type RenderedBody = (markdown::Rendered, Option<String>, Vec<Diagnostic>);
+
+impl Bodies<'_> {
+    fn render_all(
+        &self,
+        texts: Vec<String>,
+        options: &markdown::Options<'_>,
+        target: fn(usize) -> Target,
+    ) -> Vec<RenderedBody> {
+        texts
+            .into_par_iter()
+            .enumerate()
+            .with_max_len(PARALLEL_CHUNK)
+            .map(|(id, text)| {
+                let (rendered, problems) = self.render_one(&text, target(id), options);
+                (rendered, self.keep.then_some(text), problems) // a released text is freed here, on this thread
+            })
+            .collect()
+    }
+
+    fn render_one(
+        &self,
+        text: &str,
+        target: Target,
+        options: &markdown::Options<'_>,
+    ) -> (markdown::Rendered, Vec<Diagnostic>) {
+        let (offset, relative_path, file) = match target {
+            Target::Page(id) => {
+                let page = &self.site.pages[id];
+                (page.body_offset, &page.relative_path, &page.file)
+            }
+            Target::Section(id) => {
+                let section = &self.site.sections[id];
+                (section.body_offset, &section.relative_path, &section.file)
+            }
+        };
+        let body = text.get(offset..).unwrap_or("");
+        let Some(calls) = self.calls else { return (markdown::render_markdown(body, options), Vec::new()) };
+        let context = || match (self.lookups, target) {
+            (Some(lookups), Target::Page(id)) => vec![("page", lookups.views.page_summary(id).clone())],
+            (Some(lookups), Target::Section(id)) => vec![("section", lookups.views.section_metadata(id).clone())],
+            (None, _) => Vec::new(),
+        };
+        let code = || markdown::code_ranges(body, options);
+        match calls.expand(relative_path, body, &context, &code) {
+            Ok(None) => (markdown::render_markdown(body, options), Vec::new()),
+            Ok(Some(mut expanded)) => {
+                let text = std::mem::take(&mut expanded.text);
+                let mut rendered = markdown::render_markdown(&text, options);
+                expanded.finish(&mut rendered);
+                (rendered, Vec::new())
+            }
+            Err(errors) => {
+                let problems = errors
+                    .into_iter()
+                    .map(|error| {
+                        let at = crate::error::Location::offset_in(file, text, offset + error.offset);
+                        Diagnostic::error(at, "shortcode", error.message).with_help(error.help)
+                    })
+                    .collect();
+                (markdown::render_markdown(body, options), problems)
+            }
+        }
     }
 }
 

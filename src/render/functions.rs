@@ -31,6 +31,11 @@ impl Lookups {
             Arc::new(Views::lazy(super::views::Model { site: site.clone(), config: config.clone(), relations }));
         Lookups { site, config, views, bodies }
     }
+
+    /// What shortcodes look things up in while the bodies render: the site without its HTML yet.
+    pub fn for_content(site: Arc<Site>, config: Arc<Config>) -> Lookups {
+        Lookups::new(site, config, Default::default(), None)
+    }
 }
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
@@ -54,6 +59,18 @@ pub fn register(tera: &mut tera::Tera, slot: Slot) {
             }
         });
     }
+}
+
+/// `resize_image` and `get_image_metadata`, over `images`; URLs under the `base_url` of the site in `slot`.
+pub fn register_images(tera: &mut tera::Tera, slot: Slot, images: Arc<super::images::ImageQueue>) {
+    let queue = images.clone();
+    tera.register_function("resize_image", move |kwargs: Kwargs, _: &State| {
+        match slot.read().unwrap_or_else(PoisonError::into_inner).as_deref() {
+            Some(lookups) => queue.resize_image(&kwargs, &lookups.config.base_url),
+            None => Err(Error::message("`resize_image` is not available here")),
+        }
+    });
+    tera.register_function("get_image_metadata", move |kwargs: Kwargs, _: &State| images.get_image_metadata(&kwargs));
 }
 
 /// The site the functions look things up in: filled in once the site is built, and replaced by `serve`

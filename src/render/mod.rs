@@ -6,6 +6,7 @@ mod blocks;
 pub mod deps;
 mod filters;
 mod functions;
+pub mod images;
 pub mod nav;
 mod page_bodies;
 pub mod relative;
@@ -50,10 +51,13 @@ pub fn output_path(site_path: &str) -> String {
 /// Where templates came from, for diagnostics: the site's `templates/` or the embedded theme.
 pub struct Templates {
     pub tera: tera::Tera,
-    site_templates: Vec<String>,
+    /// The file each template of the site (or of its Zola theme) came from, relative to the root.
+    site_templates: BTreeMap<String, PathBuf>,
     /// Every template's text by name, the site's replacing the theme's: what `serve` scans for `extends`.
     pub sources: BTreeMap<String, String>,
     lookups: Slot,
+    /// The images `resize_image` was asked for, made once the pages are rendered (`ImageQueue::process`).
+    pub images: Arc<images::ImageQueue>,
 }
 
 impl Templates {
@@ -77,7 +81,7 @@ impl Templates {
 
     /// Whether `name` is the built-in theme's template (the site has no file of that name).
     pub fn is_theme(&self, name: &str) -> bool {
-        !self.site_templates.iter().any(|n| n == name)
+        !self.site_templates.contains_key(name)
     }
 
     /// Every template's text with the file it is reported at, the site's own first, then the theme's.
@@ -87,8 +91,8 @@ impl Templates {
     }
 
     fn location(&self, name: &str) -> Location {
-        if self.site_templates.iter().any(|n| n == name) {
-            Location::file(Path::new("templates").join(name))
+        if let Some(file) = self.site_templates.get(name) {
+            Location::file(file)
         } else {
             Location::file(format!("(built-in theme) templates/{name}"))
         }
@@ -102,32 +106,23 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     for (name, bytes) in crate::theme::TEMPLATES.iter() {
         sources.insert(name.to_string(), String::from_utf8_lossy(bytes).into_owned());
     }
-    let mut site_templates = Vec::new();
-    let dir = root.join("templates");
-    let links = crate::walk::Links::new(root, config);
-    let mut walk = links.walk(&dir, crate::walk::prune_nothing);
-    for entry in walk.by_ref().flatten() {
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        match std::fs::read_to_string(entry.path()) {
-            Ok(text) => {
-                sources.insert(name.clone(), text);
-                site_templates.push(name);
-            }
-            Err(e) => diagnostics.push(
-                Diagnostic::error(
-                    Location::file(Path::new("templates").join(&name)),
-                    "template",
-                    format!("cannot read: {e}"),
-                )
-                .with_help("templates must be readable UTF-8 text files"),
-            ),
+    let mut site_templates = BTreeMap::new();
+    let theme = config.theme.as_deref();
+    if let Some(theme) = theme {
+        let dir = Path::new("themes").join(theme).join("templates");
+        for (name, text) in read_templates(root, config, &dir, diagnostics) {
+            let prefixed = format!("{theme}/templates/{name}");
+            site_templates.insert(prefixed.clone(), dir.join(&name));
+            sources.insert(prefixed, text.clone());
+            site_templates.insert(name.clone(), dir.join(&name));
+            sources.insert(name, text);
         }
     }
-    diagnostics.extend(walk.warnings());
-    let theme_only = sources.keys().filter(|name| !site_templates.contains(name)).cloned().collect();
+    for (name, text) in read_templates(root, config, Path::new("templates"), diagnostics) {
+        site_templates.insert(name.clone(), Path::new("templates").join(&name));
+        sources.insert(name, text);
+    }
+    let theme_only = sources.keys().filter(|name| !site_templates.contains_key(*name)).cloned().collect();
     blocks::drop_blocks_missing_in_parents(&mut sources, &theme_only);
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
@@ -136,7 +131,10 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     let lookups: Slot = Arc::new(RwLock::new(None));
     functions::register(&mut tera, lookups.clone());
     filters::register(&mut tera, lookups.clone());
-    let mut templates = Templates { tera: tera::Tera::new(), site_templates, sources: BTreeMap::new(), lookups };
+    let images = Arc::new(images::ImageQueue::new(root, theme));
+    functions::register_images(&mut tera, lookups.clone(), images.clone());
+    let mut templates =
+        Templates { tera: tera::Tera::new(), site_templates, sources: BTreeMap::new(), lookups, images };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         diagnostics.push(template_diagnostic(&templates, &e, &sources));
         return None;
@@ -144,6 +142,35 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     templates.tera = tera;
     templates.sources = sources;
     Some(templates)
+}
+
+/// Every template file under `root/dir`, by its name there (`partials/nav.html`). Links out of the site are
+/// skipped with a warning (`walk`).
+fn read_templates(
+    root: &Path,
+    config: &Config,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, String)> {
+    let mut templates = Vec::new();
+    let full = root.join(dir);
+    let links = crate::walk::Links::new(root, config);
+    let mut walk = links.walk(&full, crate::walk::prune_nothing);
+    for entry in walk.by_ref().flatten() {
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let name = entry.path().strip_prefix(&full).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        match std::fs::read_to_string(entry.path()) {
+            Ok(text) => templates.push((name, text)),
+            Err(e) => diagnostics.push(
+                Diagnostic::error(Location::file(dir.join(&name)), "template", format!("cannot read: {e}"))
+                    .with_help("templates must be readable UTF-8 text files"),
+            ),
+        }
+    }
+    diagnostics.extend(walk.warnings());
+    templates
 }
 
 /// Renders every planned output with the site `lookups` holds; each page goes to `sink` as soon as it exists, so
@@ -447,12 +474,13 @@ fn render_template(
     }
     render_sized(&templates.tera, template, &context).map_err(|e| {
         let message = error_chain(&e);
-        let diagnostic = Diagnostic::error(
-            templates.location(template),
-            "template",
-            format!("{message} (rendering {})", source.display()),
-        )
-        .with_help("check the variable or function named above; the README lists everything templates can use");
+        // Tera names the template and line the error is at (maybe a partial): the diagnostic points there.
+        let at = match parse_position(&message) {
+            Some((name, line, column)) => Location { line, column, ..templates.location(&name) },
+            None => templates.location(template),
+        };
+        let diagnostic = Diagnostic::error(at, "template", format!("{message} (rendering {})", source.display()))
+            .with_help("check the variable or function named above; the README lists everything templates can use");
         RenderFailure { template: template.to_string(), message, diagnostic: Box::new(diagnostic) }
     })
 }
@@ -591,7 +619,7 @@ fn parse_position(message: &str) -> Option<(String, usize, usize)> {
 }
 
 /// Tera's error and its causes on one line each, without the repetitive "Failed to render" wrapper.
-fn error_chain(error: &tera::Error) -> String {
+pub(crate) fn error_chain(error: &tera::Error) -> String {
     let mut parts = vec![error.to_string()];
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {

@@ -197,13 +197,19 @@ enum Links {
 /// Only stylesheets changed: open tabs swap them in place instead of reloading.
 pub fn reload_for(changes: &[Change]) -> Reload {
     let mut stylesheets = Vec::new();
+    let mut sass = false;
     for change in changes {
         match change {
             Change::Static(path) if path.extension().is_some_and(|e| e == "css") => {
                 stylesheets.push(path.to_string_lossy().replace('\\', "/"))
             }
+            Change::Sass(_) => sass = true,
             _ => return Reload::Full,
         }
+    }
+    // A Sass edit may change any compiled stylesheet: an empty list swaps them all.
+    if sass {
+        stylesheets.clear();
     }
     Reload::Css(stylesheets)
 }
@@ -238,6 +244,9 @@ mod tests {
         let css = reload_for(&[Change::Static(PathBuf::from("style.css")), Change::Static(PathBuf::from("a/b.css"))]);
         assert_eq!(css, Reload::Css(vec!["style.css".into(), "a/b.css".into()]));
         assert_eq!(reload_for(&[Change::Static(PathBuf::from("style.css")), Change::Config]), Reload::Full);
+        // A Sass edit swaps every stylesheet (an empty list), whatever else changed in CSS.
+        let sass = reload_for(&[Change::Static(PathBuf::from("style.css")), Change::Sass(PathBuf::from("_a.scss"))]);
+        assert_eq!(sass, Reload::Css(Vec::new()));
         assert_eq!(reload_for(&[Change::Page(PathBuf::from("a.md"))]), Reload::Full);
     }
 }

@@ -74,6 +74,10 @@ pub fn edit_files(
         page.assets = old.assets.clone();
         page.lower = old.lower;
         page.higher = old.higher;
+        if crate::shortcodes::may_hold_calls(&page.text[page.body_offset..]) {
+            // Its shortcodes render with the templates and the whole site: the full rebuild does that.
+            return Err(FullRebuild(format!("{} may call shortcodes", file.display())));
+        }
         page.rendered = crate::pipeline::render_body(site, config, &page.text[page.body_offset..]);
         site.pages[id] = page;
         problems.stages.content.extend(content::page_problems(site, config, id));
@@ -159,6 +163,9 @@ fn edit_section(
         && old.aliases == new.aliases
         && old.weight == new.weight
         && old.in_search_index == new.in_search_index;
+    if crate::shortcodes::may_hold_calls(&section.text[section.body_offset..]) {
+        return Err(FullRebuild(format!("{} may call shortcodes", file.display())));
+    }
     if !same_shape {
         return Err(FullRebuild(format!("{} changed how its section is built", file.display())));
     }

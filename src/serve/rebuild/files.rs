@@ -29,7 +29,9 @@ impl LiveSite {
         let mut now: Vec<OutputFile> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut found = Vec::new();
-        for file in crate::pipeline::files::static_files(&self.options.root, &self.config, &mut found) {
+        let mut statics = crate::pipeline::files::static_files(&self.options.root, &self.config, &mut found);
+        statics.extend(crate::sass::compile(&self.options.root, &self.config, &mut found));
+        for file in statics {
             match index.get(&file.path) {
                 Some(&i) => now[i] = file,
                 None => {
@@ -41,7 +43,7 @@ impl LiveSite {
         let before: HashSet<String> =
             self.owners.iter().filter(|(_, &layer)| layer == Layer::Static).map(|(path, _)| path.clone()).collect();
         let everything = changed.iter().any(|path| !before.contains(path) && !index.contains_key(path));
-        self.problems.files.retain(|d| !d.at.file.starts_with("static"));
+        self.problems.files.retain(|d| !d.at.file.starts_with("static") && d.kind != "sass");
         self.problems.files.extend(found);
         let mut uncovered = Vec::new();
         for path in before.iter().filter(|path| !index.contains_key(*path)) {
@@ -75,6 +77,16 @@ impl LiveSite {
             self.put_file(Layer::Asset, file, files);
         }
         Ok(())
+    }
+
+    /// The images renders asked for and this session has not made yet (or whose source changed since).
+    pub(super) fn put_images(&mut self, files: &mut FileChanges) {
+        self.problems.files.retain(|d| d.kind != "image");
+        let mut problems = Vec::new();
+        for file in self.templates.images.process(None, &mut problems) {
+            self.put_file(Layer::Asset, file, files);
+        }
+        self.problems.files.extend(problems);
     }
 
     /// Sitemap, robots.txt and feed made again from the model.

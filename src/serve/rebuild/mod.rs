@@ -69,8 +69,14 @@ pub fn plan(changes: &[Change]) -> Result<Plan, FullRebuild> {
             }
             Change::Section(path) => return Err(FullRebuild(format!("folder content/{} changed", slash(path)))),
             Change::Page(path) => plan.pages.push(slash(path)),
+            // Page bodies hold what shortcodes rendered: they are rendered again with the whole site.
+            Change::Template(path) if path.starts_with("shortcodes") => {
+                return Err(FullRebuild(format!("shortcode templates/{} changed", slash(path))))
+            }
             Change::Template(_) => plan.templates = true,
             Change::Static(path) => plan.statics.push(slash(path)),
+            // Read again with the static files, where the compiled stylesheets are.
+            Change::Sass(_) => plan.statics.push(String::new()),
             Change::Asset(path) => plan.assets.push(slash(path)),
         }
     }
@@ -154,6 +160,7 @@ impl LiveSite {
         drop(lookups);
         timer.lap("build: views + rendered");
         live.take_renders(renders, &mut files);
+        live.put_images(&mut files);
         live.refresh_static(&[String::new()], &mut files);
         for file in pipeline::files::asset_files(&root, &live.site) {
             live.put_file(Layer::Asset, file, &mut files);
@@ -307,6 +314,7 @@ impl LiveSite {
         let renders = render_outputs(&self.templates, &lookups, outputs);
         drop(lookups);
         self.take_renders(renders, files);
+        self.put_images(files);
         timer.lap("update: rendered");
         if content_edited {
             self.whole_site_files_stale = true;
@@ -453,6 +461,8 @@ mod tests {
         check(&[Change::Template(p("page.html"))], Ok(Plan { templates: true, ..Plan::default() }));
         check(&[Change::Static(p("style.css"))], Ok(Plan { statics: vec!["style.css".into()], ..Plan::default() }));
         check(&[Change::Asset(p("a/b/x.png"))], Ok(Plan { assets: vec!["a/b/x.png".into()], ..Plan::default() }));
+        check(&[Change::Sass(p("_vars.scss"))], Ok(Plan { statics: vec![String::new()], ..Plan::default() }));
+        check(&[Change::Template(p("shortcodes/note.md"))], Err("shortcode templates/shortcodes/note.md changed"));
         check(&[Change::Page(p("a.md")), Change::Config], Err("config.toml changed"));
         check(
             &[Change::Section(p("a/_index.md"))],

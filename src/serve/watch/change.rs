@@ -18,8 +18,10 @@ pub enum Change {
     Template(PathBuf),
     /// Anything under `static/`.
     Static(PathBuf),
-    /// The site's `config.toml`.
+    /// The site's `config.toml`, or anything under `themes/`.
     Config,
+    /// Anything under `sass/`: every stylesheet is compiled again (a partial may be used by any of them).
+    Sass(PathBuf),
     /// A file beside the pages under `content/` that is not Markdown: "blog/post/diagram.png".
     Asset(PathBuf),
 }
@@ -55,6 +57,8 @@ pub fn classify(site_root: &Path, path: &Path, kind: &EventKind) -> Option<Chang
         "config.toml" if inside.is_empty() => Some(Change::Config),
         "templates" => Some(Change::Template(inner)),
         "static" => Some(Change::Static(inner)),
+        "sass" => Some(Change::Sass(inner)),
+        "themes" => Some(Change::Config),
         "content" => Some(classify_content(inner, is_folder_event(kind))),
         _ => None,
     }
