@@ -2,105 +2,10 @@
 //! The only user of `anyhow`; exit codes: 0 success, 1 site error, 2 usage error.
 
 use clap::{Parser, Subcommand};
-#[cfg(target_os = "linux")]
-use std::os::raw::{c_char, c_int};
 
 // Rendering allocates many small strings and maps on two threads; mimalloc handles that far better than glibc.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `build` and `check` run for a second or so and exit: memory they free is soon reused, and giving it back to
-/// the system only makes the kernel fault it in again. mimalloc's default returns freed memory after 10 ms;
-/// this keeps it. A `MIMALLOC_PURGE_DELAY` the user set to anything but the default is left alone. `serve`
-/// runs for hours and keeps the default.
-fn keep_freed_memory() {
-    use std::os::raw::{c_int, c_long};
-    extern "C" {
-        fn mi_option_get(option: c_int) -> c_long;
-        fn mi_option_set(option: c_int, value: c_long);
-    }
-    // `mi_option_purge_delay` in mimalloc v3's mimalloc.h (libmimalloc-sys 0.1.49), whose default is 10 ms:
-    // checking the default first means a renumbered option is never set by mistake.
-    const PURGE_DELAY: c_int = 15;
-    const DEFAULT_PURGE_DELAY_MS: c_long = 10;
-    // SAFETY: both take and return plain integers; nothing else runs yet (one thread), as mi_option_set asks.
-    unsafe {
-        if mi_option_get(PURGE_DELAY) == DEFAULT_PURGE_DELAY_MS {
-            mi_option_set(PURGE_DELAY, -1);
-        }
-    }
-}
-
-/// Ends `build` and `check` once everything is written and printed, without the clean-up at exit: mimalloc
-/// would give the system back every free page of the heap, one `madvise` at a time (20 ms at 10k pages), for a
-/// process that is ending anyway. Nothing else is left to run: the build's files are closed, the staging
-/// folder is renamed or removed, and only the background thread freeing the model is cut short.
-fn exit_now(code: u8) -> ! {
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
-    let _ = std::io::stderr().flush();
-    #[cfg(target_os = "linux")]
-    // SAFETY: `_exit` ends the process at once; the buffered output was flushed just above.
-    unsafe {
-        libc::_exit(i32::from(code))
-    }
-    #[cfg(not(target_os = "linux"))]
-    std::process::exit(i32::from(code))
-}
-
-/// Transparent huge pages: mimalloc asks for them, and on a machine whose memory is fragmented (after any large
-/// job) the kernel then compacts memory on the first touch of each 2 MiB: `quire check` on 10k pages took 0.89 s
-/// (0.67 s of it in the kernel) instead of 0.5 s right after a build, and a build holds 36 MiB more at its peak
-/// for at best 0.05 s. Turned off for `build` and `check`; Linux only; failure changes nothing.
-///
-/// It runs from `.preinit_array`, before the C runtime's constructors and Rust's own start-up: the first
-/// allocation (the main thread's name, before `main`) makes mimalloc set up its arena, and with huge pages
-/// still on, that first touch zeroed whole 2 MiB pages, 5 to 15 ms of a 0.55 s build on a single core.
-/// glibc hands these functions the command line, which is all it needs: `quire build` or `quire check`.
-#[cfg(target_os = "linux")]
-#[used]
-#[link_section = ".preinit_array"]
-static DISABLE_THP_BEFORE_START: extern "C" fn(c_int, *const *const c_char, *const *const c_char) =
-    disable_transparent_huge_pages;
-
-#[cfg(target_os = "linux")]
-extern "C" fn disable_transparent_huge_pages(argc: c_int, argv: *const *const c_char, _env: *const *const c_char) {
-    if argc < 2 || argv.is_null() {
-        return;
-    }
-    // SAFETY: glibc passes the process's argv, `argc` valid NUL-terminated strings; prctl takes plain integers
-    // and only sets a flag on this process. Nothing here allocates: the allocator is not set up yet.
-    unsafe {
-        let first = *argv.add(1);
-        if first.is_null() {
-            return;
-        }
-        let command = std::ffi::CStr::from_ptr(first).to_bytes();
-        if command == b"build" || command == b"check" {
-            libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-        }
-    }
-}
-
-/// Where ahash, Tera's map hasher, takes the seed of each new map from: a counter per thread. Its own source is
-/// one atomic counter for the whole process, and a page render makes dozens of maps (loop variables, function
-/// arguments, views) on each of two threads, which then fought over that counter's cache line. The keys ahash
-/// mixes every seed with are still random per process, so hashing is as hard to predict as before.
-struct SeedPerThread;
-
-impl ahash::random_state::RandomSource for SeedPerThread {
-    fn gen_hasher_seed(&self) -> usize {
-        thread_local! {
-            static NEXT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-        }
-        NEXT.with(|next| {
-            // The thread-local's address tells threads apart; the odd step never repeats within a thread.
-            let seed = next.get().wrapping_add(0x9E37_79B9_7F4A_7C15_u64 as usize);
-            next.set(seed);
-            seed ^ (next as *const std::cell::Cell<usize> as usize)
-        })
-    }
-}
 
 use quire::error::{Diagnostic, Error, Severity};
 use std::path::{Path, PathBuf};
@@ -197,8 +102,6 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    // Before any map is made; if one was (nothing here makes one earlier), ahash keeps its own source.
-    let _ = ahash::random_state::set_random_source(SeedPerThread);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -206,15 +109,7 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    let short_lived = matches!(cli.command, Command::Build { .. } | Command::Check { .. });
-    if short_lived {
-        keep_freed_memory();
-    }
-    let code = run(cli.command);
-    if short_lived {
-        exit_now(code);
-    }
-    ExitCode::from(code)
+    ExitCode::from(run(cli.command))
 }
 
 /// Runs one command; returns the exit code.
@@ -400,22 +295,5 @@ fn print_diagnostics(root: &Path, diagnostics: &[Diagnostic]) {
         } else {
             eprintln!("{diagnostic}\n");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::SeedPerThread;
-    use ahash::random_state::RandomSource;
-
-    #[test]
-    fn seeds_differ_from_call_to_call_and_from_thread_to_thread() {
-        let here: Vec<usize> = (0..4).map(|_| SeedPerThread.gen_hasher_seed()).collect();
-        let there: Vec<usize> =
-            std::thread::spawn(|| (0..4).map(|_| SeedPerThread.gen_hasher_seed()).collect()).join().expect("runs");
-        let mut all: Vec<usize> = here.iter().chain(&there).copied().collect();
-        all.sort_unstable();
-        all.dedup();
-        assert_eq!(all.len(), 8, "{here:x?} {there:x?}");
     }
 }

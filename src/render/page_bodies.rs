@@ -1,6 +1,7 @@
 //! What only a page's own render reads of its Markdown, its HTML and table of contents, handed over to that
 //! render in a one-pass build: each is freed once its page is rendered instead of being held until the whole
-//! site is written (10k pages: 37 MB of HTML, 8 MB of headings).
+//! site is written (10k pages: 37 MB of HTML, 8 MB of headings). Paired 10k run (5 Dec 2026): without it the
+//! build's peak memory is 162 MiB instead of 117 (+38%) and it takes 4-5% longer.
 
 use super::Templates;
 use crate::config::Config;
