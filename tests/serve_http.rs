@@ -31,13 +31,14 @@ fn site() -> SiteFiles {
     site_with(&[])
 }
 
-fn start_with(site: SiteFiles, base_path: &str) -> Server {
-    let config = ServerConfig { bind: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 0, base_path: base_path.to_string() };
+fn start_with(site: SiteFiles, base_path: &str, threads: usize) -> Server {
+    let config =
+        ServerConfig { bind: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 0, base_path: base_path.to_string(), threads };
     Server::start(config, site).expect("server starts on a free loopback port")
 }
 
 fn start() -> Server {
-    start_with(site(), "/")
+    start_with(site(), "/", 4)
 }
 
 #[derive(Debug)]
@@ -159,7 +160,7 @@ fn content_types() {
         ("CNAME", "application/octet-stream"),
     ];
     let files: Vec<(&str, &str)> = cases.iter().map(|(path, _)| (*path, "x")).collect();
-    let server = start_with(site_with(&files), "/");
+    let server = start_with(site_with(&files), "/", 4);
     for (path, content_type) in cases {
         let reply = get(&server, &format!("/{path}"));
         assert_eq!(reply.status, 200, "{path}");
@@ -227,7 +228,7 @@ fn missing_pages_get_the_site_404_page() {
 #[test]
 fn missing_pages_get_a_plain_404_without_a_404_page() {
     let files: SiteFiles = [("index.html".to_string(), b"<body>Home</body>".to_vec())].into_iter().collect();
-    let server = start_with(files, "/");
+    let server = start_with(files, "/", 2);
     let reply = get(&server, "/nope");
     assert_eq!(reply.status, 404);
     assert_eq!(reply.header("content-type"), Some("text/plain; charset=utf-8"));
@@ -236,7 +237,7 @@ fn missing_pages_get_a_plain_404_without_a_404_page() {
 
 #[test]
 fn base_path_is_honoured() {
-    let server = start_with(site(), "/docs/");
+    let server = start_with(site(), "/docs/", 4);
     assert_eq!(server.url(), format!("http://127.0.0.1:{}/docs/", server.local_addr().port()));
     let root = get(&server, "/");
     assert_eq!(root.status, 307);
@@ -511,7 +512,7 @@ fn request_bodies_are_bounded() {
 
 #[test]
 fn idle_and_slow_clients_do_not_stall_others() {
-    let server = start_with(site(), "/");
+    let server = start_with(site(), "/", 2);
     let mut idle = Vec::new();
     for _ in 0..4 {
         idle.push(connect(&server));
@@ -527,7 +528,7 @@ fn idle_and_slow_clients_do_not_stall_others() {
 
 #[test]
 fn more_idle_connections_than_the_bound_make_room_for_new_ones() {
-    let server = start_with(site(), "/");
+    let server = start_with(site(), "/", 2);
     // Far more than the server keeps open for pages: the longest idle are closed to make room, before the
     // connection asking for the page is even accepted.
     let idle: Vec<TcpStream> = (0..100).map(|_| connect(&server)).collect();
@@ -552,7 +553,7 @@ fn more_idle_connections_than_the_bound_make_room_for_new_ones() {
 fn issue_12_a_burst_of_200_connections_gets_every_response() {
     const CLIENTS: usize = 200;
     const REQUESTS_EACH: usize = 10;
-    let server = std::sync::Arc::new(start_with(site(), "/"));
+    let server = std::sync::Arc::new(start_with(site(), "/", 2));
     let start = std::sync::Arc::new(std::sync::Barrier::new(CLIENTS));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
@@ -639,7 +640,7 @@ fn publish_sends_reload_and_serves_the_new_site() {
 
 #[test]
 fn css_only_changes_name_the_stylesheets() {
-    let server = start_with(site(), "/docs/");
+    let server = start_with(site(), "/docs/", 2);
     let (mut stream, mut seen) = open_events(&server);
     server.publish(site_with(&[("style.css", "body { color: red }")]), Reload::Css(vec!["style.css".into()]));
     read_until(&mut stream, &mut seen, "event: css\ndata: {\"build\":1,\"paths\":[\"/docs/style.css\"]}\n\n");
@@ -677,7 +678,7 @@ fn build_errors_reach_open_and_new_tabs_until_fixed() {
 
 #[test]
 fn fifty_open_streams_do_not_block_pages() {
-    let server = start_with(site(), "/");
+    let server = start_with(site(), "/", 2);
     let mut streams: Vec<(TcpStream, String)> = (0..50).map(|_| open_events(&server)).collect();
     assert_real_page_served(&server);
     assert_eq!(get(&server, "/style.css").status, 200);
@@ -694,7 +695,7 @@ fn fifty_open_streams_do_not_block_pages() {
 fn busy_port_moves_to_the_next_one() {
     let taken = TcpListener::bind("127.0.0.1:0").expect("bind a port to occupy");
     let wanted = taken.local_addr().expect("bound").port();
-    let config = ServerConfig { port: wanted, ..ServerConfig::default() };
+    let config = ServerConfig { port: wanted, threads: 2, ..ServerConfig::default() };
     let server = match Server::start(config, site()) {
         Ok(server) => server,
         // The ports after it may all be taken by other programs; nothing to check then.
@@ -716,7 +717,7 @@ fn loopback_bind_gives_no_warning() {
 
 #[test]
 fn stop_is_graceful_with_open_connections() {
-    let server = start_with(site(), "/");
+    let server = start_with(site(), "/", 2);
     let address = server.local_addr();
     let (mut events, _) = open_events(&server);
     let _idle = connect(&server);
@@ -730,7 +731,7 @@ fn stop_is_graceful_with_open_connections() {
 
 #[test]
 fn byte_ranges_for_media() {
-    let server = start_with(site_with(&[("clip.mp4", "0123456789")]), "/");
+    let server = start_with(site_with(&[("clip.mp4", "0123456789")]), "/", 2);
     let part = request(&server, "GET", "/clip.mp4", "Range: bytes=2-5\r\n");
     assert_eq!(part.status, 206);
     assert_eq!(part.text(), "2345");

@@ -34,7 +34,8 @@ const DEBOUNCE: Debounce = Debounce { quiet: Duration::from_millis(10), longest:
 pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
     let build_options = BuildOptions { root: options.root.clone(), drafts: options.drafts, ..Default::default() };
     let (config, _) = crate::load_config(&build_options)?;
-    let server_config = ServerConfig { bind: options.bind, port: options.port, base_path: config.base_path() };
+    let server_config =
+        ServerConfig { bind: options.bind, port: options.port, base_path: config.base_path(), threads: 8 };
     let server = Server::start(server_config, SiteFiles::default())?;
     // Permalinks point at this server, not at the production host.
     let local_base_url = server.url();

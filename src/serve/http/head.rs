@@ -1,4 +1,4 @@
-//! HTTP/1.1 request heads read under hard size limits, and responses written with their length.
+//! HTTP/1.1 request heads read under hard size limits, re-serialised for tiny_http, and the guard's own refusals.
 //! Never buffers more than a limit allows and never reads a request body beyond `Limits::body`; routes nothing.
 
 use std::io::{self, BufRead, Read, Write};
@@ -136,6 +136,30 @@ impl RequestHead {
             Some(bytes) => BodyLength::Exactly(bytes),
         }
     }
+
+    /// The request as tiny_http gets it: one canonical CRLF line per header, values that are not ASCII left out
+    /// (tiny_http drops a connection whose head is not ASCII, and no header the server reads may hold any),
+    /// hop-by-hop headers replaced, the body after it, and `Connection: close` so the engine sees one request.
+    pub fn to_engine_bytes(&self, body: &[u8]) -> Vec<u8> {
+        let version = match self.version {
+            Version::Http10 => "HTTP/1.0",
+            Version::Http11 => "HTTP/1.1",
+        };
+        let mut text = format!("{} {} {version}\r\n", self.method, self.target);
+        for (name, value) in &self.headers {
+            let hop = NOT_FORWARDED.iter().any(|skipped| name.eq_ignore_ascii_case(skipped));
+            if !hop && value.is_ascii() {
+                text.push_str(&format!("{name}: {value}\r\n"));
+            }
+        }
+        if !body.is_empty() {
+            text.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        text.push_str("Connection: close\r\n\r\n");
+        let mut bytes = text.into_bytes();
+        bytes.extend_from_slice(body);
+        bytes
+    }
 }
 
 /// Reads a body of `length` bytes, which the caller has checked against `Limits::body`.
@@ -148,8 +172,8 @@ pub fn read_body(reader: &mut impl Read, length: usize) -> io::Result<Vec<u8>> {
     }
 }
 
-/// A response: status, extra headers and body. Routing produces it and the guard writes it with `write_to`,
-/// which adds Content-Length, so every response is framed and the connection can stay open.
+/// A response: status, extra headers and body. Routing produces it; tiny_http writes it (`engine`), except the
+/// refusals the guard writes itself with `write_to`. Content-Length is added on writing.
 #[derive(Debug, Clone)]
 pub struct Response {
     pub status: u16,
@@ -217,6 +241,20 @@ pub fn reason(status: u16) -> &'static str {
     }
 }
 
+/// Headers about this one hop (RFC 9110 §7.6.1) or about a body the guard has already read: the engine gets
+/// none of them from the client, only the `Content-Length` and `Connection: close` the guard writes itself.
+const NOT_FORWARDED: [&str; 9] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "expect",
+    "content-length",
+];
+
 enum LineError {
     Eof,
     TooLong,
@@ -268,7 +306,7 @@ fn parse_request_line(line: &[u8]) -> Result<(String, String, Version), HeadErro
         return Err(HeadError::Malformed);
     }
     // NUL, CR and other controls never belong in a request target, however it is parsed later; nor does
-    // anything outside ASCII, which a target must percent-encode.
+    // anything outside ASCII, which a target must percent-encode (and which tiny_http would not parse).
     if target.bytes().any(|byte| !(0x21..=0x7e).contains(&byte)) {
         return Err(HeadError::Malformed);
     }
@@ -395,6 +433,19 @@ mod tests {
         let (lines, taken) = consumed_before_refusal(b"GET / HTTP/1.1\r\n".chain(many_lines.as_bytes()));
         assert!(matches!(lines, Err(HeadError::HeadersTooLarge)));
         assert!(taken <= (limits.header_block + buffer) as u64, "read {taken} bytes");
+    }
+
+    #[test]
+    fn engine_gets_one_canonical_request() {
+        let raw = "GET /a?b HTTP/1.1\nHost: localhost:1\r\nConnection: keep-alive, Upgrade\r\nUpgrade: h2c\r\n\
+                   TE: chunked\r\nExpect: 100-continue\r\nContent-Length: 2\r\nCookie: caf\u{e9}=1\r\nRange: bytes=0-1\r\n\r\n";
+        let head = read_head(&mut BufReader::new(raw.as_bytes()), &Limits::default()).expect("valid head");
+        let bytes = head.to_engine_bytes(b"hi");
+        let expected = "GET /a?b HTTP/1.1\r\nHost: localhost:1\r\nRange: bytes=0-1\r\n\
+                        Content-Length: 2\r\nConnection: close\r\n\r\nhi";
+        assert_eq!(String::from_utf8(bytes).expect("ascii"), expected);
+        let old = read_head(&mut BufReader::new(&b"GET / HTTP/1.0\r\n\r\n"[..]), &Limits::default()).expect("1.0");
+        assert_eq!(old.to_engine_bytes(b""), b"GET / HTTP/1.0\r\nConnection: close\r\n\r\n");
     }
 
     #[test]

@@ -1,18 +1,20 @@
-//! `Server`: our listener on 127.0.0.1 by default, a guard thread per connection answering from the in-memory
-//! site, graceful stop. Holds the current site and swaps it atomically on publish; never reads the disk.
+//! `Server`: a guarded front on 127.0.0.1 by default, tiny_http behind it answering from a bounded worker pool,
+//! graceful stop. Holds the current site in memory and swaps it atomically on publish; never reads the disk.
 //!
-//! Each connection's guard (`guard`) reads request heads under hard limits and answers them itself; at most
-//! `MAX_PAGE_CONNECTIONS` serve pages at once (`connections`), and live-reload streams are bounded apart.
+//! The public listener is ours: each connection gets a guard thread (`guard`) that reads request heads under
+//! hard limits before tiny_http (`engine`, on a private Unix socket) ever sees them, and relays the answers.
 
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use super::connections::Connections;
+use super::engine::{Engine, PrivateSocket};
 use super::guard::guard_connection;
 use super::head::Limits;
 use super::route::BasePath;
@@ -30,11 +32,15 @@ pub struct ServerConfig {
     pub port: u16,
     /// The path of `base_url`: "/" or "/docs/". The site is served under it and "/" redirects there.
     pub base_path: String,
+    /// Worker threads taking requests from tiny_http and answering them. Open connections are not bound to a
+    /// worker (up to 32 serve pages at once; when all are taken, the one idle longest is closed), and
+    /// live-reload streams never occupy one.
+    pub threads: usize,
 }
 
 impl Default for ServerConfig {
     fn default() -> ServerConfig {
-        ServerConfig { bind: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 1111, base_path: "/".to_string() }
+        ServerConfig { bind: IpAddr::V4(Ipv4Addr::LOCALHOST), port: 1111, base_path: "/".to_string(), threads: 8 }
     }
 }
 
@@ -68,9 +74,12 @@ pub struct Server {
     notices: Vec<StartNotice>,
     acceptor: Option<JoinHandle<()>>,
     broadcaster_thread: Option<JoinHandle<()>>,
+    engine: Option<Engine>,
+    /// Declared after `engine`: the socket folder goes once tiny_http has stopped using it.
+    socket: Option<PrivateSocket>,
 }
 
-/// What every guard reads: the site (swapped whole on publish) and the fixed settings.
+/// What every guard and worker reads: the site (swapped whole on publish) and the fixed settings.
 pub(super) struct Shared {
     pub site: RwLock<Arc<ServedSite>>,
     pub base: BasePath,
@@ -80,12 +89,14 @@ pub(super) struct Shared {
     pub stopping: AtomicBool,
     pub connections: Connections,
     pub broadcaster: Broadcaster,
+    /// Where tiny_http listens; only guards connect there.
+    pub engine_socket: PathBuf,
 }
 
 /// Tries after the wanted port before giving up.
 const PORT_TRIES: u16 = 20;
-/// Most live-reload streams open at once (each holds a descriptor and a waiting thread; the usual limit is 1024
-/// descriptors per process).
+/// Most live-reload streams open at once. Each holds three descriptors (client, guard and engine ends), and
+/// the usual limit is 1024 per process: tiny_http stops accepting for good when it runs out.
 const MAX_STREAMS: usize = 128;
 /// Most connections serving pages at once (each one idle descriptor, four mid-request).
 const MAX_PAGE_CONNECTIONS: usize = 32;
@@ -103,6 +114,7 @@ impl Server {
         if !config.bind.is_loopback() {
             notices.push(StartNotice::Exposed { bind: config.bind });
         }
+        let (socket, engine_listener) = PrivateSocket::bind().map_err(ServeError::Engine)?;
         let (broadcaster, broadcaster_thread) = Broadcaster::start(MAX_STREAMS).map_err(ServeError::Thread)?;
         let shared = Arc::new(Shared {
             site: RwLock::new(Arc::new(ServedSite::prepare(&site))),
@@ -113,6 +125,7 @@ impl Server {
             stopping: AtomicBool::new(false),
             connections: Connections::new(MAX_PAGE_CONNECTIONS),
             broadcaster: broadcaster.clone(),
+            engine_socket: socket.path().to_path_buf(),
         });
         // From here on, a failure drops `server`, which stops whatever has started.
         let mut server = Server {
@@ -122,7 +135,11 @@ impl Server {
             notices,
             acceptor: None,
             broadcaster_thread: Some(broadcaster_thread),
+            engine: None,
+            socket: Some(socket),
         };
+        let engine = Engine::start(engine_listener, config.threads, &shared).map_err(ServeError::Engine)?;
+        server.engine = Some(engine);
         let acceptor = std::thread::Builder::new()
             .name("quire-serve-accept".into())
             .spawn(move || accept(listener, &shared))
@@ -180,8 +197,8 @@ impl Server {
         self.broadcaster.show_error(report);
     }
 
-    /// Stops accepting, lets responses in flight finish (for a few seconds at most) and closes live-reload
-    /// streams; every guard thread has ended when it returns.
+    /// Stops accepting, lets responses in flight finish (for a few seconds at most), closes live-reload streams,
+    /// joins the workers and removes the engine's socket folder.
     pub fn stop(mut self) {
         self.shut_down();
     }
@@ -203,6 +220,11 @@ impl Server {
             let _ = thread.join();
         }
         self.shared.connections.drain(STOP_GRACE);
+        // Workers go last: a guard still relaying needed one until now.
+        if let Some(engine) = self.engine.take() {
+            engine.stop();
+        }
+        self.socket.take();
     }
 }
 

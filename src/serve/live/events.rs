@@ -1,7 +1,6 @@
 //! Live-reload streams: one thread owns every open `/__quire/events` response and writes each event to all.
-//! A guard hands over the connection of a `/__quire/events` request and never writes to it; a pending build error
-//! replays to new tabs. A stuck tab cannot stall the others for long: its socket's write timeout ends the write,
-//! and the stream is dropped, which closes it.
+//! Page workers only hand tiny_http's response writer over and never wait on a stream; a pending build error
+//! replays to new tabs. A stuck tab cannot stall the others for long: its guard gives up writing and closes.
 
 use std::io::Write;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -64,7 +63,7 @@ pub(crate) struct Broadcaster {
     commands: Sender<Command>,
 }
 
-/// Where one stream's bytes go: the client connection; dropping it closes the connection.
+/// Where one stream's bytes go: tiny_http's writer for the request, which the connection's guard relays.
 pub(crate) type EventWriter = Box<dyn Write + Send>;
 
 enum Command {
@@ -172,7 +171,7 @@ impl Streams {
     }
 }
 
-/// Flushed after each event, so it leaves at once rather than waiting in a buffer.
+/// Flushed after each event, so it leaves at once rather than waiting in tiny_http's buffer.
 fn write_event(stream: &mut EventWriter, event: &str) -> bool {
     stream.write_all(event.as_bytes()).is_ok() && stream.flush().is_ok()
 }
