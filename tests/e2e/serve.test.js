@@ -19,8 +19,8 @@ import { REPO_ROOT } from "./lib/site.js";
 const FIXTURE = join(REPO_ROOT, "tests", "fixtures", "e2e-serve");
 const FIRST = "content/guide/first.md";
 const SECOND = "content/guide/second.md";
-/** How long a rebuild and the tab's reaction to it may take: generous, the tests never wait this long when green. */
-const PATIENCE = 30_000;
+/** How long a rebuild and the tab's reaction to it may take: generous (a full suite on 2 busy cores once needed over 30 s), the tests never wait this long when green. */
+const PATIENCE = 90_000;
 
 let browser;
 let serve;

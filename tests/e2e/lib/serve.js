@@ -141,7 +141,7 @@ export async function recordLiveReload(page) {
 }
 
 /** Waits until the tab's live-reload stream is open and said hello (see `recordLiveReload`). */
-export async function waitForLiveReload(page, { timeout = 30_000 } = {}) {
+export async function waitForLiveReload(page, { timeout = 90_000 } = {}) {
   await page.waitForFunction(
     () => window.__quireLive?.open === true && window.__quireLive.events.some(([type]) => type === "hello"),
     null,
