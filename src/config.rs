@@ -647,7 +647,7 @@ impl Reader<'_> {
             );
             return;
         }
-        let help = match closest(key, known) {
+        let help = match crate::text::nearest(key, known) {
             Some(near) => format!("did you mean `{prefix}{near}`?"),
             None => format!("valid keys here: {}", known.join(", ")),
         };
@@ -671,16 +671,6 @@ impl Reader<'_> {
         }
         Location::file(self.file)
     }
-}
-
-/// The known name nearest to `word`, if it is near enough to be a typo.
-pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
-        .filter(|(distance, c)| *distance <= 2.max(c.len() / 4))
-        .min()
-        .map(|(_, c)| c)
 }
 
 /// TOML values as JSON for templates; dates become ISO strings.

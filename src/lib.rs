@@ -18,6 +18,7 @@ pub mod sass;
 pub mod search;
 pub mod serve;
 pub mod shortcodes;
+pub mod text;
 mod theme;
 mod timings;
 pub mod walk;

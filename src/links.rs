@@ -4,6 +4,7 @@
 use crate::config::{Config, Level};
 use crate::content::{Site, Target};
 use crate::error::{Diagnostic, Location};
+use crate::text::nearest;
 use std::collections::HashMap;
 
 /// Resolved relations of the site, by target: what each page names in `related`, and who points at it.
@@ -229,33 +230,10 @@ impl WithKind for Diagnostic {
     }
 }
 
-/// The candidate closest to `word`, if any is close enough to be what was meant.
-pub fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates
-        .iter()
-        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), *c))
-        .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
-}
-
 fn list(candidates: &[&str]) -> String {
     let mut sorted = candidates.to_vec();
     sorted.sort_unstable();
     let shown: Vec<String> = sorted.iter().take(8).map(|c| format!("#{c}")).collect();
     let more = if sorted.len() > 8 { format!(" and {} more", sorted.len() - 8) } else { String::new() };
     format!("{}{more}", shown.join(", "))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_finds_typos_only() {
-        let candidates = ["guide/intro.md", "guide/setup.md", "reference/_index.md"];
-        assert_eq!(nearest("guide/intro.mdx", &candidates), Some("guide/intro.md"));
-        assert_eq!(nearest("guide/setpu.md", &candidates), Some("guide/setup.md"));
-        assert_eq!(nearest("completely/else.md", &candidates), None);
-    }
 }

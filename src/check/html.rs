@@ -2,6 +2,7 @@
 //! `id` it declares out. Not a parser: it never builds a tree and ignores text, comments and scripts.
 
 use super::site_url::trim;
+use crate::text::decode_entities;
 use memchr::{memchr, memchr2, memmem};
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
@@ -118,47 +119,6 @@ const ALPHANUMERIC: [bool; 256] = {
     }
     table
 };
-
-/// Decodes the character references found in attribute values (`&amp;`, `&#x2F;`, `&#39;`...).
-pub fn decode_entities(text: &str) -> Cow<'_, str> {
-    if memchr(b'&', text.as_bytes()).is_none() {
-        return text.into();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = memchr(b'&', rest.as_bytes()) {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let reference = rest[1..].find(';').filter(|&end| end <= 10).map(|end| &rest[1..1 + end]);
-        let decoded = reference.and_then(|r| match r {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => {
-                let number = r.strip_prefix('#')?;
-                let code = match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                    None => number.parse().ok()?,
-                };
-                char::from_u32(code)
-            }
-        });
-        match (decoded, reference) {
-            (Some(c), Some(r)) => {
-                out.push(c);
-                rest = &rest[r.len() + 2..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out.into()
-}
 
 /// An attribute that matters for links or ids (other attributes are only read past).
 struct Attribute<'a> {
@@ -394,7 +354,6 @@ mod tests {
             urls(r#"<a href="https:&#x2F;&#x2F;example.org&#x2F;a?b=1&amp;c=2">x</a>"#),
             ["https://example.org/a?b=1&c=2"]
         );
-        assert_eq!(decode_entities("a &unknown; &#39;b&#39; &"), "a &unknown; 'b' &");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::addresses;
 use super::external::ExternalLink;
 use super::html::{scan_html, HtmlLink};
-use super::site_url::{percent_decode, read_url, resolve, site_path_of_output, Base, Destination, Url};
+use super::site_url::{read_url, resolve, site_path_of_output, Base, Destination, Url};
 use super::Source;
 use crate::config::Config;
 use crate::content::alias_path;
@@ -15,6 +15,7 @@ use crate::markdown::Link;
 use crate::output::{Contents, OutputFile};
 use crate::render;
 use crate::render::Templates;
+use crate::text::percent_decode;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -743,7 +744,7 @@ fn markdown_file_help(site: &Site, source: &Source<'_>, written: &str) -> Option
 fn anchor_help(ids: Option<&FxHashSet<String>>, fragment: &str) -> String {
     let mut ids: Vec<&str> = ids.map(|ids| ids.iter().map(String::as_str).collect()).unwrap_or_default();
     ids.sort_unstable();
-    match crate::links::nearest(fragment, &ids) {
+    match crate::text::nearest(fragment, &ids) {
         Some(near) => format!("did you mean `#{near}`?"),
         None if ids.is_empty() => "the page has no ids to link to".to_string(),
         None => {

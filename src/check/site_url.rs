@@ -2,6 +2,7 @@
 //! to check. Pure string work: resolves `../x/`, `/docs/x/` and full permalinks the way a browser would.
 
 use crate::config::Config;
+use crate::text::percent_decode;
 use memchr::{memchr, memchr2};
 use std::borrow::Cow;
 
@@ -156,30 +157,6 @@ pub fn site_path_of_output(output: &str) -> String {
 /// Where a site path is written in the output folder: `/a/b/` → `a/b/index.html`.
 pub fn output_of_site_path(path: &str) -> String {
     crate::render::output_path(path)
-}
-
-/// `%20` and friends decoded; invalid UTF-8 is replaced rather than refused.
-pub fn percent_decode(text: &str) -> Cow<'_, str> {
-    if memchr(b'%', text.as_bytes()).is_none() {
-        return text.into();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned().into()
 }
 
 /// `str::trim`, skipping its Unicode tables when both ends are visible ASCII, as in almost every URL.

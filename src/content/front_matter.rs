@@ -1,8 +1,9 @@
 //! Splits a content file into front matter and body, and reads the front matter into `FrontMatter`.
 //! Errors and warnings carry file, line and column in the whole file, not in the front-matter slice.
 
-use crate::config::{closest, toml_to_json};
+use crate::config::toml_to_json;
 use crate::error::{line_column, Diagnostic, Location};
+use crate::text::nearest;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -287,7 +288,7 @@ impl Reader<'_, '_> {
         let at = self.location(key);
         let mut diagnostic =
             Diagnostic::warning(at, "front matter", format!("unknown key `{key}` (kept as `extra.{key}`)"));
-        diagnostic = match closest(key, known) {
+        diagnostic = match nearest(key, known) {
             Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
             None => diagnostic.with_help(format!(
                 "move it under `[extra]` to silence this warning; known keys: {}",

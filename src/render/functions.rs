@@ -98,7 +98,7 @@ fn lookup(lookups: &Lookups, function: &str, path: &str) -> TeraResult<Target> {
     lookups.site.lookup(path).ok_or_else(|| {
         let candidates: Vec<&str> = lookups.site.relative_paths().collect();
         let hint =
-            crate::links::nearest(path, &candidates).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+            crate::text::nearest(path, &candidates).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
         Error::message(format!("`{function}`: no page or section at `{path}` (paths are relative to content/){hint}"))
     })
 }

@@ -540,7 +540,7 @@ pub fn check_template_choice(site: &Site, templates: &Templates, target: Target)
         .collect();
     names.sort_unstable();
     let line = front_matter.key_lines.get("template").copied().unwrap_or(0);
-    let help = match crate::links::nearest(&template, &names) {
+    let help = match crate::text::nearest(&template, &names) {
         Some(near) => format!("did you mean `{near}`?"),
         None => format!("add `templates/{template}` or choose one of: {}", names.join(", ")),
     };

@@ -7,11 +7,12 @@
 //! to the terms it changed, and the version is a sum of file hashes that edits keep up to date.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::Hasher;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use super::analyze::PostingLists;
-use super::hash::{hash_file, FastMap};
 use super::layout::{cmp_utf16, Cutter};
 use super::postings::{split_head, Posting, HEAD_POSTINGS};
 use super::scripts::{
@@ -24,14 +25,14 @@ use super::{SearchDoc, SearchFile};
 /// The index of a site, kept by `quire serve` to apply page edits without re-indexing every page.
 pub struct SearchIndex {
     /// Page ids by URL. Ids are never reused: a new page gets the next one.
-    ids: FastMap<String, u32>,
+    ids: FxHashMap<String, u32>,
     /// Display records (JSON) by page id; `None` for a removed page.
     records: Vec<Option<Vec<u8>>>,
     postings: TermMap<Vec<Posting>>,
     /// In key order: shard `i` holds the terms from its key up to the next shard's key.
     shards: Vec<Shard>,
     /// Content hash of every index file but the manifest; their sum is the version the manifest names.
-    hashes: FastMap<String, u64>,
+    hashes: FxHashMap<String, u64>,
     version: u64,
 }
 
@@ -58,7 +59,7 @@ impl SearchIndex {
     /// Indexes `docs` (ids follow their order) and returns the index with all of its files.
     pub fn build(docs: &[SearchDoc]) -> (SearchIndex, Vec<SearchFile>) {
         let Partial { records, postings } = index_pages(docs);
-        let mut ids = FastMap::default();
+        let mut ids = FxHashMap::default();
         for (id, doc) in docs.iter().enumerate() {
             // A repeated URL keeps its first page; the later ones are indexed but unreachable by url.
             ids.entry(doc.url.to_string()).or_insert(id as u32);
@@ -71,7 +72,7 @@ impl SearchIndex {
             records: records.into_iter().map(Some).collect(),
             postings,
             shards,
-            hashes: FastMap::default(),
+            hashes: FxHashMap::default(),
             version: 0,
         };
         let mut files = index.render_shards(&(0..index.shards.len()).collect());
@@ -456,4 +457,27 @@ fn render_shard(shard: &Shard, postings: &TermMap<Vec<Posting>>) -> Vec<SearchFi
     let mut files = vec![SearchFile { path: shard_path(&shard.key), bytes: script.into_bytes() }];
     files.extend(tails);
     files
+}
+
+/// Hash of a file's path and bytes, for the index version (not protection against hostile input: none reaches
+/// here).
+fn hash_file(path: &str, bytes: &[u8]) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(path.as_bytes());
+    hasher.write(bytes);
+    hasher.write_usize(bytes.len());
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn different_content_or_path_hashes_differently() {
+        assert_ne!(hash_file("a", b"x"), hash_file("a", b"y"));
+        assert_ne!(hash_file("a", b"x"), hash_file("b", b"x"));
+        assert_eq!(hash_file("a", b"x"), hash_file("a", b"x"));
+        assert_ne!(hash_file("a", b"\0"), hash_file("a", b""));
+    }
 }

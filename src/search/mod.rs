@@ -15,7 +15,6 @@
 //! for tests and benchmarks; a site gets those two from the theme's static files.
 
 mod analyze;
-mod hash;
 mod html_text;
 mod index;
 mod layout;

@@ -4,8 +4,6 @@
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
-use super::hash::FastHasher;
-
 /// Terms up to this many bytes live inline.
 const INLINE: usize = 22;
 
@@ -61,10 +59,25 @@ impl Term {
     }
 }
 
+/// The term's hash: FxHash-style multiply-rotate over 8-byte words with the length folded into the last, and a
+/// finaliser. Not rustc-hash's `FxHasher`: with it (finalised or not) shard cuts (`layout`, which reads the high
+/// 32 bits) moved twice as often under edits: 33 shard files deleted per 80 random edit steps against 16 with
+/// this one, mean over 13 seeds of `search::tests::edits_leave_the_files_equal_to_a_fresh_build`.
 fn hash_term(text: &str) -> u64 {
-    let mut hasher = FastHasher::default();
-    hasher.write(text.as_bytes());
-    hasher.finish()
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let add = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    let mut hash = 0;
+    for chunk in &mut chunks {
+        hash = add(hash, u64::from_le_bytes(chunk.try_into().expect("chunks_exact gives 8 bytes")));
+    }
+    let mut last = [0u8; 8];
+    let rest = chunks.remainder();
+    last[..rest.len()].copy_from_slice(rest);
+    hash = add(hash, u64::from_le_bytes(last) ^ ((rest.len() as u64) << 56));
+    // The multiply only carries low bits upward: fold the high bits back so both ends see every input byte.
+    let hash = (hash ^ (hash >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    hash ^ (hash >> 33)
 }
 
 /// Dense ids for terms, in the order first seen: the posting-list builder's lookup, done once per

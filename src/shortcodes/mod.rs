@@ -290,7 +290,7 @@ impl Run<'_, '_> {
     fn render(&mut self, call: &Call, body: Option<&str>, nth: usize, offset: usize) -> Option<String> {
         let Some(template) = self.calls.shortcodes.get(&call.name) else {
             let known: Vec<&str> = self.calls.shortcodes.keys().map(String::as_str).collect();
-            let help = match crate::config::closest(&call.name, &known) {
+            let help = match crate::text::nearest(&call.name, &known) {
                 Some(near) => format!("did you mean `{near}`? shortcodes here: {}", known.join(", ")),
                 None if known.is_empty() => format!(
                     "this site has no shortcodes: add `templates/shortcodes/{}.html` (or `.md`), or write \

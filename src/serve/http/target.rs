@@ -40,7 +40,7 @@ pub fn clean_target(target: &str) -> Result<CleanPath, TargetRefusal> {
         None => (target, None),
     };
     let raw_path = raw_path.split('#').next().unwrap_or(raw_path);
-    let decoded = percent_decode(raw_path)?;
+    let decoded = crate::text::percent_decode_strict(raw_path).map_err(|_| TargetRefusal::BadEscape)?;
     if decoded.iter().any(|&byte| byte == b'\\' || byte < 0x20 || byte == 0x7f) {
         return Err(TargetRefusal::DecodedByte);
     }
@@ -73,31 +73,6 @@ pub fn encode_path(path: &str) -> String {
         }
     }
     encoded
-}
-
-fn percent_decode(raw: &str) -> Result<Vec<u8>, TargetRefusal> {
-    let bytes = raw.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'%' {
-            let high = bytes.get(index + 1).and_then(|&byte| hex_value(byte));
-            let low = bytes.get(index + 2).and_then(|&byte| hex_value(byte));
-            match (high, low) {
-                (Some(high), Some(low)) => decoded.push(high * 16 + low),
-                _ => return Err(TargetRefusal::BadEscape),
-            }
-            index += 3;
-        } else {
-            decoded.push(bytes[index]);
-            index += 1;
-        }
-    }
-    Ok(decoded)
-}
-
-fn hex_value(byte: u8) -> Option<u8> {
-    (byte as char).to_digit(16).map(|digit| digit as u8)
 }
 
 #[cfg(test)]
