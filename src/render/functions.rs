@@ -40,13 +40,14 @@ impl Lookups {
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
     type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
-    let functions: [(&'static str, Body); 6] = [
+    let functions: [(&'static str, Body); 7] = [
         ("get_url", get_url),
         ("get_page", get_page),
         ("get_section", get_section),
         ("get_taxonomy_url", get_taxonomy_url),
         ("get_taxonomy", get_taxonomy),
         ("get_navigation", super::nav::get_navigation),
+        ("get_navigation_html", super::nav::get_navigation_html),
     ];
     for (name, body) in functions {
         let slot = slot.clone();

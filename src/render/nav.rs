@@ -8,8 +8,10 @@
 use super::deps::{record, Dep};
 use super::functions::Lookups;
 use crate::content::{SectionId, Site, Target};
+use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::fmt::Write;
 use std::sync::Arc;
 use tera::{Kwargs, TeraResult, Value};
 
@@ -107,7 +109,7 @@ struct NavList<'a> {
     hidden_before: usize,
     hidden_after: usize,
     /// The section's index page, where every child is listed.
-    permalink: String,
+    permalink: Permalink<'a>,
     title: &'a str,
 }
 
@@ -115,7 +117,7 @@ struct NavList<'a> {
 struct NavItem<'a> {
     title: &'a str,
     path: &'a str,
-    permalink: String,
+    permalink: Permalink<'a>,
     /// The page shown.
     current: bool,
     is_section: bool,
@@ -127,6 +129,24 @@ struct NavItem<'a> {
 /// `get_navigation(path=current_path)`: the sidebar of the page at `path` (any other path gets the top level).
 pub fn get_navigation(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let path: &str = kwargs.must_get("path")?;
+    Ok(Value::from_serializable(&navigation_view(lookups, path)))
+}
+
+/// `get_navigation_html(path=current_path)`: the same sidebar as HTML (the home link, then nested `<ul>`s), for
+/// the template to place. Written here rather than by a Tera component: walking ~45 entries through a recursive
+/// component cost ~80 µs a page, a third of a page's render at 10k pages, for markup no site changes.
+pub fn get_navigation_html(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let path: &str = kwargs.must_get("path")?;
+    let view = navigation_view(lookups, path);
+    let mut html = String::with_capacity(4096);
+    html.push_str("<p class=\"nav-home\">");
+    write_link(&mut html, &view.home.permalink, view.home.current, "Home");
+    html.push_str("</p>");
+    write_list(&mut html, &view.list, 0);
+    Ok(Value::from(html).mark_safe())
+}
+
+fn navigation_view<'a>(lookups: &'a Lookups, path: &str) -> NavView<'a> {
     let navigation = lookups.views.navigation();
     let site = &lookups.site;
     let current = navigation.by_path.get(path).copied();
@@ -149,8 +169,77 @@ pub fn get_navigation(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     }
     open.reverse();
     let builder = Builder { lookups, navigation, current };
-    let view = NavView { home: builder.item(Target::Section(0)), list: builder.list(&open) };
-    Ok(Value::from_serializable(&view))
+    NavView { home: builder.item(Target::Section(0)), list: builder.list(&open) }
+}
+
+/// `Config::permalink` not yet written out: the HTML sidebar writes its ~45 links straight into the page.
+struct Permalink<'a> {
+    base_url: &'a str,
+    site_path: &'a str,
+}
+
+impl std::fmt::Display for Permalink<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}/{}", self.base_url, self.site_path)
+    }
+}
+
+impl Serialize for Permalink<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// One list as `<ul>`, the open section's list inside its entry; an empty list writes nothing.
+fn write_list(html: &mut String, list: &NavList, depth: usize) {
+    if list.items.is_empty() {
+        return;
+    }
+    let _ = write!(html, "\n<ul class=\"nav-list nav-depth-{depth}\">");
+    if list.hidden_before > 0 {
+        write_more(html, list, ("", list.hidden_before, " before, in "));
+    }
+    for item in &list.items {
+        html.push_str(match (item.is_section, item.open) {
+            (false, _) => "\n<li>",
+            (true, false) => "\n<li class=\"nav-section\">",
+            (true, true) => "\n<li class=\"nav-section nav-open\">",
+        });
+        write_link(html, &item.permalink, item.current, item.title);
+        if let Some(children) = &item.children {
+            write_list(html, children, depth + 1);
+        }
+        html.push_str("</li>");
+    }
+    if list.hidden_after > 0 {
+        write_more(html, list, ("and ", list.hidden_after, " more in "));
+    }
+    html.push_str("\n</ul>");
+}
+
+/// The entry that stands for the children a window leaves out (`12 before, in API`, `and 12 more in API`): a link
+/// to the section's index.
+fn write_more(html: &mut String, list: &NavList, (before, hidden, after): (&str, usize, &str)) {
+    html.push_str("\n<li class=\"nav-more\">");
+    write_href(html, &list.permalink, false);
+    let _ = write!(html, "{before}{hidden}{after}");
+    let _ = escape_html(&mut *html, list.title);
+    html.push_str("</a></li>");
+}
+
+fn write_link(html: &mut String, permalink: &Permalink, current: bool, text: &str) {
+    write_href(html, permalink, current);
+    let _ = escape_html(&mut *html, text);
+    html.push_str("</a>");
+}
+
+/// An `<a>` start tag.
+fn write_href(html: &mut String, permalink: &Permalink, current: bool) {
+    html.push_str("<a href=\"");
+    let _ = escape_html(&mut *html, permalink.base_url);
+    html.push('/');
+    let _ = escape_html(&mut *html, permalink.site_path);
+    html.push_str(if current { "\" aria-current=\"page\">" } else { "\">" });
 }
 
 struct Builder<'a> {
@@ -184,9 +273,14 @@ impl<'a> Builder<'a> {
             items,
             hidden_before: start,
             hidden_after: children.len() - end,
-            permalink: self.lookups.config.permalink(&site.sections[section].path),
+            permalink: self.permalink(&site.sections[section].path),
             title: &site.sections[section].title,
         }
+    }
+
+    fn permalink(&self, site_path: &'a str) -> Permalink<'a> {
+        let lookups: &'a Lookups = self.lookups;
+        Permalink { base_url: &lookups.config.base_url, site_path: site_path.trim_start_matches('/') }
     }
 
     fn item(&self, target: Target) -> NavItem<'a> {
@@ -200,7 +294,7 @@ impl<'a> Builder<'a> {
         NavItem {
             title: if title.is_empty() { path } else { title },
             path,
-            permalink: self.lookups.config.permalink(path),
+            permalink: self.permalink(path),
             current: self.current == Some(target),
             is_section: matches!(target, Target::Section(_)),
             open: false,
