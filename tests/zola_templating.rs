@@ -89,8 +89,8 @@ fn resize_image_applies_zolas_operations_and_formats() {
         assert!(html.contains(line), "{line} in {html}");
     }
     let processed: Vec<String> = built.files().into_iter().filter(|f| f.starts_with("processed_images/")).collect();
-    assert_eq!(processed.len(), 7, "{processed:?}");
-    assert_eq!(processed.iter().filter(|f| f.starts_with("processed_images/photo.") && f.ends_with(".jpg")).count(), 5);
+    assert_eq!(processed.len(), 8, "{processed:?}");
+    assert_eq!(processed.iter().filter(|f| f.starts_with("processed_images/photo.") && f.ends_with(".jpg")).count(), 6);
     assert!(html.contains("auto png: /processed_images/logo."), "{html}");
     assert!(html.contains("webp: /processed_images/photo.") && html.contains(".webp 30x38"), "{html}");
     // What the HTML names is what was written, with the size it says.
@@ -98,6 +98,35 @@ fn resize_image_applies_zolas_operations_and_formats() {
     let url = &fill[fill.find("src=\"/").expect("src") + 6..fill.rfind('"').expect("end")];
     let bytes = std::fs::read(built.output.join(url)).expect("processed image");
     assert_eq!(image_size(&bytes), (100, 100));
+}
+
+/// Issue 14: `page.assets` are in Zola's form, relative to content/, so Zola's docs' gallery can hand them to
+/// `resize_image` and `get_url` (Quire gave the file name alone, which neither finds).
+#[test]
+fn issue_14_page_assets_are_content_relative_as_in_zola() {
+    let html = build("images").read("gallery/index.html");
+    assert!(html.contains("asset: gallery/photo.jpg 10 <a href=\"/gallery/photo.jpg\">"), "{html}");
+}
+
+/// Issue 14: Zola's docs commit Zola's processed images in `static/processed_images/`; the copy from static/ is
+/// the image, not a second file at the same address (which was an error).
+#[test]
+fn issue_14_processed_images_already_in_static_are_used_as_they_are() {
+    let site = common::copy_fixture("images");
+    let root = site.path().join("site");
+    let first = site.path().join("first");
+    quire::build(&common::options(&root, &first)).expect("first build");
+    let name = std::fs::read_dir(first.join("processed_images"))
+        .expect("processed_images")
+        .flatten()
+        .map(|e| e.file_name())
+        .find(|n| n.to_string_lossy().starts_with("logo."))
+        .expect("the logo's resize");
+    std::fs::create_dir_all(root.join("static/processed_images")).expect("mkdir");
+    std::fs::write(root.join("static/processed_images").join(&name), b"made by Zola").expect("write");
+    let second = site.path().join("second");
+    quire::build(&common::options(&root, &second)).expect("second build");
+    assert_eq!(std::fs::read(second.join("processed_images").join(&name)).expect("image"), b"made by Zola");
 }
 
 fn image_size(bytes: &[u8]) -> (u32, u32) {
@@ -133,4 +162,66 @@ fn a_second_build_reuses_processed_images_until_the_source_changes() {
 #[test]
 fn missing_and_corrupt_images_are_errors_at_the_template_call() {
     insta::assert_snapshot!(build_error("invalid-image"));
+}
+
+/// Issue 14: Zola 0.22's docs keep an unused shortcode in Tera 1 syntax (`grid_gallery.html`); Zola never
+/// compiles it. A shortcode that does not compile fails the build only where a page calls it.
+#[test]
+fn issue_14_an_unused_broken_shortcode_does_not_fail_the_build() {
+    let built = build("zola-broken-shortcode");
+    let html = built.read("uses-badge/index.html");
+    assert!(html.contains("A <span class=\"badge\">new</span>\n here."), "{html}");
+}
+
+/// Issue 14: Zola 0.22's docs define blocks their parent template lacks (`extra_nav_class`); Tera 1 ignored them,
+/// Tera 2 refuses the template. They are dropped with a warning at their line.
+#[test]
+fn issue_14_a_block_the_parent_lacks_is_a_warning_not_an_error() {
+    let built = build("zola-broken-shortcode");
+    assert!(built.read("uses-badge/index.html").starts_with("<html><body><p>A <span"));
+    let warning = built.report.warnings.iter().find(|w| w.message.contains("extra_nav_class")).expect("a warning");
+    assert_eq!(warning.at.to_string(), "templates/page.html:3:1");
+    assert!(warning.message.contains("block `extra_nav_class` is in no template `base.html` extends"), "{warning:?}");
+}
+
+#[test]
+fn issue_14_a_called_broken_shortcode_is_an_error_at_the_call_with_the_tera_2_form() {
+    let tmp = common::copy_fixture("zola-broken-shortcode");
+    let root = tmp.path().join("site");
+    let page = "+++\ntitle = \"Gallery\"\n+++\n\n{{ old_gallery() }}\n";
+    std::fs::write(root.join("content/gallery.md"), page).expect("write page");
+    let error = common::build_error_with("zola-broken-shortcode", |options| options.root = root.clone());
+    assert!(error.contains("content/gallery.md:5:1"), "{error}");
+    assert!(
+        error.contains("shortcode `old_gallery` does not compile: templates/shortcodes/old_gallery.html:3:"),
+        "{error}"
+    );
+    assert!(error.contains(r#"write `is matching(pat="[.](jpg|png)$")`"#), "{error}");
+}
+
+/// Issue 14: Zola's `now()`, `get_taxonomy_url(term=..., required=false)` and `get_taxonomy_term` (Zola's own
+/// docs print the year with `now()`).
+#[test]
+fn issue_14_now_and_the_taxonomy_functions() {
+    let html = build("zola-functions").read("index.html");
+    let year = chrono::Local::now().format("%Y").to_string();
+    assert!(html.contains(&format!("<p>year: {year}</p>")), "{html}");
+    let inside = |start: &str| {
+        let found = common::between(&html, start, "</p>");
+        found[start.len()..found.len() - "</p>".len()].to_string()
+    };
+    let utc = inside("<p>utc: ");
+    assert!(utc.ends_with('Z') && chrono::DateTime::parse_from_rfc3339(&utc).is_ok(), "{utc}");
+    let timestamp = inside("<p>timestamp: ");
+    assert!(timestamp.parse::<i64>().is_ok_and(|t| t > 1_700_000_000), "{timestamp}");
+    for expected in [
+        "<p>term url: https://example.org/tags/rust-lang/</p>",
+        "<p>name url: https://example.org/tags/rust-lang/</p>",
+        "<p>missing taxonomy: true</p>",
+        "<p>missing taxonomy list: true</p>",
+        "<p>term: Rust Lang rust-lang https://example.org/tags/rust-lang/ 1 A post</p>",
+        "<p>no term: true</p>",
+    ] {
+        assert!(html.contains(expected), "{expected}\n{html}");
+    }
 }

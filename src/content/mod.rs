@@ -662,7 +662,8 @@ pub fn asset_path(owner_relative_path: &str, asset: &Path) -> String {
     }
 }
 
-fn slash_path(path: &Path) -> String {
+/// `path` with `/` between its parts, whatever the platform.
+pub fn slash_path(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 

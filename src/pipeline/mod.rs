@@ -203,7 +203,9 @@ fn render_bodies(
 ) {
     let (page_texts, section_texts) = site.take_sources(release_to);
     let keep = release_to.is_none();
-    let calls = templates.map(|templates| shortcodes::ContentCalls::new(&templates.tera, config));
+    let calls = templates.map(|templates| {
+        shortcodes::ContentCalls::new(&templates.tera, config).with_broken_shortcodes(&templates.broken_shortcodes)
+    });
     // Shortcodes may call get_url, get_page...: while bodies render, the functions see the site without them.
     let lender = templates.filter(|_| calls.as_ref().is_some_and(shortcodes::ContentCalls::renders_templates));
     let lent = lender.map(|templates| {

@@ -1,23 +1,47 @@
-//! Fits the built-in theme's templates to a site that replaces only some of them (most often `base.html`):
-//! a theme block the site's parent template does not define is dropped, as Tera 1 and Zola ignore it.
-//! Tera 2 refuses such a block outright, which made "override base.html" fail on every theme page.
+//! Fits templates to Tera 2 where Tera 1 was lenient: a block that no template of the `extends` chain defines
+//! is dropped, as Tera 1 and Zola 0.22 ignored it; Tera 2 refuses it outright. This happens to the built-in
+//! theme's templates when a site replaces only `base.html`, and to Zola 0.22 sites' own templates.
 
 use std::collections::{BTreeMap, HashSet};
 
-/// For each template the site does not replace (`theme_only`), removes the top-level blocks that no template
-/// of its `extends` chain defines.
-pub fn drop_blocks_missing_in_parents(sources: &mut BTreeMap<String, String>, theme_only: &HashSet<String>) {
+/// A block dropped from a template: its name and line, to warn about in the site's own templates.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DroppedBlock {
+    pub template: String,
+    pub block: String,
+    pub line: usize,
+    /// The template it extends.
+    pub parent: String,
+}
+
+/// Removes the top-level blocks that no template of its `extends` chain defines from every template; lines stay
+/// where they were, so errors point at the file as written. Returns what was dropped.
+pub fn drop_blocks_missing_in_parents(sources: &mut BTreeMap<String, String>) -> Vec<DroppedBlock> {
     let mut fitted = Vec::new();
-    for name in theme_only {
-        let Some(text) = sources.get(name) else { continue };
+    let mut dropped = Vec::new();
+    for (name, text) in sources.iter() {
         let Some(parent) = extends(text) else { continue };
         let defined = blocks_of_chain(sources, parent);
         let kept = without_blocks(text, |block| defined.contains(block));
         if kept != *text {
+            let mut depth = 0usize;
+            for tag in tags(text) {
+                if let Some(block) = tag.block_name() {
+                    if depth == 0 && !defined.contains(block) {
+                        let line = text[..tag.start].matches('\n').count() + 1;
+                        let (template, block, parent) = (name.clone(), block.to_string(), parent.to_string());
+                        dropped.push(DroppedBlock { template, block, line, parent });
+                    }
+                    depth += 1;
+                } else if tag.words.starts_with("endblock") {
+                    depth = depth.saturating_sub(1);
+                }
+            }
             fitted.push((name.clone(), kept));
         }
     }
     sources.extend(fitted);
+    dropped
 }
 
 /// Every block name defined anywhere in `name` and the templates it extends.
@@ -60,6 +84,8 @@ fn without_blocks(text: &str, keep: impl Fn(&str) -> bool) -> String {
             if depth == 0 {
                 if let Some(start) = dropping_from.take() {
                     out.push_str(&text[copied_to..start]);
+                    // The block's line breaks stay, so what follows keeps its line number.
+                    out.extend(text[start..tag.end].matches('\n'));
                     copied_to = tag.end;
                 }
             }
@@ -111,32 +137,34 @@ mod tests {
     }
 
     #[test]
-    fn blocks_the_parent_lacks_are_dropped() {
+    fn blocks_the_parent_lacks_are_dropped_keeping_lines() {
         let mut s = sources(&[
             ("base.html", "<main>{% block content %}{% endblock content %}</main>"),
             (
                 "page.html",
                 "{% extends \"base.html\" %}{% block sidebar %}<nav>{% block inner %}x{% endblock inner %}</nav>{% endblock sidebar %}\n{%- block content -%}Hi{% endblock content %}",
             ),
+            ("docs.html", "{% extends \"base.html\" %}\n{% block nav %}\n{% endblock nav %}\n{% block content %}{% endblock %}"),
         ]);
-        drop_blocks_missing_in_parents(&mut s, &HashSet::from(["page.html".to_string()]));
+        let dropped = drop_blocks_missing_in_parents(&mut s);
         assert_eq!(s["page.html"], "{% extends \"base.html\" %}\n{%- block content -%}Hi{% endblock content %}");
+        assert_eq!(s["docs.html"], "{% extends \"base.html\" %}\n\n\n{% block content %}{% endblock %}");
+        let names: Vec<_> = dropped.iter().map(|d| (d.template.as_str(), d.block.as_str(), d.line)).collect();
+        assert_eq!(names, [("docs.html", "nav", 2), ("page.html", "sidebar", 1)]);
     }
 
     #[test]
-    fn blocks_of_grandparents_count_and_site_templates_are_untouched() {
+    fn blocks_of_grandparents_count() {
         let mut s = sources(&[
             ("base.html", "{% block head %}{% endblock %}{# {% block fake %} #}"),
             ("layout.html", "{% extends 'base.html' %}{% block head %}{% block body %}{% endblock %}{% endblock %}"),
             ("page.html", "{% extends 'layout.html' %}{% block body %}b{% endblock %}{% block fake %}f{% endblock %}"),
-            ("mine.html", "{% extends 'layout.html' %}{% block other %}o{% endblock %}"),
         ]);
-        drop_blocks_missing_in_parents(&mut s, &HashSet::from(["page.html".to_string(), "layout.html".to_string()]));
+        drop_blocks_missing_in_parents(&mut s);
         assert_eq!(s["page.html"], "{% extends 'layout.html' %}{% block body %}b{% endblock %}");
         assert_eq!(
             s["layout.html"],
             "{% extends 'base.html' %}{% block head %}{% block body %}{% endblock %}{% endblock %}"
         );
-        assert_eq!(s["mine.html"], "{% extends 'layout.html' %}{% block other %}o{% endblock %}");
     }
 }

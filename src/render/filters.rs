@@ -21,7 +21,45 @@ pub fn register(tera: &mut tera::Tera, slot: Slot) {
     tera.register_filter("slugify", tera_contrib::slug::slug);
     tera.register_test("matching", tera_contrib::regex::Matching::default());
     tera.register_filter("num_format", num_format);
+    tera.register_filter("int", int);
     tera.register_filter("markdown", move |text: &str, kwargs: Kwargs, _: &State| markdown(&slot, text, kwargs));
+}
+
+/// Tera 2's `int`, except that a fraction is cut off as Tera 1 (Zola 0.22) did, where Tera 2 refuses it:
+/// Zola 0.22's docs halve image sizes with `(mdata.height / 2) | int`.
+fn int(value: tera::Value, kwargs: Kwargs, _: &State) -> TeraResult<tera::Value> {
+    let base: u32 = kwargs.get("base")?.unwrap_or(10);
+    if !(2..=36).contains(&base) {
+        return Err(Error::message(format!("`int`: `base` must be 2 to 36, not {base}")));
+    }
+    let cut = |float: f64| match float.trunc() {
+        whole if whole.is_finite() && whole.abs() < 2f64.powi(100) => Ok(tera::Value::from(whole as i128)),
+        _ => Err(Error::message(format!("`int`: {float} is too large for an integer"))),
+    };
+    if value.as_i128().is_some() {
+        return Ok(value);
+    }
+    if let Some(float) = value.as_f64() {
+        return cut(float);
+    }
+    let Some(text) = value.as_str() else {
+        return Err(Error::message(format!("`int`: cannot make an integer of `{value}`")));
+    };
+    let text = text.trim();
+    let digits = match base {
+        2 => text.trim_start_matches("0b"),
+        8 => text.trim_start_matches("0o"),
+        16 => text.trim_start_matches("0x"),
+        _ => text,
+    };
+    match i128::from_str_radix(digits, base) {
+        Ok(whole) => Ok(tera::Value::from(whole)),
+        Err(_) if base == 10 && text.contains('.') => match text.parse::<f64>() {
+            Ok(float) => cut(float),
+            Err(_) => Err(Error::message(format!("`int`: `{text}` is not a number"))),
+        },
+        Err(_) => Err(Error::message(format!("`int`: `{text}` is not a number in base {base}"))),
+    }
 }
 
 /// `{{ 1234567 | num_format }}` → `1,234,567`; `locale="de"` groups as that locale does (Zola's filter).
@@ -165,6 +203,27 @@ mod tests {
         ] {
             assert_eq!(render(template), expected, "{template}");
         }
+    }
+
+    /// Issue 14: Zola 0.22's `high_res_image` shortcode halves a size with `| int`; Tera 2's refuses 308.5.
+    #[test]
+    fn issue_14_int_cuts_fractions_as_tera_1_did() {
+        for (template, expected) in [
+            ("{{ (617 / 2) | int }}", "308"),
+            ("{{ -2.7 | int }}", "-2"),
+            ("{{ 42 | int }}", "42"),
+            (r#"{{ "12" | int }}"#, "12"),
+            (r#"{{ " 3.9 " | int }}"#, "3"),
+            (r#"{{ "0xff" | int(base=16) }}"#, "255"),
+            (r#"{{ "101" | int(base=2) }}"#, "5"),
+        ] {
+            assert_eq!(render(template), expected, "{template}");
+        }
+        let mut tera = tera::Tera::new();
+        register(&mut tera, Slot::default());
+        tera.add_raw_template("t", r#"{{ "ten" | int }}"#).expect("template parses");
+        let error = format!("{:?}", tera.render("t", &tera::Context::new()).unwrap_err());
+        assert!(error.contains("`ten` is not a number"), "{error}");
     }
 
     /// Issue 14: Zola 0.22's `templates/shortcodes/gallery.html` line 3 (Tera 1) gets the Tera 2 form to write.

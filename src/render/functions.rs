@@ -1,5 +1,5 @@
 //! Zola's template functions over the built site: get_url, get_page, get_section, get_taxonomy_url,
-//! get_taxonomy, and the `date` filter. They hand out views built once per build; cloning one is cheap.
+//! get_taxonomy, get_taxonomy_term, plus `now` and the `date` filter. They hand out views built once per build; cloning one is cheap.
 //! Each lookup is noted with `deps::record`, so `serve` knows which views a render used.
 
 use super::deps::{record, Dep};
@@ -46,6 +46,7 @@ pub fn register(tera: &mut tera::Tera, slot: Slot) {
         ("get_section", get_section),
         ("get_taxonomy_url", get_taxonomy_url),
         ("get_taxonomy", get_taxonomy),
+        ("get_taxonomy_term", get_taxonomy_term),
         ("get_navigation", super::nav::get_navigation),
         ("get_navigation_html", super::nav::get_navigation_html),
     ];
@@ -78,10 +79,24 @@ pub fn register_images(tera: &mut tera::Tera, slot: Slot, images: Arc<super::ima
 /// after each edit so the parsed templates are kept.
 pub type Slot = Arc<RwLock<Option<Arc<Lookups>>>>;
 
-/// Filters that do not need the site: `date`, and `safe` in place of Tera's own.
+/// Filters and functions that do not need the site: `date`, `safe` in place of Tera's own, and `now`.
 pub fn register_filters(tera: &mut tera::Tera) {
     tera.register_filter("date", date);
     tera.register_filter("safe", safe);
+    // One time for the whole build, as in Zola: every page shows the same `now()`.
+    let started = chrono::Local::now();
+    tera.register_function("now", move |kwargs: Kwargs, _: &State| now(started, &kwargs));
+}
+
+/// `now()`: the build's start as an RFC 3339 date (`utc=true`: in UTC), or `timestamp=true`: Unix seconds.
+fn now(started: chrono::DateTime<chrono::Local>, kwargs: &Kwargs) -> TeraResult<Value> {
+    if kwargs.get::<bool>("timestamp")?.unwrap_or(false) {
+        return Ok(Value::from(started.timestamp()));
+    }
+    match kwargs.get::<bool>("utc")?.unwrap_or(false) {
+        true => Ok(Value::from(started.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
+        false => Ok(Value::from(started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))),
+    }
 }
 
 /// Tera's `safe` without the copy: Tera's copies every string it marks, a page's whole HTML for each
@@ -155,25 +170,63 @@ fn get_section(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     }
 }
 
+/// `get_taxonomy_url(kind, term)` (`name` is Zola 0.22's word for `term`); `required=false` gives nothing
+/// for a taxonomy config.toml does not declare, as in Zola.
 fn get_taxonomy_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
-    let kind: &str = kwargs.must_get("kind")?;
-    let name: &str = kwargs.must_get("name")?;
-    let (index, taxonomy) = find_taxonomy(&lookups.site, "get_taxonomy_url", kind)?;
+    let function = "get_taxonomy_url";
+    let Some((index, taxonomy)) = taxonomy_if_required(lookups, function, kwargs)? else { return Ok(Value::none()) };
     record(Dep::TermUrls(index));
-    let slug = crate::content::slug::slugify_path(name, lookups.site.slugify.taxonomies);
-    let term = taxonomy
-        .terms
-        .iter()
-        .find(|t| t.slug == slug)
-        .ok_or_else(|| Error::message(format!("`get_taxonomy_url`: no term `{name}` in taxonomy `{kind}`")))?;
+    let term_name = match kwargs.get::<&str>("term")? {
+        Some(term) => term,
+        None => kwargs.get::<&str>("name")?.ok_or_else(|| Error::message(format!("`{function}` needs a `term`")))?,
+    };
+    let term = find_term(lookups, function, taxonomy, term_name)?;
     Ok(Value::from(lookups.config.permalink(&term.path)))
 }
 
 fn get_taxonomy(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
-    let kind: &str = kwargs.must_get("kind")?;
-    let (index, taxonomy) = find_taxonomy(&lookups.site, "get_taxonomy", kind)?;
+    let Some((index, taxonomy)) = taxonomy_if_required(lookups, "get_taxonomy", kwargs)? else {
+        return Ok(Value::none());
+    };
     record(Dep::Taxonomy(index));
     Ok(taxonomy_value(lookups, taxonomy))
+}
+
+/// `get_taxonomy_term(kind, term)`: one term with its pages, as a taxonomy term template sees it.
+fn get_taxonomy_term(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let function = "get_taxonomy_term";
+    let Some((index, taxonomy)) = taxonomy_if_required(lookups, function, kwargs)? else { return Ok(Value::none()) };
+    record(Dep::Taxonomy(index));
+    let term_name: &str = kwargs.must_get("term")?;
+    Ok(term_value(lookups, find_term(lookups, function, taxonomy, term_name)?))
+}
+
+/// The taxonomy `kind` names; `None` when config.toml does not declare it and the call says `required=false`.
+fn taxonomy_if_required<'a>(
+    lookups: &'a Lookups,
+    function: &str,
+    kwargs: &Kwargs,
+) -> TeraResult<Option<(usize, &'a crate::content::Taxonomy)>> {
+    let kind: &str = kwargs.must_get("kind")?;
+    match find_taxonomy(&lookups.site, function, kind) {
+        Ok(found) => Ok(Some(found)),
+        Err(_) if kwargs.get::<bool>("required")? == Some(false) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+fn find_term<'a>(
+    lookups: &Lookups,
+    function: &str,
+    taxonomy: &'a crate::content::Taxonomy,
+    name: &str,
+) -> TeraResult<&'a crate::content::Term> {
+    let slug = crate::content::slug::slugify_path(name, lookups.site.slugify.taxonomies);
+    taxonomy
+        .terms
+        .iter()
+        .find(|t| t.slug == slug)
+        .ok_or_else(|| Error::message(format!("`{function}`: no term `{name}` in taxonomy `{}`", taxonomy.name)))
 }
 
 fn find_taxonomy<'a>(site: &'a Site, function: &str, kind: &str) -> TeraResult<(usize, &'a crate::content::Taxonomy)> {

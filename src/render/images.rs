@@ -35,7 +35,7 @@ struct Resize {
     format: Format,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
     Jpeg {
         quality: u8,
@@ -55,6 +55,7 @@ impl Format {
     }
 }
 
+/// Zola's operations in Zola's order: the derived `Hash` goes into output names (`output_name`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Operation {
     Scale(u32, u32),
@@ -175,6 +176,14 @@ impl ImageQueue {
         let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
         let mut made = self.made.lock().unwrap_or_else(PoisonError::into_inner);
         queued.retain(|name, resize| made.get(name) != Some(&modified(&resize.source)));
+        // A site may commit Zola's output under `static/processed_images/` (Zola's own docs do): the static copy
+        // is that image, made by Zola under the same name, and `static/` puts it in the output already.
+        let in_static = |name: &str| {
+            let mut places = vec![self.root.join("static")];
+            places.extend(self.theme.iter().map(|theme| self.root.join("themes").join(theme).join("static")));
+            places.iter().any(|place| place.join(PROCESSED_IMAGES).join(name).is_file())
+        };
+        queued.retain(|name, _| !in_static(name));
         made.extend(queued.iter().map(|(name, resize)| (name.clone(), modified(&resize.source))));
         drop(made);
         // One image per task: each is costly, and both cores stay busy to the last one.
@@ -271,13 +280,19 @@ fn plan(operation: Operation, original: (u32, u32)) -> (Option<Crop>, Option<(u3
     }
 }
 
-/// `STEM.HASH.EXT`, the hash over the path as written, the operation and the format (Zola's recipe; the
-/// hash function is Quire's own, so the names differ from Zola's).
+/// `STEM.HASH.EXT` exactly as Zola names it, so a site that commits Zola's `static/processed_images/` (Zola's
+/// own docs do) gets no second copy: std's SipHash over the path as written (its bytes alone), the operation
+/// (derived `Hash`, variants in Zola's order) and the format (extension, quality, and -1 for AVIF's speed).
 fn output_name(written: &str, operation: Operation, format: Format) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    written.hash(&mut hasher);
+    hasher.write(written.as_bytes());
     operation.hash(&mut hasher);
-    format.hash(&mut hasher);
+    hasher.write(format.extension().as_bytes());
+    hasher.write_i16(match format {
+        Format::Jpeg { quality } => quality.into(),
+        Format::Png | Format::WebP => -1,
+    });
+    hasher.write_i16(-1);
     let stem = Path::new(written).file_stem().map_or("image".into(), |s| s.to_string_lossy());
     format!("{stem}.{:016x}.{}", hasher.finish(), format.extension())
 }
@@ -316,6 +331,14 @@ fn encode(resize: &Resize) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 14: Zola's docs commit Zola's processed images under `static/processed_images/`; the same call must
+    /// give the same name (`01-zola.782c862031f6b2d5.png` is in getzola/zola `docs/static/processed_images/`).
+    #[test]
+    fn issue_14_output_names_are_zolas() {
+        let written = "documentation/content/image-processing/01-zola.png";
+        assert_eq!(output_name(written, Operation::Scale(150, 150), Format::Png), "01-zola.782c862031f6b2d5.png");
+    }
 
     #[test]
     fn operations_give_zolas_sizes_and_crops() {

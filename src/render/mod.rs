@@ -58,6 +58,9 @@ pub struct Templates {
     lookups: Slot,
     /// The images `resize_image` was asked for, made once the pages are rendered (`ImageQueue::process`).
     pub images: Arc<images::ImageQueue>,
+    /// Shortcodes whose template does not compile, with the error: reported where a page calls one, so an
+    /// unused broken shortcode (Zola 0.22's docs carry one in Tera 1 syntax) does not fail the build.
+    pub broken_shortcodes: BTreeMap<String, Diagnostic>,
 }
 
 impl Templates {
@@ -122,8 +125,16 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         site_templates.insert(name.clone(), Path::new("templates").join(&name));
         sources.insert(name, text);
     }
-    let theme_only = sources.keys().filter(|name| !site_templates.contains_key(*name)).cloned().collect();
-    blocks::drop_blocks_missing_in_parents(&mut sources, &theme_only);
+    for dropped in blocks::drop_blocks_missing_in_parents(&mut sources) {
+        let Some(file) = site_templates.get(&dropped.template) else { continue }; // the built-in theme's
+        let at = Location { file: file.clone(), line: dropped.line, column: 1 };
+        let message = format!(
+            "block `{}` is in no template `{}` extends: Tera 2 refuses it, Tera 1 (Zola 0.22) ignored it; ignored",
+            dropped.block, dropped.parent
+        );
+        let help = format!("remove the block, or define it in `{}` or a template that one extends", dropped.parent);
+        diagnostics.push(Diagnostic::warning(at, "template", message).with_help(help));
+    }
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
     functions::register_filters(&mut tera);
@@ -133,11 +144,33 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     filters::register(&mut tera, lookups.clone());
     let images = Arc::new(images::ImageQueue::new(root, theme));
     functions::register_images(&mut tera, lookups.clone(), images.clone());
-    let mut templates =
-        Templates { tera: tera::Tera::new(), site_templates, sources: BTreeMap::new(), lookups, images };
+    let mut templates = Templates {
+        tera: tera::Tera::new(),
+        site_templates,
+        sources: BTreeMap::new(),
+        lookups,
+        images,
+        broken_shortcodes: BTreeMap::new(),
+    };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-        diagnostics.push(template_diagnostic(&templates, &e, &sources));
-        return None;
+        // Only when something failed: the templates again without the shortcodes, then each shortcode alone.
+        let is_shortcode = |name: &str| name.starts_with("shortcodes/");
+        let others = sources.iter().filter(|(name, _)| !is_shortcode(name));
+        if let Err(e) = tera.add_raw_templates(others.map(|(n, t)| (n.as_str(), t.as_str()))) {
+            diagnostics.push(template_diagnostic(&templates, &e, &sources));
+            return None;
+        }
+        for (name, text) in sources.iter().filter(|(name, _)| is_shortcode(name)) {
+            if let Err(e) = tera.add_raw_template(name, text) {
+                let stem = name.trim_start_matches("shortcodes/").rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+                templates.broken_shortcodes.insert(stem.to_string(), template_diagnostic(&templates, &e, &sources));
+            }
+        }
+        if templates.broken_shortcodes.is_empty() {
+            // Every shortcode compiles alone: the first error came from how they fit together; report it.
+            diagnostics.push(template_diagnostic(&templates, &e, &sources));
+            return None;
+        }
     }
     templates.tera = tera;
     templates.sources = sources;

@@ -246,7 +246,8 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
         taxonomies: &fm.taxonomies,
         extra: &fm.extra,
         ancestors: site.ancestors(page.section).into_iter().map(|s| site.sections[s].relative_path.as_str()).collect(),
-        assets: page.assets.iter().map(|a| crate::content::asset_path(&page.relative_path, a)).collect(),
+        // Zola's form, which `resize_image(path=asset)` and `get_url(path=asset)` take: relative to content/.
+        assets: page.assets.iter().map(|a| crate::content::slash_path(a)).collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         lang: &config.default_language,
@@ -275,7 +276,12 @@ pub fn section_metadata(site: &Site, config: &Config, relations: &Relations, id:
         extra: &fm.extra,
         ancestors,
         subsections: section.subsections.iter().map(|&s| site.sections[s].relative_path.as_str()).collect(),
-        assets: section.assets.iter().map(|a| crate::content::asset_path(&section.relative_path, a)).collect(),
+        // Zola's form for a section's: its path, then the file's place in its folder.
+        assets: section
+            .assets
+            .iter()
+            .map(|a| format!("{}{}", section.path, crate::content::asset_path(&section.relative_path, a)))
+            .collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         page_count: section.pages.len(),

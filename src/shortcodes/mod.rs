@@ -23,6 +23,8 @@ pub struct ContentCalls<'a> {
     templating: Templating,
     /// What every call sees besides `page` or `section`: `config` and `lang`, as templates do.
     globals: [(&'static str, Value); 2],
+    /// Shortcodes whose template does not compile, with the error, reported where one is called.
+    broken: Option<&'a BTreeMap<String, crate::error::Diagnostic>>,
 }
 
 enum Templating {
@@ -67,7 +69,16 @@ impl<'a> ContentCalls<'a> {
         };
         let globals =
             [("config", Value::from_serializable(config)), ("lang", Value::from(config.default_language.as_str()))];
-        ContentCalls { tera, shortcodes, templating, globals }
+        ContentCalls { tera, shortcodes, templating, globals, broken: None }
+    }
+
+    /// The same, knowing which shortcodes did not compile (`Templates::broken_shortcodes`).
+    pub fn with_broken_shortcodes(mut self, broken: &'a BTreeMap<String, crate::error::Diagnostic>) -> Self {
+        for name in broken.keys() {
+            self.shortcodes.entry(name.clone()).or_insert_with(|| format!("shortcodes/{name}.html"));
+        }
+        self.broken = Some(broken);
+        self
     }
 
     /// Whether any body could need the template functions: a site without shortcodes (and not in 0.23 mode)
@@ -306,6 +317,14 @@ impl Run<'_, '_> {
             self.errors.push(CallError { offset, message: format!("unknown shortcode `{}`", call.name), help });
             return None;
         };
+        if let Some(broken) = self.calls.broken.and_then(|broken| broken.get(&call.name)) {
+            self.errors.push(CallError {
+                offset,
+                message: format!("shortcode `{}` does not compile: {}: {}", call.name, broken.at, broken.message),
+                help: broken.help.clone().unwrap_or_else(|| format!("fix `{}`", broken.at.file.display())),
+            });
+            return None;
+        }
         let mut context = tera::Context::new();
         for (key, value) in &call.args {
             context.insert_value(key.clone(), value.clone());
