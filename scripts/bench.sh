@@ -7,6 +7,8 @@
 #   RUNS=5 CORPUS_DIR=/tmp/quire-bench scripts/bench.sh 10000
 #   PROFILE=release scripts/bench.sh 10000      # the quick profile instead of `dist` (see Cargo.toml)
 #   scripts/bench.sh --flat 20000 10000         # also a corpus of 20,000 pages in one section (built-in theme)
+#   scripts/bench.sh --git 10000                # also issue 15's features over the corpus in a git repository
+#                                               # of as many commits as pages (git dates, edit links, twins)
 #
 # Each corpus also gets a `theme` row: its content/ and config.toml alone (taxonomies kept, its templates and static
 # files left out), built with Quire's built-in theme, with the largest HTML page it writes.
@@ -22,9 +24,11 @@ RUNS=${RUNS:-5}
 if [ -d /dev/shm ]; then CORPUS_DIR=${CORPUS_DIR:-/dev/shm/quire-bench}; else CORPUS_DIR=${CORPUS_DIR:-/tmp/quire-bench}; fi
 FLAT=()
 SIZES=()
+GIT=0
 while [ $# -gt 0 ]; do
   case $1 in
     --flat) FLAT+=("$2"); shift 2 ;;
+    --git) GIT=1; shift ;;
     *) SIZES+=("$1"); shift ;;
   esac
 done
@@ -87,6 +91,69 @@ for i in range(n):
 PY
 }
 
+# The corpus in a git repository of N commits (`--git`): the first adds every file, each later one edits a page,
+# and every 50th renames a page away, 25 commits later back (renames to follow). Made with git fast-import.
+git_corpus() { # from dir commits
+  [ -d "$2/.git" ] && [ "$(git -C "$2" rev-list --count HEAD)" -eq "$3" ] && return
+  rm -rf "$2" && cp -r "$1" "$2" && rm -rf "$2/public"
+  python3 - "$2" "$3" <<'PY'
+import pathlib, subprocess, sys
+site, commits = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+files = sorted(p for p in site.rglob("*") if p.is_file() and ".git" not in p.parts)
+pages = [str(p.relative_to(site)).encode() for p in files if p.suffix == ".md" and not p.name.startswith("_")]
+subprocess.run(["git", "init", "-q", str(site)], check=True)
+proc = subprocess.Popen(["git", "-C", str(site), "fast-import", "--quiet"], stdin=subprocess.PIPE)
+out = proc.stdin
+def blob(data):
+    return b"data %d\n" % len(data) + data + b"\n"
+def commit(k, changes, author=b"Ann Writer <ann@example.org>"):
+    out.write(b"commit refs/heads/main\ncommitter %s %d +0000\n" % (author, 1600000000 + k * 3600))
+    out.write(blob(b"edit %d" % k) + b"".join(changes))
+commit(1, [b"M 100644 inline %s\n" % str(p.relative_to(site)).encode() + blob(p.read_bytes()) for p in files])
+moved = None
+for k in range(2, commits + 1):
+    page = pages[(k * 7919) % len(pages)]
+    if k % 50 == 0 and k + 25 <= commits:
+        moved = page
+        commit(k, [b"R %s %s.moved.md\n" % (page, page[:-3])], b"Bo Editor <bo@example.org>")
+    elif k % 50 == 25 and moved:
+        commit(k, [b"R %s.moved.md %s\n" % (moved[:-3], moved)])
+        moved = None
+    else:
+        commit(k, [b"M 100644 inline %s\n" % page + blob((site / page.decode()).read_bytes() + b"\nEdit %d.\n" % k)])
+out.close()
+assert proc.wait() == 0
+subprocess.run(["git", "-C", str(site), "checkout", "-q", "-f", "main"], check=True)
+subprocess.run(["git", "-C", str(site), "gc", "-q"], check=True)
+PY
+}
+
+# Issue 15's features on the git corpus, alternately: none (the corpus's own config), git dates and edit links,
+# and those with Markdown twins. Prints each median and what it adds to the build without them.
+git_rows() { # dir pages
+  local dir=$1 n=$2 base off=() dates=() all=() t m
+  base=$(grep -v -e '^git_dates' -e '^edit_url' -e '^markdown_twins' "$dir/config.toml")
+  local features='git_dates = true
+edit_url = "https://example.org/edit/main/content/{path}"'
+  for _ in $(seq "$RUNS"); do
+    for variant in off dates all; do
+      case $variant in
+        off) printf '%s\n' "$base" ;;
+        dates) printf '%s\n' "$features" "$base" ;;
+        all) printf '%s\n' "$features" 'markdown_twins = true' "$base" ;;
+      esac >"$dir/config.toml"
+      rm -rf "$dir/public"
+      read -r t m < <(timed "$dir" "$QUIRE" build)
+      case $variant in off) off+=("$t") ;; dates) dates+=("$t") ;; all) all+=("$t") ;; esac
+    done
+  done
+  printf '%s\n' "$base" >"$dir/config.toml"
+  local o d a
+  o=$(printf '%s\n' "${off[@]}" | median); d=$(printf '%s\n' "${dates[@]}" | median); a=$(printf '%s\n' "${all[@]}" | median)
+  printf '%-7s git    %d commits: none %.3f s, git dates + edit links %.3f s (+%.3f), + twins %.3f s (+%.3f)\n' \
+    "$n" "$(git -C "$dir" rev-list --count HEAD)" "$o" "$d" "$(echo "$d-$o" | bc -l)" "$a" "$(echo "$a-$o" | bc -l)"
+}
+
 printf '%-7s %-6s %10s %10s %12s\n' pages tool "median s" "peak MiB" "µs/page"
 for n in "${FLAT[@]}"; do
   flat_corpus "$CORPUS_DIR/flat-$n" "$n"
@@ -121,5 +188,9 @@ for n in "${SIZES[@]}"; do
   printf '%-7s %-6s %10.3f %10.1f %12.1f   largest page %d KB\n' "$n" theme "$tt" "$(echo "$tm/1024" | bc -l)" \
     "$(echo "$tt*1000000/$n" | bc -l)" "$((largest / 1024))"
   printf '%-7s ratio  theme/quire = %.3f\n' "$n" "$(echo "$tt/$qt" | bc -l)"
+  if [ "$GIT" = 1 ]; then
+    git_corpus "$dir/zola" "$CORPUS_DIR/$n-git" "$n"
+    git_rows "$CORPUS_DIR/$n-git" "$n"
+  fi
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) (close other work for stable figures)"

@@ -34,6 +34,12 @@ pub struct Config {
     pub theme: Option<String>,
     /// Compile `sass/` (and the theme's) to CSS.
     pub compile_sass: bool,
+    /// Pages' last and first commits from one `git log` (`page.git`; `page.updated` falls back to it).
+    pub git_dates: bool,
+    /// The address of a page's source, `{path}` standing for its path under `content/` (`page.edit_url`).
+    pub edit_url: Option<String>,
+    /// A Markdown twin beside each page's HTML (`index.md`) and the whole site as `llms-full.txt`.
+    pub markdown_twins: bool,
     /// The last build's `processed_images/`, whose images are reused when still fresh; not a config.toml key.
     #[serde(skip)]
     pub image_cache: Option<std::path::PathBuf>,
@@ -121,6 +127,9 @@ impl Default for Config {
             content_templating: None,
             theme: None,
             compile_sass: false,
+            git_dates: false,
+            edit_url: None,
+            markdown_twins: false,
             image_cache: None,
             build_search_index: true,
             relative_urls: false,
@@ -178,6 +187,11 @@ impl Config {
         self.base_url = base_url.trim_end_matches('/').to_string();
     }
 
+    /// Where the source of the file at `relative_path` (under `content/`) is edited, when `edit_url` says.
+    pub fn edit_url_of(&self, relative_path: &str) -> Option<String> {
+        self.edit_url.as_ref().map(|url| url.replace("{path}", relative_path))
+    }
+
     pub fn has_taxonomy(&self, name: &str) -> bool {
         self.taxonomies.iter().any(|t| t.name == name)
     }
@@ -204,6 +218,9 @@ const KNOWN_KEYS: &[&str] = &[
     "skip_content_templating",
     "theme",
     "compile_sass",
+    "git_dates",
+    "edit_url",
+    "markdown_twins",
 ];
 
 /// Zola's keys (0.22 and 0.23 `Config`, and older names) that Quire accepts but does not act on (yet): a
@@ -430,6 +447,9 @@ impl Reader<'_> {
                 "follow_outside_symlinks" => config.follow_outside_symlinks = self.bool(key, value),
                 "theme" => config.theme = Some(self.string(key, value)),
                 "compile_sass" => config.compile_sass = self.bool(key, value),
+                "git_dates" => config.git_dates = self.bool(key, value),
+                "edit_url" => config.edit_url = self.edit_url(key, value),
+                "markdown_twins" => config.markdown_twins = self.bool(key, value),
                 "content_templating" => templating = Some(self.bool(key, value)),
                 "skip_content_templating" => skip = Some(self.globs(key, value)),
                 // Turning off a Zola feature Quire lacks anyway asks for nothing: no warning.
@@ -442,6 +462,25 @@ impl Reader<'_> {
             config.content_templating = Some(skip.unwrap_or_default());
         }
         config
+    }
+
+    /// `edit_url`, which must say where the page's path goes.
+    fn edit_url(&mut self, key: &str, value: &toml::Value) -> Option<String> {
+        let Some(url) = value.as_str() else {
+            self.wrong_type(key, "a string with `{path}`");
+            return None;
+        };
+        if url.contains("{path}") {
+            return Some(url.to_string());
+        }
+        let at = self.key_location(key);
+        self.diagnostics.push(
+            Diagnostic::error(at, "config", format!("`edit_url` has no `{{path}}`: `{url}`")).with_help(
+                "write `{path}` where the page's path under content/ goes, as in \
+                 `https://github.com/ORG/REPO/edit/main/content/{path}`",
+            ),
+        );
+        None
     }
 
     /// Glob patterns of files under `content/`, each checked now so a typo is reported at its line.

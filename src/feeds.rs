@@ -2,17 +2,17 @@
 //! Text in, text out: the caller decides where the files go.
 
 use crate::config::Config;
-use crate::content::{Site, Target};
+use crate::content::{PageId, SectionId, Site, Target};
 use crate::links::Relations;
 use std::fmt::Write;
 
 /// Atom feed of every dated page, newest first.
 pub fn atom_feed(site: &Site, config: &Config) -> String {
-    let mut pages: Vec<_> = site.pages.iter().filter(|p| p.front_matter.date.is_some()).collect();
-    pages.sort_by(|a, b| b.front_matter.date.cmp(&a.front_matter.date).then_with(|| a.path.cmp(&b.path)));
+    let mut pages: Vec<_> = site.pages.iter().enumerate().filter(|(_, p)| p.front_matter.date.is_some()).collect();
+    pages.sort_by(|(_, a), (_, b)| b.front_matter.date.cmp(&a.front_matter.date).then_with(|| a.path.cmp(&b.path)));
     let updated = pages
         .first()
-        .and_then(|p| p.front_matter.updated.as_deref().or(p.front_matter.date.as_deref()))
+        .and_then(|&(id, p)| site.page_updated(id).or(p.front_matter.date.as_deref()))
         .map(rfc3339)
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut xml = String::from(
@@ -28,10 +28,10 @@ pub fn atom_feed(site: &Site, config: &Config) -> String {
         escape(&config.permalink("/")),
         escape(&config.permalink("atom.xml")),
     );
-    for page in pages {
+    for (id, page) in pages {
         let link = config.permalink(&page.path);
         let date = page.front_matter.date.as_deref().map(rfc3339).unwrap_or_default();
-        let page_updated = page.front_matter.updated.as_deref().map(rfc3339).unwrap_or_else(|| date.clone());
+        let page_updated = site.page_updated(id).map(rfc3339).unwrap_or_else(|| date.clone());
         let _ = write!(
             xml,
             "<entry xml:lang=\"{}\">\n<title>{}</title>\n<published>{date}</published>\n<updated>{page_updated}</updated>\n",
@@ -63,7 +63,8 @@ pub fn sitemap(site: &Site, config: &Config) -> String {
     entries.extend(
         site.pages
             .iter()
-            .map(|p| (config.permalink(&p.path), p.front_matter.updated.as_deref().or(p.front_matter.date.as_deref()))),
+            .enumerate()
+            .map(|(id, p)| (config.permalink(&p.path), site.page_updated(id).or(p.front_matter.date.as_deref()))),
     );
     for taxonomy in &site.taxonomies {
         entries.push((config.permalink(&taxonomy.path), None));
@@ -93,6 +94,7 @@ pub fn robots_txt(config: &Config, has_sitemap: bool) -> String {
 }
 
 /// `llms.txt` (llmstxt.org): the site's title and description, then every page as a link, section by section.
+/// With `markdown_twins = true` the links go to the pages' Markdown twins, and `llms-full.txt` is named first.
 pub fn llms_txt(site: &Site, config: &Config) -> String {
     let root = &site.sections[0];
     let title = if config.title.is_empty() { &root.title } else { &config.title };
@@ -101,12 +103,24 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
     if !description.is_empty() {
         let _ = writeln!(text, "\n> {}", one_line(description));
     }
-    // Sections in reading order: depth first, by weight, as the sidebar shows them.
-    let mut stack = vec![0];
-    while let Some(id) = stack.pop() {
+    if config.markdown_twins {
+        let _ = writeln!(
+            text,
+            "\nEach link below is a page's Markdown source; the whole site as one Markdown file: [{0}]({1}).",
+            crate::twins::LLMS_FULL,
+            config.permalink(crate::twins::LLMS_FULL)
+        );
+    }
+    let address = |target: Target| {
+        let permalink = config.permalink(site.target_path(target));
+        match config.markdown_twins && crate::twins::twin_path(site, target).is_some() {
+            true => format!("{permalink}index.md"),
+            false => permalink,
+        }
+    };
+    for id in sections_in_reading_order(site) {
         let section = &site.sections[id];
-        stack.extend(section.subsections.iter().rev());
-        let own_pages: Vec<_> = section.pages.iter().map(|&p| &site.pages[p]).filter(|p| p.section == id).collect();
+        let own_pages = own_pages(site, id);
         if own_pages.is_empty() && id == 0 {
             continue; // no empty "Pages" heading when the home section has no pages of its own
         }
@@ -116,7 +130,7 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
                 "\n## {}\n\n- [{}]({}){}",
                 one_line(&section.title),
                 one_line(&section.title),
-                config.permalink(&section.path),
+                address(Target::Section(id)),
                 summary(section.front_matter.description.as_deref())
             );
             continue;
@@ -128,21 +142,48 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
                 text,
                 "- [{}]({}){}",
                 one_line(&section.title),
-                config.permalink(&section.path),
+                address(Target::Section(id)),
                 summary(section.front_matter.description.as_deref())
             );
         }
-        for page in own_pages {
+        for page_id in own_pages {
+            let page = &site.pages[page_id];
             let _ = writeln!(
                 text,
                 "- [{}]({}){}",
                 one_line(&page.title),
-                config.permalink(&page.path),
+                address(Target::Page(page_id)),
                 summary(page.front_matter.description.as_deref())
             );
         }
     }
     text
+}
+
+/// Every section, each followed by its own pages, in the sidebar's order: what `llms-full.txt` lists.
+pub fn reading_order(site: &Site) -> Vec<Target> {
+    let mut order = Vec::with_capacity(site.sections.len() + site.pages.len());
+    for id in sections_in_reading_order(site) {
+        order.push(Target::Section(id));
+        order.extend(own_pages(site, id).into_iter().map(Target::Page));
+    }
+    order
+}
+
+/// Sections depth first, by weight, as the sidebar shows them.
+fn sections_in_reading_order(site: &Site) -> Vec<SectionId> {
+    let mut order = Vec::with_capacity(site.sections.len());
+    let mut stack = vec![0];
+    while let Some(id) = stack.pop() {
+        order.push(id);
+        stack.extend(site.sections[id].subsections.iter().rev());
+    }
+    order
+}
+
+/// A section's own pages in its order, without those of its transparent subsections.
+fn own_pages(site: &Site, id: SectionId) -> Vec<PageId> {
+    site.sections[id].pages.iter().copied().filter(|&p| site.pages[p].section == id).collect()
 }
 
 /// `site.json`: the site model for tools — sections, pages, permalinks, taxonomies and relations.

@@ -7,6 +7,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
+pub mod git;
 pub mod init;
 pub mod links;
 pub mod markdown;
@@ -21,6 +22,7 @@ pub mod shortcodes;
 pub mod text;
 mod theme;
 mod timings;
+pub mod twins;
 pub mod walk;
 
 use error::{Diagnostic, Error, Result};

@@ -59,6 +59,28 @@
       var el = scrollers[i];
       if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "0"); }
     }
+
+    // "Copy as Markdown" beside the link to the page's Markdown twin; without script (or where fetching
+    // fails, as from file://) the link still opens the twin.
+    var twin = document.querySelector("a.markdown-link");
+    if (twin && window.fetch && navigator.clipboard) {
+      var copy = document.createElement("button");
+      copy.type = "button";
+      copy.className = "copy-markdown";
+      copy.textContent = "Copy as Markdown";
+      copy.addEventListener("click", function () {
+        fetch(twin.href).then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.text();
+        }).then(function (text) {
+          return navigator.clipboard.writeText(text);
+        }).then(function () {
+          copy.textContent = "Copied";
+          setTimeout(function () { copy.textContent = "Copy as Markdown"; }, 2000);
+        }).catch(function () { window.location.href = twin.href; });
+      });
+      twin.parentNode.insertBefore(copy, twin.nextSibling);
+    }
   }
 
   if (document.readyState === "loading") {

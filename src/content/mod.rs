@@ -76,6 +76,8 @@ pub struct Site {
     pub taxonomies: Vec<Taxonomy>,
     /// config.toml's `[slugify]`, for what makes slugs after loading (a `serve` edit, `get_taxonomy_url`).
     pub slugify: SlugifyConfig,
+    /// Each file's commits when config.toml has `git_dates = true`; empty otherwise. Shared: `serve` clones sites.
+    pub git: std::sync::Arc<crate::git::GitHistory>,
     by_relative_path: HashMap<String, Target>,
     /// Set once the source texts are released: the site root the files are read again from.
     released_from: Option<PathBuf>,
@@ -166,6 +168,20 @@ impl Site {
             Target::Page(id) => &self.pages[id].front_matter,
             Target::Section(id) => &self.sections[id].front_matter,
         }
+    }
+
+    /// What git knows of the file behind `target` (`git_dates = true`).
+    pub fn history(&self, target: Target) -> Option<&crate::git::FileHistory> {
+        match target {
+            Target::Page(id) => self.git.file(&self.pages[id].relative_path),
+            Target::Section(id) => self.git.file(&self.sections[id].relative_path),
+        }
+    }
+
+    /// A page's `updated`: its front matter's, else its last commit's date (`git_dates = true`).
+    pub fn page_updated(&self, id: PageId) -> Option<&str> {
+        let page = &self.pages[id];
+        page.front_matter.updated.as_deref().or_else(|| self.history(Target::Page(id)).map(|h| h.updated.as_str()))
     }
 
     pub fn target_file(&self, target: Target) -> &Path {
@@ -494,6 +510,7 @@ impl Builder {
             pages: self.pages,
             taxonomies: Vec::new(),
             slugify: config.slugify,
+            git: Default::default(),
             by_relative_path: HashMap::new(),
             released_from: None,
         };

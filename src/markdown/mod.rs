@@ -30,6 +30,9 @@ pub struct Rendered {
     /// Ids written twice on the page (`{#id}` or raw HTML `id="..."`), with the byte offset of the second.
     /// Generated ids never repeat one: only ids Quire cannot rename are listed here.
     pub duplicate_ids: Vec<(String, usize)>,
+    /// The Markdown the HTML was made from, calls expanded: kept for the page's Markdown twin
+    /// (`markdown_twins = true`), `None` otherwise. Set by `pipeline`, which runs the calls.
+    pub markdown: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

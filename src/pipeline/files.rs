@@ -29,6 +29,12 @@ pub fn site_files(
         let stream: output::Stream = Box::new(move |out| generated.write_to(&site, &config, &relations, out));
         OutputFile { path: generated.path().into(), contents: Contents::Stream(stream) }
     }));
+    files.extend(crate::twins::twin_outputs(site, config).into_iter().map(|(path, of)| {
+        let (site, config) = (site.clone(), config.clone());
+        let stream: output::Stream =
+            Box::new(move |out| out.write_all(crate::twins::make_twin(&site, &config, of).as_bytes()));
+        OutputFile { path, contents: Contents::Stream(stream) }
+    }));
     files
 }
 
@@ -174,19 +180,24 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
 /// The sitemap, robots.txt and Atom feed when config.toml asks for them; llms.txt and site.json, made now into
 /// memory: `serve` holds them. Not the search index (`search::index_files`), which `serve` keeps up to date itself.
 pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
-    feeds::Generated::asked_by(config)
+    let mut files: Vec<OutputFile> = feeds::Generated::asked_by(config)
         .map(|generated| OutputFile {
             path: generated.path().into(),
             contents: Contents::Bytes(generated.make(site, config, relations).into_bytes()),
         })
-        .collect()
+        .collect();
+    files.extend(crate::twins::twin_files(site, config));
+    files
 }
 
 /// What `generated_files` would hold, without making them: the link check of a site held in memory needs to know
 /// that `/sitemap.xml` exists, not what it says.
-pub fn generated_paths(config: &Config) -> impl Iterator<Item = OutputFile> {
+pub fn generated_paths(site: &Site, config: &Config) -> impl Iterator<Item = OutputFile> {
+    let twins = crate::twins::twin_outputs(site, config).into_iter().map(|(path, _)| path);
     feeds::Generated::asked_by(config)
-        .map(|generated| OutputFile { path: generated.path().into(), contents: Contents::Embedded(b"") })
+        .map(|generated| generated.path().to_string())
+        .chain(twins)
+        .map(|path| OutputFile { path, contents: Contents::Embedded(b"") })
 }
 
 #[cfg(test)]

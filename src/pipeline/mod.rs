@@ -77,6 +77,8 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
     let root = options.root.clone();
     let mut problems = StageProblems { config: config_problems, ..StageProblems::default() };
     let timer = Timer::start();
+    // One `git log` over the whole history, on the other core while the content is read and rendered.
+    let git_log = config.git_dates.then(|| crate::git::start_log(&root));
     // Loaded first: the shortcodes in the content render with them.
     let mut templates = render::load_templates(&root, &config, &mut problems.templates);
     timer.lap("templates");
@@ -92,6 +94,10 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
         problems.template_choices = render::check_template_choices(&site, templates);
     }
     timer.lap("template choices");
+    if let Some(git_log) = git_log {
+        site.git = Arc::new(git_log.finish(&root, &mut problems.content));
+        timer.lap("git log");
+    }
     Ok(Prepared { root, purpose, config, site, relations, templates, problems })
 }
 
@@ -219,7 +225,13 @@ fn render_bodies(
             Some((lent, _)) => lent,
             None => site,
         };
-        let bodies = Bodies { site, calls: calls.as_ref(), lookups: lent.as_ref().map(|(_, l)| &**l), keep };
+        let bodies = Bodies {
+            site,
+            calls: calls.as_ref(),
+            lookups: lent.as_ref().map(|(_, l)| &**l),
+            keep,
+            twins: config.markdown_twins,
+        };
         with_markdown_options(site, config, |options| {
             let pages = bodies.render_all(page_texts, options, Target::Page);
             let sections = bodies.render_all(section_texts, options, Target::Section);
@@ -254,6 +266,8 @@ struct Bodies<'a> {
     /// What shortcodes see as `page` or `section`, when some shortcode may render.
     lookups: Option<&'a render::Lookups>,
     keep: bool,
+    /// Keep each body's expanded Markdown for its twin (`markdown_twins = true`).
+    twins: bool,
 }
 
 /// A body's HTML, its text when kept, and the problems of its calls.
@@ -294,7 +308,12 @@ impl Bodies<'_> {
             }
         };
         let body = text.get(offset..).unwrap_or("");
-        let Some(calls) = self.calls else { return (markdown::render_markdown(body, options), Vec::new()) };
+        let render = |markdown: &str| {
+            let mut rendered = markdown::render_markdown(markdown, options);
+            rendered.markdown = self.twins.then(|| markdown.to_string());
+            rendered
+        };
+        let Some(calls) = self.calls else { return (render(body), Vec::new()) };
         let context = || match (self.lookups, target) {
             (Some(lookups), Target::Page(id)) => vec![("page", lookups.views.page_summary(id).clone())],
             (Some(lookups), Target::Section(id)) => vec![("section", lookups.views.section_metadata(id).clone())],
@@ -302,10 +321,11 @@ impl Bodies<'_> {
         };
         let code = || markdown::code_ranges(body, options);
         match calls.expand(relative_path, body, &context, &code) {
-            Ok(None) => (markdown::render_markdown(body, options), Vec::new()),
+            Ok(None) => (render(body), Vec::new()),
             Ok(Some(mut expanded)) => {
                 let text = std::mem::take(&mut expanded.text);
                 let mut rendered = markdown::render_markdown(&text, options);
+                rendered.markdown = self.twins.then(|| expanded.markdown_with_outputs(&text));
                 expanded.finish(&mut rendered);
                 (rendered, Vec::new())
             }
@@ -317,7 +337,7 @@ impl Bodies<'_> {
                         Diagnostic::error(at, "shortcode", error.message).with_help(error.help)
                     })
                     .collect();
-                (markdown::render_markdown(body, options), problems)
+                (render(body), problems)
             }
         }
     }
@@ -325,7 +345,9 @@ impl Bodies<'_> {
 
 /// One page's or section's Markdown body rendered as `prepare` renders it, for `serve` after an edit.
 pub fn render_body(site: &Site, config: &Config, body: &str) -> markdown::Rendered {
-    with_markdown_options(site, config, |options| markdown::render_markdown(body, options))
+    let mut rendered = with_markdown_options(site, config, |options| markdown::render_markdown(body, options));
+    rendered.markdown = config.markdown_twins.then(|| body.to_string());
+    rendered
 }
 
 /// Calls `render` with the Markdown options `config` asks for, `@/` links resolving in `site`.

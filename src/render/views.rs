@@ -4,6 +4,7 @@
 use super::nav::Navigation;
 use crate::config::Config;
 use crate::content::{Site, Target};
+use crate::git::FileHistory;
 use crate::links::Relations;
 use crate::markdown::Heading;
 use serde::Serialize;
@@ -134,6 +135,11 @@ struct PageSummary<'a> {
     related: Vec<LinkView<'a>>,
     backlinks: Vec<LinkView<'a>>,
     lang: &'a str,
+    /// The file's last and first commits (`git_dates = true`).
+    git: Option<&'a FileHistory>,
+    edit_url: Option<String>,
+    /// The page's Markdown twin (`markdown_twins = true`).
+    markdown_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -155,6 +161,9 @@ struct SectionMetadata<'a> {
     backlinks: Vec<LinkView<'a>>,
     page_count: usize,
     lang: &'a str,
+    git: Option<&'a FileHistory>,
+    edit_url: Option<String>,
+    markdown_url: Option<String>,
 }
 
 /// A page or section named by a relation or a backlink.
@@ -231,7 +240,7 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
         title: &page.title,
         description: fm.description.as_deref(),
         date: fm.date.as_deref(),
-        updated: fm.updated.as_deref(),
+        updated: site.page_updated(id),
         year: fm.date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok()),
         weight: fm.weight,
         draft: fm.draft,
@@ -251,6 +260,9 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         lang: &config.default_language,
+        git: site.history(target),
+        edit_url: config.edit_url_of(&page.relative_path),
+        markdown_url: markdown_url(site, config, target),
     };
     Value::from_serializable(&view)
 }
@@ -286,8 +298,16 @@ pub fn section_metadata(site: &Site, config: &Config, relations: &Relations, id:
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         page_count: section.pages.len(),
         lang: &config.default_language,
+        git: site.history(target),
+        edit_url: config.edit_url_of(&section.relative_path),
+        markdown_url: markdown_url(site, config, target),
     };
     Value::from_serializable(&view)
+}
+
+fn markdown_url(site: &Site, config: &Config, target: Target) -> Option<String> {
+    let path = config.markdown_twins.then(|| crate::twins::twin_path(site, target)).flatten()?;
+    Some(config.permalink(&path))
 }
 
 fn link_views<'a>(site: &'a Site, config: &Config, targets: Option<&Vec<Target>>) -> Vec<LinkView<'a>> {

@@ -167,6 +167,12 @@ impl Expanded {
         }
     }
 
+    /// `text` (this body's expanded text) with each HTML shortcode's output in place of its placeholder: the
+    /// body as Markdown with raw HTML, for the page's Markdown twin.
+    pub fn markdown_with_outputs(&self, text: &str) -> String {
+        fill_placeholders(text, &self.html)
+    }
+
     /// Where byte `offset` of the expanded text came from in the body: inside a call's output, the call.
     fn offset_in_body(&self, offset: usize) -> usize {
         let index = self.replaced.partition_point(|&(start, ..)| start <= offset);

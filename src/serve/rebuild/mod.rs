@@ -390,7 +390,7 @@ impl LiveSite {
         // Their link warnings are `refresh_static`'s to report.
         let mut others = pipeline::files::static_files(root, &self.config, &mut Vec::new());
         others.extend(pipeline::files::asset_files(root, &self.site));
-        others.extend(pipeline::files::generated_paths(&self.config));
+        others.extend(pipeline::files::generated_paths(&self.site, &self.config));
         let listed: std::collections::HashSet<String> = others.iter().map(|file| file.path.clone()).collect();
         // The search index, which `site_files` does not list.
         others.extend(

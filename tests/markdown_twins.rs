@@ -1,0 +1,70 @@
+//! Issue 15: Markdown twins (`markdown_twins = true`): `page/index.md` beside each page's HTML with front matter
+//! left out, shortcodes run and `@/` links made addresses; `llms-full.txt` in the sidebar's order; llms.txt links both.
+
+mod common;
+
+#[test]
+fn issue_15_each_page_has_a_markdown_twin_with_its_calls_run_and_links_resolved() {
+    let built = common::build("markdown-twins");
+    assert_eq!(
+        built.read("guide/intro/index.md"),
+        "# Introduction\n\n> Where to begin.\n\n\
+         Read [setup](https://example.org/docs/guide/setup/#install) next, or [the home page][home].\n\n\
+         > **Note:** Back up first.\n\n\
+         <span class=\"badge\">new</span>\n\n\
+         ```toml\n# `@/` inside code stays as written: [x](@/guide/setup.md)\n```\n\n\
+         [home]: https://example.org/docs/\n"
+    );
+    assert_eq!(
+        built.read("index.md"),
+        "# Home\n\nWelcome. Start with [the introduction](https://example.org/docs/guide/intro/).\n"
+    );
+    assert_eq!(built.read("guide/index.md"), "# Guide\n");
+}
+
+#[test]
+fn issue_15_llms_full_txt_holds_every_twin_in_sidebar_order_and_llms_txt_links_them() {
+    let built = common::build("markdown-twins");
+    let full = built.read("llms-full.txt");
+    assert!(full
+        .starts_with("# Twins\n\n> A site with Markdown twins.\n\n---\n\n# Home\nSource: https://example.org/docs/\n"));
+    let order: Vec<&str> = full.lines().filter(|line| line.starts_with("Source: ")).collect();
+    assert_eq!(
+        order,
+        [
+            "Source: https://example.org/docs/",
+            "Source: https://example.org/docs/guide/",
+            "Source: https://example.org/docs/guide/intro/",
+            "Source: https://example.org/docs/guide/setup/",
+        ]
+    );
+    assert!(
+        full.contains("# Setup\nSource: https://example.org/docs/guide/setup/\n\n## Install\n\nRun the installer.\n")
+    );
+    let llms = built.read("llms.txt");
+    assert!(llms.contains("[llms-full.txt](https://example.org/docs/llms-full.txt)"), "{llms}");
+    assert!(
+        llms.contains("- [Introduction](https://example.org/docs/guide/intro/index.md): Where to begin."),
+        "{llms}"
+    );
+}
+
+#[test]
+fn issue_15_the_built_in_theme_links_the_twin_for_its_copy_button() {
+    let built = common::build("markdown-twins");
+    let html = built.read("guide/setup/index.html");
+    assert!(
+        html.contains(
+            "<p class=\"doc-source\"><a class=\"markdown-link\" href=\"https://example.org/docs/guide/setup/index.md\" \
+             type=\"text/markdown\">View as Markdown</a></p>"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
+fn issue_15_without_markdown_twins_no_markdown_is_written() {
+    let built = common::build("basic");
+    assert!(!built.files().iter().any(|f| f.ends_with(".md") || f == "llms-full.txt"), "{:?}", built.files());
+    assert!(!built.read("llms.txt").contains("index.md"));
+}
