@@ -40,7 +40,7 @@ impl Lookups {
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
     type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
-    let functions: [(&'static str, Body); 7] = [
+    let functions: [(&'static str, Body); 8] = [
         ("get_url", get_url),
         ("get_page", get_page),
         ("get_section", get_section),
