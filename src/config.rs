@@ -110,6 +110,8 @@ pub struct MarkdownConfig {
     pub external_links_class: Option<String>,
     /// Definition lists (`Term` then `: definition`); on unless `definition_list = false`.
     pub definition_list: bool,
+    /// `$...$` and `$$...$$` become MathML at build time (off unless `math = true`: `$` is common in prose).
+    pub math: bool,
 }
 
 impl Default for Config {
@@ -155,6 +157,7 @@ impl Default for MarkdownConfig {
             external_links_no_referrer: false,
             external_links_class: None,
             definition_list: true,
+            math: false,
         }
     }
 }
@@ -254,6 +257,7 @@ const MARKDOWN_KEYS: &[&str] = &[
     "external_links_class",
     "definition_list",
     "highlighting",
+    "math",
 ];
 
 const ZOLA_ONLY_MARKDOWN_KEYS: &[&str] = &[
@@ -528,6 +532,7 @@ impl Reader<'_> {
                 }
                 "definition_list" => markdown.definition_list = self.bool(key, value),
                 "highlighting" => markdown.highlight_code = self.highlighting(value),
+                "math" => markdown.math = self.bool(key, value),
                 _ if value.as_bool() == Some(false) && ZOLA_ONLY_MARKDOWN_KEYS.contains(&key.as_str()) => {}
                 _ => self.unknown(key, MARKDOWN_KEYS, ZOLA_ONLY_MARKDOWN_KEYS, "markdown."),
             }

@@ -70,6 +70,10 @@ fn check_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations {
                 .with_help("ids must be unique on a page: a link to it goes to the first; rename one"),
             );
         }
+        for problem in &rendered.problems {
+            let at = Location::offset_in(file, &text(), body_offset + problem.offset);
+            diagnostics.push(Diagnostic::error(at, problem.kind, &problem.message).with_help(&problem.help));
+        }
         for link in &rendered.links {
             let at = || Location::offset_in(file, &text(), body_offset + link.offset);
             if let Some(rest) = link.target.strip_prefix("@/") {

@@ -53,6 +53,8 @@
       if (wide.addEventListener) { wide.addEventListener("change", syncNav); }
     }
 
+    addCopyButtons();
+
     // Let keyboard users scroll wide tables and code blocks.
     var scrollers = document.querySelectorAll(".prose pre, .table-wrap");
     for (var i = 0; i < scrollers.length; i++) {
@@ -81,6 +83,45 @@
       });
       twin.parentNode.insertBefore(copy, twin.nextSibling);
     }
+  }
+
+  // A "Copy" button on each code block: copies the code as shown (hidden lines and line numbers are not in it).
+  function addCopyButtons() {
+    if (!navigator.clipboard || !navigator.clipboard.writeText) { return; }
+    var blocks = document.querySelectorAll(".prose pre.code");
+    if (!blocks.length) { return; }
+    var status = document.createElement("span");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    document.body.appendChild(status);
+    for (var i = 0; i < blocks.length; i++) {
+      var pre = blocks[i];
+      var wrap = document.createElement("div");
+      wrap.className = "code-wrap";
+      pre.parentNode.insertBefore(wrap, pre);
+      wrap.appendChild(pre);
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-code";
+      button.textContent = "Copy";
+      button.addEventListener("click", copyFrom(pre, button, status));
+      wrap.appendChild(button);
+    }
+  }
+
+  function copyFrom(pre, button, status) {
+    return function () {
+      var code = pre.querySelector("code") || pre;
+      var done = function (message) {
+        button.textContent = message;
+        status.textContent = message === "Copied" ? "Code copied to the clipboard" : message;
+        setTimeout(function () { button.textContent = "Copy"; }, 2000);
+      };
+      navigator.clipboard.writeText(code.textContent).then(
+        function () { done("Copied"); },
+        function () { done("Copy failed"); }
+      );
+    };
   }
 
   if (document.readyState === "loading") {

@@ -1,7 +1,9 @@
-//! Build-time syntax highlighting of code blocks into `hl-` CSS classes, and the stylesheet for them.
-//! Unknown languages fall back to plain escaped text; the palette meets WCAG AA contrast in both schemes.
+//! Build-time syntax highlighting of code blocks into `hl-` CSS classes, Zola's code-block annotations (`name`,
+//! `linenos`, `hl_lines`, `hide_lines`), and the stylesheet. Unknown languages are plain escaped text.
 
-use pulldown_cmark_escape::escape_html_body_text;
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
+use std::fmt::Write as _;
+use std::ops::RangeInclusive;
 use std::sync::OnceLock;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -15,25 +17,165 @@ fn syntaxes() -> &'static SyntaxSet {
     SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-/// `<pre><code>` for a fenced block; `lang` is the first word of its info string (may be empty).
-pub fn highlight_block(code: &str, lang: &str, highlight: bool) -> String {
+/// A fenced block's info string read as Zola reads it: comma-separated, the language first
+/// (`rust,name=src/main.rs,linenos,linenostart=10,hl_lines=1 3-5,hide_lines=2`). Unknown annotations are ignored,
+/// as in Zola.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fence<'a> {
+    /// The first word of the first annotation that is not a known key (may be empty).
+    pub lang: &'a str,
+    /// A title shown above the block: usually the file the code comes from.
+    pub name: Option<&'a str>,
+    pub line_numbers: bool,
+    /// The number of the first line (`linenostart`); hidden lines keep their numbers.
+    pub first_number: usize,
+    /// Lines to mark, counted from 1 in the block as written.
+    pub highlighted: Vec<RangeInclusive<usize>>,
+    /// Lines left out of the page.
+    pub hidden: Vec<RangeInclusive<usize>>,
+}
+
+impl<'a> Fence<'a> {
+    pub fn parse(info: &'a str) -> Fence<'a> {
+        let mut fence = Fence {
+            lang: "",
+            name: None,
+            line_numbers: false,
+            first_number: 1,
+            highlighted: Vec::new(),
+            hidden: Vec::new(),
+        };
+        for (index, annotation) in info.split(',').map(str::trim).enumerate() {
+            match annotation.split_once('=').map(|(key, value)| (key.trim(), value.trim())) {
+                Some(("name", name)) if !name.is_empty() => fence.name = Some(name),
+                Some(("linenostart", n)) => fence.first_number = n.parse().unwrap_or(1),
+                Some(("hl_lines", lines)) => fence.highlighted.extend(line_ranges(lines)),
+                Some(("hide_lines", lines)) => fence.hidden.extend(line_ranges(lines)),
+                None if annotation == "linenos" => fence.line_numbers = true,
+                None if index == 0 => fence.lang = annotation.split_whitespace().next().unwrap_or(""),
+                _ => {}
+            }
+        }
+        fence
+    }
+
+    /// Whether the block is written line by line (numbers, marks or hidden lines).
+    fn by_line(&self) -> bool {
+        self.line_numbers || !self.highlighted.is_empty() || !self.hidden.is_empty()
+    }
+}
+
+/// `1 3-5 9` → 1..=1, 3..=5, 9..=9; a reversed range is turned round, anything else skipped (as in Zola).
+fn line_ranges(text: &str) -> impl Iterator<Item = RangeInclusive<usize>> + '_ {
+    text.split_whitespace().filter_map(|range| {
+        let (from, to) = range.split_once('-').unwrap_or((range, range));
+        let (from, to): (usize, usize) = (from.parse().ok()?, to.parse().ok()?);
+        Some(from.min(to)..=from.max(to))
+    })
+}
+
+/// `<pre><code>` for a code block, with its title, line numbers, marked and hidden lines as `fence` says.
+pub fn highlight_block(code: &str, fence: &Fence<'_>, highlight: bool) -> String {
     let mut html = String::with_capacity(code.len() * 2 + 64);
+    if let Some(name) = fence.name {
+        html.push_str("<figure class=\"code-block\"><figcaption class=\"code-name\">");
+        let _ = escape_html(&mut html, name);
+        html.push_str("</figcaption>");
+    }
     let lang_attr =
-        lang.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '+' | '#')).collect::<String>();
+        fence.lang.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '+' | '#')).collect::<String>();
+    html.push_str("<pre class=\"code\"");
+    if fence.line_numbers {
+        html.push_str(" data-linenos");
+    }
     if lang_attr.is_empty() {
-        html.push_str("<pre class=\"code\"><code>");
+        html.push_str("><code>");
     } else {
-        html.push_str(&format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">"));
+        let _ = write!(html, " data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">");
     }
     let syntax = if highlight && !lang_attr.is_empty() { syntaxes().find_syntax_by_token(&lang_attr) } else { None };
-    match syntax.and_then(|syntax| classed(code, syntax)) {
-        Some(highlighted) => html.push_str(&highlighted),
-        None => {
+    let highlighted = syntax.and_then(|syntax| classed(code, syntax));
+    match (highlighted, fence.by_line()) {
+        (Some(highlighted), false) => html.push_str(&highlighted),
+        (None, false) => {
             let _ = escape_html_body_text(&mut html, code);
+        }
+        (Some(highlighted), true) => write_lines(&mut html, &highlighted, fence),
+        (None, true) => {
+            let mut escaped = String::with_capacity(code.len() + 16);
+            let _ = escape_html_body_text(&mut escaped, code);
+            write_lines(&mut html, &escaped, fence);
         }
     }
     html.push_str("</code></pre>\n");
+    if fence.name.is_some() {
+        html.push_str("</figure>\n");
+    }
     html
+}
+
+/// Writes `code_html` line by line: hidden lines left out, marked ones in `<mark>`, and each number as an
+/// attribute the stylesheet shows, so copying the code or indexing it for search never picks numbers up.
+fn write_lines(html: &mut String, code_html: &str, fence: &Fence<'_>) {
+    let contains = |ranges: &[RangeInclusive<usize>], line: usize| ranges.iter().any(|range| range.contains(&line));
+    for (index, line) in split_lines(code_html).iter().enumerate() {
+        let number = index + 1;
+        if contains(&fence.hidden, number) {
+            continue;
+        }
+        let marked = contains(&fence.highlighted, number);
+        if marked {
+            html.push_str("<mark class=\"hl-line\">");
+        }
+        if fence.line_numbers {
+            let _ = write!(
+                html,
+                "<span class=\"ln\" data-n=\"{}\" aria-hidden=\"true\"></span>",
+                fence.first_number + index
+            );
+        }
+        html.push_str(line);
+        html.push('\n');
+        if marked {
+            html.push_str("</mark>");
+        }
+    }
+}
+
+/// Highlighted HTML cut into lines (without their newlines), each closing the spans still open at its end and
+/// opening them again on the next, so every line stands alone. A last line with no text is dropped.
+fn split_lines(code_html: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut open: Vec<&str> = Vec::new();
+    let mut line = String::new();
+    let mut has_text = false;
+    let mut rest = code_html;
+    while let Some(at) = rest.find(['<', '\n']) {
+        line.push_str(&rest[..at]);
+        has_text |= at > 0;
+        if rest.as_bytes()[at] == b'\n' {
+            open.iter().for_each(|_| line.push_str("</span>"));
+            lines.push(std::mem::take(&mut line));
+            open.iter().for_each(|tag| line.push_str(tag));
+            has_text = false;
+            rest = &rest[at + 1..];
+            continue;
+        }
+        let end = rest[at..].find('>').map_or(rest.len(), |end| at + end + 1);
+        let tag = &rest[at..end];
+        if tag.starts_with("</") {
+            open.pop();
+        } else if !tag.ends_with("/>") {
+            open.push(tag);
+        }
+        line.push_str(tag);
+        rest = &rest[end..];
+    }
+    line.push_str(rest);
+    if has_text || !rest.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn classed(code: &str, syntax: &syntect::parsing::SyntaxReference) -> Option<String> {
@@ -81,23 +223,73 @@ pub fn stylesheet() -> String {
 mod tests {
     use super::*;
 
+    fn block(code: &str, info: &str) -> String {
+        highlight_block(code, &Fence::parse(info), true)
+    }
+
     #[test]
     fn known_language_gets_classes() {
-        let html = highlight_block("fn main() {}\n", "rust", true);
+        let html = block("fn main() {}\n", "rust");
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"rust\"><code class=\"language-rust\">"), "{html}");
         assert!(html.contains("hl-keyword") || html.contains("hl-storage"), "{html}");
     }
 
     #[test]
     fn unknown_language_is_plain_escaped_text() {
-        let html = highlight_block("<b>x</b>\n", "no-such-lang", true);
+        let html = block("<b>x</b>\n", "no-such-lang");
         assert_eq!(html, "<pre class=\"code\" data-lang=\"no-such-lang\"><code class=\"language-no-such-lang\">&lt;b&gt;x&lt;/b&gt;\n</code></pre>\n");
     }
 
     #[test]
     fn hostile_info_string_is_filtered() {
-        let html = highlight_block("x", "\"><script>", true);
+        let html = block("x", "\"><script>");
         assert!(!html.contains("<script>"), "{html}");
+    }
+
+    #[test]
+    fn zola_annotations_are_read() {
+        let fence = Fence::parse("scss, linenos, linenostart=10, hl_lines=3-4 8-9, hide_lines=2 7, name=a b.scss");
+        assert_eq!(fence.lang, "scss");
+        assert_eq!(fence.name, Some("a b.scss"));
+        assert!(fence.line_numbers);
+        assert_eq!(fence.first_number, 10);
+        assert_eq!(fence.highlighted, vec![3..=4, 8..=9]);
+        assert_eq!(fence.hidden, vec![2..=2, 7..=7]);
+        assert_eq!(Fence::parse("rust ignore").lang, "rust");
+        assert_eq!(Fence::parse("hl_lines=5-2,linenos").highlighted, vec![2..=5]);
+        assert_eq!(Fence::parse("hl_lines=5-2,linenos").lang, "");
+    }
+
+    #[test]
+    fn lines_are_numbered_marked_and_hidden() {
+        let html = block("a\n<b>\nc\n", "nolang,linenos,linenostart=7,hl_lines=3,hide_lines=2,name=x<y");
+        assert_eq!(
+            html,
+            "<figure class=\"code-block\"><figcaption class=\"code-name\">x&lt;y</figcaption>\
+             <pre class=\"code\" data-linenos data-lang=\"nolang\"><code class=\"language-nolang\">\
+             <span class=\"ln\" data-n=\"7\" aria-hidden=\"true\"></span>a\n\
+             <mark class=\"hl-line\"><span class=\"ln\" data-n=\"9\" aria-hidden=\"true\"></span>c\n</mark>\
+             </code></pre>\n</figure>\n"
+        );
+    }
+
+    #[test]
+    fn highlighted_spans_are_closed_and_reopened_on_each_line() {
+        let lines = split_lines("<span class=\"a\">x\n<span class=\"b\">y</span>\nz</span>\n");
+        assert_eq!(
+            lines,
+            vec![
+                "<span class=\"a\">x</span>",
+                "<span class=\"a\"><span class=\"b\">y</span></span>",
+                "<span class=\"a\">z</span>",
+            ]
+        );
+        let html = block("/* one\ntwo */\nfn x() {}\n", "rust,hl_lines=2");
+        assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "{html}");
+        assert!(
+            html.contains("<mark class=\"hl-line\"><span class=\"hl-source hl-rust\"><span class=\"hl-comment"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Pure: opens no files; `@/` links are mapped by the caller's resolver and checked later by `links`.
 
 mod highlight;
+mod math;
 
 pub use highlight::stylesheet;
 
@@ -33,6 +34,18 @@ pub struct Rendered {
     /// The Markdown the HTML was made from, calls expanded: kept for the page's Markdown twin
     /// (`markdown_twins = true`), `None` otherwise. Set by `pipeline`, which runs the calls.
     pub markdown: Option<String>,
+    /// Errors in the body that Markdown itself accepts (an equation math-core cannot convert...).
+    pub problems: Vec<BodyProblem>,
+}
+
+/// A problem at byte `offset` of a body, reported by the caller at its file, line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyProblem {
+    pub offset: usize,
+    /// The diagnostic's kind (`math`).
+    pub kind: &'static str,
+    pub message: String,
+    pub help: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -86,14 +99,22 @@ fn extensions(options: &Options<'_>) -> Extensions {
     if options.settings.smart_punctuation {
         extensions |= Extensions::ENABLE_SMART_PUNCTUATION;
     }
+    if options.settings.math {
+        extensions |= Extensions::ENABLE_MATH;
+    }
     extensions
 }
 
-/// Byte ranges of `body`'s inline code and code blocks, where text that looks like a call stays text.
+/// Byte ranges of `body`'s inline code, code blocks and equations, where text that looks like a call stays text.
 pub fn code_ranges(body: &str, options: &Options<'_>) -> Vec<std::ops::Range<usize>> {
     Parser::new_ext(body, extensions(options))
         .into_offset_iter()
-        .filter(|(event, _)| matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))))
+        .filter(|(event, _)| {
+            matches!(
+                event,
+                Event::Code(_) | Event::Start(Tag::CodeBlock(_)) | Event::InlineMath(_) | Event::DisplayMath(_)
+            )
+        })
         .map(|(_, range)| range)
         .collect()
 }
@@ -101,7 +122,7 @@ pub fn code_ranges(body: &str, options: &Options<'_>) -> Vec<std::ops::Range<usi
 /// Renders `body`, filling the toc, ids, links and word count of `rendered`; returns the HTML.
 fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> String {
     let mut heading: Option<OpenHeading<'_>> = None;
-    let mut code: Option<(String, String)> = None;
+    let mut code: Option<(CowStr<'_>, String)> = None;
     let mut flat_toc = Vec::new();
     let mut suffixes = HashMap::new();
     // Ids written as `{#id}` and footnotes' ids are reserved before any is generated, so an earlier
@@ -127,11 +148,11 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
         for (event, range) in parser.by_ref() {
             let event = match event {
                 Event::Start(Tag::CodeBlock(kind)) => {
-                    let lang = match kind {
-                        CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
-                        CodeBlockKind::Indented => String::new(),
+                    let info = match kind {
+                        CodeBlockKind::Fenced(info) => info,
+                        CodeBlockKind::Indented => CowStr::Borrowed(""),
                     };
-                    code = Some((lang, String::new()));
+                    code = Some((info, String::new()));
                     continue;
                 }
                 Event::Text(text) if code.is_some() => {
@@ -141,8 +162,9 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
                     continue;
                 }
                 Event::End(TagEnd::CodeBlock) => {
-                    let (lang, text) = code.take().unwrap_or_default();
-                    Event::Html(highlight::highlight_block(&text, &lang, options.settings.highlight_code).into())
+                    let (info, text) = code.take().unwrap_or((CowStr::Borrowed(""), String::new()));
+                    let fence = highlight::Fence::parse(&info);
+                    Event::Html(highlight::highlight_block(&text, &fence, options.settings.highlight_code).into())
                 }
                 Event::Start(Tag::Heading { level, id, classes, .. }) => {
                     heading = Some(OpenHeading { level, id, classes, events: Vec::new(), title: String::new() });
@@ -185,6 +207,12 @@ fn render_into(body: &str, options: &Options<'_>, rendered: &mut Rendered) -> St
                     Event::Start(Tag::FootnoteDefinition(id))
                 }
                 Event::FootnoteReference(name) => Event::FootnoteReference(footnote_id(&name)),
+                Event::InlineMath(tex) => {
+                    Event::InlineHtml(math::to_mathml(&tex, false, range.start + 1, &mut rendered.problems).into())
+                }
+                Event::DisplayMath(tex) => {
+                    Event::InlineHtml(math::to_mathml(&tex, true, range.start + 2, &mut rendered.problems).into())
+                }
                 other => other,
             };
             if let Event::Text(text) | Event::Code(text) = &event {

@@ -282,3 +282,19 @@ fn issue_14_raw_html_links_each_at_their_offset() {
         rendered.links.iter().map(|l| (l.target.as_str(), l.offset, l.is_image)).collect();
     assert_eq!(links, [("/missing/", 9, false), ("/a.png", 42, true), ("/missing/", 64, false)]);
 }
+
+#[test]
+fn dollars_stay_text_unless_math_is_on() {
+    check("costs $5 or $6\n", "<p>costs $5 or $6</p>\n");
+    let math = Options { settings: MarkdownConfig { math: true, ..MarkdownConfig::default() }, ..options() };
+    let rendered = render_markdown("area $\\pi r^2$\n", &math);
+    assert!(rendered.html.starts_with("<p>area <math><mi>π</mi>"), "{}", rendered.html);
+    assert!(rendered.problems.is_empty());
+}
+
+#[test]
+fn equation_calls_stay_text_for_shortcodes() {
+    let math = Options { settings: MarkdownConfig { math: true, ..MarkdownConfig::default() }, ..options() };
+    let body = "see $\\frac{{a}}{b}$ here\n";
+    assert_eq!(code_ranges(body, &math), vec![4..19]);
+}

@@ -151,7 +151,7 @@ impl<'a> ContentCalls<'a> {
 
 impl Expanded {
     /// Puts each HTML shortcode's output where its placeholder was rendered (a paragraph holding only the
-    /// placeholder gives way to it, as in Zola), and maps link offsets back to the body as written.
+    /// placeholder gives way to it, as in Zola), and maps link and problem offsets back to the body as written.
     pub fn finish(self, rendered: &mut Rendered) {
         if !self.html.is_empty() {
             rendered.html = fill_placeholders(&rendered.html, &self.html);
@@ -164,6 +164,9 @@ impl Expanded {
         }
         for link in &mut rendered.links {
             link.offset = self.offset_in_body(link.offset);
+        }
+        for problem in &mut rendered.problems {
+            problem.offset = self.offset_in_body(problem.offset);
         }
     }
 

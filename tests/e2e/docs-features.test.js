@@ -1,0 +1,87 @@
+// The documentation features of issue 15 on tests/fixtures/docs-features, in Chromium under
+// `Content-Security-Policy: default-src 'self'`: equations render as MathML (screenshot in
+// target/e2e-screenshots/), code blocks get a keyboard-reachable copy button, and every page passes axe in both
+// schemes without a CSP violation or console error.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { formatViolations, runAxe } from "./lib/axe.js";
+import { newContext, openPage } from "./lib/browser.js";
+import { closeSiteAndBrowser, openSiteAndBrowser } from "./lib/fixture.js";
+import { REPO_ROOT } from "./lib/site.js";
+
+const FIXTURE = join(REPO_ROOT, "tests/fixtures/docs-features");
+const SCREENSHOTS = join(REPO_ROOT, "target/e2e-screenshots");
+
+let site;
+let browser;
+
+before(async () => {
+  ({ site, browser } = await openSiteAndBrowser({ root: FIXTURE }));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+after(() => closeSiteAndBrowser({ site, browser }));
+
+for (const scheme of ["light", "dark"]) {
+  describe(`${scheme} scheme`, () => {
+    let context;
+    before(async () => {
+      context = await newContext(browser, { scheme });
+    });
+    after(() => context?.close());
+
+    test("every page passes axe with no CSP violation or console error", async () => {
+      for (const path of site.pages) {
+        const { page, problems } = await openPage(context, site.url + path, { idle: true });
+        assert.deepEqual(problems, [], path);
+        assert.deepEqual(formatViolations(`${path} [${scheme}]`, await runAxe(page)), []);
+        await page.close();
+      }
+    });
+
+    test("equations render as MathML, laid out by the browser", async () => {
+      const { page } = await openPage(context, site.url + "/math/");
+      const boxes = await page.$$eval("math", (all) =>
+        all.map((math) => {
+          const box = math.getBoundingClientRect();
+          return { display: math.getAttribute("display"), width: box.width, height: box.height };
+        }),
+      );
+      assert.equal(boxes.length, 3, JSON.stringify(boxes));
+      for (const box of boxes) assert.ok(box.width > 10 && box.height > 10, JSON.stringify(box));
+      // A fraction is taller than a line of text: the browser laid out MathML, not plain text.
+      const block = boxes.find((box) => box.display === "block");
+      assert.ok(block.height > 30, JSON.stringify(block));
+      const text = await page.textContent("main");
+      assert.ok(!text.includes("\\frac") && !text.includes("$$"), "TeX left in the page");
+      await page.screenshot({ path: join(SCREENSHOTS, `math-${scheme}.png`), fullPage: true });
+      await page.close();
+    });
+  });
+}
+
+test("a code block's copy button is reached by keyboard and copies the code without numbers or hidden lines", async () => {
+  const context = await newContext(browser);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.url });
+  try {
+    const { page, problems } = await openPage(context, site.url + "/code/", { idle: true });
+    assert.deepEqual(problems, []);
+    const button = page.getByRole("button", { name: "Copy" }).first();
+    // Tab until the copy button has focus: it is in the page's tab order.
+    let reached = false;
+    for (let i = 0; i < 60 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await button.evaluate((el) => el === document.activeElement);
+    }
+    assert.ok(reached, "the copy button was never focused by Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("status").filter({ hasText: "copied" }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, 'fn main() {\n    let x = 1;\n    let y = 2;\n    println!("{}", x + y);\n}\n');
+    await page.screenshot({ path: join(SCREENSHOTS, "code-light.png"), fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
