@@ -700,3 +700,29 @@ fn issue_13_a_rename_save_is_an_edit_in_place() {
     let html = String::from_utf8_lossy(live.files().get("api/fn-0042/index.html").expect("page")).into_owned();
     assert!(html.contains("Yields the 42nd"));
 }
+
+/// Issue 13: a feed lists dated pages, so a site with none gets no (empty) atom.xml and no page links to one, even
+/// with `generate_feeds = true`; the first date added in `serve` brings both, as a fresh build has them.
+#[test]
+fn issue_13_a_site_without_dated_pages_has_no_feed_until_a_date_is_added() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    common::write(&root, "config.toml", "generate_feeds = true\n");
+    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    common::write(&root, "content/note.md", "+++\ntitle = \"Note\"\n+++\nText.\n");
+    let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
+    let mut live = LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the site builds");
+    let links_to_feed = |files: &SiteFiles| {
+        let page = String::from_utf8_lossy(files.get("note/index.html").expect("page")).into_owned();
+        page.contains("application/atom+xml") || page.contains(">Feed<")
+    };
+    assert!(live.files().get("atom.xml").is_none(), "no empty feed");
+    assert!(!links_to_feed(live.files()), "no link to a feed that does not exist");
+    common::write(&root, "content/note.md", "+++\ntitle = \"Note\"\ndate = 2026-12-05\n+++\nText.\n");
+    let update = live.update(&[Change::Page("note.md".into())]);
+    assert!(update.is_err(), "every page gains the feed link: built again, {update:?}");
+    let fresh = fresh_build(&options).0.expect("a fresh build");
+    let feed = String::from_utf8_lossy(fresh.get("atom.xml").expect("a feed once a page has a date")).into_owned();
+    assert!(feed.contains("<title>Note</title>"), "{feed}");
+    assert!(links_to_feed(&fresh));
+}

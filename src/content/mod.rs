@@ -129,6 +129,11 @@ impl Site {
         (0..self.sections.len()).map(Target::Section).chain((0..self.pages.len()).map(Target::Page))
     }
 
+    /// Whether any page has a `date`: what an Atom feed lists, so a site without one gets no feed.
+    pub fn has_dated_pages(&self) -> bool {
+        self.pages.iter().any(|page| page.front_matter.date.is_some())
+    }
+
     pub fn lookup(&self, relative_path: &str) -> Option<Target> {
         self.by_relative_path.get(relative_path).copied()
     }

@@ -73,7 +73,7 @@ pub struct Produced {
 /// `Err` only when config.toml cannot be read: every later problem is in `problems`, and the stages go on as far
 /// as they can, so one run reports everything.
 pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
-    let (config, config_problems) = load_config(options)?;
+    let (mut config, config_problems) = load_config(options)?;
     let root = options.root.clone();
     let mut problems = StageProblems { config: config_problems, ..StageProblems::default() };
     let timer = Timer::start();
@@ -83,6 +83,9 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
     let mut templates = render::load_templates(&root, &config, &mut problems.templates);
     timer.lap("templates");
     let mut site = content::load_site(&root, &config, &mut problems.content);
+    // A feed lists dated pages: without any, no empty atom.xml is written, and templates, which ask
+    // `config.generate_feeds`, link to none. Decided here once; `serve` builds again when that answer changes.
+    config.generate_feeds &= site.has_dated_pages();
     timer.lap("content");
     let release_to = (purpose != Purpose::Serve).then_some(root.as_path());
     render_bodies(&mut site, &config, release_to, templates.as_ref(), &mut problems.content);

@@ -41,6 +41,7 @@ pub fn edit_files(
     let mut edits = Edits::default();
     let mut resort: BTreeSet<SectionId> = BTreeSet::new();
     let mut retagged = Vec::new();
+    let had_dated_pages = site.has_dated_pages();
     for path in paths {
         let Some(Target::Page(id)) = site.lookup(path) else {
             return Err(FullRebuild(format!("content/{path} is a new page")));
@@ -85,6 +86,10 @@ pub fn edit_files(
             resort.extend(content::sections_listing(site, id));
         }
         edits.pages.push(id);
+    }
+    if site.has_dated_pages() != had_dated_pages {
+        // Whether the site has a feed, and every page a link to it, is decided from the whole site (`prepare`).
+        return Err(FullRebuild("the first page with a date was added, or the last one removed".into()));
     }
     for path in sections {
         if let Some(id) = edit_section(root, config, site, problems, path)? {
