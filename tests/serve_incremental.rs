@@ -726,3 +726,22 @@ fn issue_13_a_site_without_dated_pages_has_no_feed_until_a_date_is_added() {
     assert!(feed.contains("<title>Note</title>"), "{feed}");
     assert!(links_to_feed(&fresh));
 }
+
+/// Issue 13: an edit of a section's `_index.md` body re-renders the pages that show it (the section's own page and
+/// its pagers) and those reading its metadata (the home page's card), not every page of the section, whose
+/// sidebars and breadcrumbs show only its title.
+#[test]
+fn issue_13_a_section_body_edit_renders_only_the_pages_showing_it() {
+    let (_tmp, root, mut live) = flat_live_site();
+    let before = live.files().clone();
+    common::write(&root, "content/api/_index.md", "+++\ntitle = \"API\"\n+++\nEvery function, by name. A quokka.\n");
+    let update = live.update(&[Change::Section("api/_index.md".into())]).expect("updated in place");
+    let mut changed: Vec<&str> =
+        live.files().paths().filter(|p| p.ends_with(".html") && before.get(p) != live.files().get(p)).collect();
+    changed.sort_unstable();
+    assert_eq!(changed, ["api/index.html", "api/page/2/index.html", "api/page/3/index.html"], "they show its body");
+    // The section's page, its two other pagers and the home page, which reads the section's metadata (word count).
+    assert_eq!(update.rendered, 4, "{update:?}");
+    let fresh = fresh_build(&BuildOptions { root, ..BuildOptions::default() }).0.expect("a fresh build");
+    assert!(differences(live.files(), &fresh).is_empty());
+}

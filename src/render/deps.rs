@@ -25,6 +25,8 @@ pub enum Dep {
     PageSummary(PageId),
     /// A page's title (its address never changes in place): the sidebar's entries (`get_navigation`).
     PageTitle(PageId),
+    /// A section's title (its address never changes in place): the sidebar's and the breadcrumbs' entries.
+    SectionTitle(SectionId),
     /// The order of a section's pages and subsections: the sidebar's windows.
     NavOrder(SectionId),
     /// Every term of a taxonomy with its pages (index into `Site::taxonomies`): `get_taxonomy`, taxonomy lists.

@@ -40,7 +40,7 @@ impl Lookups {
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
     type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
-    let functions: [(&'static str, Body); 8] = [
+    let functions: [(&'static str, Body); 9] = [
         ("get_url", get_url),
         ("get_page", get_page),
         ("get_section", get_section),
@@ -49,6 +49,7 @@ pub fn register(tera: &mut tera::Tera, slot: Slot) {
         ("get_taxonomy_term", get_taxonomy_term),
         ("get_navigation", super::nav::get_navigation),
         ("get_navigation_html", super::nav::get_navigation_html),
+        ("get_breadcrumbs", super::nav::get_breadcrumbs),
     ];
     for (name, body) in functions {
         let slot = slot.clone();

@@ -146,6 +146,27 @@ pub fn get_navigation_html(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Val
     Ok(Value::from(html).mark_safe())
 }
 
+/// `get_breadcrumbs(path=page.path)`: the sections on the way to the page or section at site path `path`, from the
+/// home down, a section not being its own: `[{title, path, permalink}]`. Only their titles and addresses are read
+/// (`Dep::SectionTitle`), so an edit of a section's body renders none of the pages below it again.
+pub fn get_breadcrumbs(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let path: &str = kwargs.must_get("path")?;
+    let site = &lookups.site;
+    let navigation = lookups.views.navigation();
+    let sections = match navigation.by_path.get(path) {
+        Some(&Target::Page(page)) => site.ancestors(site.pages[page].section),
+        Some(&Target::Section(section)) => {
+            let mut ancestors = site.ancestors(section);
+            ancestors.pop();
+            ancestors
+        }
+        None => Vec::new(),
+    };
+    let builder = Builder { lookups, navigation, current: None };
+    let trail: Vec<NavItem> = sections.into_iter().map(|section| builder.item(Target::Section(section))).collect();
+    Ok(Value::from_serializable(&trail))
+}
+
 fn navigation_view<'a>(lookups: &'a Lookups, path: &str) -> NavView<'a> {
     let navigation = lookups.views.navigation();
     let site = &lookups.site;
@@ -287,7 +308,7 @@ impl<'a> Builder<'a> {
         let site: &'a Site = &self.lookups.site;
         match target {
             Target::Page(id) => record(Dep::PageTitle(id)),
-            Target::Section(id) => record(Dep::SectionMetadata(id)),
+            Target::Section(id) => record(Dep::SectionTitle(id)),
         }
         let path = site.target_path(target);
         let title = site.target_title(target);

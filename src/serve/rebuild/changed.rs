@@ -22,6 +22,8 @@ pub struct Changed {
     /// A page's title.
     pub titles: Vec<bool>,
     pub section_metadata: Vec<bool>,
+    /// A section's title.
+    pub section_titles: Vec<bool>,
     pub sections: Vec<bool>,
     /// A section without its pages, or the order of its pages (what a paginated section's pagers read).
     pub sections_paged: Vec<bool>,
@@ -45,6 +47,7 @@ impl Changed {
             summaries: vec![false; site.pages.len()],
             titles: vec![false; site.pages.len()],
             section_metadata: vec![false; site.sections.len()],
+            section_titles: vec![false; site.sections.len()],
             sections: vec![false; site.sections.len()],
             sections_paged: vec![false; site.sections.len()],
             nav_orders: vec![false; site.sections.len()],
@@ -77,6 +80,7 @@ impl Changed {
         match dep {
             Dep::Page(id) => flag(&self.pages, id),
             Dep::SectionMetadata(id) => flag(&self.section_metadata, id),
+            Dep::SectionTitle(id) => flag(&self.section_titles, id),
             Dep::Section(id) => flag(&self.sections, id),
             Dep::SectionPaged(id) => flag(&self.sections_paged, id),
             Dep::PageSummary(id) => flag(&self.summaries, id),
@@ -122,7 +126,9 @@ pub fn refresh_views(site: &Site, config: &Config, relations: &Relations, views:
             }
             Target::Section(id) => {
                 let metadata = section_metadata(site, config, relations, id);
-                if !same_value(&metadata, views.section_metadata(id)) {
+                let old = views.section_metadata(id);
+                if !same_value(&metadata, old) {
+                    changed.section_titles[id] = metadata.get_from_path("title") != old.get_from_path("title");
                     views.set_section_metadata(id, metadata);
                     changed.section_metadata[id] = true;
                 }
