@@ -11,6 +11,7 @@ pub mod git;
 pub mod init;
 pub mod links;
 pub mod markdown;
+pub mod mcp;
 pub mod output;
 mod parallel;
 pub mod pipeline;
@@ -47,6 +48,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Links relative to each page with explicit `index.html`, so the output works from `file://`.
     pub offline: bool,
+    /// Keep each body's Markdown for its twin even when config.toml does not ask for twins (`quire mcp`).
+    pub twins: bool,
 }
 
 /// What a successful build did, for the summary line.

@@ -63,6 +63,17 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Answer an AI assistant's questions about the site: a Model Context Protocol server on stdin/stdout with the
+    /// tools `search` (the site's own search) and `get_page` (a page as Markdown).
+    Mcp {
+        /// The site folder, served from its sources.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Serve the folder `quire build` wrote (its search index, and the Markdown twins of `markdown_twins = true`)
+        /// instead of the sources.
+        #[arg(long, value_name = "DIR")]
+        built: Option<PathBuf>,
+    },
     /// Check the site (front matter, links, anchors, relations) without writing anything.
     Check {
         /// The site folder (holding content/, and optionally config.toml, templates/, static/).
@@ -116,7 +127,8 @@ fn main() -> ExitCode {
 fn run(command: Command) -> u8 {
     match command {
         Command::Build { root, output, base_url, drafts, strict, offline } => {
-            let options = quire::BuildOptions { root: root.clone(), output, base_url, drafts, strict, offline };
+            let options =
+                quire::BuildOptions { root: root.clone(), output, base_url, drafts, strict, offline, twins: false };
             match quire::build(&options) {
                 Ok(report) => {
                     print_diagnostics(&root, &report.warnings);
@@ -137,6 +149,16 @@ fn run(command: Command) -> u8 {
             let options = quire::serve::session::ServeOptions { root: root.clone(), bind, port, drafts };
             let reporter = TerminalReporter { root: root.clone(), open };
             match quire::serve::session::serve(&options, &reporter) {
+                Ok(()) => 0,
+                Err(e) => report_error(&root, e),
+            }
+        }
+        Command::Mcp { root, built } => {
+            let docs = match &built {
+                Some(dir) => quire::mcp::Docs::from_build(dir),
+                None => quire::mcp::Docs::from_source(&root),
+            };
+            match docs.and_then(quire::mcp::run) {
                 Ok(()) => 0,
                 Err(e) => report_error(&root, e),
             }

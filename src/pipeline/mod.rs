@@ -196,6 +196,7 @@ pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> 
     }
     config.drafts = options.drafts;
     config.relative_urls |= options.offline;
+    config.markdown_twins |= options.twins;
     Ok((config, diagnostics))
 }
 

@@ -19,6 +19,7 @@ mod html_text;
 mod index;
 mod layout;
 mod postings;
+pub mod query;
 mod scripts;
 mod site;
 mod stem;

@@ -151,59 +151,66 @@ fn push_number(n: u32, out: &mut String) {
     out.push(LAST[groups[0] as usize] as char);
 }
 
-/// Postings read back from `encode_postings`' text, sorted by doc; heading 0 when there are none.
-#[cfg(test)]
+/// Postings read back from `encode_postings`' text, sorted by doc; heading 0 when there are none. Text that
+/// `encode_postings` did not write (a damaged index file) gives no postings.
 pub fn decode_postings(text: &str, headings: bool) -> Vec<Posting> {
+    try_decode_postings(text, headings).unwrap_or_default()
+}
+
+fn try_decode_postings(text: &str, headings: bool) -> Option<Vec<Posting>> {
     let digits: Vec<(u32, bool)> = text
         .bytes()
         .map(|b| match LAST.iter().position(|&c| c == b) {
-            Some(d) => (d as u32, true),
-            None => (CONTINUED.iter().position(|&c| c == b).expect("encoded digit") as u32, false),
+            Some(d) => Some((d as u32, true)),
+            None => CONTINUED.iter().position(|&c| c == b).map(|d| (d as u32, false)),
         })
-        .collect();
+        .collect::<Option<_>>()?;
     let mut at = 0;
-    let number = |at: &mut usize| {
-        let mut value = 0;
+    let number = |at: &mut usize| -> Option<u32> {
+        let mut value: u32 = 0;
         loop {
-            let (digit, last) = digits[*at];
+            let (digit, last) = *digits.get(*at)?;
             *at += 1;
-            value = value * 32 + digit;
+            value = value.checked_mul(32)?.checked_add(digit)?;
             if last {
-                return value;
+                return Some(value);
             }
         }
     };
     let mut postings = Vec::new();
     while at < digits.len() {
-        let score = number(&mut at) as u8;
-        let size = number(&mut at);
+        let score = u8::try_from(number(&mut at)?).ok()?;
+        let size = number(&mut at)?;
         if size % 2 == 1 {
-            let mut doc = number(&mut at);
+            let mut doc = number(&mut at)?;
             let mut found = 0;
             while found < size / 2 {
-                let (bits, _) = digits[at];
+                let (bits, _) = *digits.get(at)?;
                 at += 1;
                 for bit in 0..5 {
                     if bits >> bit & 1 == 1 {
                         postings.push(Posting { doc, score, heading: 0 });
                         found += 1;
                     }
-                    doc += 1;
+                    doc = doc.checked_add(1)?;
                 }
             }
         } else {
             let mut previous: Option<u32> = None;
             for _ in 0..size / 2 {
-                let gap = number(&mut at);
-                let doc = previous.map_or(gap, |previous| previous + 1 + gap);
-                let heading = if headings { number(&mut at) as u16 } else { 0 };
+                let gap = number(&mut at)?;
+                let doc = match previous {
+                    Some(previous) => previous.checked_add(1)?.checked_add(gap)?,
+                    None => gap,
+                };
+                let heading = if headings { u16::try_from(number(&mut at)?).ok()? } else { 0 };
                 postings.push(Posting { doc, score, heading });
                 previous = Some(doc);
             }
         }
     }
     postings.sort_by_key(|posting| posting.doc);
-    postings
+    Some(postings)
 }
 
 #[cfg(test)]

@@ -53,6 +53,54 @@ pub fn tokenize(text: &str) -> Vec<String> {
     terms
 }
 
+/// What kind of text a query term came from, as `scanTerms` in `static/search.js` tells them apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    Word,
+    /// Two characters of a run of two or more CJK characters.
+    Bigram,
+    /// A lone CJK character.
+    Char,
+}
+
+/// Calls `emit(term, word, kind)` for every term of `text`, `word` being the folded word before stemming: what
+/// `scanTerms` in `static/search.js` gives a query. The terms are `for_each_term`'s.
+pub fn scan_terms(text: &str, mut emit: impl FnMut(&str, &str, TermKind)) {
+    let mut folded = String::new();
+    fold_into(text, false, &mut folded);
+    let (mut word, mut cjk) = (String::new(), Vec::<char>::new());
+    let finish_word = |word: &mut String, emit: &mut dyn FnMut(&str, &str, TermKind)| {
+        if !word.is_empty() && word.chars().count() <= MAX_TERM_CHARS && !is_stopword(word) {
+            emit(stem(word), word, TermKind::Word);
+        }
+        word.clear();
+    };
+    let finish_cjk = |cjk: &mut Vec<char>, emit: &mut dyn FnMut(&str, &str, TermKind)| {
+        if let [one] = cjk[..] {
+            emit(&one.to_string(), &one.to_string(), TermKind::Char);
+        }
+        for pair in cjk.windows(2) {
+            let bigram: String = pair.iter().collect();
+            emit(&bigram, &bigram, TermKind::Bigram);
+        }
+        cjk.clear();
+    };
+    for c in folded.chars() {
+        if is_cjk(c) {
+            finish_word(&mut word, &mut emit);
+            cjk.push(c);
+        } else if c.is_alphanumeric() || is_combining_mark(c) {
+            finish_cjk(&mut cjk, &mut emit);
+            word.push(c);
+        } else {
+            finish_word(&mut word, &mut emit);
+            finish_cjk(&mut cjk, &mut emit);
+        }
+    }
+    finish_word(&mut word, &mut emit);
+    finish_cjk(&mut cjk, &mut emit);
+}
+
 /// Whether `c` is Han, Hiragana or Katakana: such runs are split into bigrams.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
