@@ -8,11 +8,13 @@ use std::fmt::Write;
 
 /// Atom feed of every dated page, newest first.
 pub fn atom_feed(site: &Site, config: &Config) -> String {
-    let mut pages: Vec<_> = site.pages.iter().enumerate().filter(|(_, p)| p.front_matter.date.is_some()).collect();
-    pages.sort_by(|(_, a), (_, b)| b.front_matter.date.cmp(&a.front_matter.date).then_with(|| a.path.cmp(&b.path)));
+    let mut pages: Vec<_> = site.pages.iter().enumerate().filter(|(_, p)| p.doc.front_matter.date.is_some()).collect();
+    pages.sort_by(|(_, a), (_, b)| {
+        b.doc.front_matter.date.cmp(&a.doc.front_matter.date).then_with(|| a.doc.path.cmp(&b.doc.path))
+    });
     let updated = pages
         .first()
-        .and_then(|&(id, p)| site.page_updated(id).or(p.front_matter.date.as_deref()))
+        .and_then(|&(id, p)| site.page_updated(id).or(p.doc.front_matter.date.as_deref()))
         .map(rfc3339)
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut xml = String::from(
@@ -29,14 +31,14 @@ pub fn atom_feed(site: &Site, config: &Config) -> String {
         escape(&config.permalink("atom.xml")),
     );
     for (id, page) in pages {
-        let link = config.permalink(&page.path);
-        let date = page.front_matter.date.as_deref().map(rfc3339).unwrap_or_default();
+        let link = config.permalink(&page.doc.path);
+        let date = page.doc.front_matter.date.as_deref().map(rfc3339).unwrap_or_default();
         let page_updated = site.page_updated(id).map(rfc3339).unwrap_or_else(|| date.clone());
         let _ = write!(
             xml,
             "<entry xml:lang=\"{}\">\n<title>{}</title>\n<published>{date}</published>\n<updated>{page_updated}</updated>\n",
             escape(&config.default_language),
-            escape(&page.title)
+            escape(&page.doc.title)
         );
         // Atom wants an author: without `author` in config.toml, the site (its title) is the author, not "Unknown".
         let author = config.author.as_deref().filter(|a| !a.is_empty()).unwrap_or(&config.title);
@@ -49,7 +51,7 @@ pub fn atom_feed(site: &Site, config: &Config) -> String {
             escape(&link),
             escape(&link)
         );
-        let body = page.rendered.summary.as_deref().unwrap_or(&page.rendered.html);
+        let body = page.doc.rendered.summary.as_deref().unwrap_or(&page.doc.rendered.html);
         let _ = write!(xml, "<content type=\"html\">{}</content>\n</entry>\n", escape(body));
     }
     xml.push_str("</feed>\n");
@@ -59,12 +61,13 @@ pub fn atom_feed(site: &Site, config: &Config) -> String {
 /// Every page, section and taxonomy page, in a stable order.
 pub fn sitemap(site: &Site, config: &Config) -> String {
     let mut entries: Vec<(String, Option<&str>)> = Vec::new();
-    entries.extend(site.sections.iter().filter(|s| s.front_matter.render).map(|s| (config.permalink(&s.path), None)));
     entries.extend(
-        site.pages
-            .iter()
-            .enumerate()
-            .map(|(id, p)| (config.permalink(&p.path), site.page_updated(id).or(p.front_matter.date.as_deref()))),
+        site.sections.iter().filter(|s| s.doc.front_matter.render).map(|s| (config.permalink(&s.doc.path), None)),
+    );
+    entries.extend(
+        site.pages.iter().enumerate().map(|(id, p)| {
+            (config.permalink(&p.doc.path), site.page_updated(id).or(p.doc.front_matter.date.as_deref()))
+        }),
     );
     for taxonomy in &site.taxonomies {
         entries.push((config.permalink(&taxonomy.path), None));
@@ -97,7 +100,7 @@ pub fn robots_txt(config: &Config, has_sitemap: bool) -> String {
 /// With `markdown_twins = true` the links go to the pages' Markdown twins, and `llms-full.txt` is named first.
 pub fn llms_txt(site: &Site, config: &Config) -> String {
     let root = &site.sections[0];
-    let title = if config.title.is_empty() { &root.title } else { &config.title };
+    let title = if config.title.is_empty() { &root.doc.title } else { &config.title };
     let mut text = format!("# {}\n", one_line(title));
     let description = config.description.as_str();
     if !description.is_empty() {
@@ -112,7 +115,7 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
         );
     }
     let address = |target: Target| {
-        let permalink = config.permalink(site.target_path(target));
+        let permalink = config.permalink(site.document(target).path.as_str());
         match config.markdown_twins && crate::twins::twin_path(site, target).is_some() {
             true => format!("{permalink}index.md"),
             false => permalink,
@@ -128,22 +131,22 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
             let _ = writeln!(
                 text,
                 "\n## {}\n\n- [{}]({}){}",
-                one_line(&section.title),
-                one_line(&section.title),
+                one_line(&section.doc.title),
+                one_line(&section.doc.title),
                 address(Target::Section(id)),
-                summary(section.front_matter.description.as_deref())
+                summary(section.doc.front_matter.description.as_deref())
             );
             continue;
         }
-        let heading = if id == 0 { "Pages" } else { &section.title };
+        let heading = if id == 0 { "Pages" } else { &section.doc.title };
         let _ = writeln!(text, "\n## {}\n", one_line(heading));
         if id != 0 {
             let _ = writeln!(
                 text,
                 "- [{}]({}){}",
-                one_line(&section.title),
+                one_line(&section.doc.title),
                 address(Target::Section(id)),
-                summary(section.front_matter.description.as_deref())
+                summary(section.doc.front_matter.description.as_deref())
             );
         }
         for page_id in own_pages {
@@ -151,9 +154,9 @@ pub fn llms_txt(site: &Site, config: &Config) -> String {
             let _ = writeln!(
                 text,
                 "- [{}]({}){}",
-                one_line(&page.title),
+                one_line(&page.doc.title),
                 address(Target::Page(page_id)),
-                summary(page.front_matter.description.as_deref())
+                summary(page.doc.front_matter.description.as_deref())
             );
         }
     }
@@ -204,38 +207,35 @@ pub fn write_site_json(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     use std::collections::{BTreeMap, HashMap};
-    let path_of = |target: &Target| match *target {
-        Target::Page(id) => site.pages[id].relative_path.as_str(),
-        Target::Section(id) => site.sections[id].relative_path.as_str(),
-    };
+    let path_of = |target: &Target| site.document(*target).relative_path.as_str();
     let list = |target: Target, map: &HashMap<Target, Vec<Target>>| -> Vec<&str> {
         map.get(&target).map(|targets| targets.iter().map(path_of).collect()).unwrap_or_default()
     };
     let page_paths =
-        |pages: &[usize]| -> Vec<&str> { pages.iter().map(|&p| site.pages[p].relative_path.as_str()).collect() };
+        |pages: &[usize]| -> Vec<&str> { pages.iter().map(|&p| site.pages[p].doc.relative_path.as_str()).collect() };
     let sections = site.sections.iter().enumerate().map(|(id, s)| SectionJson {
         backlinks: list(Target::Section(id), &relations.backlinks),
-        description: s.front_matter.description.as_deref(),
+        description: s.doc.front_matter.description.as_deref(),
         pages: page_paths(&s.pages),
-        parent: s.parent.map(|p| site.sections[p].relative_path.as_str()),
-        permalink: config.permalink(&s.path),
+        parent: s.parent.map(|p| site.sections[p].doc.relative_path.as_str()),
+        permalink: config.permalink(&s.doc.path),
         related: list(Target::Section(id), &relations.related),
-        relative_path: &s.relative_path,
-        subsections: s.subsections.iter().map(|&c| site.sections[c].relative_path.as_str()).collect(),
-        title: &s.title,
+        relative_path: &s.doc.relative_path,
+        subsections: s.subsections.iter().map(|&c| site.sections[c].doc.relative_path.as_str()).collect(),
+        title: &s.doc.title,
     });
     let pages = site.pages.iter().enumerate().map(|(id, p)| PageJson {
         backlinks: list(Target::Page(id), &relations.backlinks),
-        date: p.front_matter.date.as_deref(),
-        description: p.front_matter.description.as_deref(),
-        permalink: config.permalink(&p.path),
+        date: p.doc.front_matter.date.as_deref(),
+        description: p.doc.front_matter.description.as_deref(),
+        permalink: config.permalink(&p.doc.path),
         related: list(Target::Page(id), &relations.related),
-        relative_path: &p.relative_path,
-        section: &site.sections[p.section].relative_path,
-        taxonomies: &p.front_matter.taxonomies,
-        title: &p.title,
-        weight: p.front_matter.weight,
-        word_count: p.rendered.word_count,
+        relative_path: &p.doc.relative_path,
+        section: &site.sections[p.section].doc.relative_path,
+        taxonomies: &p.doc.front_matter.taxonomies,
+        title: &p.doc.title,
+        weight: p.doc.front_matter.weight,
+        word_count: p.doc.rendered.word_count,
     });
     let taxonomies: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = site
         .taxonomies

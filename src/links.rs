@@ -17,7 +17,7 @@ pub struct Relations {
 
 /// The URL an `@/` path (without anchor) points to, or `None` when nothing is there.
 pub fn resolve(site: &Site, config: &Config, relative_path: &str) -> Option<String> {
-    site.lookup(relative_path).map(|target| config.permalink(site.target_path(target)))
+    site.lookup(relative_path).map(|target| config.permalink(site.document(target).path.as_str()))
 }
 
 /// Checks every link of every rendered body and every relation; returns the relations for templates.
@@ -51,11 +51,11 @@ fn check_all(site: &Site, diagnostics: &mut Vec<Diagnostic>) -> Relations {
         let (file, body_offset, rendered, front_matter) = match source {
             Target::Page(id) => {
                 let p = &site.pages[id];
-                (&p.file, p.body_offset, &p.rendered, &p.front_matter)
+                (&p.doc.file, p.doc.body_offset, &p.doc.rendered, &p.doc.front_matter)
             }
             Target::Section(id) => {
                 let s = &site.sections[id];
-                (&s.file, s.body_offset, &s.rendered, &s.front_matter)
+                (&s.doc.file, s.doc.body_offset, &s.doc.rendered, &s.doc.front_matter)
             }
         };
         // Read only to place a problem: a build has released the texts and reads the file again for that.
@@ -192,10 +192,7 @@ fn check_anchor(
     at: Location,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let ids = match target {
-        Target::Page(id) => &site.pages[id].rendered.ids,
-        Target::Section(id) => &site.sections[id].rendered.ids,
-    };
+    let ids = &site.document(target).rendered.ids;
     if ids.contains(anchor) {
         return;
     }
@@ -203,11 +200,15 @@ fn check_anchor(
     let help = match nearest(anchor, &candidates) {
         Some(near) => format!(
             "did you mean `#{near}`? (`{}` has these anchors: {})",
-            site.target_file(target).display(),
+            site.document(target).file.as_path().display(),
             list(&candidates)
         ),
-        None if candidates.is_empty() => format!("`{}` has no headings to link to", site.target_file(target).display()),
-        None => format!("`{}` has these anchors: {}", site.target_file(target).display(), list(&candidates)),
+        None if candidates.is_empty() => {
+            format!("`{}` has no headings to link to", site.document(target).file.as_path().display())
+        }
+        None => {
+            format!("`{}` has these anchors: {}", site.document(target).file.as_path().display(), list(&candidates))
+        }
     };
     diagnostics.push(Diagnostic::error(at, "link", format!("no anchor `#{anchor}` for `{written}`")).with_help(help));
 }

@@ -45,11 +45,11 @@ pub const LLMS_FULL: &str = "llms-full.txt";
 /// address is a folder (a page at `/404.html` has no folder to hold one).
 pub fn twin_path(site: &Site, target: Target) -> Option<String> {
     if let Target::Section(id) = target {
-        if !site.sections[id].front_matter.render {
+        if !site.sections[id].doc.front_matter.render {
             return None;
         }
     }
-    let folder = site.target_path(target).trim_start_matches('/');
+    let folder = site.document(target).path.as_str().trim_start_matches('/');
     (folder.is_empty() || folder.ends_with('/')).then(|| format!("{folder}index.md"))
 }
 
@@ -57,10 +57,12 @@ pub fn twin_path(site: &Site, target: Target) -> Option<String> {
 /// made addresses.
 pub fn markdown_twin(site: &Site, config: &Config, target: Target) -> String {
     let (rendered, description) = match target {
-        Target::Page(id) => (&site.pages[id].rendered, site.pages[id].front_matter.description.as_deref()),
-        Target::Section(id) => (&site.sections[id].rendered, site.sections[id].front_matter.description.as_deref()),
+        Target::Page(id) => (&site.pages[id].doc.rendered, site.pages[id].doc.front_matter.description.as_deref()),
+        Target::Section(id) => {
+            (&site.sections[id].doc.rendered, site.sections[id].doc.front_matter.description.as_deref())
+        }
     };
-    let mut text = format!("# {}\n", site.target_title(target).trim());
+    let mut text = format!("# {}\n", site.document(target).title.as_str().trim());
     if let Some(description) = description.filter(|d| !d.trim().is_empty()) {
         let _ = write!(text, "\n> {}\n", description.split_whitespace().collect::<Vec<_>>().join(" "));
     }
@@ -76,7 +78,7 @@ pub fn markdown_twin(site: &Site, config: &Config, target: Target) -> String {
 /// `llms-full.txt`: the site's title and description, then every twin in the order the sidebar lists them, each
 /// with the address of its page.
 pub fn llms_full_txt(site: &Site, config: &Config) -> String {
-    let title = if config.title.is_empty() { &site.sections[0].title } else { &config.title };
+    let title = if config.title.is_empty() { &site.sections[0].doc.title } else { &config.title };
     let mut text = format!("# {}\n", title.trim());
     if !config.description.is_empty() {
         let _ = writeln!(text, "\n> {}", config.description.trim());
@@ -88,7 +90,11 @@ pub fn llms_full_txt(site: &Site, config: &Config) -> String {
         let twin = markdown_twin(site, config, target);
         // Each twin opens with its `# Title`; the address goes right below it.
         let (heading, rest) = twin.split_once('\n').unwrap_or((&twin, ""));
-        let _ = write!(text, "\n---\n\n{heading}\nSource: {}\n{rest}", config.permalink(site.target_path(target)));
+        let _ = write!(
+            text,
+            "\n---\n\n{heading}\nSource: {}\n{rest}",
+            config.permalink(site.document(target).path.as_str())
+        );
     }
     text
 }

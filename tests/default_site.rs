@@ -61,7 +61,7 @@ fn every_relation_is_linked_from_the_source_and_back_from_the_target() {
                 problems.push(format!("{source_file}: related `{target_file}` names no page"));
                 continue;
             };
-            let target_path = built.site.target_path(target).to_string();
+            let target_path = built.site.document(target).path.as_str().to_string();
             checked += 1;
             if !related_links.contains(&target_path) {
                 problems.push(format!(
@@ -96,9 +96,9 @@ fn home_page_links_to_every_principle_proposition_joint_action_and_practice_area
         let section = &built.site.sections[id];
         // The areas of practice are subsections; the other groups are pages.
         let members: Vec<&str> = if section.pages.is_empty() {
-            section.subsections.iter().map(|&s| built.site.sections[s].path.as_str()).collect()
+            section.subsections.iter().map(|&s| built.site.sections[s].doc.path.as_str()).collect()
         } else {
-            section.pages.iter().map(|&p| built.site.pages[p].path.as_str()).collect()
+            section.pages.iter().map(|&p| built.site.pages[p].doc.path.as_str()).collect()
         };
         if members.len() != count {
             problems.push(format!("{section_file} has {} members {members:?}, the article has {count}", members.len()));
@@ -136,7 +136,7 @@ impl Built {
 #[test]
 fn issue_13_default_site_says_things_once_and_credits_the_article() {
     let built = build_default_site();
-    assert!(built.site.pages.iter().all(|page| page.front_matter.date.is_none()), "no dated pages");
+    assert!(built.site.pages.iter().all(|page| page.doc.front_matter.date.is_none()), "no dated pages");
     assert!(!built.output.join("atom.xml").exists(), "no empty feed");
     let article = built.page("/principles/sound-order/");
     assert!(!article.contains("application/atom+xml") && !article.contains(">Feed<"), "no link to a feed");
@@ -175,8 +175,8 @@ fn shared_dir() -> PathBuf {
 
 /// (source file, source site path, related `@/` paths) for every page and section with `[extra] related`.
 fn relations(site: &Site) -> Vec<(String, String, Vec<String>)> {
-    let pages = site.pages.iter().map(|p| (&p.relative_path, &p.path, &p.front_matter.extra));
-    let sections = site.sections.iter().map(|s| (&s.relative_path, &s.path, &s.front_matter.extra));
+    let pages = site.pages.iter().map(|p| (&p.doc.relative_path, &p.doc.path, &p.doc.front_matter.extra));
+    let sections = site.sections.iter().map(|s| (&s.doc.relative_path, &s.doc.path, &s.doc.front_matter.extra));
     pages
         .chain(sections)
         .filter_map(|(file, path, extra)| {

@@ -20,7 +20,7 @@ pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool
     let mut slugs: FxHashMap<&str, String> = FxHashMap::default();
     for (id, page) in site.pages.iter().enumerate() {
         let source = Source::of(site, Target::Page(id));
-        for (taxonomy, terms) in &page.front_matter.taxonomies {
+        for (taxonomy, terms) in &page.doc.front_matter.taxonomies {
             if !site.taxonomies.iter().any(|t| &t.name == taxonomy) {
                 continue; // undeclared: reported by `content`
             }
@@ -60,7 +60,7 @@ pub(super) fn check_aliases(site: &Site, diagnostics: &mut Vec<Diagnostic>) {
         return; // most sites: no need for the map of every page's address
     }
     let mut owners: FxHashMap<String, &Path> =
-        site.targets().map(|t| (site.target_path(t).to_string(), site.target_file(t))).collect();
+        site.targets().map(|t| (site.document(t).path.as_str().to_string(), site.document(t).file.as_path())).collect();
     for target in site.targets() {
         let source = Source::of(site, target);
         for alias in &source.front_matter.aliases {

@@ -74,13 +74,13 @@ impl Source<'_> {
                 Source {
                     site,
                     target,
-                    file: &p.file,
+                    file: &p.doc.file,
                     text: std::cell::OnceCell::new(),
-                    body_offset: p.body_offset,
-                    path: &p.path,
-                    relative_path: &p.relative_path,
-                    front_matter: &p.front_matter,
-                    rendered: &p.rendered,
+                    body_offset: p.doc.body_offset,
+                    path: &p.doc.path,
+                    relative_path: &p.doc.relative_path,
+                    front_matter: &p.doc.front_matter,
+                    rendered: &p.doc.rendered,
                 }
             }
             Target::Section(id) => {
@@ -88,13 +88,13 @@ impl Source<'_> {
                 Source {
                     site,
                     target,
-                    file: &s.file,
+                    file: &s.doc.file,
                     text: std::cell::OnceCell::new(),
-                    body_offset: s.body_offset,
-                    path: &s.path,
-                    relative_path: &s.relative_path,
-                    front_matter: &s.front_matter,
-                    rendered: &s.rendered,
+                    body_offset: s.doc.body_offset,
+                    path: &s.doc.path,
+                    relative_path: &s.doc.relative_path,
+                    front_matter: &s.doc.front_matter,
+                    rendered: &s.doc.rendered,
                 }
             }
         }

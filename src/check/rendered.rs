@@ -110,11 +110,11 @@ impl<'a> LinkCheck<'a> {
         let mut pages = FxHashMap::default();
         for (index, target) in site.targets().enumerate() {
             let rendered = match target {
-                Target::Section(id) => site.sections[id].front_matter.render,
+                Target::Section(id) => site.sections[id].doc.front_matter.render,
                 Target::Page(_) => true,
             };
             if rendered {
-                pages.insert(site.target_path(target), index);
+                pages.insert(site.document(target).path.as_str(), index);
             }
         }
         // An alias at a page's own path is an error of its own (written twice); the page's links still count.
@@ -433,7 +433,7 @@ impl<'a> LinkCheck<'a> {
     }
 
     fn site_path_of_page(&self, index: usize) -> &str {
-        self.site.target_path(self.targets[index])
+        self.site.document(self.targets[index]).path.as_str()
     }
 
     fn check_markdown_link(
@@ -591,15 +591,15 @@ impl<'a> LinkCheck<'a> {
     fn report_orphans(&self, diagnostics: &mut Vec<Diagnostic>) {
         for (index, &target) in self.targets.iter().enumerate() {
             // A path shared by two pages is an error of its own; only its last page counts here.
-            let rendered = self.pages.get(self.site.target_path(target)) == Some(&index);
+            let rendered = self.pages.get(self.site.document(target).path.as_str()) == Some(&index);
             if target == Target::Section(0) || !rendered || self.reached[index].load(Ordering::Relaxed) {
                 continue;
             }
             diagnostics.push(
                 Diagnostic::warning(
-                    Location::file(self.site.target_file(target)),
+                    Location::file(self.site.document(target).file.as_path()),
                     "orphan",
-                    format!("no other page links to `{}`", self.site.target_path(target)),
+                    format!("no other page links to `{}`", self.site.document(target).path.as_str()),
                 )
                 .with_help("link to it from another page (`@/...`), or list it in its section's template"),
             );
@@ -820,10 +820,10 @@ fn makers(site: &Site) -> FxHashMap<String, Maker> {
     let mut makers = FxHashMap::default();
     let maker = |file: &Path, template: &str| Maker { file: file.to_path_buf(), template: template.to_string() };
     for (id, page) in site.pages.iter().enumerate() {
-        makers.insert(page.path.clone(), maker(&page.file, &render::page_template(site, id)));
+        makers.insert(page.doc.path.clone(), maker(&page.doc.file, &render::page_template(site, id)));
     }
     for (id, section) in site.sections.iter().enumerate() {
-        makers.insert(section.path.clone(), maker(&section.file, &render::section_template(site, id)));
+        makers.insert(section.doc.path.clone(), maker(&section.doc.file, &render::section_template(site, id)));
     }
     let config_file = Path::new("config.toml");
     for taxonomy in &site.taxonomies {

@@ -24,9 +24,10 @@ use std::sync::{Mutex, PoisonError};
 pub type PageId = usize;
 pub type SectionId = usize;
 
-/// A Markdown file of `content/` other than `_index.md`.
-#[derive(Debug, Clone)]
-pub struct Page {
+/// What pages and sections share: one Markdown file of `content/` as read, where it is published, and its body
+/// once rendered.
+#[derive(Debug, Clone, Default)]
+pub struct Document {
     /// Relative to `content/`, with `/`: `principles/sovereignty.md` (the key `@/` links use).
     pub relative_path: String,
     /// Relative to the site root, for diagnostics: `content/principles/sovereignty.md`.
@@ -36,36 +37,32 @@ pub struct Page {
     /// The whole file; the Markdown body starts at `body_offset`.
     pub text: String,
     pub body_offset: usize,
-    pub slug: String,
-    /// Site path of the page's output folder: `/principles/sovereignty/`.
+    /// Site path of the output folder: `/`, `/principles/`, `/principles/sovereignty/`.
     pub path: String,
-    pub section: SectionId,
-    /// Files beside `index.md` in a page bundle, copied next to the page's output.
+    /// Files beside `index.md` in a page bundle, or beside a section's `_index.md`, copied next to its output.
     pub assets: Vec<PathBuf>,
+    pub rendered: Rendered,
+}
+
+/// A Markdown file of `content/` other than `_index.md`.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub doc: Document,
+    pub slug: String,
+    pub section: SectionId,
     pub lower: Option<PageId>,
     pub higher: Option<PageId>,
-    pub rendered: Rendered,
 }
 
 /// A folder of `content/` with an `_index.md` (or the content root itself).
 #[derive(Debug, Clone)]
 pub struct Section {
-    /// `_index.md` or `principles/_index.md`.
-    pub relative_path: String,
-    pub file: PathBuf,
-    pub front_matter: FrontMatter,
-    pub title: String,
-    pub text: String,
-    pub body_offset: usize,
-    /// `/` or `/principles/`.
-    pub path: String,
+    pub doc: Document,
     pub parent: Option<SectionId>,
     /// In the section's `sort_by` order (including pages of transparent subsections).
     pub pages: Vec<PageId>,
     /// In weight order, then by path.
     pub subsections: Vec<SectionId>,
-    pub assets: Vec<PathBuf>,
-    pub rendered: Rendered,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -95,8 +92,8 @@ impl Site {
     /// `release_to`, the texts are not coming back: `source_text` reads each file again from that root, which
     /// only diagnostics need.
     pub fn take_sources(&mut self, release_to: Option<&Path>) -> (Vec<String>, Vec<String>) {
-        let pages = self.pages.iter_mut().map(|page| std::mem::take(&mut page.text)).collect();
-        let sections = self.sections.iter_mut().map(|section| std::mem::take(&mut section.text)).collect();
+        let pages = self.pages.iter_mut().map(|page| std::mem::take(&mut page.doc.text)).collect();
+        let sections = self.sections.iter_mut().map(|section| std::mem::take(&mut section.doc.text)).collect();
         self.released_from = release_to.map(Path::to_path_buf);
         (pages, sections)
     }
@@ -104,20 +101,17 @@ impl Site {
     /// Puts back the texts `take_sources` took without releasing them.
     pub fn restore_sources(&mut self, pages: Vec<String>, sections: Vec<String>) {
         for (page, text) in self.pages.iter_mut().zip(pages) {
-            page.text = text;
+            page.doc.text = text;
         }
         for (section, text) in self.sections.iter_mut().zip(sections) {
-            section.text = text;
+            section.doc.text = text;
         }
     }
 
     /// The text of the file behind `target` as it was read (with front matter), or, once the texts are
     /// released (`take_sources`), as it is read again now; `None` if it can no longer be read.
     pub fn source_text(&self, target: Target) -> Option<std::borrow::Cow<'_, str>> {
-        let (text, file) = match target {
-            Target::Page(id) => (&self.pages[id].text, &self.pages[id].file),
-            Target::Section(id) => (&self.sections[id].text, &self.sections[id].file),
-        };
+        let Document { text, file, .. } = self.document(target);
         match &self.released_from {
             None => Some(text.as_str().into()),
             Some(root) => std::fs::read_to_string(root.join(file)).ok().map(Into::into),
@@ -131,7 +125,7 @@ impl Site {
 
     /// Whether any page has a `date`: what an Atom feed lists, so a site without one gets no feed.
     pub fn has_dated_pages(&self) -> bool {
-        self.pages.iter().any(|page| page.front_matter.date.is_some())
+        self.pages.iter().any(|page| page.doc.front_matter.date.is_some())
     }
 
     pub fn lookup(&self, relative_path: &str) -> Option<Target> {
@@ -154,46 +148,30 @@ impl Site {
         chain
     }
 
-    pub fn target_path(&self, target: Target) -> &str {
+    /// The page's or the section's own file, address and body: what every kind of target has.
+    pub fn document(&self, target: Target) -> &Document {
         match target {
-            Target::Page(id) => &self.pages[id].path,
-            Target::Section(id) => &self.sections[id].path,
+            Target::Page(id) => &self.pages[id].doc,
+            Target::Section(id) => &self.sections[id].doc,
         }
     }
 
-    pub fn target_title(&self, target: Target) -> &str {
+    pub fn document_mut(&mut self, target: Target) -> &mut Document {
         match target {
-            Target::Page(id) => &self.pages[id].title,
-            Target::Section(id) => &self.sections[id].title,
-        }
-    }
-
-    pub fn target_front_matter(&self, target: Target) -> &FrontMatter {
-        match target {
-            Target::Page(id) => &self.pages[id].front_matter,
-            Target::Section(id) => &self.sections[id].front_matter,
+            Target::Page(id) => &mut self.pages[id].doc,
+            Target::Section(id) => &mut self.sections[id].doc,
         }
     }
 
     /// What git knows of the file behind `target` (`git_dates = true`).
     pub fn history(&self, target: Target) -> Option<&crate::git::FileHistory> {
-        match target {
-            Target::Page(id) => self.git.file(&self.pages[id].relative_path),
-            Target::Section(id) => self.git.file(&self.sections[id].relative_path),
-        }
+        self.git.file(&self.document(target).relative_path)
     }
 
     /// A page's `updated`: its front matter's, else its last commit's date (`git_dates = true`).
     pub fn page_updated(&self, id: PageId) -> Option<&str> {
         let page = &self.pages[id];
-        page.front_matter.updated.as_deref().or_else(|| self.history(Target::Page(id)).map(|h| h.updated.as_str()))
-    }
-
-    pub fn target_file(&self, target: Target) -> &Path {
-        match target {
-            Target::Page(id) => &self.pages[id].file,
-            Target::Section(id) => &self.sections[id].file,
-        }
+        page.doc.front_matter.updated.as_deref().or_else(|| self.history(Target::Page(id)).map(|h| h.updated.as_str()))
     }
 }
 
@@ -421,7 +399,7 @@ fn section(rel: &Path, file: ContentFile, style: SlugStyle) -> Section {
     let dir = rel.parent().unwrap_or(Path::new(""));
     let path = site_path(dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style)));
     let title = file.front_matter.title.clone().unwrap_or_default();
-    Section {
+    let doc = Document {
         relative_path: slash_path(rel),
         file: file.file,
         title,
@@ -429,12 +407,9 @@ fn section(rel: &Path, file: ContentFile, style: SlugStyle) -> Section {
         body_offset: file.body_offset,
         front_matter: file.front_matter,
         path,
-        parent: None,
-        pages: Vec::new(),
-        subsections: Vec::new(),
-        assets: Vec::new(),
-        rendered: Rendered::default(),
-    }
+        ..Document::default()
+    };
+    Section { doc, parent: None, pages: Vec::new(), subsections: Vec::new() }
 }
 
 /// The page of `rel` (`a/b.md` or the bundle `a/b/index.md`): its slug from `slug` or the file name (less a
@@ -464,21 +439,17 @@ fn page(rel: &Path, file: ContentFile, style: SlugStyle) -> Page {
             site_path(folders.chain([slug.clone()]))
         }
     };
-    Page {
+    let doc = Document {
         relative_path: slash_path(rel),
         file: file.file,
         title: front_matter.title.clone().unwrap_or_default(),
         text: file.text,
         body_offset: file.body_offset,
         front_matter,
-        slug,
         path,
-        section: 0,
-        assets: Vec::new(),
-        lower: None,
-        higher: None,
-        rendered: Rendered::default(),
-    }
+        ..Document::default()
+    };
+    Page { doc, slug, section: 0, lower: None, higher: None }
 }
 
 impl Builder {
@@ -492,16 +463,21 @@ impl Builder {
     fn finish(mut self, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {
         self.ensure_root_section();
         // The root first, then parents before children (paths sort that way), so ids are stable.
-        self.sections.sort_by(|a, b| section_dir(&a.relative_path).cmp(section_dir(&b.relative_path)));
-        let section_by_dir: HashMap<String, SectionId> =
-            self.sections.iter().enumerate().map(|(id, s)| (section_dir(&s.relative_path).to_string(), id)).collect();
+        self.sections.sort_by(|a, b| section_dir(&a.doc.relative_path).cmp(section_dir(&b.doc.relative_path)));
+        let section_by_dir: HashMap<String, SectionId> = self
+            .sections
+            .iter()
+            .enumerate()
+            .map(|(id, s)| (section_dir(&s.doc.relative_path).to_string(), id))
+            .collect();
         for id in 1..self.sections.len() {
-            let parent = nearest_section(&section_by_dir, parent_dir(section_dir(&self.sections[id].relative_path)));
+            let parent =
+                nearest_section(&section_by_dir, parent_dir(section_dir(&self.sections[id].doc.relative_path)));
             self.sections[id].parent = Some(parent);
             self.sections[parent].subsections.push(id);
         }
         for (id, page) in self.pages.iter_mut().enumerate() {
-            let dir = page_section_dir(&page.relative_path);
+            let dir = page_section_dir(&page.doc.relative_path);
             page.section = nearest_section(&section_by_dir, dir);
             self.sections[page.section].pages.push(id);
         }
@@ -534,34 +510,28 @@ impl Builder {
 
     /// A site without `content/_index.md` still has a home section.
     fn ensure_root_section(&mut self) {
-        if self.sections.iter().any(|s| s.relative_path == "_index.md") {
+        if self.sections.iter().any(|s| s.doc.relative_path == "_index.md") {
             return;
         }
-        self.sections.push(Section {
+        let doc = Document {
             relative_path: "_index.md".into(),
             file: PathBuf::from("content/_index.md"),
             front_matter: FrontMatter { render: true, in_search_index: true, ..FrontMatter::default() },
-            title: String::new(),
-            text: String::new(),
-            body_offset: 0,
             path: "/".into(),
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            assets: Vec::new(),
-            rendered: Rendered::default(),
-        });
+            ..Document::default()
+        };
+        self.sections.push(Section { doc, parent: None, pages: Vec::new(), subsections: Vec::new() });
     }
 
     fn attach_assets(&mut self, section_by_dir: &HashMap<String, SectionId>) {
         for asset in std::mem::take(&mut self.assets) {
             let bundle = asset.ancestors().skip(1).find_map(|dir| self.bundles.get(dir).copied());
             match bundle {
-                Some(page) => self.pages[page].assets.push(asset),
+                Some(page) => self.pages[page].doc.assets.push(asset),
                 None => {
                     let dir = slash_path(asset.parent().unwrap_or(Path::new("")));
                     let section = nearest_section(section_by_dir, &dir);
-                    self.sections[section].assets.push(asset);
+                    self.sections[section].doc.assets.push(asset);
                 }
             }
         }
@@ -570,7 +540,7 @@ impl Builder {
     /// Pages of a transparent section are listed by its parent too (Zola's `transparent = true`).
     fn lift_transparent_pages(&mut self) {
         for id in (1..self.sections.len()).rev() {
-            if self.sections[id].front_matter.transparent {
+            if self.sections[id].doc.front_matter.transparent {
                 if let Some(parent) = self.sections[id].parent {
                     let pages = self.sections[id].pages.clone();
                     self.sections[parent].pages.extend(pages);
@@ -581,24 +551,25 @@ impl Builder {
 
     fn sort_section(&mut self, id: SectionId) {
         let pages = &self.pages;
-        let sort_by = self.sections[id].front_matter.sort_by;
+        let sort_by = self.sections[id].doc.front_matter.sort_by;
         let mut order = std::mem::take(&mut self.sections[id].pages);
         order.sort_by(|&a, &b| {
             let (a, b) = (&pages[a], &pages[b]);
             let key = match sort_by {
                 SortBy::Weight => {
-                    a.front_matter.weight.unwrap_or(i64::MAX).cmp(&b.front_matter.weight.unwrap_or(i64::MAX))
+                    a.doc.front_matter.weight.unwrap_or(i64::MAX).cmp(&b.doc.front_matter.weight.unwrap_or(i64::MAX))
                 }
                 // Newest first; undated pages last.
                 SortBy::Date => b
+                    .doc
                     .front_matter
                     .date
-                    .cmp(&a.front_matter.date)
-                    .then_with(|| a.front_matter.date.is_none().cmp(&b.front_matter.date.is_none())),
-                SortBy::Title => natural_cmp(&a.title, &b.title),
+                    .cmp(&a.doc.front_matter.date)
+                    .then_with(|| a.doc.front_matter.date.is_none().cmp(&b.doc.front_matter.date.is_none())),
+                SortBy::Title => natural_cmp(&a.doc.title, &b.doc.title),
                 SortBy::None => std::cmp::Ordering::Equal,
             };
-            key.then_with(|| a.relative_path.cmp(&b.relative_path))
+            key.then_with(|| a.doc.relative_path.cmp(&b.doc.relative_path))
         });
         // `lower` is the page before in reading order for weight/title, the older one for dates (as in Zola).
         for (i, &page) in order.iter().enumerate() {
@@ -616,11 +587,12 @@ impl Builder {
         let sections = &self.sections;
         subsections.sort_by(|&a, &b| {
             let (a, b) = (&sections[a], &sections[b]);
-            a.front_matter
+            a.doc
+                .front_matter
                 .weight
                 .unwrap_or(i64::MAX)
-                .cmp(&b.front_matter.weight.unwrap_or(i64::MAX))
-                .then_with(|| a.relative_path.cmp(&b.relative_path))
+                .cmp(&b.doc.front_matter.weight.unwrap_or(i64::MAX))
+                .then_with(|| a.doc.relative_path.cmp(&b.doc.relative_path))
         });
         self.sections[id].subsections = subsections;
     }
@@ -628,8 +600,8 @@ impl Builder {
 
 /// Every page and section by its path relative to `content/`: what `@/` links name.
 fn relative_path_index(site: &Site) -> HashMap<String, Target> {
-    let sections = site.sections.iter().enumerate().map(|(id, s)| (s.relative_path.clone(), Target::Section(id)));
-    let pages = site.pages.iter().enumerate().map(|(id, p)| (p.relative_path.clone(), Target::Page(id)));
+    let sections = site.sections.iter().enumerate().map(|(id, s)| (s.doc.relative_path.clone(), Target::Section(id)));
+    let pages = site.pages.iter().enumerate().map(|(id, p)| (p.doc.relative_path.clone(), Target::Page(id)));
     sections.chain(pages).collect()
 }
 
@@ -637,8 +609,8 @@ fn relative_path_index(site: &Site) -> HashMap<String, Target> {
 fn duplicate_paths(site: &Site) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut seen: HashMap<&str, &Path> = HashMap::new();
-    let sections = site.sections.iter().map(|s| (s.path.as_str(), s.file.as_path(), &s.front_matter));
-    let pages = site.pages.iter().map(|p| (p.path.as_str(), p.file.as_path(), &p.front_matter));
+    let sections = site.sections.iter().map(|s| (s.doc.path.as_str(), s.doc.file.as_path(), &s.doc.front_matter));
+    let pages = site.pages.iter().map(|p| (p.doc.path.as_str(), p.doc.file.as_path(), &p.doc.front_matter));
     for (path, file, front_matter) in sections.chain(pages) {
         if let Some(first) = seen.insert(path, file) {
             // Point at the `path` or `slug` that made the address, when the front matter sets one.

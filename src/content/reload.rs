@@ -63,7 +63,7 @@ pub fn sort_section(site: &mut Site, id: SectionId) {
 pub fn sections_listing(site: &Site, id: usize) -> Vec<SectionId> {
     let mut sections = vec![site.pages[id].section];
     let mut current = site.pages[id].section;
-    while site.sections[current].front_matter.transparent {
+    while site.sections[current].doc.front_matter.transparent {
         match site.sections[current].parent {
             Some(parent) => {
                 sections.push(parent);
@@ -84,8 +84,10 @@ pub fn update_taxonomies(site: &mut Site, edited: &[(PageId, BTreeMap<String, Ve
         let slugs_of = |terms: Option<&Vec<String>>| -> BTreeSet<String> {
             terms.into_iter().flatten().map(|value| slugify_path(value, style)).collect()
         };
-        let now: Vec<(PageId, BTreeSet<String>)> =
-            edited.iter().map(|(id, _)| (*id, slugs_of(site.pages[*id].front_matter.taxonomies.get(&name)))).collect();
+        let now: Vec<(PageId, BTreeSet<String>)> = edited
+            .iter()
+            .map(|(id, _)| (*id, slugs_of(site.pages[*id].doc.front_matter.taxonomies.get(&name))))
+            .collect();
         let reached: BTreeSet<String> = edited
             .iter()
             .flat_map(|(_, before)| slugs_of(before.get(&name)))
@@ -110,7 +112,7 @@ pub fn update_taxonomies(site: &mut Site, edited: &[(PageId, BTreeMap<String, Ve
             taxonomy::sort_term_pages(site, &mut pages);
             // As in `collect`, a term is spelled as the first page (in reading order) that uses it spells it.
             let first = pages.iter().copied().min().unwrap_or(pages[0]);
-            let values = site.pages[first].front_matter.taxonomies.get(&name).into_iter().flatten();
+            let values = site.pages[first].doc.front_matter.taxonomies.get(&name).into_iter().flatten();
             let spelling =
                 values.into_iter().find(|value| slugify_path(value, style) == slug).cloned().unwrap_or(slug.clone());
             match position {
@@ -133,19 +135,19 @@ pub fn page_problems(site: &Site, config: &Config, id: usize) -> Vec<Diagnostic>
     let mut diagnostics = Vec::new();
     let alone = Site { pages: vec![page.clone()], ..Site::default() };
     taxonomy::collect(&alone, config, &mut diagnostics);
-    diagnostics.extend(duplicate_problems(site, &page.path, &page.file));
+    diagnostics.extend(duplicate_problems(site, &page.doc.path, &page.doc.file));
     diagnostics
 }
 
 /// What `load_site` reports at section `id`'s file once it is read: an address something else already has.
 pub fn section_problems(site: &Site, id: SectionId) -> Vec<Diagnostic> {
-    duplicate_problems(site, &site.sections[id].path, &site.sections[id].file)
+    duplicate_problems(site, &site.sections[id].doc.path, &site.sections[id].doc.file)
 }
 
 fn duplicate_problems(site: &Site, path: &str, file: &Path) -> Vec<Diagnostic> {
     let shared = |other: &str| other == path;
-    let others = site.pages.iter().filter(|p| shared(&p.path)).count()
-        + site.sections.iter().filter(|s| shared(&s.path)).count();
+    let others = site.pages.iter().filter(|p| shared(&p.doc.path)).count()
+        + site.sections.iter().filter(|s| shared(&s.doc.path)).count();
     if others < 2 {
         return Vec::new();
     }

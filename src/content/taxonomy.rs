@@ -33,12 +33,12 @@ pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagno
     // Pages share their terms: each is slugified once.
     let mut slugs: HashMap<&str, String> = HashMap::new();
     for (id, page) in site.pages.iter().enumerate() {
-        for (name, values) in &page.front_matter.taxonomies {
+        for (name, values) in &page.doc.front_matter.taxonomies {
             let Some(taxonomy) = terms.get_mut(name.as_str()) else {
-                let line = page.front_matter.key_lines.get("taxonomies").copied().unwrap_or(0);
+                let line = page.doc.front_matter.key_lines.get("taxonomies").copied().unwrap_or(0);
                 diagnostics.push(
                     Diagnostic::error(
-                        Location::new(&page.file, line, 1),
+                        Location::new(&page.doc.file, line, 1),
                         "front matter",
                         format!("taxonomy `{name}` is not declared in config.toml"),
                     )
@@ -80,10 +80,11 @@ pub(super) fn sort_term_pages(site: &Site, pages: &mut [PageId]) {
     pages.sort_by(|&a, &b| {
         let (page_a, page_b) = (&site.pages[a], &site.pages[b]);
         page_b
+            .doc
             .front_matter
             .date
-            .cmp(&page_a.front_matter.date)
-            .then_with(|| super::natural_cmp(&page_a.title, &page_b.title))
+            .cmp(&page_a.doc.front_matter.date)
+            .then_with(|| super::natural_cmp(&page_a.doc.title, &page_b.doc.title))
             .then(a.cmp(&b))
     });
 }

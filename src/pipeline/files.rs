@@ -90,7 +90,7 @@ pub fn folder_conflicts(
             None => rendered
                 .iter()
                 .find(|(output, _)| output == path)
-                .and_then(|(_, target)| target.map(|t| format!("`{}`", site.target_file(t).display())))
+                .and_then(|(_, target)| target.map(|t| format!("`{}`", site.document(t).file.as_path().display())))
                 .unwrap_or_else(|| format!("`{path}`")),
         }
     };
@@ -106,9 +106,9 @@ pub fn folder_conflicts(
         }
         let at = match target {
             Some(target) => {
-                let front_matter = site.target_front_matter(target);
+                let front_matter = &site.document(target).front_matter;
                 let key = ["path", "slug", "aliases"].into_iter().find_map(|key| front_matter.key_lines.get(key));
-                Location::new(site.target_file(target), key.copied().unwrap_or(0), 1)
+                Location::new(site.document(target).file.as_path(), key.copied().unwrap_or(0), 1)
             }
             None => Location::file(maker(path).trim_matches('`')),
         };
@@ -164,8 +164,8 @@ pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnost
 pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let content_dir = root.join("content");
-    let pages = site.pages.iter().map(|p| (&p.path, &p.relative_path, &p.assets));
-    let sections = site.sections.iter().map(|s| (&s.path, &s.relative_path, &s.assets));
+    let pages = site.pages.iter().map(|p| (&p.doc.path, &p.doc.relative_path, &p.doc.assets));
+    let sections = site.sections.iter().map(|s| (&s.doc.path, &s.doc.relative_path, &s.doc.assets));
     for (path, relative_path, assets) in pages.chain(sections) {
         for asset in assets {
             files.push(OutputFile {

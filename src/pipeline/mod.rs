@@ -8,7 +8,7 @@ pub mod files;
 
 use crate::check::{ExternalLink, LinkCheck};
 use crate::config::Config;
-use crate::content::{self, Site, Target};
+use crate::content::{self, Document, Site, Target};
 use crate::error::{Diagnostic, Result};
 use crate::links::{self, Relations};
 use crate::output::{Contents, OutputFile};
@@ -249,12 +249,12 @@ fn render_bodies(
     }
     let mut kept = (Vec::new(), Vec::new());
     for (page, (rendered, text, problems)) in site.pages.iter_mut().zip(pages) {
-        page.rendered = rendered;
+        page.doc.rendered = rendered;
         kept.0.extend(text);
         diagnostics.extend(problems);
     }
     for (section, (rendered, text, problems)) in site.sections.iter_mut().zip(sections) {
-        section.rendered = rendered;
+        section.doc.rendered = rendered;
         kept.1.extend(text);
         diagnostics.extend(problems);
     }
@@ -301,16 +301,8 @@ impl Bodies<'_> {
         target: Target,
         options: &markdown::Options<'_>,
     ) -> (markdown::Rendered, Vec<Diagnostic>) {
-        let (offset, relative_path, file) = match target {
-            Target::Page(id) => {
-                let page = &self.site.pages[id];
-                (page.body_offset, &page.relative_path, &page.file)
-            }
-            Target::Section(id) => {
-                let section = &self.site.sections[id];
-                (section.body_offset, &section.relative_path, &section.file)
-            }
-        };
+        let Document { body_offset, relative_path, file, .. } = self.site.document(target);
+        let offset = *body_offset;
         let body = text.get(offset..).unwrap_or("");
         let render = |markdown: &str| {
             let mut rendered = markdown::render_markdown(markdown, options);

@@ -126,7 +126,7 @@ fn get_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let url = if path.starts_with("@/") {
         let (file, anchor) = path.split_once('#').map_or((path, None), |(f, a)| (f, Some(a)));
         let target = lookup(lookups, "get_url", file)?;
-        let url = config.permalink(lookups.site.target_path(target));
+        let url = config.permalink(lookups.site.document(target).path.as_str());
         anchor.map_or(url.clone(), |a| format!("{url}#{a}"))
     } else if path.contains("://") || path.starts_with("//") {
         path.to_string()

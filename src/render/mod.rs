@@ -13,7 +13,7 @@ pub mod relative;
 pub mod views;
 
 use crate::config::Config;
-use crate::content::{PageId, SectionId, Site, Target};
+use crate::content::{Document, PageId, SectionId, Site, Target};
 use crate::error::{Diagnostic, Location};
 pub use functions::Lookups;
 use functions::{term_value, Slot};
@@ -253,11 +253,11 @@ impl Output {
     /// The site path of the file: `/a/b/` or `/404.html`.
     pub fn path(&self, site: &Site) -> String {
         match self {
-            Output::Page(id) => site.pages[*id].path.clone(),
-            Output::Section(id) => site.sections[*id].path.clone(),
+            Output::Page(id) => site.pages[*id].doc.path.clone(),
+            Output::Section(id) => site.sections[*id].doc.path.clone(),
             Output::TaxonomyList(t) => site.taxonomies[*t].path.clone(),
             Output::Term(t, term) => site.taxonomies[*t].terms[*term].path.clone(),
-            Output::Pager { section, index } => pager_path(&site.sections[*section].path, *index),
+            Output::Pager { section, index } => pager_path(&site.sections[*section].doc.path, *index),
             Output::TermPager(t, term, index) => pager_path(&site.taxonomies[*t].terms[*term].path, *index),
             Output::NotFound => "/404.html".into(),
             Output::Alias { path, .. } => path.clone(),
@@ -283,7 +283,7 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
     let mut outputs = Vec::new();
     outputs.extend((0..site.pages.len()).filter(|&id| templates.has(&page_template(site, id))).map(Output::Page));
     for id in 0..site.sections.len() {
-        if !site.sections[id].front_matter.render || !templates.has(&section_template(site, id)) {
+        if !site.sections[id].doc.front_matter.render || !templates.has(&section_template(site, id)) {
             continue;
         }
         outputs.push(Output::Section(id));
@@ -291,7 +291,7 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
             let pagers = site.sections[id].pages.len().div_ceil(paginate_by).max(1);
             outputs.extend((2..=pagers).map(|index| Output::Pager { section: id, index }));
             // As Zola does: the first pager's own address sends the browser to the section.
-            let path = pager_path(&site.sections[id].path, 1);
+            let path = pager_path(&site.sections[id].doc.path, 1);
             outputs.push(Output::Alias { path, target: Target::Section(id) });
         }
     }
@@ -312,8 +312,8 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
     if templates.has("404.html") {
         outputs.push(Output::NotFound);
     }
-    let pages = site.pages.iter().enumerate().map(|(id, p)| (&p.front_matter.aliases, Target::Page(id)));
-    let sections = site.sections.iter().enumerate().map(|(id, s)| (&s.front_matter.aliases, Target::Section(id)));
+    let pages = site.pages.iter().enumerate().map(|(id, p)| (&p.doc.front_matter.aliases, Target::Page(id)));
+    let sections = site.sections.iter().enumerate().map(|(id, s)| (&s.doc.front_matter.aliases, Target::Section(id)));
     for (aliases, target) in pages.chain(sections) {
         for alias in aliases {
             outputs.push(Output::Alias { path: crate::content::alias_path(alias), target });
@@ -332,7 +332,7 @@ pub const THEME_PAGINATE_BY: usize = 100;
 /// theme's choice for a long section rendered by the theme's own template.
 pub fn paginate_by(site: &Site, templates: &Templates, id: SectionId) -> Option<usize> {
     let section = &site.sections[id];
-    match section.front_matter.paginate_by {
+    match section.doc.front_matter.paginate_by {
         Some(by) if by > 0 => Some(by),
         Some(_) => None,
         None if section.pages.len() > THEME_PAGINATE_OVER && templates.is_theme(&section_template(site, id)) => {
@@ -381,11 +381,11 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
                 None => page_value(site, &lookups.views, *id),
             };
             deps::record(deps::Dep::Page(*id));
-            render(&page_template(site, *id), &site.pages[*id].file, &[("page", page)])?
+            render(&page_template(site, *id), &site.pages[*id].doc.file, &[("page", page)])?
         }
         Output::Section(id) | Output::Pager { section: id, .. } => {
             let template = section_template(site, *id);
-            let file = &site.sections[*id].file;
+            let file = &site.sections[*id].doc.file;
             match paginate_by(site, templates, *id) {
                 Some(paginate_by) => {
                     let index = match output {
@@ -395,7 +395,7 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
                     deps::record(deps::Dep::SectionPaged(*id));
                     let section = views::section_without_pages(site, &lookups.views, *id);
                     let list = &site.sections[*id];
-                    let paginator = paginator_value(lookups, &list.pages, &list.path, paginate_by, index);
+                    let paginator = paginator_value(lookups, &list.pages, &list.doc.path, paginate_by, index);
                     render(&template, file, &[("section", section), ("paginator", paginator)])?
                 }
                 None => {
@@ -420,7 +420,7 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             render("taxonomy_single.html", config_file, &values)?
         }
         Output::NotFound => render("404.html", Path::new("templates/404.html"), &[])?,
-        Output::Alias { target, .. } => redirect_page(&lookups.config.permalink(site.target_path(*target))),
+        Output::Alias { target, .. } => redirect_page(&lookups.config.permalink(site.document(*target).path.as_str())),
     };
     Ok(RenderedPage { path, html })
 }
@@ -532,20 +532,20 @@ fn render_sized(tera: &tera::Tera, template: &str, context: &tera::Context) -> t
 
 pub fn page_template(site: &Site, id: usize) -> String {
     let page = &site.pages[id];
-    if let Some(template) = &page.front_matter.template {
+    if let Some(template) = &page.doc.front_matter.template {
         return template.clone();
     }
     // The nearest section with a `page_template` chooses, as in Zola.
     site.ancestors(page.section)
         .into_iter()
         .rev()
-        .find_map(|s| site.sections[s].front_matter.page_template.clone())
+        .find_map(|s| site.sections[s].doc.front_matter.page_template.clone())
         .unwrap_or_else(|| "page.html".into())
 }
 
 pub fn section_template(site: &Site, id: usize) -> String {
     let section = &site.sections[id];
-    match &section.front_matter.template {
+    match &section.doc.front_matter.template {
         Some(template) => template.clone(),
         None if id == 0 => "index.html".into(),
         None => "section.html".into(),
@@ -559,10 +559,11 @@ pub fn check_template_choices(site: &Site, templates: &Templates) -> Vec<Diagnos
 
 /// The error for one page or section whose template does not exist.
 pub fn check_template_choice(site: &Site, templates: &Templates, target: Target) -> Option<Diagnostic> {
-    let (template, front_matter, file) = match target {
-        Target::Page(id) => (page_template(site, id), &site.pages[id].front_matter, &site.pages[id].file),
-        Target::Section(id) => (section_template(site, id), &site.sections[id].front_matter, &site.sections[id].file),
+    let template = match target {
+        Target::Page(id) => page_template(site, id),
+        Target::Section(id) => section_template(site, id),
     };
+    let Document { front_matter, file, .. } = site.document(target);
     if templates.has(&template) {
         return None;
     }

@@ -33,8 +33,8 @@ pub struct Navigation {
 
 impl Navigation {
     pub fn new(site: &Site) -> Navigation {
-        let pages = site.pages.iter().enumerate().map(|(id, page)| (page.path.clone(), Target::Page(id)));
-        let sections = site.sections.iter().enumerate().map(|(id, s)| (s.path.clone(), Target::Section(id)));
+        let pages = site.pages.iter().enumerate().map(|(id, page)| (page.doc.path.clone(), Target::Page(id)));
+        let sections = site.sections.iter().enumerate().map(|(id, s)| (s.doc.path.clone(), Target::Section(id)));
         Navigation::ordered(site, Arc::new(pages.chain(sections).collect()))
     }
 
@@ -83,8 +83,9 @@ fn section_children(site: &Site, id: SectionId) -> Vec<Target> {
     let mut children = Vec::with_capacity(section.pages.len() + section.subsections.len());
     let mut pages = section.pages.iter().copied().peekable();
     for &sub in &section.subsections {
-        if let Some(weight) = site.sections[sub].front_matter.weight {
-            while let Some(page) = pages.next_if(|&p| site.pages[p].front_matter.weight.is_some_and(|w| w < weight)) {
+        if let Some(weight) = site.sections[sub].doc.front_matter.weight {
+            while let Some(page) = pages.next_if(|&p| site.pages[p].doc.front_matter.weight.is_some_and(|w| w < weight))
+            {
                 children.push(Target::Page(page));
             }
         }
@@ -294,8 +295,8 @@ impl<'a> Builder<'a> {
             items,
             hidden_before: start,
             hidden_after: children.len() - end,
-            permalink: self.permalink(&site.sections[section].path),
-            title: &site.sections[section].title,
+            permalink: self.permalink(&site.sections[section].doc.path),
+            title: &site.sections[section].doc.title,
         }
     }
 
@@ -310,8 +311,8 @@ impl<'a> Builder<'a> {
             Target::Page(id) => record(Dep::PageTitle(id)),
             Target::Section(id) => record(Dep::SectionTitle(id)),
         }
-        let path = site.target_path(target);
-        let title = site.target_title(target);
+        let path = site.document(target).path.as_str();
+        let title = site.document(target).title.as_str();
         NavItem {
             title: if title.is_empty() { path } else { title },
             path,

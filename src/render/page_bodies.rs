@@ -31,7 +31,7 @@ impl PageBodies {
             return None;
         }
         let bodies = site.pages.iter_mut().map(|page| {
-            let rendered = &mut page.rendered;
+            let rendered = &mut page.doc.rendered;
             Mutex::new(Body { html: std::mem::take(&mut rendered.html), toc: std::mem::take(&mut rendered.toc) })
         });
         Some(PageBodies(bodies.collect()))

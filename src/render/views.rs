@@ -193,8 +193,8 @@ fn section_with_pages(site: &Site, views: &Views, id: usize, pages: Vec<Value>) 
     extend(
         views.section_metadata(id),
         [
-            ("content", Value::from(section.rendered.html.as_str())),
-            ("toc", toc_value(&section.rendered.toc)),
+            ("content", Value::from(section.doc.rendered.html.as_str())),
+            ("toc", toc_value(&section.doc.rendered.toc)),
             ("pages", Value::from(pages)),
         ],
     )
@@ -202,7 +202,7 @@ fn section_with_pages(site: &Site, views: &Views, id: usize, pages: Vec<Value>) 
 
 /// The full `page` of a page template: the summary plus content, toc and neighbours.
 pub fn page_value(site: &Site, views: &Views, id: usize) -> Value {
-    let rendered = &site.pages[id].rendered;
+    let rendered = &site.pages[id].doc.rendered;
     page_value_with_body(site, views, id, &rendered.html, &rendered.toc)
 }
 
@@ -234,10 +234,10 @@ pub fn extend<const N: usize>(base: &Value, more: [(&'static str, Value); N]) ->
 /// What lists of pages hold for page `id`: every field but content, toc and neighbours.
 pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usize) -> Value {
     let page = &site.pages[id];
-    let fm = &page.front_matter;
+    let fm = &page.doc.front_matter;
     let target = Target::Page(id);
     let view = PageSummary {
-        title: &page.title,
+        title: &page.doc.title,
         description: fm.description.as_deref(),
         date: fm.date.as_deref(),
         updated: site.page_updated(id),
@@ -245,23 +245,27 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
         weight: fm.weight,
         draft: fm.draft,
         slug: &page.slug,
-        path: &page.path,
-        permalink: config.permalink(&page.path),
-        relative_path: &page.relative_path,
-        components: components(&page.path),
-        summary: page.rendered.summary.as_deref(),
-        word_count: page.rendered.word_count,
-        reading_time: reading_time(page.rendered.word_count),
+        path: &page.doc.path,
+        permalink: config.permalink(&page.doc.path),
+        relative_path: &page.doc.relative_path,
+        components: components(&page.doc.path),
+        summary: page.doc.rendered.summary.as_deref(),
+        word_count: page.doc.rendered.word_count,
+        reading_time: reading_time(page.doc.rendered.word_count),
         taxonomies: &fm.taxonomies,
         extra: &fm.extra,
-        ancestors: site.ancestors(page.section).into_iter().map(|s| site.sections[s].relative_path.as_str()).collect(),
+        ancestors: site
+            .ancestors(page.section)
+            .into_iter()
+            .map(|s| site.sections[s].doc.relative_path.as_str())
+            .collect(),
         // Zola's form, which `resize_image(path=asset)` and `get_url(path=asset)` take: relative to content/.
-        assets: page.assets.iter().map(|a| crate::content::slash_path(a)).collect(),
+        assets: page.doc.assets.iter().map(|a| crate::content::slash_path(a)).collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         lang: &config.default_language,
         git: site.history(target),
-        edit_url: config.edit_url_of(&page.relative_path),
+        edit_url: config.edit_url_of(&page.doc.relative_path),
         markdown_url: markdown_url(site, config, target),
     };
     Value::from_serializable(&view)
@@ -270,36 +274,37 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
 /// Section `id` without content and pages: what `get_section(metadata_only=true)` returns.
 pub fn section_metadata(site: &Site, config: &Config, relations: &Relations, id: usize) -> Value {
     let section = &site.sections[id];
-    let fm = &section.front_matter;
+    let fm = &section.doc.front_matter;
     let target = Target::Section(id);
     let mut ancestors: Vec<&str> =
-        site.ancestors(id).into_iter().map(|s| site.sections[s].relative_path.as_str()).collect();
+        site.ancestors(id).into_iter().map(|s| site.sections[s].doc.relative_path.as_str()).collect();
     ancestors.pop(); // a section is not its own ancestor
     let view = SectionMetadata {
-        title: &section.title,
+        title: &section.doc.title,
         description: fm.description.as_deref(),
         weight: fm.weight,
-        path: &section.path,
-        permalink: config.permalink(&section.path),
-        relative_path: &section.relative_path,
-        components: components(&section.path),
-        word_count: section.rendered.word_count,
-        reading_time: reading_time(section.rendered.word_count),
+        path: &section.doc.path,
+        permalink: config.permalink(&section.doc.path),
+        relative_path: &section.doc.relative_path,
+        components: components(&section.doc.path),
+        word_count: section.doc.rendered.word_count,
+        reading_time: reading_time(section.doc.rendered.word_count),
         extra: &fm.extra,
         ancestors,
-        subsections: section.subsections.iter().map(|&s| site.sections[s].relative_path.as_str()).collect(),
+        subsections: section.subsections.iter().map(|&s| site.sections[s].doc.relative_path.as_str()).collect(),
         // Zola's form for a section's: its path, then the file's place in its folder.
         assets: section
+            .doc
             .assets
             .iter()
-            .map(|a| format!("{}{}", section.path, crate::content::asset_path(&section.relative_path, a)))
+            .map(|a| format!("{}{}", section.doc.path, crate::content::asset_path(&section.doc.relative_path, a)))
             .collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         page_count: section.pages.len(),
         lang: &config.default_language,
         git: site.history(target),
-        edit_url: config.edit_url_of(&section.relative_path),
+        edit_url: config.edit_url_of(&section.doc.relative_path),
         markdown_url: markdown_url(site, config, target),
     };
     Value::from_serializable(&view)
@@ -315,17 +320,13 @@ fn link_views<'a>(site: &'a Site, config: &Config, targets: Option<&Vec<Target>>
 }
 
 pub fn link_view<'a>(site: &'a Site, config: &Config, target: Target) -> LinkView<'a> {
-    let (description, relative_path) = match target {
-        Target::Page(id) => (site.pages[id].front_matter.description.as_deref(), site.pages[id].relative_path.as_str()),
-        Target::Section(id) => {
-            (site.sections[id].front_matter.description.as_deref(), site.sections[id].relative_path.as_str())
-        }
-    };
+    let doc = site.document(target);
+    let (description, relative_path) = (doc.front_matter.description.as_deref(), doc.relative_path.as_str());
     LinkView {
-        title: site.target_title(target),
+        title: site.document(target).title.as_str(),
         description,
-        path: site.target_path(target),
-        permalink: config.permalink(site.target_path(target)),
+        path: site.document(target).path.as_str(),
+        permalink: config.permalink(site.document(target).path.as_str()),
         relative_path,
     }
 }

@@ -2,16 +2,19 @@
 //! of each. `build` and `check` call `index_files`; `serve` keeps a `SearchIndex` fed by `doc`.
 
 use super::{SearchDoc, SearchIndex};
-use crate::content::{Site, Target};
+use crate::content::{Document, Site, Target};
 use crate::output::{Contents, OutputFile};
 use rayon::prelude::*;
 
 /// The pages and sections in the search index, in its order (pages, then sections): every one that
 /// asks to be in it (`in_search_index`, on by default) and is rendered.
 pub fn indexed_targets(site: &Site) -> Vec<Target> {
-    let pages = site.pages.iter().enumerate().filter(|(_, p)| p.front_matter.in_search_index);
-    let sections =
-        site.sections.iter().enumerate().filter(|(_, s)| s.front_matter.in_search_index && s.front_matter.render);
+    let pages = site.pages.iter().enumerate().filter(|(_, p)| p.doc.front_matter.in_search_index);
+    let sections = site
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.doc.front_matter.in_search_index && s.doc.front_matter.render);
     let pages = pages.map(|(id, _)| Target::Page(id));
     pages.chain(sections.map(|(id, _)| Target::Section(id))).collect()
 }
@@ -26,22 +29,13 @@ pub fn trail(site: &Site, target: Target) -> String {
         return String::new();
     };
     let titles: Vec<&str> =
-        site.ancestors(section).into_iter().skip(1).map(|s| site.sections[s].title.as_str()).collect();
+        site.ancestors(section).into_iter().skip(1).map(|s| site.sections[s].doc.title.as_str()).collect();
     titles.join(" › ")
 }
 
 /// What the search index reads of a page or section.
 pub fn doc<'a>(site: &'a Site, target: Target, trail: &'a str) -> SearchDoc<'a> {
-    let (path, title, front_matter, rendered) = match target {
-        Target::Page(id) => {
-            let p = &site.pages[id];
-            (&p.path, &p.title, &p.front_matter, &p.rendered)
-        }
-        Target::Section(id) => {
-            let s = &site.sections[id];
-            (&s.path, &s.title, &s.front_matter, &s.rendered)
-        }
-    };
+    let Document { path, title, front_matter, rendered, .. } = site.document(target);
     SearchDoc {
         url: path,
         title,

@@ -51,35 +51,36 @@ pub fn edit_files(
         }
         let mut read = Vec::new();
         let page = content::read_page(root, config, path, &mut read);
-        let file = site.pages[id].file.clone();
+        let file = site.pages[id].doc.file.clone();
         problems.stages.content.retain(|d| d.at.file != file);
         problems.stages.content.extend(read);
         let Some(mut page) = page else {
             continue;
         };
         let old = &site.pages[id];
-        if page.front_matter.draft && !config.drafts {
+        if page.doc.front_matter.draft && !config.drafts {
             return Err(FullRebuild(format!("{} became a draft", file.display())));
         }
-        if page.path != old.path || page.front_matter.aliases != old.front_matter.aliases {
+        if page.doc.path != old.doc.path || page.doc.front_matter.aliases != old.doc.front_matter.aliases {
             return Err(FullRebuild(format!("{} changed its address or aliases", file.display())));
         }
-        let (old_fm, new_fm) = (&old.front_matter, &page.front_matter);
-        let order_changed = old.title != page.title || old_fm.weight != new_fm.weight || old_fm.date != new_fm.date;
+        let (old_fm, new_fm) = (&old.doc.front_matter, &page.doc.front_matter);
+        let order_changed =
+            old.doc.title != page.doc.title || old_fm.weight != new_fm.weight || old_fm.date != new_fm.date;
         let terms_changed = old_fm.taxonomies != new_fm.taxonomies
-            || (!new_fm.taxonomies.is_empty() && (old.title != page.title || old_fm.date != new_fm.date));
+            || (!new_fm.taxonomies.is_empty() && (old.doc.title != page.doc.title || old_fm.date != new_fm.date));
         if terms_changed {
             retagged.push((id, old_fm.taxonomies.clone()));
         }
         page.section = old.section;
-        page.assets = old.assets.clone();
+        page.doc.assets = old.doc.assets.clone();
         page.lower = old.lower;
         page.higher = old.higher;
-        if crate::shortcodes::may_hold_calls(&page.text[page.body_offset..]) {
+        if crate::shortcodes::may_hold_calls(&page.doc.text[page.doc.body_offset..]) {
             // Its shortcodes render with the templates and the whole site: the full rebuild does that.
             return Err(FullRebuild(format!("{} may call shortcodes", file.display())));
         }
-        page.rendered = crate::pipeline::render_body(site, config, &page.text[page.body_offset..]);
+        page.doc.rendered = crate::pipeline::render_body(site, config, &page.doc.text[page.doc.body_offset..]);
         site.pages[id] = page;
         problems.stages.content.extend(content::page_problems(site, config, id));
         if order_changed {
@@ -147,18 +148,18 @@ fn edit_section(
         return Err(FullRebuild(format!("content/{path} is a new section")));
     };
     // The content root exists without `_index.md`; one that appears changes its defaults.
-    if !root.join("content").join(path).is_file() || site.sections[id].text.is_empty() {
+    if !root.join("content").join(path).is_file() || site.sections[id].doc.text.is_empty() {
         return Err(FullRebuild(format!("content/{path} was added or removed")));
     }
     let mut read = Vec::new();
     let section = content::read_section(root, config, path, &mut read);
-    let file = site.sections[id].file.clone();
+    let file = site.sections[id].doc.file.clone();
     problems.stages.content.retain(|d| d.at.file != file);
     problems.stages.content.extend(read);
     let Some(mut section) = section else {
         return Ok(None);
     };
-    let (old, new) = (&site.sections[id].front_matter, &section.front_matter);
+    let (old, new) = (&site.sections[id].doc.front_matter, &section.doc.front_matter);
     let same_shape = old.sort_by == new.sort_by
         && old.transparent == new.transparent
         && old.render == new.render
@@ -168,7 +169,7 @@ fn edit_section(
         && old.aliases == new.aliases
         && old.weight == new.weight
         && old.in_search_index == new.in_search_index;
-    if crate::shortcodes::may_hold_calls(&section.text[section.body_offset..]) {
+    if crate::shortcodes::may_hold_calls(&section.doc.text[section.doc.body_offset..]) {
         return Err(FullRebuild(format!("{} may call shortcodes", file.display())));
     }
     if !same_shape {
@@ -178,8 +179,8 @@ fn edit_section(
     section.parent = old.parent;
     section.pages = old.pages.clone();
     section.subsections = old.subsections.clone();
-    section.assets = old.assets.clone();
-    section.rendered = crate::pipeline::render_body(site, config, &section.text[section.body_offset..]);
+    section.doc.assets = old.doc.assets.clone();
+    section.doc.rendered = crate::pipeline::render_body(site, config, &section.doc.text[section.doc.body_offset..]);
     site.sections[id] = section;
     problems.stages.content.extend(content::section_problems(site, id));
     Ok(Some(id))

@@ -215,9 +215,9 @@ impl LiveSite {
         let known = |path: &std::path::Path| {
             let folder = path.to_string_lossy().replace('\\', "/");
             self.site.lookup(&format!("{folder}/_index.md")).is_some()
-                || self.site.pages.iter().any(|page| page.relative_path.starts_with(&format!("{folder}/")))
-                || self.site.pages.iter().flat_map(|page| &page.assets).any(|asset| asset == path)
-                || self.site.sections.iter().flat_map(|section| &section.assets).any(|asset| asset == path)
+                || self.site.pages.iter().any(|page| page.doc.relative_path.starts_with(&format!("{folder}/")))
+                || self.site.pages.iter().flat_map(|page| &page.doc.assets).any(|asset| asset == path)
+                || self.site.sections.iter().flat_map(|section| &section.doc.assets).any(|asset| asset == path)
         };
         changes
             .iter()
@@ -279,7 +279,7 @@ impl LiveSite {
                 let pages = edits.pages.iter().map(|&p| Target::Page(p));
                 edited.extend(pages.chain(edits.sections.iter().map(|&s| Target::Section(s))));
                 for &target in &edited {
-                    let file = site.target_file(target).to_path_buf();
+                    let file = site.document(target).file.as_path().to_path_buf();
                     self.problems.stages.template_choices.retain(|d| d.at.file != file);
                     self.problems.stages.template_choices.extend(check_template_choice(site, &self.templates, target));
                 }
