@@ -40,7 +40,8 @@ impl Lookups {
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
     type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
-    let functions: [(&'static str, Body); 9] = [
+    // A slice, not an array of fixed length: functions added on two branches then merge without a count to fix.
+    let functions: &[(&'static str, Body)] = &[
         ("get_url", get_url),
         ("get_page", get_page),
         ("get_section", get_section),
@@ -52,7 +53,7 @@ pub fn register(tera: &mut tera::Tera, slot: Slot) {
         ("get_navigation_html", super::nav::get_navigation_html),
         ("get_breadcrumbs", super::nav::get_breadcrumbs),
     ];
-    for (name, body) in functions {
+    for &(name, body) in functions {
         let slot = slot.clone();
         tera.register_function(name, move |kwargs: Kwargs, _: &State| {
             // Read-locked for the call only, so `serve` can swap the site while nothing renders; not cloning
