@@ -3,6 +3,7 @@
 
 use crate::content::slug::SlugStyle;
 use crate::error::{fs, line_column, Diagnostic, Error, Location, Result};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -40,6 +41,10 @@ pub struct Config {
     pub edit_url: Option<String>,
     /// A Markdown twin beside each page's HTML (`index.md`) and the whole site as `llms-full.txt`.
     pub markdown_twins: bool,
+    /// Zola's `[translations]` (the default language's) and `[languages.LANG.translations]`, for `trans()`:
+    /// language → key → text. Not shown to templates as such (Zola does not either).
+    #[serde(skip)]
+    pub translations: BTreeMap<String, BTreeMap<String, String>>,
     /// The last build's `processed_images/`, whose images are reused when still fresh; not a config.toml key.
     #[serde(skip)]
     pub image_cache: Option<std::path::PathBuf>,
@@ -133,6 +138,7 @@ impl Default for Config {
             edit_url: None,
             markdown_twins: false,
             image_cache: None,
+            translations: BTreeMap::new(),
             build_search_index: true,
             relative_urls: false,
             markdown: MarkdownConfig::default(),
@@ -224,6 +230,7 @@ const KNOWN_KEYS: &[&str] = &[
     "git_dates",
     "edit_url",
     "markdown_twins",
+    "translations",
 ];
 
 /// Zola's keys (0.22 and 0.23 `Config`, and older names) that Quire accepts but does not act on (yet): a
@@ -233,7 +240,6 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "ignored_content",
     "ignored_static",
     "languages",
-    "translations",
     "search",
     "hard_link_static",
     "output_dir",
@@ -425,6 +431,7 @@ impl Reader<'_> {
     fn config(&mut self, table: &toml::Table) -> Config {
         let mut config = Config::default();
         let (mut templating, mut skip) = (None, None);
+        let mut root_translations = BTreeMap::new();
         for (key, value) in table {
             match key.as_str() {
                 "title" => config.title = self.string(key, value),
@@ -454,6 +461,8 @@ impl Reader<'_> {
                 "git_dates" => config.git_dates = self.bool(key, value),
                 "edit_url" => config.edit_url = self.edit_url(key, value),
                 "markdown_twins" => config.markdown_twins = self.bool(key, value),
+                "translations" => root_translations = self.translations(key, value),
+                "languages" => self.languages(value, &mut config.translations),
                 "content_templating" => templating = Some(self.bool(key, value)),
                 "skip_content_templating" => skip = Some(self.globs(key, value)),
                 // Turning off a Zola feature Quire lacks anyway asks for nothing: no warning.
@@ -461,11 +470,45 @@ impl Reader<'_> {
                 _ => self.unknown(key, KNOWN_KEYS, ZOLA_ONLY_KEYS, ""),
             }
         }
+        if !root_translations.is_empty() {
+            config.translations.insert(config.default_language.clone(), root_translations);
+        }
         // Zola 0.23's own key marks a 0.23 site; `content_templating` says so explicitly either way.
         if templating.unwrap_or(skip.is_some()) {
             config.content_templating = Some(skip.unwrap_or_default());
         }
         config
+    }
+
+    /// A `translations` table: key → text.
+    fn translations(&mut self, key: &str, value: &toml::Value) -> BTreeMap<String, String> {
+        let Some(table) = self.table(key, value) else { return BTreeMap::new() };
+        let mut texts = BTreeMap::new();
+        for (name, text) in table {
+            match text.as_str() {
+                Some(text) => _ = texts.insert(name.clone(), text.to_string()),
+                None => self.wrong_type(name, "a string (a `[translations]` entry)"),
+            }
+        }
+        texts
+    }
+
+    /// Zola's `[languages.LANG]`: only `translations` is read (for `trans(lang=...)`); Quire builds one
+    /// language, so any other key there is a warning.
+    fn languages(&mut self, value: &toml::Value, translations: &mut BTreeMap<String, BTreeMap<String, String>>) {
+        let Some(languages) = self.table("languages", value) else { return };
+        let mut other_keys = false;
+        for (language, settings) in languages {
+            for (key, value) in settings.as_table().into_iter().flatten() {
+                match key.as_str() {
+                    "translations" => _ = translations.insert(language.clone(), self.translations(key, value)),
+                    _ => other_keys = true,
+                }
+            }
+        }
+        if other_keys {
+            self.unknown("languages", KNOWN_KEYS, ZOLA_ONLY_KEYS, "");
+        }
     }
 
     /// `edit_url`, which must say where the page's path goes.

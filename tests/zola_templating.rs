@@ -225,3 +225,44 @@ fn issue_14_now_and_the_taxonomy_functions() {
         assert!(html.contains(expected), "{expected}\n{html}");
     }
 }
+
+/// Issue 14: Zola's `load_data` (TOML, JSON, YAML, CSV, plain, literal, `required=false`), `get_hash`,
+/// `get_file_hash` and `trans` (`[translations]` and `[languages.LANG.translations]`).
+#[test]
+fn issue_14_load_data_hashes_and_translations() {
+    let built = build("zola-functions");
+    let html = built.read("index.html");
+    for expected in [
+        "<p>toml: Ada 2024-05-01</p>",
+        "<p>json: 2 2</p>",
+        "<p>yaml: Grace</p>",
+        "<p>csv: name|size / b, c</p>",
+        "<p>plain: Plain notes.</p>",
+        "<p>literal: 3</p>",
+        "<p>optional: true</p>",
+        "<p>hash: Srj3L6FZq7QpeHXn0GaTqjmls1fodldGEylfclT47oDEbFcxCG/bX1L0YOkog4Di</p>",
+        "<p>hash256 hex: 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824</p>",
+        "<p>file hash: dNlK7eFjrHTrQv58rEBmYmgg+hUAHd8Cw7LSXfjmx3E=</p>",
+        "<p>trans: Read more / Lire la suite</p>",
+    ] {
+        assert!(html.contains(expected), "{expected}\n{html}");
+    }
+    // `[languages]` holding only translations asks for nothing Quire lacks: no warning.
+    assert!(built.report.warnings.iter().all(|w| !w.message.contains("languages")), "{:?}", built.report.warnings);
+}
+
+#[test]
+fn issue_14_load_data_refuses_paths_out_of_the_site_and_the_network() {
+    let tmp = common::copy_fixture("zola-functions");
+    let root = tmp.path().join("site");
+    for (call, expected) in [
+        (r#"load_data(path="../secret.toml")"#, "`../secret.toml` leaves the site's folder"),
+        (r#"load_data(url="https://example.org/a.json")"#, "`url=` is not supported"),
+        (r#"load_data(path="data/nowhere.toml")"#, "no file at `data/nowhere.toml`"),
+        (r#"trans(key="nothing")"#, "no `nothing` in the `en` translations"),
+    ] {
+        std::fs::write(root.join("templates/index.html"), format!("{{{{ {call} }}}}\n")).expect("write template");
+        let error = common::build_error_with("zola-functions", |options| options.root = root.clone());
+        assert!(error.contains("templates/index.html:1:") && error.contains(expected), "{call}: {error}");
+    }
+}

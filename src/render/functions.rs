@@ -40,18 +40,20 @@ impl Lookups {
 
 pub fn register(tera: &mut tera::Tera, slot: Slot) {
     type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
-    let functions: [(&'static str, Body); 9] = [
+    // A slice, not an array of fixed length: functions added on two branches then merge without a count to fix.
+    let functions: &[(&'static str, Body)] = &[
         ("get_url", get_url),
         ("get_page", get_page),
         ("get_section", get_section),
         ("get_taxonomy_url", get_taxonomy_url),
         ("get_taxonomy", get_taxonomy),
         ("get_taxonomy_term", get_taxonomy_term),
+        ("trans", trans),
         ("get_navigation", super::nav::get_navigation),
         ("get_navigation_html", super::nav::get_navigation_html),
         ("get_breadcrumbs", super::nav::get_breadcrumbs),
     ];
-    for (name, body) in functions {
+    for &(name, body) in functions {
         let slot = slot.clone();
         tera.register_function(name, move |kwargs: Kwargs, _: &State| {
             // Read-locked for the call only, so `serve` can swap the site while nothing renders; not cloning
@@ -228,6 +230,26 @@ fn find_term<'a>(
         .iter()
         .find(|t| t.slug == slug)
         .ok_or_else(|| Error::message(format!("`{function}`: no term `{name}` in taxonomy `{}`", taxonomy.name)))
+}
+
+/// `trans(key, lang=default_language)`: the text config.toml's `[translations]` (or
+/// `[languages.LANG.translations]`) gives `key`.
+fn trans(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+    let key: &str = kwargs.must_get("key")?;
+    let config = &lookups.config;
+    let lang: &str = kwargs.get("lang")?.unwrap_or(config.default_language.as_str());
+    let Some(texts) = config.translations.get(lang) else {
+        let known: Vec<&str> = config.translations.keys().map(String::as_str).collect();
+        return Err(Error::message(format!(
+            "`trans`: config.toml has no translations for `{lang}` (it has: {}); add `[translations]` for the \
+             default language or `[languages.{lang}.translations]`",
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        )));
+    };
+    match texts.get(key) {
+        Some(text) => Ok(Value::from(text.as_str())),
+        None => Err(Error::message(format!("`trans`: no `{key}` in the `{lang}` translations of config.toml"))),
+    }
 }
 
 fn find_taxonomy<'a>(site: &'a Site, function: &str, kind: &str) -> TeraResult<(usize, &'a crate::content::Taxonomy)> {

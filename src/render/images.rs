@@ -144,28 +144,17 @@ impl ImageQueue {
         ])))
     }
 
-    /// Where `path` is, as Zola looks: from the root, then under static/, content/ and the theme's static/;
-    /// `@/` is content/. Also the path as written, which names the output.
+    /// Where `path` is, as Zola looks (`files::find_site_file`), and the path as written, which names the output.
     fn find(&self, function: &str, path: &str) -> TeraResult<(PathBuf, String)> {
-        let written = match path.strip_prefix("@/") {
-            Some(rest) => format!("content/{rest}"),
-            None => path.trim_start_matches('/').to_string(),
-        };
-        if Path::new(&written).components().any(|c| matches!(c, std::path::Component::ParentDir)) {
-            return Err(fail(function, format!("`{path}` leaves the site's folder")));
-        }
-        let mut places = vec![self.root.clone(), self.root.join("static"), self.root.join("content")];
-        if let Some(theme) = &self.theme {
-            places.push(self.root.join("themes").join(theme).join("static"));
-        }
-        match places.iter().map(|place| place.join(&written)).find(|candidate| candidate.is_file()) {
-            Some(found) => Ok((found, written)),
-            None => Err(fail(
+        match super::files::find_site_file(&self.root, self.theme.as_deref(), path) {
+            Ok(Some(found)) => Ok(found),
+            Ok(None) => Err(fail(
                 function,
                 format!(
                     "no image at `{path}` (looked in the site's folder, static/, content/ and the theme's static/)"
                 ),
             )),
+            Err(reason) => Err(fail(function, reason)),
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod blocks;
 pub mod deps;
+mod files;
 mod filters;
 mod functions;
 pub mod images;
@@ -144,6 +145,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     filters::register(&mut tera, lookups.clone());
     let images = Arc::new(images::ImageQueue::new(root, theme));
     functions::register_images(&mut tera, lookups.clone(), images.clone());
+    files::register(&mut tera, root, theme);
     let mut templates = Templates {
         tera: tera::Tera::new(),
         site_templates,

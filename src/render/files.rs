@@ -1,0 +1,221 @@
+//! Zola's template functions that read a file of the site: `load_data` (TOML, JSON, YAML, CSV or plain text) and
+//! `get_hash` / `get_file_hash` (SHA-256, 384 or 512 of a file or a literal). Never reads outside the site's folder.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+use tera::{Error, Kwargs, State, TeraResult, Value};
+
+/// Registers `load_data`, `get_hash` and `get_file_hash` for the site at `root` (and its Zola theme's files).
+pub fn register(tera: &mut tera::Tera, root: &Path, theme: Option<&str>) {
+    let files =
+        Arc::new(SiteFiles { root: root.to_path_buf(), theme: theme.map(str::to_string), loaded: Mutex::default() });
+    let site = files.clone();
+    tera.register_function("load_data", move |kwargs: Kwargs, _: &State| site.load_data(&kwargs));
+    let site = files.clone();
+    tera.register_function("get_hash", move |kwargs: Kwargs, _: &State| site.get_hash("get_hash", &kwargs));
+    tera.register_function("get_file_hash", move |kwargs: Kwargs, _: &State| {
+        if kwargs.get::<&str>("literal")?.is_some() {
+            return Err(Error::message("`get_file_hash` takes `path` only; `get_hash(literal=...)` hashes text"));
+        }
+        files.get_hash("get_file_hash", &kwargs)
+    });
+}
+
+struct SiteFiles {
+    root: PathBuf,
+    theme: Option<String>,
+    /// Each file `load_data` parsed, with the modification time it had then: every page may load the same file,
+    /// and `serve` keeps these functions across edits.
+    loaded: Mutex<HashMap<(PathBuf, Format), Loaded>>,
+}
+
+/// A parsed file and the modification time it had when parsed.
+type Loaded = (Option<SystemTime>, Value);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Format {
+    Toml,
+    Json,
+    Yaml,
+    Csv,
+    Plain,
+}
+
+impl SiteFiles {
+    /// `load_data(path=..., format=..., required=true)` or `load_data(literal=..., format=...)`.
+    fn load_data(&self, kwargs: &Kwargs) -> TeraResult<Value> {
+        if kwargs.get::<&str>("url")?.is_some() {
+            return Err(Error::message(
+                "`load_data`: `url=` is not supported (a Quire build never uses the network): save the data in \
+                 the site and load it with `path=`",
+            ));
+        }
+        let format: Option<&str> = kwargs.get("format")?;
+        if let Some(literal) = kwargs.get::<&str>("literal")? {
+            return parse(literal, format_named(format.unwrap_or("plain"))?);
+        }
+        let path: &str = kwargs.must_get("path")?;
+        let file = match self.find("load_data", path) {
+            Ok(file) => file,
+            Err(_) if kwargs.get::<bool>("required")? == Some(false) => return Ok(Value::none()),
+            Err(error) => return Err(error),
+        };
+        let format = match format {
+            Some(name) => format_named(name)?,
+            None => format_of(&file)?,
+        };
+        let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok();
+        let key = (file, format);
+        if let Some((when, value)) = self.loaded.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            if *when == modified {
+                return Ok(value.clone());
+            }
+        }
+        let text = std::fs::read_to_string(&key.0)
+            .map_err(|e| Error::message(format!("`load_data`: cannot read `{path}`: {e}")))?;
+        let value = parse(&text, format).map_err(|e| Error::message(format!("`load_data` of `{path}`: {e}")))?;
+        self.loaded.lock().unwrap_or_else(PoisonError::into_inner).insert(key, (modified, value.clone()));
+        Ok(value)
+    }
+
+    /// `get_hash(path=... | literal=..., sha_type=384, base64=true)`: Zola's digest for `integrity` attributes.
+    fn get_hash(&self, function: &str, kwargs: &Kwargs) -> TeraResult<Value> {
+        let bytes = match (kwargs.get::<&str>("path")?, kwargs.get::<&str>("literal")?) {
+            (Some(_), Some(_)) => {
+                return Err(Error::message(format!("`{function}` takes `path` or `literal`, not both")))
+            }
+            (None, None) => {
+                return Err(Error::message(format!("`{function}` needs `path` (a file) or `literal` (text)")))
+            }
+            (Some(path), None) => {
+                let file = self.find(function, path)?;
+                std::fs::read(&file).map_err(|e| Error::message(format!("`{function}`: cannot read `{path}`: {e}")))?
+            }
+            (None, Some(literal)) => literal.as_bytes().to_vec(),
+        };
+        use sha2::Digest;
+        let digest: Vec<u8> = match kwargs.get::<u16>("sha_type")?.unwrap_or(384) {
+            256 => sha2::Sha256::digest(&bytes).to_vec(),
+            384 => sha2::Sha384::digest(&bytes).to_vec(),
+            512 => sha2::Sha512::digest(&bytes).to_vec(),
+            other => return Err(Error::message(format!("`{function}`: `sha_type` is 256, 384 or 512, not {other}"))),
+        };
+        Ok(Value::from(match kwargs.get::<bool>("base64")?.unwrap_or(true) {
+            true => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD.encode(&digest)
+            }
+            false => digest.iter().map(|byte| format!("{byte:02x}")).collect(),
+        }))
+    }
+
+    fn find(&self, function: &str, path: &str) -> TeraResult<PathBuf> {
+        match find_site_file(&self.root, self.theme.as_deref(), path) {
+            Ok(Some((found, _))) => Ok(found),
+            Ok(None) => Err(Error::message(format!(
+                "`{function}`: no file at `{path}` (looked in the site's folder, static/, content/ and the theme's static/)"
+            ))),
+            Err(reason) => Err(Error::message(format!("`{function}`: {reason}"))),
+        }
+    }
+}
+
+/// Where `path` is, as Zola looks: from the site's folder, then static/, content/ and the theme's static/; `@/` is
+/// content/. Also the path as written (`@/` and a leading `/` resolved), which names processed images. `None`
+/// when there is no such file; an error when the path leaves the folder, also through a link.
+pub(super) fn find_site_file(
+    root: &Path,
+    theme: Option<&str>,
+    path: &str,
+) -> Result<Option<(PathBuf, String)>, String> {
+    let written = match path.strip_prefix("@/") {
+        Some(rest) => format!("content/{rest}"),
+        None => path.trim_start_matches('/').to_string(),
+    };
+    if Path::new(&written).components().any(|c| matches!(c, Component::ParentDir)) {
+        return Err(format!("`{path}` leaves the site's folder"));
+    }
+    let mut places = vec![root.to_path_buf(), root.join("static"), root.join("content")];
+    places.extend(theme.map(|theme| root.join("themes").join(theme).join("static")));
+    let Some(found) = places.iter().map(|place| place.join(&written)).find(|candidate| candidate.is_file()) else {
+        return Ok(None);
+    };
+    match (found.canonicalize(), root.canonicalize()) {
+        (Ok(file), Ok(root)) if file.starts_with(&root) => Ok(Some((found, written))),
+        _ => Err(format!("`{path}` is a link to a file outside the site")),
+    }
+}
+
+fn format_named(name: &str) -> TeraResult<Format> {
+    match name {
+        "toml" => Ok(Format::Toml),
+        "json" => Ok(Format::Json),
+        "yaml" | "yml" => Ok(Format::Yaml),
+        "csv" => Ok(Format::Csv),
+        "plain" => Ok(Format::Plain),
+        other => Err(Error::message(format!(
+            "`load_data`: format `{other}` is not supported: use toml, json, yaml, csv or plain (Zola's bibtex and \
+             xml are not implemented)"
+        ))),
+    }
+}
+
+/// The format a file's extension names; anything else is plain text, as in Zola.
+fn format_of(file: &Path) -> TeraResult<Format> {
+    match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some(name @ ("toml" | "json" | "yaml" | "yml" | "csv")) => format_named(name),
+        Some(name @ ("bib" | "xml")) => Err(Error::message(format!(
+            "`load_data`: `.{name}` files are not supported (Zola's bibtex and xml formats are not implemented); \
+             pass `format=\"plain\"` to load the text"
+        ))),
+        _ => Ok(Format::Plain),
+    }
+}
+
+fn parse(text: &str, format: Format) -> TeraResult<Value> {
+    let failed = |e: &dyn std::fmt::Display| Error::message(e.to_string());
+    match format {
+        Format::Plain => Ok(Value::from(text)),
+        Format::Json => serde_json::from_str::<serde_json::Value>(text)
+            .map(|v| Value::from_serializable(&v))
+            .map_err(|e| failed(&e)),
+        Format::Toml => text
+            .parse::<toml::Table>()
+            .map(|table| Value::from_serializable(&crate::config::toml_to_json(&toml::Value::Table(table))))
+            .map_err(|e| failed(&e)),
+        Format::Yaml => serde_yaml_ng::from_str::<serde_json::Value>(text)
+            .map(|v| Value::from_serializable(&v))
+            .map_err(|e| failed(&e)),
+        Format::Csv => {
+            // Zola's shape: `{headers: [...], records: [[...], ...]}`, every cell a string.
+            let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let headers: Vec<String> = reader.headers().map_err(|e| failed(&e))?.iter().map(str::to_string).collect();
+            let mut records = Vec::new();
+            for record in reader.records() {
+                records.push(record.map_err(|e| failed(&e))?.iter().map(str::to_string).collect::<Vec<_>>());
+            }
+            Ok(Value::from_serializable(&serde_json::json!({ "headers": headers, "records": records })))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_the_extension_or_are_plain_text() {
+        assert_eq!(format_of(Path::new("data/a.TOML")).ok(), Some(Format::Toml));
+        assert_eq!(format_of(Path::new("a.yml")).ok(), Some(Format::Yaml));
+        assert_eq!(format_of(Path::new("notes.txt")).ok(), Some(Format::Plain));
+        assert!(format_of(Path::new("refs.bib")).is_err());
+    }
+
+    #[test]
+    fn csv_has_zolas_shape() {
+        let value = parse("name,size\na,1\n\"b, c\",2\n", Format::Csv).expect("parses");
+        assert_eq!(value.to_string(), r#"{"headers": ["name", "size"], "records": [["a", "1"], ["b, c", "2"]]}"#);
+    }
+}
