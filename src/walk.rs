@@ -5,7 +5,7 @@
 //! `static/etc -> /etc` or `content/x.md -> /etc/passwd` is never read, copied, served or indexed. The opt-in is
 //! `follow_outside_symlinks = true` in config.toml, for sites that share files kept elsewhere on purpose.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Location};
@@ -37,6 +37,26 @@ impl Links {
     pub fn walk(&self, dir: &Path, prune: fn(&walkdir::DirEntry) -> bool) -> Walk<'_> {
         let entries = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
         Walk { entries, links: self, prune, skipped: Vec::new() }
+    }
+
+    /// The text of the file at `path`, written from the site root with `/` (`examples/x.rs`), for `include`.
+    /// Never a file outside the site: absolute paths and `..` are refused, and so is a link out of it unless the
+    /// site opted in. `Err` says why, as the end of a sentence.
+    pub fn read_from_root(&self, path: &str) -> Result<String, String> {
+        let relative = Path::new(path);
+        let inside = relative.components().all(|part| matches!(part, Component::Normal(_) | Component::CurDir));
+        if path.is_empty() || !inside {
+            return Err(format!("`{path}` is not a path inside the site (write it from the site root, without `..`)"));
+        }
+        let file = self.root.join(relative);
+        if !self.allows(&file) {
+            return Err(format!("`{path}` is a link that leads out of the site"));
+        }
+        std::fs::read_to_string(&file).map_err(|error| match error.kind() {
+            std::io::ErrorKind::NotFound => format!("there is no file `{path}` in the site"),
+            std::io::ErrorKind::InvalidData => format!("`{path}` is not UTF-8 text"),
+            _ => format!("`{path}` cannot be read: {error}"),
+        })
     }
 
     /// The warning for a link that was not followed.

@@ -134,7 +134,7 @@ fn front_matter_problems_are_all_reported_at_once() {
         1,
         &[
             "content/guide/bad-date.md:3:1: error: front matter: `date` is not a date: `last tuesday`\n  help: write a date as 2024-05-01, or a date and time as 2024-05-01T10:00:00Z",
-            "content/guide/fancy.md:3:1: error: template: template `fancy.html` not found\n  help: add `templates/fancy.html` or choose one of: 404.html, base.html, glossary.html, index.html, matrix.html, page.html, section.html, taxonomy_list.html, taxonomy_single.html, timeline.html",
+            "content/guide/fancy.md:3:1: error: template: template `fancy.html` not found\n  help: add `templates/fancy.html` or choose one of: 404.html, base.html, glossary.html, index.html, matrix.html, page.html, print.html, section.html, taxonomy_list.html, taxonomy_single.html, timeline.html",
             "content/guide/second.md:3:1: error: content: `/guide/same/` is also the output of `content/guide/first.md`\n  help: give one of them another `slug` or `path` in its front matter",
             "content/guide/syntax.md:2:17: error: front matter: invalid TOML: invalid basic string, expected `\"`\n  help: front matter between `+++` lines is TOML: `title = \"My page\"`",
             "content/guide/unknown-key.md:3:1: warning: front matter: unknown key `titel` (kept as `extra.titel`)\n  help: did you mean `title`?",

@@ -88,7 +88,7 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
     config.generate_feeds &= site.has_dated_pages();
     timer.lap("content");
     let release_to = (purpose != Purpose::Serve).then_some(root.as_path());
-    render_bodies(&mut site, &config, release_to, templates.as_ref(), &mut problems.content);
+    render_bodies(&mut site, &config, &root, release_to, templates.as_ref(), &mut problems.content);
     timer.lap("markdown");
     let relations = links::check_links(&site, &config, &mut problems.links);
     timer.lap("links");
@@ -207,6 +207,7 @@ pub fn load_config(options: &BuildOptions) -> Result<(Config, Vec<Diagnostic>)> 
 fn render_bodies(
     site: &mut Site,
     config: &Config,
+    root: &Path,
     release_to: Option<&Path>,
     templates: Option<&render::Templates>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -214,7 +215,9 @@ fn render_bodies(
     let (page_texts, section_texts) = site.take_sources(release_to);
     let keep = release_to.is_none();
     let calls = templates.map(|templates| {
-        shortcodes::ContentCalls::new(&templates.tera, config).with_broken_shortcodes(&templates.broken_shortcodes)
+        shortcodes::ContentCalls::new(&templates.tera, config)
+            .with_broken_shortcodes(&templates.broken_shortcodes)
+            .with_site_files(crate::walk::Links::new(root, config))
     });
     // Shortcodes may call get_url, get_page...: while bodies render, the functions see the site without them.
     let lender = templates.filter(|_| calls.as_ref().is_some_and(shortcodes::ContentCalls::renders_templates));
@@ -261,6 +264,7 @@ fn render_bodies(
     if keep {
         site.restore_sources(kept.0, kept.1);
     }
+    site.included_files = calls.map(|calls| calls.included_files()).unwrap_or_default();
 }
 
 /// What rendering one body needs besides its text.

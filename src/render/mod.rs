@@ -10,6 +10,7 @@ mod functions;
 pub mod images;
 pub mod nav;
 mod page_bodies;
+pub mod print;
 pub mod relative;
 pub mod views;
 
@@ -62,6 +63,8 @@ pub struct Templates {
     /// Shortcodes whose template does not compile, with the error: reported where a page calls one, so an
     /// unused broken shortcode (Zola 0.22's docs carry one in Tera 1 syntax) does not fail the build.
     pub broken_shortcodes: BTreeMap<String, Diagnostic>,
+    /// config.toml's `generate_print_page`: `/print/` is one of the outputs.
+    print_page: bool,
 }
 
 impl Templates {
@@ -81,6 +84,7 @@ impl Templates {
         global.insert("lang", &config.default_language);
         global.insert("quire_version", env!("CARGO_PKG_VERSION"));
         global.insert("serve_mode", &serve_mode);
+        self.print_page = config.generate_print_page;
     }
 
     /// Whether `name` is the built-in theme's template (the site has no file of that name).
@@ -153,6 +157,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         lookups,
         images,
         broken_shortcodes: BTreeMap::new(),
+        print_page: false,
     };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         // Only when something failed: the templates again without the shortcodes, then each shortcode alone.
@@ -244,6 +249,8 @@ pub enum Output {
     /// Page `index` (from 2) of a paginated term's list: taxonomy index, term index, pager.
     TermPager(usize, usize, usize),
     NotFound,
+    /// The whole site on one page (`generate_print_page`).
+    Print,
     /// A redirect page at `path` (a site path) to the target's permalink.
     Alias {
         path: String,
@@ -262,6 +269,7 @@ impl Output {
             Output::Pager { section, index } => pager_path(&site.sections[*section].doc.path, *index),
             Output::TermPager(t, term, index) => pager_path(&site.taxonomies[*t].terms[*term].path, *index),
             Output::NotFound => "/404.html".into(),
+            Output::Print => print::PRINT_PATH.into(),
             Output::Alias { path, .. } => path.clone(),
         }
     }
@@ -274,6 +282,7 @@ impl Output {
             Output::TaxonomyList(_) => Some("taxonomy_list.html".into()),
             Output::Term(..) | Output::TermPager(..) => Some("taxonomy_single.html".into()),
             Output::NotFound => Some("404.html".into()),
+            Output::Print => Some("print.html".into()),
             Output::Alias { .. } => None,
         }
     }
@@ -313,6 +322,9 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
     }
     if templates.has("404.html") {
         outputs.push(Output::NotFound);
+    }
+    if templates.print_page && templates.has("print.html") {
+        outputs.push(Output::Print);
     }
     let pages = site.pages.iter().enumerate().map(|(id, p)| (&p.doc.front_matter.aliases, Target::Page(id)));
     let sections = site.sections.iter().enumerate().map(|(id, s)| (&s.doc.front_matter.aliases, Target::Section(id)));
@@ -422,6 +434,10 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             render("taxonomy_single.html", config_file, &values)?
         }
         Output::NotFound => render("404.html", Path::new("templates/404.html"), &[])?,
+        Output::Print => {
+            let entries = Value::from_serializable(&print::print_entries(site, &lookups.config));
+            render("print.html", Path::new("templates/print.html"), &[("print_entries", entries)])?
+        }
         Output::Alias { target, .. } => redirect_page(&lookups.config.permalink(site.document(*target).path.as_str())),
     };
     Ok(RenderedPage { path, html })

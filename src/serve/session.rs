@@ -51,6 +51,7 @@ pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
         links_stale: false,
     };
     session.build(&server, reporter, "started");
+    watch.watch_included(session.included_files());
     loop {
         // The link check waits for a quiet moment: at 10k pages it takes longer than an update, and an edit
         // that came while it ran would wait for it.
@@ -68,6 +69,7 @@ pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
             },
         };
         session.apply(&changes, &server, reporter);
+        watch.watch_included(session.included_files());
     }
     Ok(())
 }
@@ -90,6 +92,11 @@ struct Session {
 const LINK_CHECK_QUIET: Duration = Duration::from_millis(300);
 
 impl Session {
+    /// The files the live site's pages include, for the watch.
+    fn included_files(&self) -> &[String] {
+        self.live.as_ref().map_or(&[][..], |live| live.site().included_files.as_slice())
+    }
+
     fn apply(&mut self, changes: &[Change], server: &Server, reporter: &dyn Reporter) {
         let started = Instant::now();
         let updated = match self.live.as_mut() {

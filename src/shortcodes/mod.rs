@@ -1,11 +1,13 @@
 //! Calls written in a page's body, run before its Markdown: Zola 0.22's shortcodes (`{{ name(k=v) }}`,
-//! `{% name(k=v) %}...{% end %}`), or for Zola 0.23 sites the whole body as a Tera template. Reads no files.
+//! `{% name(k=v) %}...{% end %}`), or for Zola 0.23 sites the whole body as a Tera template. Reads only the
+//! files the built-in `include` names, through `walk` (never outside the site).
 //!
 //! Shortcodes are never expanded inside inline code or code blocks (Zola does, and breaks code samples), so
 //! any other template language's text (`{% include x %}`, `{{ .Title }}`) stays text. A Markdown shortcode's
 //! output is Markdown, put in the body before it is rendered; an HTML shortcode's output replaces a
 //! placeholder in the rendered HTML, so Markdown never sees (and mangles) it, as in Zola.
 
+mod include;
 mod parse;
 
 use crate::config::Config;
@@ -25,6 +27,10 @@ pub struct ContentCalls<'a> {
     globals: [(&'static str, Value); 2],
     /// Shortcodes whose template does not compile, with the error, reported where one is called.
     broken: Option<&'a BTreeMap<String, crate::error::Diagnostic>>,
+    /// Where the built-in `include` reads; `None` refuses every include (tests without a site).
+    site_files: Option<crate::walk::Links>,
+    /// Every file an `include` asked for, read or not: `serve` watches them.
+    included: std::sync::Mutex<std::collections::BTreeSet<String>>,
 }
 
 enum Templating {
@@ -69,7 +75,15 @@ impl<'a> ContentCalls<'a> {
         };
         let globals =
             [("config", Value::from_serializable(config)), ("lang", Value::from(config.default_language.as_str()))];
-        ContentCalls { tera, shortcodes, templating, globals, broken: None }
+        ContentCalls {
+            tera,
+            shortcodes,
+            templating,
+            globals,
+            broken: None,
+            site_files: None,
+            included: Default::default(),
+        }
     }
 
     /// The same, knowing which shortcodes did not compile (`Templates::broken_shortcodes`).
@@ -79,6 +93,22 @@ impl<'a> ContentCalls<'a> {
         }
         self.broken = Some(broken);
         self
+    }
+
+    /// Lets the built-in `include` read the site's files, as `links` allows.
+    pub fn with_site_files(mut self, links: crate::walk::Links) -> ContentCalls<'a> {
+        self.site_files = Some(links);
+        self
+    }
+
+    /// The files `include` calls asked for so far, from the site root.
+    pub fn included_files(&self) -> Vec<String> {
+        self.included.lock().map(|files| files.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Whether a call to `name` is the built-in `include` (a site's own `shortcodes/include.*` wins).
+    fn is_builtin_include(&self, name: &str) -> bool {
+        name == include::NAME && !self.shortcodes.contains_key(name)
     }
 
     /// Whether any body could need the template functions: a site without shortcodes (and not in 0.23 mode)
@@ -308,6 +338,15 @@ impl Run<'_, '_> {
 
     /// The call's output, or `None` with the error recorded.
     fn render(&mut self, call: &Call, body: Option<&str>, nth: usize, offset: usize) -> Option<String> {
+        if self.calls.is_builtin_include(&call.name) {
+            return match include::run(self.calls, call) {
+                Ok(output) => Some(output),
+                Err((message, help)) => {
+                    self.errors.push(CallError { offset, message, help });
+                    None
+                }
+            };
+        }
         let Some(template) = self.calls.shortcodes.get(&call.name) else {
             let known: Vec<&str> = self.calls.shortcodes.keys().map(String::as_str).collect();
             let help = match crate::text::nearest(&call.name, &known) {
@@ -360,7 +399,8 @@ impl Run<'_, '_> {
 
     /// What goes into the text for a call's output: the Markdown itself, or a placeholder for HTML.
     fn place(&self, output: String, call: &Call, out: &mut Expanded, placement: Placement) -> String {
-        let is_markdown = self.calls.shortcodes.get(&call.name).is_some_and(|t| t.ends_with(".md"));
+        let is_markdown = self.calls.shortcodes.get(&call.name).is_some_and(|t| t.ends_with(".md"))
+            || self.calls.is_builtin_include(&call.name);
         if is_markdown || placement == Placement::Inline {
             return output;
         }

@@ -9,6 +9,7 @@ import { after, before, describe, test } from "node:test";
 import { formatViolations, runAxe } from "./lib/axe.js";
 import { newContext, openPage } from "./lib/browser.js";
 import { closeSiteAndBrowser, openSiteAndBrowser } from "./lib/fixture.js";
+import { startQuireServe } from "./lib/serve.js";
 import { REPO_ROOT } from "./lib/site.js";
 
 const FIXTURE = join(REPO_ROOT, "tests/fixtures/docs-features");
@@ -83,5 +84,48 @@ test("a code block's copy button is reached by keyboard and copies the code with
     await page.screenshot({ path: join(SCREENSHOTS, "code-light.png"), fullPage: true });
   } finally {
     await context.close();
+  }
+});
+
+test("the print page: every in-page link resolves, and it is laid out for paper", async () => {
+  const context = await newContext(browser);
+  try {
+    const { page, problems } = await openPage(context, site.url + "/print/", { idle: true });
+    assert.deepEqual(problems, []);
+    const unresolved = await page.$$eval('a[href^="#"]', (links) =>
+      links.map((link) => link.getAttribute("href")).filter((href) => !document.getElementById(decodeURIComponent(href.slice(1)))),
+    );
+    assert.deepEqual(unresolved, []);
+    const count = await page.$$eval('a[href^="#"]', (links) => links.length);
+    assert.ok(count >= 12, `only ${count} in-page links`);
+    await page.screenshot({ path: join(SCREENSHOTS, "print-screen.png"), fullPage: true });
+    await page.emulateMedia({ media: "print" });
+    // On paper each entry starts a sheet, and no code block is split.
+    const breaks = await page.$$eval(".print-entry", (all) => all.map((e) => getComputedStyle(e).breakBefore));
+    assert.ok(breaks.length >= 4 && breaks.every((b) => b === "page"), JSON.stringify(breaks));
+    const inside = await page.$eval("pre", (pre) => getComputedStyle(pre).breakInside);
+    assert.equal(inside, "avoid");
+    await page.screenshot({ path: join(SCREENSHOTS, "print-paper.png"), fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
+
+test("quire serve watches an included file and shows its new text", async () => {
+  const serve = await startQuireServe(FIXTURE);
+  try {
+    const text = async () => (await fetch(serve.url + "/include/")).text();
+    assert.match(await text(), /greeting/);
+    const source = await serve.read("examples/hello.rs");
+    await serve.write("examples/hello.rs", source.replace('"hello"', '"included and edited"'));
+    let html = "";
+    for (let i = 0; i < 900 && !html.includes("included and edited"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      html = await text();
+    }
+    assert.match(html, /included and edited/, serve.output());
+    assert.match(serve.output(), /included file examples\/hello\.rs changed/);
+  } finally {
+    await serve.stop();
   }
 });

@@ -78,6 +78,8 @@ pub fn plan(changes: &[Change]) -> Result<Plan, FullRebuild> {
             // Read again with the static files, where the compiled stylesheets are.
             Change::Sass(_) => plan.statics.push(String::new()),
             Change::Asset(path) => plan.assets.push(slash(path)),
+            // The bodies that include it hold its text: rendered again with the whole site, as for shortcodes.
+            Change::Included(path) => return Err(FullRebuild(format!("included file {} changed", slash(path)))),
         }
     }
     Ok(plan)
@@ -175,6 +177,11 @@ impl LiveSite {
         live.check_links();
         timer.lap("build: link check");
         Ok(live)
+    }
+
+    /// The model the live site was made from.
+    pub fn site(&self) -> &Site {
+        &self.site
     }
 
     /// Applies a batch of source changes in place, or says why the site must be built again instead
@@ -464,6 +471,7 @@ mod tests {
         check(&[Change::Sass(p("_vars.scss"))], Ok(Plan { statics: vec![String::new()], ..Plan::default() }));
         check(&[Change::Template(p("shortcodes/note.md"))], Err("shortcode templates/shortcodes/note.md changed"));
         check(&[Change::Page(p("a.md")), Change::Config], Err("config.toml changed"));
+        check(&[Change::Included(p("examples/x.rs"))], Err("included file examples/x.rs changed"));
         check(
             &[Change::Section(p("a/_index.md"))],
             Ok(Plan { sections: vec!["a/_index.md".into()], ..Plan::default() }),

@@ -24,6 +24,8 @@ pub enum Change {
     Sass(PathBuf),
     /// A file beside the pages under `content/` that is not Markdown: "blog/post/diagram.png".
     Asset(PathBuf),
+    /// A file a page includes (the `include` shortcode), from the site root: "examples/x.rs".
+    Included(PathBuf),
 }
 
 /// What kind of source `path` (absolute, or relative to `site_root`) is, if a rebuild should care.

@@ -41,6 +41,8 @@ pub struct SourceWatch {
 
 enum Signal {
     Event(notify::Result<notify::Event>),
+    /// The files pages include now, from the site root: their folders are watched too.
+    Included(Vec<PathBuf>),
     Stop,
 }
 
@@ -79,6 +81,12 @@ impl SourceWatch {
     /// The next batch if one comes within `timeout`.
     pub fn recv_timeout(&self, timeout: Duration) -> Option<Vec<Change>> {
         self.batches.recv_timeout(timeout).ok()
+    }
+
+    /// Watches `files` (from the site root, outside the watched folders or not) from now on, instead of the
+    /// files given before: a change to one comes as `Change::Included`.
+    pub fn watch_included(&self, files: &[String]) {
+        let _ = self.control.send(Signal::Included(files.iter().map(PathBuf::from).collect()));
     }
 
     pub fn stop(mut self) {
@@ -136,6 +144,7 @@ fn gather(
 ) {
     let mut batch = Batch::default();
     let mut last_event = Instant::now();
+    let mut included = Included::default();
     loop {
         let signal = match batch.started {
             None => signals.recv().map_err(|_| RecvTimeoutError::Disconnected),
@@ -153,6 +162,9 @@ fn gather(
                 }
                 for path in &event.paths {
                     rewatch_if_watched_folder(&mut watcher, site_root, path, &event.kind);
+                    if let Some(change) = included.change(site_root, path) {
+                        batch.add(change);
+                    }
                     if let Some(change) = classify(site_root, path, &event.kind) {
                         batch.add(change);
                     }
@@ -168,12 +180,50 @@ fn gather(
                 }
                 batch.started = None;
             }
+            Ok(Signal::Included(files)) => included.watch(&mut watcher, site_root, files),
             Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return,
         }
         let overdue = batch.started.is_some_and(|started| started.elapsed() >= debounce.longest);
         if overdue && deliver.send(batch.take()).is_err() {
             return;
         }
+    }
+}
+
+/// The files pages include and the folders watched for them (non-recursively: only those files matter).
+#[derive(Default)]
+struct Included {
+    files: HashSet<PathBuf>,
+    folders: HashSet<PathBuf>,
+}
+
+impl Included {
+    fn watch(&mut self, watcher: &mut RecommendedWatcher, site_root: &Path, files: Vec<PathBuf>) {
+        // The root and the folders under content/, templates/ and static/ are watched already: watching one again
+        // and then unwatching it would end the first watch.
+        let already_watched = |folder: &Path| {
+            folder.components().next().is_none_or(|top| WATCHED_FOLDERS.iter().any(|name| top.as_os_str() == *name))
+        };
+        let folders: HashSet<PathBuf> = files
+            .iter()
+            .filter_map(|file| file.parent())
+            .filter(|folder| !already_watched(folder))
+            .map(|folder| site_root.join(folder))
+            .collect();
+        for gone in self.folders.difference(&folders) {
+            let _ = watcher.unwatch(gone);
+        }
+        for folder in folders.difference(&self.folders) {
+            // A folder that does not exist yet cannot be watched: its file is reported missing until the next build.
+            let _ = watcher.watch(folder, RecursiveMode::NonRecursive);
+        }
+        self.files = files.into_iter().collect();
+        self.folders = folders;
+    }
+
+    fn change(&self, site_root: &Path, path: &Path) -> Option<Change> {
+        let relative = path.strip_prefix(site_root).unwrap_or(path);
+        self.files.contains(relative).then(|| Change::Included(relative.to_path_buf()))
     }
 }
 
