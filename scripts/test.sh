@@ -60,6 +60,7 @@ apt_packages=()
 [ -x "$CHROMIUM_PATH" ] || apt_packages+=(chromium fonts-liberation fonts-dejavu-core)
 command -v java >/dev/null || apt_packages+=(default-jre-headless)
 { command -v node >/dev/null && command -v npm >/dev/null; } || apt_packages+=(nodejs npm)
+command -v git >/dev/null || apt_packages+=(git) # tests/git_dates.rs makes repositories
 command -v python3 >/dev/null || apt_packages+=(python3 python3-pip)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   [ "${QUIRE_TEST_SKIP_INSTALL:-}" = 1 ] && die "missing: ${apt_packages[*]} (QUIRE_TEST_SKIP_INSTALL=1)"
