@@ -9,6 +9,10 @@
 #   scripts/bench.sh --flat 20000 10000         # also a corpus of 20,000 pages in one section (built-in theme)
 #   scripts/bench.sh --git 10000                # also issue 15's features over the corpus in a git repository
 #                                               # of as many commits as pages (git dates, edit links, twins)
+#   BEFORE=/path/to/older/quire scripts/bench.sh 10000   # also an earlier binary, alternated in the same run
+#
+# Every corpus also gets a `floor` row: ../shared/bench/floor (pulldown-cmark over every page, one file each, in
+# parallel, no templates or links), the cheapest honest build on this machine; Quire's goal is <= 2x it.
 #
 # Each corpus also gets a `theme` row: its content/ and config.toml alone (taxonomies kept, its templates and static
 # files left out), built with Quire's built-in theme, with the largest HTML page it writes.
@@ -48,6 +52,10 @@ fi
 PROFILE=${PROFILE:-dist}
 cargo build --profile "$PROFILE" --quiet
 QUIRE=${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/quire
+FLOOR_DIR=$ROOT/../shared/bench/floor
+cargo build --release --quiet --manifest-path "$FLOOR_DIR/Cargo.toml" --target-dir "${CARGO_TARGET_DIR:-$ROOT/target}/floor"
+FLOOR=${CARGO_TARGET_DIR:-$ROOT/target}/floor/release/floor
+BEFORE=${BEFORE:-}
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
@@ -167,8 +175,14 @@ for n in "${SIZES[@]}"; do
   if [ ! -d "$theme_dir/content" ]; then
     mkdir -p "$theme_dir" && cp -r "$dir/zola/content" "$dir/zola/config.toml" "$theme_dir/"
   fi
-  q_times=(); q_mem=(); h_times=(); h_mem=(); c_times=(); t_times=(); t_mem=()
+  q_times=(); q_mem=(); h_times=(); h_mem=(); c_times=(); t_times=(); t_mem=(); f_times=(); b_times=(); b_mem=()
   for _ in $(seq "$RUNS"); do
+    rm -rf "$CORPUS_DIR/floor-out"
+    read -r t m < <(timed "$dir/zola" "$FLOOR" content "$CORPUS_DIR/floor-out"); f_times+=("$t")
+    if [ -n "$BEFORE" ]; then
+      rm -rf "$dir/zola/public"
+      read -r t m < <(timed "$dir/zola" "$BEFORE" build); b_times+=("$t"); b_mem+=("$m")
+    fi
     rm -rf "$theme_dir/public"
     read -r t m < <(timed "$theme_dir" "$QUIRE" build); t_times+=("$t"); t_mem+=("$m")
     rm -rf "$dir/hugo/public" "$dir/hugo/resources"
@@ -182,6 +196,13 @@ for n in "${SIZES[@]}"; do
   printf '%-7s %-6s %10.3f %10.1f %12.1f\n' "$n" quire "$qt" "$(echo "$qm/1024" | bc -l)" "$(echo "$qt*1000000/$n" | bc -l)"
   printf '%-7s %-6s %10.3f %10.1f %12.1f\n' "$n" hugo "$ht" "$(echo "$hm/1024" | bc -l)" "$(echo "$ht*1000000/$n" | bc -l)"
   printf '%-7s ratio  quire/hugo = %.3f\n' "$n" "$(echo "$qt/$ht" | bc -l)"
+  ft=$(printf '%s\n' "${f_times[@]}" | median)
+  printf '%-7s floor  %10.3f   quire/floor = %.2f\n' "$n" "$ft" "$(echo "$qt/$ft" | bc -l)"
+  if [ -n "$BEFORE" ]; then
+    bt=$(printf '%s\n' "${b_times[@]}" | median); bm=$(printf '%s\n' "${b_mem[@]}" | sort -n | tail -1)
+    printf '%-7s before %10.3f %10.1f   after/before = %.3f, before/hugo = %.3f\n' "$n" "$bt" "$(echo "$bm/1024" | bc -l)" \
+      "$(echo "$qt/$bt" | bc -l)" "$(echo "$bt/$ht" | bc -l)"
+  fi
   printf '%-7s check  median %.3f s\n' "$n" "$(printf '%s\n' "${c_times[@]}" | median)"
   tt=$(printf '%s\n' "${t_times[@]}" | median); tm=$(printf '%s\n' "${t_mem[@]}" | sort -n | tail -1)
   largest=$(find "$theme_dir/public" -name '*.html' -printf '%s\n' | sort -n | tail -n 1)
