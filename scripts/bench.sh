@@ -60,8 +60,10 @@ BEFORE=${BEFORE:-}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 # One timed run: prints "seconds max_rss_kb".
+# `sync` first, untimed: on a disk, the previous run's writeback would otherwise land in this run's time.
 timed() { # dir command...
   local dir=$1; shift
+  sync
   ( cd "$dir" && /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/tmp/quire-bench-time ) || { cat /tmp/quire-bench-time >&2; exit 1; }
   tail -n 1 /tmp/quire-bench-time
 }
