@@ -192,7 +192,7 @@ fn find_target(site: &Site, config: &crate::config::Config, path: &str) -> Optio
     let address = path.strip_prefix(config.base_url.as_str()).filter(|_| !config.base_url.is_empty()).unwrap_or(path);
     let wanted = format!("/{}", site_path(address)?.to_string_lossy());
     let wanted = if wanted.ends_with('/') { wanted } else { format!("{wanted}/") };
-    site.targets().find(|&target| site.document(target).path == wanted)
+    site.targets().find(|&target| site.document(target).path == wanted.as_str())
 }
 
 /// The folder an address names, relative to the site's root: `/guide/intro/#x` → `guide/intro`; `None` for

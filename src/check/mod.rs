@@ -68,35 +68,17 @@ struct Source<'a> {
 
 impl Source<'_> {
     fn of(site: &Site, target: Target) -> Source<'_> {
-        match target {
-            Target::Page(id) => {
-                let p = &site.pages[id];
-                Source {
-                    site,
-                    target,
-                    file: &p.doc.file,
-                    text: std::cell::OnceCell::new(),
-                    body_offset: p.doc.body_offset,
-                    path: &p.doc.path,
-                    relative_path: &p.doc.relative_path,
-                    front_matter: &p.doc.front_matter,
-                    rendered: &p.doc.rendered,
-                }
-            }
-            Target::Section(id) => {
-                let s = &site.sections[id];
-                Source {
-                    site,
-                    target,
-                    file: &s.doc.file,
-                    text: std::cell::OnceCell::new(),
-                    body_offset: s.doc.body_offset,
-                    path: &s.doc.path,
-                    relative_path: &s.doc.relative_path,
-                    front_matter: &s.doc.front_matter,
-                    rendered: &s.doc.rendered,
-                }
-            }
+        let doc = site.document(target);
+        Source {
+            site,
+            target,
+            file: &doc.file,
+            text: std::cell::OnceCell::new(),
+            body_offset: doc.body_offset,
+            path: &doc.path,
+            relative_path: &doc.relative_path,
+            front_matter: &doc.front_matter,
+            rendered: &doc.rendered,
         }
     }
 

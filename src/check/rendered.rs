@@ -820,10 +820,10 @@ fn makers(site: &Site) -> FxHashMap<String, Maker> {
     let mut makers = FxHashMap::default();
     let maker = |file: &Path, template: &str| Maker { file: file.to_path_buf(), template: template.to_string() };
     for (id, page) in site.pages.iter().enumerate() {
-        makers.insert(page.doc.path.clone(), maker(&page.doc.file, &render::page_template(site, id)));
+        makers.insert(page.doc.path.to_string(), maker(&page.doc.file, &render::page_template(site, id)));
     }
     for (id, section) in site.sections.iter().enumerate() {
-        makers.insert(section.doc.path.clone(), maker(&section.doc.file, &render::section_template(site, id)));
+        makers.insert(section.doc.path.to_string(), maker(&section.doc.file, &render::section_template(site, id)));
     }
     let config_file = Path::new("config.toml");
     for taxonomy in &site.taxonomies {

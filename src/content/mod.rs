@@ -2,11 +2,14 @@
 //! Reads files and front matter only; Markdown bodies are rendered later by `markdown`.
 
 pub mod front_matter;
+mod paths;
 mod reload;
 pub mod slug;
 mod taxonomy;
 
 pub use front_matter::{FrontMatter, SortBy};
+use paths::parent_dir;
+pub use paths::{slash_path, SitePath, SourcePath};
 pub use reload::{
     page_problems, read_page, read_section, section_problems, sections_listing, sort_section, update_taxonomies,
 };
@@ -28,8 +31,8 @@ pub type SectionId = usize;
 /// once rendered.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    /// Relative to `content/`, with `/`: `principles/sovereignty.md` (the key `@/` links use).
-    pub relative_path: String,
+    /// Relative to `content/`: `principles/sovereignty.md` (the key `@/` links use).
+    pub relative_path: SourcePath,
     /// Relative to the site root, for diagnostics: `content/principles/sovereignty.md`.
     pub file: PathBuf,
     pub front_matter: FrontMatter,
@@ -38,10 +41,17 @@ pub struct Document {
     pub text: String,
     pub body_offset: usize,
     /// Site path of the output folder: `/`, `/principles/`, `/principles/sovereignty/`.
-    pub path: String,
+    pub path: SitePath,
     /// Files beside `index.md` in a page bundle, or beside a section's `_index.md`, copied next to its output.
     pub assets: Vec<PathBuf>,
     pub rendered: Rendered,
+}
+
+impl Document {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        self.text.get(self.body_offset..).unwrap_or("")
+    }
 }
 
 /// A Markdown file of `content/` other than `_index.md`.
@@ -75,7 +85,7 @@ pub struct Site {
     pub slugify: SlugifyConfig,
     /// Each file's commits when config.toml has `git_dates = true`; empty otherwise. Shared: `serve` clones sites.
     pub git: std::sync::Arc<crate::git::GitHistory>,
-    by_relative_path: HashMap<String, Target>,
+    by_relative_path: HashMap<SourcePath, Target>,
     /// Files outside content/ that bodies include (`include` shortcode), from the site root: `serve` watches them.
     pub included_files: Vec<String>,
     /// Set once the source texts are released: the site root the files are read again from.
@@ -135,7 +145,7 @@ impl Site {
     }
 
     pub fn relative_paths(&self) -> impl Iterator<Item = &str> {
-        self.by_relative_path.keys().map(String::as_str)
+        self.by_relative_path.keys().map(SourcePath::as_str)
     }
 
     /// Section ids from the root down to `section` (included).
@@ -399,10 +409,12 @@ enum Loaded {
 /// The section of `rel` (`a/b/_index.md`): addressed by its folders' slugs.
 fn section(rel: &Path, file: ContentFile, style: SlugStyle) -> Section {
     let dir = rel.parent().unwrap_or(Path::new(""));
-    let path = site_path(dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style)));
+    let path = SitePath::from_components(
+        dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style)),
+    );
     let title = file.front_matter.title.clone().unwrap_or_default();
     let doc = Document {
-        relative_path: slash_path(rel),
+        relative_path: SourcePath::from_relative(rel),
         file: file.file,
         title,
         text: file.text,
@@ -435,14 +447,14 @@ fn page(rel: &Path, file: ContentFile, style: SlugStyle) -> Page {
     };
     let slug = slug::slugify_path(front_matter.slug.as_deref().unwrap_or(&stem), style);
     let path = match &front_matter.path {
-        Some(path) => site_path(path.split('/').filter(|c| !c.is_empty()).map(str::to_string)),
+        Some(path) => SitePath::from_components(path.split('/')),
         None => {
             let folders = dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style));
-            site_path(folders.chain([slug.clone()]))
+            SitePath::from_components(folders.chain([slug.clone()]))
         }
     };
     let doc = Document {
-        relative_path: slash_path(rel),
+        relative_path: SourcePath::from_relative(rel),
         file: file.file,
         title: front_matter.title.clone().unwrap_or_default(),
         text: file.text,
@@ -465,21 +477,21 @@ impl Builder {
     fn finish(mut self, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {
         self.ensure_root_section();
         // The root first, then parents before children (paths sort that way), so ids are stable.
-        self.sections.sort_by(|a, b| section_dir(&a.doc.relative_path).cmp(section_dir(&b.doc.relative_path)));
+        self.sections.sort_by(|a, b| a.doc.relative_path.section_dir().cmp(b.doc.relative_path.section_dir()));
         let section_by_dir: HashMap<String, SectionId> = self
             .sections
             .iter()
             .enumerate()
-            .map(|(id, s)| (section_dir(&s.doc.relative_path).to_string(), id))
+            .map(|(id, s)| (s.doc.relative_path.section_dir().to_string(), id))
             .collect();
         for id in 1..self.sections.len() {
             let parent =
-                nearest_section(&section_by_dir, parent_dir(section_dir(&self.sections[id].doc.relative_path)));
+                nearest_section(&section_by_dir, parent_dir(self.sections[id].doc.relative_path.section_dir()));
             self.sections[id].parent = Some(parent);
             self.sections[parent].subsections.push(id);
         }
         for (id, page) in self.pages.iter_mut().enumerate() {
-            let dir = page_section_dir(&page.doc.relative_path);
+            let dir = page.doc.relative_path.page_section_dir();
             page.section = nearest_section(&section_by_dir, dir);
             self.sections[page.section].pages.push(id);
         }
@@ -602,7 +614,7 @@ impl Builder {
 }
 
 /// Every page and section by its path relative to `content/`: what `@/` links name.
-fn relative_path_index(site: &Site) -> HashMap<String, Target> {
+fn relative_path_index(site: &Site) -> HashMap<SourcePath, Target> {
     let sections = site.sections.iter().enumerate().map(|(id, s)| (s.doc.relative_path.clone(), Target::Section(id)));
     let pages = site.pages.iter().enumerate().map(|(id, p)| (p.doc.relative_path.clone(), Target::Page(id)));
     sections.chain(pages).collect()
@@ -634,52 +646,6 @@ pub fn alias_path(alias: &str) -> String {
         format!("/{}", alias.trim_start_matches('/'))
     } else {
         format!("/{}/", alias.trim_matches('/'))
-    }
-}
-
-/// `/a/b/` from path components; `/` for none.
-fn site_path(components: impl Iterator<Item = String>) -> String {
-    let mut path = String::from("/");
-    for component in components {
-        if !component.is_empty() {
-            path.push_str(&component);
-            path.push('/');
-        }
-    }
-    path
-}
-
-/// Where an asset goes under its page's or section's output folder: its path under the folder of the
-/// file that owns it (`photos/a.png` for `blog/trip/photos/a.png` of the bundle `blog/trip/index.md`).
-pub fn asset_path(owner_relative_path: &str, asset: &Path) -> String {
-    let owner_dir = Path::new(owner_relative_path).parent().unwrap_or(Path::new(""));
-    match asset.strip_prefix(owner_dir) {
-        Ok(inside) => slash_path(inside),
-        Err(_) => asset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-    }
-}
-
-/// `path` with `/` between its parts, whatever the platform.
-pub fn slash_path(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-}
-
-/// `principles/_index.md` → `principles`; `_index.md` → ``.
-fn section_dir(relative_path: &str) -> &str {
-    relative_path.strip_suffix("_index.md").unwrap_or(relative_path).trim_end_matches('/')
-}
-
-fn parent_dir(dir: &str) -> &str {
-    dir.rfind('/').map_or("", |i| &dir[..i])
-}
-
-/// The folder whose section owns a page: a bundle's `a/b/index.md` belongs to `a`.
-fn page_section_dir(relative_path: &str) -> &str {
-    let dir = parent_dir(relative_path);
-    if relative_path.ends_with("/index.md") || relative_path == "index.md" {
-        parent_dir(dir)
-    } else {
-        dir
     }
 }
 
@@ -747,14 +713,5 @@ mod tests {
         let mut titles = vec!["Part 10", "part 2", "Part 1", "Appendix"];
         titles.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(titles, vec!["Appendix", "Part 1", "part 2", "Part 10"]);
-    }
-
-    #[test]
-    fn section_folders() {
-        assert_eq!(section_dir("_index.md"), "");
-        assert_eq!(section_dir("a/b/_index.md"), "a/b");
-        assert_eq!(page_section_dir("a/b.md"), "a");
-        assert_eq!(page_section_dir("a/b/index.md"), "a");
-        assert_eq!(page_section_dir("top.md"), "");
     }
 }

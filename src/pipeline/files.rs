@@ -169,7 +169,7 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
     for (path, relative_path, assets) in pages.chain(sections) {
         for asset in assets {
             files.push(OutputFile {
-                path: format!("{}{}", path.trim_start_matches('/'), content::asset_path(relative_path, asset)),
+                path: format!("{}{}", path.trim_start_matches('/'), relative_path.asset_path(asset)),
                 contents: Contents::Copy(content_dir.join(asset)),
             });
         }

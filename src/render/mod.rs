@@ -262,8 +262,8 @@ impl Output {
     /// The site path of the file: `/a/b/` or `/404.html`.
     pub fn path(&self, site: &Site) -> String {
         match self {
-            Output::Page(id) => site.pages[*id].doc.path.clone(),
-            Output::Section(id) => site.sections[*id].doc.path.clone(),
+            Output::Page(id) => site.pages[*id].doc.path.to_string(),
+            Output::Section(id) => site.sections[*id].doc.path.to_string(),
             Output::TaxonomyList(t) => site.taxonomies[*t].path.clone(),
             Output::Term(t, term) => site.taxonomies[*t].terms[*term].path.clone(),
             Output::Pager { section, index } => pager_path(&site.sections[*section].doc.path, *index),

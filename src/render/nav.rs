@@ -7,7 +7,7 @@
 
 use super::deps::{record, Dep};
 use super::functions::Lookups;
-use crate::content::{SectionId, Site, Target};
+use crate::content::{SectionId, Site, SitePath, Target};
 use pulldown_cmark_escape::escape_html;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -28,7 +28,7 @@ pub struct Navigation {
     /// Where each section stands in its parent's `children` (0 for the root).
     section_positions: Vec<usize>,
     /// Site path (`/a/b/`) to what is shown there; shared by the navigations `reordered` makes.
-    by_path: Arc<HashMap<String, Target>>,
+    by_path: Arc<HashMap<SitePath, Target>>,
 }
 
 impl Navigation {
@@ -58,7 +58,7 @@ impl Navigation {
         self.children.get(section) != other.children.get(section)
     }
 
-    fn ordered(site: &Site, by_path: Arc<HashMap<String, Target>>) -> Navigation {
+    fn ordered(site: &Site, by_path: Arc<HashMap<SitePath, Target>>) -> Navigation {
         let children: Vec<Vec<Target>> = (0..site.sections.len()).map(|id| section_children(site, id)).collect();
         let mut page_positions = vec![0; site.pages.len()];
         let mut section_positions = vec![0; site.sections.len()];

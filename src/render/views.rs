@@ -297,7 +297,7 @@ pub fn section_metadata(site: &Site, config: &Config, relations: &Relations, id:
             .doc
             .assets
             .iter()
-            .map(|a| format!("{}{}", section.doc.path, crate::content::asset_path(&section.doc.relative_path, a)))
+            .map(|a| format!("{}{}", section.doc.path, section.doc.relative_path.asset_path(a)))
             .collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),

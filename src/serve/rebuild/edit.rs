@@ -76,11 +76,11 @@ pub fn edit_files(
         page.doc.assets = old.doc.assets.clone();
         page.lower = old.lower;
         page.higher = old.higher;
-        if crate::shortcodes::may_hold_calls(&page.doc.text[page.doc.body_offset..]) {
+        if crate::shortcodes::may_hold_calls(page.doc.body()) {
             // Its shortcodes render with the templates and the whole site: the full rebuild does that.
             return Err(FullRebuild(format!("{} may call shortcodes", file.display())));
         }
-        page.doc.rendered = crate::pipeline::render_body(site, config, &page.doc.text[page.doc.body_offset..]);
+        page.doc.rendered = crate::pipeline::render_body(site, config, page.doc.body());
         site.pages[id] = page;
         problems.stages.content.extend(content::page_problems(site, config, id));
         if order_changed {
@@ -169,7 +169,7 @@ fn edit_section(
         && old.aliases == new.aliases
         && old.weight == new.weight
         && old.in_search_index == new.in_search_index;
-    if crate::shortcodes::may_hold_calls(&section.doc.text[section.doc.body_offset..]) {
+    if crate::shortcodes::may_hold_calls(section.doc.body()) {
         return Err(FullRebuild(format!("{} may call shortcodes", file.display())));
     }
     if !same_shape {
@@ -180,7 +180,7 @@ fn edit_section(
     section.pages = old.pages.clone();
     section.subsections = old.subsections.clone();
     section.doc.assets = old.doc.assets.clone();
-    section.doc.rendered = crate::pipeline::render_body(site, config, &section.doc.text[section.doc.body_offset..]);
+    section.doc.rendered = crate::pipeline::render_body(site, config, section.doc.body());
     site.sections[id] = section;
     problems.stages.content.extend(content::section_problems(site, id));
     Ok(Some(id))
