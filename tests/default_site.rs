@@ -182,7 +182,7 @@ fn relations(site: &Site) -> Vec<(String, String, Vec<String>)> {
         .filter_map(|(file, path, extra)| {
             let related = extra.get("related")?.as_array()?;
             let related = related.iter().filter_map(|r| r.as_str().map(str::to_string)).collect();
-            Some((format!("content/{file}"), path.clone(), related))
+            Some((format!("content/{file}"), path.to_string(), related))
         })
         .collect()
 }
