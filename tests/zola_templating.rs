@@ -89,7 +89,7 @@ fn resize_image_applies_zolas_operations_and_formats() {
         assert!(html.contains(line), "{line} in {html}");
     }
     let processed: Vec<String> = built.files().into_iter().filter(|f| f.starts_with("processed_images/")).collect();
-    assert_eq!(processed.len(), 8, "{processed:?}");
+    assert_eq!(processed.len(), 9, "{processed:?}");
     assert_eq!(processed.iter().filter(|f| f.starts_with("processed_images/photo.") && f.ends_with(".jpg")).count(), 6);
     assert!(html.contains("auto png: /processed_images/logo."), "{html}");
     assert!(html.contains("webp: /processed_images/photo.") && html.contains(".webp 30x38"), "{html}");
@@ -98,6 +98,27 @@ fn resize_image_applies_zolas_operations_and_formats() {
     let url = &fill[fill.find("src=\"/").expect("src") + 6..fill.rfind('"').expect("end")];
     let bytes = std::fs::read(built.output.join(url)).expect("processed image");
     assert_eq!(image_size(&bytes), (100, 100));
+}
+
+/// Issue 14: `format="webp"` is lossless without `quality` and lossy with it (libwebp's `VP8 ` chunk rather than
+/// `VP8L`), as in Zola; the quality is part of the name, so the two are two files.
+#[test]
+fn issue_14_webp_with_a_quality_is_lossy() {
+    let built = build("images");
+    let html = built.read("gallery/index.html");
+    let url_after = |label: &str| {
+        let line = html.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("{label} in {html}"));
+        line[label.len()..].split_whitespace().next().expect("url").trim_start_matches('/').to_string()
+    };
+    let (lossless, lossy) = (url_after("webp: "), url_after("lossy webp: "));
+    assert_ne!(lossless, lossy);
+    let chunk = |url: &str| {
+        let bytes = std::fs::read(built.output.join(url)).expect("processed image");
+        assert_eq!((&bytes[..4], &bytes[8..12]), (&b"RIFF"[..], &b"WEBP"[..]), "{url}");
+        String::from_utf8_lossy(&bytes[12..16]).into_owned()
+    };
+    assert_eq!(chunk(&lossless), "VP8L");
+    assert_eq!(chunk(&lossy), "VP8 ");
 }
 
 /// Issue 14: `page.assets` are in Zola's form, relative to content/, so Zola's docs' gallery can hand them to

@@ -41,8 +41,11 @@ enum Format {
         quality: u8,
     },
     Png,
-    /// image's WebP encoder is lossless: `quality` is accepted and has no effect.
-    WebP,
+    /// `None` (no `quality` given) is lossless, through image's encoder; `Some(0..=100)` is lossy, through libwebp
+    /// (the `webp` crate), as in Zola.
+    WebP {
+        quality: Option<u8>,
+    },
 }
 
 impl Format {
@@ -50,7 +53,7 @@ impl Format {
         match self {
             Format::Jpeg { .. } => "jpg",
             Format::Png => "png",
-            Format::WebP => "webp",
+            Format::WebP { .. } => "webp",
         }
     }
 }
@@ -93,7 +96,10 @@ impl ImageQueue {
                 other => return Err(fail("resize_image", format!("JPEG quality must be 1 to 100, not {other}"))),
             },
             ("auto", false) | ("png", _) => Format::Png,
-            ("webp", _) => Format::WebP,
+            ("webp", _) => match quality {
+                None | Some(0..=100) => Format::WebP { quality },
+                Some(other) => return Err(fail("resize_image", format!("WebP quality must be 0 to 100, not {other}"))),
+            },
             (other, _) => {
                 return Err(fail("resize_image", format!("unknown format `{other}`: use auto, jpg, png or webp")))
             }
@@ -278,8 +284,8 @@ fn output_name(written: &str, operation: Operation, format: Format) -> String {
     operation.hash(&mut hasher);
     hasher.write(format.extension().as_bytes());
     hasher.write_i16(match format {
-        Format::Jpeg { quality } => quality.into(),
-        Format::Png | Format::WebP => -1,
+        Format::Jpeg { quality } | Format::WebP { quality: Some(quality) } => quality.into(),
+        Format::Png | Format::WebP { quality: None } => -1,
     });
     hasher.write_i16(-1);
     let stem = Path::new(written).file_stem().map_or("image".into(), |s| s.to_string_lossy());
@@ -309,12 +315,25 @@ fn encode(resize: &Resize) -> Result<Vec<u8>, String> {
             image.to_rgb8().write_with_encoder(encoder)
         }
         Format::Png => image.write_with_encoder(image::codecs::png::PngEncoder::new(&mut cursor)),
-        Format::WebP => {
+        Format::WebP { quality: None } => {
             image.to_rgba8().write_with_encoder(image::codecs::webp::WebPEncoder::new_lossless(&mut cursor))
         }
+        Format::WebP { quality: Some(quality) } => return Ok(lossy_webp(&image, quality)),
     }
     .map_err(|e| e.to_string())?;
     Ok(bytes)
+}
+
+/// libwebp's lossy encoder at `quality` (0-100): image has none. Images without alpha stay three channels, as in
+/// Zola, so the file carries no alpha plane.
+fn lossy_webp(image: &image::DynamicImage, quality: u8) -> Vec<u8> {
+    let (width, height) = (image.width(), image.height());
+    let encoded = if image.color().has_alpha() {
+        webp::Encoder::from_rgba(image.to_rgba8().as_raw(), width, height).encode(f32::from(quality))
+    } else {
+        webp::Encoder::from_rgb(image.to_rgb8().as_raw(), width, height).encode(f32::from(quality))
+    };
+    encoded.to_vec()
 }
 
 #[cfg(test)]
@@ -345,6 +364,8 @@ mod tests {
         let a = output_name("content/a/photo.jpg", Operation::Fill(1, 1), Format::Png);
         assert!(a.starts_with("photo.") && a.ends_with(".png") && a.len() == "photo.".len() + 16 + 4, "{a}");
         assert_ne!(a, output_name("content/a/photo.jpg", Operation::Fill(1, 2), Format::Png));
-        assert_ne!(a, output_name("content/a/photo.jpg", Operation::Fill(1, 1), Format::WebP));
+        assert_ne!(a, output_name("content/a/photo.jpg", Operation::Fill(1, 1), Format::WebP { quality: None }));
+        let lossy = output_name("content/a/photo.jpg", Operation::Fill(1, 1), Format::WebP { quality: Some(80) });
+        assert_ne!(lossy, output_name("content/a/photo.jpg", Operation::Fill(1, 1), Format::WebP { quality: None }));
     }
 }
