@@ -21,6 +21,9 @@ pub struct Config {
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
     pub build_search_index: bool,
+    /// Zola's `[search]`: the settings of Zola's search index, written only when config.toml itself says
+    /// `build_search_index = true` (`zola_index`), as a Zola site does; Quire's own index needs no such line.
+    pub search: ZolaSearchConfig,
     /// Links written relative to each page, with explicit `index.html`, so the output works from `file://`.
     pub relative_urls: bool,
     pub markdown: MarkdownConfig,
@@ -70,6 +73,74 @@ pub struct SlugifyConfig {
     pub paths: SlugStyle,
     pub taxonomies: SlugStyle,
     pub anchors: SlugStyle,
+}
+
+/// Zola's `[search]`, with Zola's keys and defaults (Zola's `components/config/src/config/search.rs`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ZolaSearchConfig {
+    /// Whether Zola's index is written: config.toml sets `build_search_index = true` itself (Zola's default is
+    /// `false`, so a Zola site that wants its index says so) and elasticlunr knows `default_language`.
+    #[serde(skip)]
+    pub zola_index: bool,
+    pub include_title: bool,
+    pub include_content: bool,
+    /// Cut each body to this many characters.
+    pub truncate_content_length: Option<usize>,
+    pub include_description: bool,
+    pub include_date: bool,
+    pub include_path: bool,
+    pub index_format: IndexFormat,
+}
+
+/// Zola's `[search] index_format`: which library's index, as a script or as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexFormat {
+    #[default]
+    ElasticlunrJavascript,
+    ElasticlunrJson,
+    FuseJavascript,
+    FuseJson,
+}
+
+impl IndexFormat {
+    const NAMES: [(&'static str, IndexFormat); 4] = [
+        ("elasticlunr_javascript", IndexFormat::ElasticlunrJavascript),
+        ("elasticlunr_json", IndexFormat::ElasticlunrJson),
+        ("fuse_javascript", IndexFormat::FuseJavascript),
+        ("fuse_json", IndexFormat::FuseJson),
+    ];
+
+    pub fn is_elasticlunr(self) -> bool {
+        matches!(self, IndexFormat::ElasticlunrJavascript | IndexFormat::ElasticlunrJson)
+    }
+
+    /// A script (`window.searchIndex = ...`) rather than JSON.
+    pub fn is_javascript(self) -> bool {
+        matches!(self, IndexFormat::ElasticlunrJavascript | IndexFormat::FuseJavascript)
+    }
+}
+
+impl Default for ZolaSearchConfig {
+    fn default() -> ZolaSearchConfig {
+        ZolaSearchConfig {
+            zola_index: false,
+            include_title: true,
+            include_content: true,
+            truncate_content_length: None,
+            include_description: false,
+            include_date: false,
+            include_path: false,
+            index_format: IndexFormat::default(),
+        }
+    }
+}
+
+impl ZolaSearchConfig {
+    /// Zola's file name for the index of `language`: `search_index.en.js` or `search_index.en.json`.
+    pub fn index_file(&self, language: &str) -> String {
+        format!("search_index.{language}.{}", if self.index_format.is_javascript() { "js" } else { "json" })
+    }
 }
 
 /// Zola's `[link_checker]`, with Zola's meaning.
@@ -143,6 +214,7 @@ impl Default for Config {
             image_cache: None,
             translations: BTreeMap::new(),
             build_search_index: true,
+            search: ZolaSearchConfig::default(),
             relative_urls: false,
             markdown: MarkdownConfig::default(),
             slugify: SlugifyConfig::default(),
@@ -221,6 +293,7 @@ const KNOWN_KEYS: &[&str] = &[
     "generate_sitemap",
     "generate_robots_txt",
     "build_search_index",
+    "search",
     "relative_urls",
     "markdown",
     "slugify",
@@ -244,7 +317,6 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "ignored_content",
     "ignored_static",
     "languages",
-    "search",
     "hard_link_static",
     "output_dir",
     "preserve_dotfiles_in_output",
@@ -356,6 +428,15 @@ const ZOLA_ONLY_HIGHLIGHTING_KEYS: &[&str] = &[
 
 const SLUGIFY_KEYS: &[&str] = &["paths", "taxonomies", "anchors"];
 const ZOLA_ONLY_SLUGIFY_KEYS: &[&str] = &["paths_keep_dates"];
+const SEARCH_KEYS: &[&str] = &[
+    "include_title",
+    "include_content",
+    "truncate_content_length",
+    "include_description",
+    "include_date",
+    "include_path",
+    "index_format",
+];
 const LINK_CHECKER_KEYS: &[&str] = &["internal_level", "external_level", "skip_prefixes", "skip_anchor_prefixes"];
 const ZOLA_ONLY_LINK_CHECKER_KEYS: &[&str] = &["ignored_files"];
 
@@ -453,7 +534,11 @@ impl Reader<'_> {
                 "generate_print_page" => config.generate_print_page = self.bool(key, value),
                 "generate_sitemap" => config.generate_sitemap = self.bool(key, value),
                 "generate_robots_txt" => config.generate_robots_txt = self.bool(key, value),
-                "build_search_index" => config.build_search_index = self.bool(key, value),
+                "build_search_index" => {
+                    config.build_search_index = self.bool(key, value);
+                    config.search.zola_index = config.build_search_index;
+                }
+                "search" => self.search(value, &mut config.search),
                 "relative_urls" => config.relative_urls = self.bool(key, value),
                 "taxonomies" => config.taxonomies = self.taxonomies(value),
                 "markdown" => config.markdown = self.markdown(value),
@@ -474,6 +559,10 @@ impl Reader<'_> {
                 _ if value.as_bool() == Some(false) && ZOLA_ONLY_KEYS.contains(&key.as_str()) => {}
                 _ => self.unknown(key, KNOWN_KEYS, ZOLA_ONLY_KEYS, ""),
             }
+        }
+        if config.search.zola_index && !crate::search::zola::knows_language(&config.default_language) {
+            config.search.zola_index = false;
+            self.no_zola_index_for(&config.default_language);
         }
         if !root_translations.is_empty() {
             config.translations.insert(config.default_language.clone(), root_translations);
@@ -625,6 +714,50 @@ impl Reader<'_> {
             }
         }
         slugify
+    }
+
+    /// Zola's `[search]` table into `search`, whose `zola_index` the caller sets.
+    fn search(&mut self, value: &toml::Value, search: &mut ZolaSearchConfig) {
+        let Some(table) = self.table("search", value) else { return };
+        for (key, value) in table {
+            match key.as_str() {
+                "include_title" => search.include_title = self.bool(key, value),
+                "include_content" => search.include_content = self.bool(key, value),
+                "include_description" => search.include_description = self.bool(key, value),
+                "include_date" => search.include_date = self.bool(key, value),
+                "include_path" => search.include_path = self.bool(key, value),
+                "truncate_content_length" => match value.as_integer().map(usize::try_from) {
+                    Some(Ok(length)) => search.truncate_content_length = Some(length),
+                    _ => self.wrong_type(key, "a number of characters such as `200`"),
+                },
+                "index_format" => match IndexFormat::NAMES.iter().find(|(name, _)| Some(*name) == value.as_str()) {
+                    Some((_, format)) => search.index_format = *format,
+                    None => self.wrong_type(
+                        key,
+                        "`\"elasticlunr_javascript\"`, `\"elasticlunr_json\"`, `\"fuse_javascript\"` or `\"fuse_json\"`",
+                    ),
+                },
+                _ => self.unknown(key, SEARCH_KEYS, &[], "search."),
+            }
+        }
+    }
+
+    /// elasticlunr has no word rules for `language`: Zola stops there; Quire writes its own index and says why
+    /// Zola's is missing.
+    fn no_zola_index_for(&mut self, language: &str) {
+        let at = self.key_location("build_search_index");
+        self.diagnostics.push(
+            Diagnostic::warning(
+                at,
+                "config",
+                format!("Zola's search index is not written: elasticlunr has no word rules for `{language}`"),
+            )
+            .with_help(format!(
+                "Quire's own search (which needs no `build_search_index` line) handles every language; elasticlunr \
+                 knows {}",
+                crate::search::zola::LANGUAGES.join(", ")
+            )),
+        );
     }
 
     fn link_checker(&mut self, value: &toml::Value) -> LinkCheckerConfig {
@@ -891,7 +1024,6 @@ mod tests {
         assert!(warnings.iter().all(|w| !w.is_error()), "{messages:?}");
         for key in [
             "taxonomy_root",
-            "search",
             "markdown.bottom_footnotes",
             "markdown.highlighting.theme",
             "slugify.paths_keep_dates",
@@ -902,6 +1034,37 @@ mod tests {
         assert_eq!(config.markdown.external_links_class.as_deref(), Some("external"));
         assert!(config.markdown.highlight_code);
         assert_eq!(config.link_checker.internal_level, Level::Warn);
+        assert_eq!(config.search.index_format, IndexFormat::ElasticlunrJson);
+    }
+
+    /// Issue 14: Zola's `[search]` is read with Zola's defaults; Zola's index is asked for by the line
+    /// `build_search_index = true` alone, not by Quire's default.
+    #[test]
+    fn issue_14_zola_search_settings() {
+        let (config, warnings) = parse_ok("");
+        assert!(config.build_search_index && !config.search.zola_index, "Quire's index only");
+        assert!(warnings.is_empty());
+        let (config, warnings) = parse_ok(
+            "build_search_index = true\n[search]\ninclude_description = true\ninclude_content = false\n\
+             truncate_content_length = 80\nindex_format = \"fuse_json\"\n",
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let search = &config.search;
+        assert!(search.zola_index && search.include_title && search.include_description && !search.include_content);
+        assert_eq!((search.truncate_content_length, search.index_format), (Some(80), IndexFormat::FuseJson));
+        assert_eq!(search.index_file("en"), "search_index.en.json");
+        assert_eq!(IndexFormat::default(), IndexFormat::ElasticlunrJavascript);
+        assert_eq!(ZolaSearchConfig::default().index_file("fr"), "search_index.fr.js");
+        assert!(!parse_ok("build_search_index = false\n[search]\n").0.search.zola_index);
+        let message = parse_err("[search]\nindex_format = \"lunr\"\n");
+        assert!(message.contains("config.toml:2:1: error: config: `index_format` has the wrong type"), "{message}");
+        assert!(parse_err("[search]\ninclude_titel = true\n").contains("did you mean `search.include_title`?"));
+        // A language elasticlunr cannot split into words: Quire's index only, and a warning at the line.
+        let (config, warnings) = parse_ok("default_language = \"zh\"\nbuild_search_index = true\n");
+        assert!(config.build_search_index && !config.search.zola_index);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].at.to_string(), "config.toml:2:1");
+        assert!(warnings[0].message.contains("no word rules for `zh`"), "{}", warnings[0].message);
     }
 
     #[test]

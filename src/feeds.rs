@@ -347,7 +347,7 @@ fn percent_encode_non_ascii(url: &str) -> String {
     out
 }
 
-/// The one-file outputs made from the whole site model.
+/// The one-file outputs made from the whole site model (Zola's search index is one: `search::zola` makes it).
 #[derive(Debug, Clone, Copy)]
 pub enum Generated {
     Sitemap,
@@ -355,6 +355,8 @@ pub enum Generated {
     Atom,
     Llms,
     SiteJson,
+    /// Zola's search index (`search_index.en.js`), for a Zola site's own search box.
+    ZolaSearchIndex,
 }
 
 impl Generated {
@@ -365,19 +367,22 @@ impl Generated {
             (Generated::Atom, config.generate_feeds),
             (Generated::Llms, true),
             (Generated::SiteJson, true),
+            (Generated::ZolaSearchIndex, crate::search::zola::asked_by(config)),
         ]
         .into_iter()
         .filter_map(|(generated, asked)| asked.then_some(generated))
     }
 
-    pub fn path(self) -> &'static str {
-        match self {
+    pub fn path(self, config: &Config) -> String {
+        let path = match self {
             Generated::Sitemap => "sitemap.xml",
             Generated::Robots => "robots.txt",
             Generated::Atom => "atom.xml",
             Generated::Llms => "llms.txt",
             Generated::SiteJson => "site.json",
-        }
+            Generated::ZolaSearchIndex => return crate::search::zola::index_path(config),
+        };
+        path.to_string()
     }
 
     /// The file written to `out`; only site.json is written as it is made, the others are small.
@@ -401,6 +406,7 @@ impl Generated {
             Generated::Atom => atom_feed(site, config),
             Generated::Llms => llms_txt(site, config),
             Generated::SiteJson => site_json(site, config, relations),
+            Generated::ZolaSearchIndex => crate::search::zola::make_index(site, config),
         }
     }
 }

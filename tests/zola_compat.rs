@@ -55,9 +55,11 @@ fn issue_14_zola_config_keys_are_warnings() {
     let built = build("zola-config-keys");
     let warnings = messages(&built.report.warnings);
     assert!(built.report.warnings.iter().all(|w| !w.is_error()));
-    // `compile_sass` and `skip_content_templating` are implemented (tests/zola_templating.rs): no warning.
+    // `compile_sass` and `skip_content_templating` are implemented (tests/zola_templating.rs), and `[search]`
+    // (tests/zola_search.rs): no warning.
+    assert!(built.exists("search_index.en.json") && built.exists("elasticlunr.min.js"), "{:#?}", built.files());
+    assert!(!warnings.iter().any(|w| w.contains("`search`")), "{warnings:#?}");
     for key in [
-        "search",
         "taxonomy_root",
         "languages",
         "markdown.render_emoji",

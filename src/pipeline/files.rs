@@ -1,12 +1,12 @@
 //! The files a site writes besides its rendered pages: `static/` over the theme's static files, page assets, and
-//! the generated one-file views (feeds, sitemap, site.json); known before any page is rendered.
+//! the generated one-file views (feeds, sitemap, site.json, Zola's search index); known before any page is rendered.
 
 use crate::config::Config;
 use crate::content::{self, Site};
 use crate::error::Diagnostic;
 use crate::links::Relations;
 use crate::output::{self, Contents, OutputFile};
-use crate::{feeds, markdown, render, theme, walk};
+use crate::{feeds, markdown, render, search, theme, walk};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
@@ -25,9 +25,10 @@ pub fn site_files(
     files.extend(crate::sass::compile(root, config, diagnostics));
     files.extend(asset_files(root, site));
     files.extend(feeds::Generated::asked_by(config).map(|generated| {
+        let path = generated.path(config);
         let (site, config, relations) = (site.clone(), config.clone(), relations.clone());
         let stream: output::Stream = Box::new(move |out| generated.write_to(&site, &config, &relations, out));
-        OutputFile { path: generated.path().into(), contents: Contents::Stream(stream) }
+        OutputFile { path, contents: Contents::Stream(stream) }
     }));
     files.extend(crate::twins::twin_outputs(site, config).into_iter().map(|(path, of)| {
         let (site, config) = (site.clone(), config.clone());
@@ -125,7 +126,7 @@ pub fn folder_conflicts(
 }
 
 /// `static/` over the Zola theme's `static/` (`theme = "name"`), the built-in theme's static files neither
-/// replaces, and `syntax.css` unless the site has its own (the stylesheets compiled from Sass are `sass`'s). Links
+/// replaces, `elasticlunr.min.js` with Zola's search index, and `syntax.css` unless the site has its own (the stylesheets compiled from Sass are `sass`'s). Links
 /// out of the site are skipped with a warning (`walk`).
 pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<OutputFile> {
     let mut files = Vec::new();
@@ -150,6 +151,14 @@ pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnost
         if !own_static.contains(*name) {
             files.push(OutputFile { path: name.to_string(), contents: Contents::Embedded(bytes) });
         }
+    }
+    // Zola's search library beside Zola's index, unless the site ships its own (Zola copies static/ last).
+    if search::zola::asked_by(config)
+        && config.search.index_format.is_elasticlunr()
+        && !own_static.contains(search::zola::ELASTICLUNR_PATH)
+    {
+        let path = search::zola::ELASTICLUNR_PATH.to_string();
+        files.push(OutputFile { path, contents: Contents::Embedded(search::zola::ELASTICLUNR_JS) });
     }
     if !own_static.contains("syntax.css") {
         files.push(OutputFile {
@@ -182,7 +191,7 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
 pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = feeds::Generated::asked_by(config)
         .map(|generated| OutputFile {
-            path: generated.path().into(),
+            path: generated.path(config),
             contents: Contents::Bytes(generated.make(site, config, relations).into_bytes()),
         })
         .collect();
@@ -194,10 +203,8 @@ pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> V
 /// that `/sitemap.xml` exists, not what it says.
 pub fn generated_paths(site: &Site, config: &Config) -> impl Iterator<Item = OutputFile> {
     let twins = crate::twins::twin_outputs(site, config).into_iter().map(|(path, _)| path);
-    feeds::Generated::asked_by(config)
-        .map(|generated| generated.path().to_string())
-        .chain(twins)
-        .map(|path| OutputFile { path, contents: Contents::Embedded(b"") })
+    let generated: Vec<String> = feeds::Generated::asked_by(config).map(|generated| generated.path(config)).collect();
+    generated.into_iter().chain(twins).map(|path| OutputFile { path, contents: Contents::Embedded(b"") })
 }
 
 #[cfg(test)]

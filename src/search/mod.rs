@@ -13,6 +13,9 @@
 //! files to `output`; under `serve` the live site keeps the index and calls `update_all` with the
 //! pages an edit changed (`serve/rebuild/search.rs`). `build_index` adds search.js and search.css,
 //! for tests and benchmarks; a site gets those two from the theme's static files.
+//!
+//! `zola` is another index altogether: Zola's (`search_index.LANG.js` and `elasticlunr.min.js`), for a Zola
+//! site's own search box, made only when config.toml says `build_search_index = true` (`feeds::Generated`).
 
 mod analyze;
 mod html_text;
@@ -25,6 +28,7 @@ mod site;
 mod stem;
 mod term;
 mod tokenize;
+pub mod zola;
 
 pub use index::{SearchChanges, SearchIndex};
 pub use site::{doc, index_files, indexed_targets, trail};

@@ -1,0 +1,180 @@
+//! Issue 14: Zola's search index (`build_search_index = true` in a Zola site, Zola's `[search]` keys): the files
+//! Zola writes, with Zola's names and fields, made by build, serve and check alike; a site that does not ask pays
+//! nothing. Quire's own index is written beside it as before.
+
+mod common;
+
+use common::{build, copy_fixture, options};
+use quire::serve::rebuild::LiveSite;
+use quire::serve::{Change, SiteFiles};
+use serde_json::{json, Value};
+use std::path::Path;
+
+const ZEBRAS: &str = "https://example.org/guide/zebras/";
+
+/// The index a `search_index.*.js` file assigns to `window.searchIndex`.
+fn script_index(text: &str) -> Value {
+    let json = text.strip_prefix("window.searchIndex = ").unwrap_or_else(|| panic!("not Zola's script: {text:.80}"));
+    serde_json::from_str(json).expect("the index is JSON")
+}
+
+/// The documents elasticlunr finds `word` (already stemmed) in, in `field`: a walk down its trie of characters.
+fn docs_with(index: &Value, field: &str, word: &str) -> Vec<String> {
+    let mut node = &index["index"][field]["root"];
+    for c in word.chars() {
+        node = &node[c.to_string()];
+    }
+    let mut docs: Vec<String> = node["docs"].as_object().map(|docs| docs.keys().cloned().collect()).unwrap_or_default();
+    docs.sort();
+    docs
+}
+
+/// A copy of the fixture whose `[search]` table is `search` (none when empty), built into its own folder.
+fn build_with_search(search: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = copy_fixture("zola-search");
+    let root = tmp.path().join("site");
+    let config = std::fs::read_to_string(root.join("config.toml")).expect("config.toml");
+    let head = config.split("\n[search]\n").next().expect("text before the [search] table");
+    std::fs::write(root.join("config.toml"), format!("{head}\n{search}")).expect("writable");
+    let output = tmp.path().join("public");
+    quire::build(&options(&root, &output)).unwrap_or_else(|e| panic!("the copy builds: {e}"));
+    (tmp, output)
+}
+
+#[test]
+fn issue_14_zola_search_index_holds_the_fields_search_asks_for() {
+    let built = build("zola-search");
+    let index = script_index(&built.read("search_index.en.js"));
+    assert_eq!(index["fields"], json!(["title", "description", "date", "path", "body"]));
+    assert_eq!(index["ref"], "id");
+    let docs = &index["documentStore"]["docs"];
+    let mut urls: Vec<&String> = docs.as_object().expect("documents by URL").keys().collect();
+    urls.sort();
+    // Every page and section in the index (Zola's `in_search_index`), by permalink; the hidden page is not.
+    assert_eq!(
+        urls,
+        ["https://example.org/", "https://example.org/guide/", "https://example.org/guide/undated/", ZEBRAS]
+    );
+    assert_eq!(
+        docs[ZEBRAS],
+        json!({
+            "id": ZEBRAS,
+            "title": "Zebras & stripes",
+            "description": "All about zebras",
+            "date": "2024-05-01T00:00:00Z",
+            "path": "/guide/zebras/",
+            // Tags, code blocks, scripts and heading anchors left out; text escaped as Zola's ammonia leaves it.
+            "body": "Zebras graze in the savanna; 1 &lt; 2 &amp; 3 &gt; 2.\nHerds\nThey live in herds.",
+        })
+    );
+    assert_eq!(docs["https://example.org/guide/undated/"]["date"], "", "no date: an empty field, not a shifted row");
+    assert_eq!(docs["https://example.org/guide/"]["description"], "How to");
+    // Stemmed as elasticlunr.js stems queries; words of code and scripts are nowhere.
+    assert_eq!(docs_with(&index, "body", "zebra"), [ZEBRAS]);
+    assert_eq!(docs_with(&index, "title", "stripe"), [ZEBRAS]);
+    assert_eq!(docs_with(&index, "path", "zebra"), [ZEBRAS]);
+    assert!(
+        docs_with(&index, "body", "hidden_in_cod").is_empty() && docs_with(&index, "body", "hiddeninscript").is_empty()
+    );
+    assert!(docs_with(&index, "body", "secret").is_empty(), "the hidden page's words");
+
+    let library = built.read("elasticlunr.min.js");
+    assert!(library.starts_with("/**\n * elasticlunr") && library.contains("MIT Licensed"), "{library:.200}");
+    assert!(library.contains("documentStore.getDoc("), "0.9.6: results carry their documents");
+    // Quire's own index is still written.
+    assert!(built.exists("search/manifest.js"));
+}
+
+#[test]
+fn issue_14_zola_search_keys_choose_format_fields_and_length() {
+    let (_tmp, output) = build_with_search(
+        "[search]\nindex_format = \"fuse_json\"\ninclude_title = false\ninclude_path = true\ntruncate_content_length = 6\n",
+    );
+    let text = std::fs::read_to_string(output.join("search_index.en.json")).expect("Fuse's JSON index");
+    let items: Vec<Value> = serde_json::from_str(&text).expect("a JSON list");
+    let zebras = items.iter().find(|item| item["url"] == ZEBRAS).expect("the page is listed");
+    assert_eq!(*zebras, json!({"url": ZEBRAS, "body": "Zebras", "path": "/guide/zebras/"}));
+    assert!(!output.join("search_index.en.js").exists());
+    assert!(!output.join("elasticlunr.min.js").exists(), "Fuse.js is the site's to ship");
+
+    let (_tmp, output) = build_with_search("");
+    let text = std::fs::read_to_string(output.join("search_index.en.js")).expect("the default format");
+    assert_eq!(script_index(&text)["fields"], json!(["title", "body"]), "Zola's defaults");
+
+    let (_tmp, output) = build_with_search("[search]\nindex_format = \"elasticlunr_json\"\n");
+    let text = std::fs::read_to_string(output.join("search_index.en.json")).expect("elasticlunr's JSON");
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).expect("JSON")["documentStore"]["docs"][ZEBRAS]["title"],
+        "Zebras & stripes"
+    );
+    assert!(output.join("elasticlunr.min.js").exists());
+}
+
+/// Quire's own search needs no line in config.toml; without `build_search_index = true` written there, no Zola
+/// file is made (nor read: the site's bodies are not cleaned).
+#[test]
+fn issue_14_a_site_that_does_not_ask_gets_no_zola_index() {
+    let tmp = copy_fixture("zola-search");
+    let root = tmp.path().join("site");
+    let config = std::fs::read_to_string(root.join("config.toml")).expect("config.toml");
+    std::fs::write(root.join("config.toml"), config.replace("build_search_index = true\n", "")).expect("writable");
+    let output = tmp.path().join("public");
+    quire::build(&options(&root, &output)).expect("builds");
+    let zola_files: Vec<String> = common::files(&output)
+        .into_iter()
+        .filter(|file| file.starts_with("search_index.") || file == "elasticlunr.min.js")
+        .collect();
+    assert!(zola_files.is_empty(), "{zola_files:?}");
+    assert!(output.join("search/manifest.js").exists(), "Quire's own index");
+}
+
+/// A site that ships its own `static/elasticlunr.min.js` keeps it, as in Zola (which copies static/ last).
+#[test]
+fn issue_14_a_site_own_elasticlunr_is_kept() {
+    let tmp = copy_fixture("zola-search");
+    let root = tmp.path().join("site");
+    common::write(&root, "static/elasticlunr.min.js", "/* the site's own build */");
+    let output = tmp.path().join("public");
+    quire::build(&options(&root, &output)).expect("builds");
+    let library = std::fs::read_to_string(output.join("elasticlunr.min.js")).expect("written");
+    assert_eq!(library, "/* the site's own build */");
+}
+
+/// build and serve make the same index files; an edit under serve makes them again, equal to a new build's.
+#[test]
+fn issue_14_serve_makes_the_index_build_makes() {
+    let tmp = copy_fixture("zola-search");
+    let root = tmp.path().join("site");
+    let built_files = |root: &Path| {
+        let output = tempfile::tempdir().expect("temp dir");
+        quire::build(&options(root, &output.path().join("public"))).expect("builds");
+        let read = |path: &str| std::fs::read(output.path().join("public").join(path)).expect("written");
+        (read("search_index.en.js"), read("elasticlunr.min.js"))
+    };
+    let serve_options = quire::BuildOptions { root: root.clone(), ..Default::default() };
+    let mut live = LiveSite::build(&serve_options, "https://example.org", &SiteFiles::default()).expect("serves");
+    let served = |live: &LiveSite, path: &str| live.files().get(path).map(<[u8]>::to_vec);
+    let (index, library) = built_files(&root);
+    assert_eq!(served(&live, "search_index.en.js").as_ref(), Some(&index));
+    assert_eq!(served(&live, "elasticlunr.min.js").as_ref(), Some(&library));
+
+    let page = root.join("content/guide/zebras.md");
+    let text = std::fs::read_to_string(&page).expect("the page");
+    std::fs::write(&page, text.replace("They   live in herds.", "They live in large herds.")).expect("writable");
+    live.update(&[Change::Page("guide/zebras.md".into())]).expect("a body edit is made in place");
+    let (index, _) = built_files(&root);
+    let served_index = served(&live, "search_index.en.js").expect("still served");
+    assert_eq!(String::from_utf8_lossy(&served_index), String::from_utf8_lossy(&index));
+    assert!(String::from_utf8_lossy(&index).contains("They live in large herds."));
+}
+
+/// `quire check` reports what build reports for the site (here nothing), and writes nothing.
+#[test]
+fn issue_14_check_agrees_with_build() {
+    let built = build("zola-search");
+    let options = quire::check::CheckOptions { root: common::fixture("zola-search"), ..Default::default() };
+    let diagnostics = quire::check::check_site(&options).expect("checks");
+    assert_eq!(diagnostics.len(), built.report.warnings.len(), "{diagnostics:?}");
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(!common::fixture("zola-search").join("public").exists());
+}
