@@ -82,7 +82,7 @@ enum Command {
         /// Include pages marked `draft = true`.
         #[arg(long)]
         drafts: bool,
-        /// Also check http(s) links over the network.
+        /// Also check http(s) links over the network, and the `#anchor`s they name on their pages.
         #[arg(long)]
         external: bool,
         /// `human` (compiler-style, on stderr) or `json` (a list of objects on stdout; `[]` when all is well).

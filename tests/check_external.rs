@@ -1,5 +1,6 @@
 //! `quire check --external` against a tiny HTTP server on 127.0.0.1 started by each test: dead links are
-//! reported at their Markdown line, retries and HEAD fallbacks pass, answers are cached. Never the internet.
+//! reported at their Markdown line, retries and HEAD fallbacks pass, answers are cached, anchors are looked for
+//! on their pages (`skip_anchor_prefixes` excepted). Never the internet.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
@@ -11,7 +12,8 @@ use std::sync::{Arc, Mutex};
 /// Requests seen, by "METHOD /path".
 type Seen = Arc<Mutex<HashMap<String, usize>>>;
 
-/// Serves: /ok 200, /gone 404, /broken 500, /flaky 503 once then 200, /no-head 405 to HEAD and 200 to GET.
+/// Serves: /ok 200 (to GET, a page with `id="section"`, `<a name="named">` and `id="café"`), /gone 404, /broken
+/// 500, /flaky 503 once then 200, /no-head 405 to HEAD and 200 to GET.
 fn start_server() -> (u16, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port on 127.0.0.1");
     let port = listener.local_addr().expect("bound").port();
@@ -58,9 +60,18 @@ fn answer(stream: TcpStream, seen: &Seen) {
         (_, "/no-head") => "200 OK",
         _ => "404 Not Found",
     };
+    let body = match (method, path) {
+        ("GET", "/ok") => OK_PAGE,
+        _ => "",
+    };
     let mut stream = stream;
-    let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    let length = body.len();
+    let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{body}");
 }
+
+/// The page at /ok: the anchors links may name.
+const OK_PAGE: &str = "<!DOCTYPE html><title>OK</title><h2 id=\"section\">Section</h2><a name=\"named\"></a>\
+                       <h2 id=\"caf&#233;\">Café</h2><p id=section-2>More</p>";
 
 /// Counts every request of every method to `path`.
 fn requests(seen: &Seen, path: &str) -> usize {
@@ -71,7 +82,12 @@ fn requests(seen: &Seen, path: &str) -> usize {
 /// A copy of `tests/fixtures/check-external` in a temporary folder, its `PORT`s replaced; `closed` is a port
 /// nothing listens on.
 fn site(port: u16, closed: u16) -> tempfile::TempDir {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-external");
+    site_from("check-external", port, closed)
+}
+
+/// A copy of `tests/fixtures/NAME` in a temporary folder, its `PORT`s and `CLOSED`s replaced.
+fn site_from(name: &str, port: u16, closed: u16) -> tempfile::TempDir {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
     let tmp = tempfile::tempdir().expect("temp dir");
     for entry in walkdir::WalkDir::new(&fixture).into_iter().flatten() {
         let target = tmp.path().join(entry.path().strip_prefix(&fixture).expect("inside the fixture"));
@@ -139,8 +155,9 @@ fn dead_links_are_reported_where_they_are_written() {
         "{stderr}"
     );
     assert_eq!(code, 1);
-    // Retried (HEAD then GET, three times), never more.
-    assert_eq!(requests(&seen, "/broken"), 6);
+    // Retried three times, never more; its link names an anchor, so each try is one GET for the page.
+    assert_eq!(requests(&seen, "/broken"), 3);
+    assert_eq!(requests(&seen, "/gone"), 2, "a link without an anchor: HEAD, then GET, and 404 is final");
     // Not a terminal: one plain progress line per address.
     assert!(stderr.contains("external links: 6 to check, 0 known good"), "{stderr}");
     assert!(stderr.contains(&format!("http://127.0.0.1:{port}/gone: HTTP 404")), "{stderr}");
@@ -156,7 +173,8 @@ fn good_answers_are_cached_for_the_next_run() {
     let mut cached: Vec<&str> = cache["alive"].as_object().expect("alive map").keys().map(String::as_str).collect();
     cached.sort();
     let url = |path: &str| format!("http://127.0.0.1:{port}{path}");
-    assert_eq!(cached, [url("/flaky"), url("/no-head"), url("/ok")]);
+    // The anchor of `/ok#section` was found on its page: the whole URL is known good too.
+    assert_eq!(cached, [url("/flaky"), url("/no-head"), url("/ok"), url("/ok#section")]);
 
     let before = (requests(&seen, "/ok"), requests(&seen, "/gone"));
     let (_, _, stderr) = check(site.path(), &["--external"]);
@@ -173,4 +191,38 @@ fn default_check_uses_no_network() {
     assert_eq!((code, diagnostics), (0, Vec::<String>::new()));
     assert_eq!(seen.lock().expect("not poisoned").len(), 0);
     assert!(!site.path().join(".quire-link-cache.json").exists());
+}
+
+/// Issue 14: Zola's `skip_anchor_prefixes`. A link's `#anchor` is looked for among the ids (and `<a name>`s) of
+/// its page, as Zola's checker does, except under `skip_anchor_prefixes`, for `#top` and for a script's route.
+#[test]
+fn issue_14_external_anchors_are_checked_unless_skipped() {
+    let (port, seen) = start_server();
+    let site = site_from("check-external-anchors", port, closed_port());
+    let (code, diagnostics, stderr) = check(site.path(), &["--external"]);
+    let page = "content/_index.md";
+    let missing = |line: u32, anchor: &str| {
+        format!(
+            "{page}:{line}:1: error: external link: `http://127.0.0.1:{port}/ok#{anchor}`: no anchor `#{anchor}` on that page"
+        )
+    };
+    assert_eq!(diagnostics, vec![missing(11, "sectoin")], "{stderr}");
+    assert_eq!(code, 1);
+    // The skipped address was asked as any address is (HEAD, then GET), its anchor never looked for.
+    assert_eq!(requests(&seen, "/no-head"), 2);
+    // One address, one page fetched for all its anchors.
+    assert_eq!(requests(&seen, "/ok"), 1);
+
+    // Without `skip_anchor_prefixes`, the same link is a missing anchor.
+    let config = site.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config.toml");
+    let skipped = format!("skip_anchor_prefixes = [\"http://127.0.0.1:{port}/no-head\"]");
+    assert!(text.contains(&skipped), "{text}");
+    std::fs::write(&config, text.replace(&skipped, "skip_anchor_prefixes = []")).expect("writable");
+    std::fs::remove_file(site.path().join(".quire-link-cache.json")).expect("a cache was written");
+    let (_, diagnostics, stderr) = check(site.path(), &["--external"]);
+    assert!(
+        diagnostics.iter().any(|d| d.contains(&format!("`http://127.0.0.1:{port}/no-head#anything`: no anchor"))),
+        "{diagnostics:?} {stderr}"
+    );
 }

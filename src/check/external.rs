@@ -1,7 +1,10 @@
 //! `quire check --external`: asks every http(s) address the site links to whether it is still there, a
-//! few at a time, with timeouts and retries, remembering good answers for a day in `.quire-link-cache.json`.
+//! few at a time, with timeouts and retries, and whether the page has the `#anchor` a link names (Zola's
+//! `skip_anchor_prefixes` excepted), remembering good answers for a day in `.quire-link-cache.json`.
 
+use crate::config::LinkCheckerConfig;
 use crate::error::{fs, Diagnostic, Location};
+use rustc_hash::FxHashSet;
 use std::collections::{BTreeMap, HashMap};
 use std::io::IsTerminal;
 use std::path::Path;
@@ -28,8 +31,10 @@ pub struct ExternalLink {
     pub pages: usize,
 }
 
-/// Checks every address of `links` (each once), then reports each link to a dead one.
-pub fn check_external(root: &Path, links: &[ExternalLink]) -> Vec<Diagnostic> {
+/// Checks every address of `links` (each once, with its page when a link names an anchor on it), then reports
+/// each link to a dead address or a missing anchor. The cache holds addresses that answered and, for anchors,
+/// whole URLs (`https://x.org/a#b`) whose anchor was there.
+pub fn check_external(root: &Path, links: &[ExternalLink], config: &LinkCheckerConfig) -> Vec<Diagnostic> {
     let mut addresses: Vec<&str> = links.iter().map(|l| without_fragment(&l.url)).collect();
     addresses.sort_unstable();
     addresses.dedup();
@@ -37,28 +42,42 @@ pub fn check_external(root: &Path, links: &[ExternalLink]) -> Vec<Diagnostic> {
     let mut cache = read_cache(&cache_path);
     let now = unix_now();
     let fresh =
-        |url: &str| cache.get(url).is_some_and(|&checked| now.saturating_sub(checked) < CACHE_LIFETIME.as_secs());
-    let to_check: Vec<&str> = addresses.iter().copied().filter(|u| !fresh(u)).collect();
-    let answers = fetch_all(&to_check, addresses.len() - to_check.len());
+        |key: &str| cache.get(key).is_some_and(|&checked| now.saturating_sub(checked) < CACHE_LIFETIME.as_secs());
+    // An address is asked again when one of its links is not known good, with its page when an anchor is wanted.
+    let mut wanted: BTreeMap<&str, bool> = BTreeMap::new();
+    for link in links.iter().filter(|link| !fresh(cache_key(link, config))) {
+        *wanted.entry(without_fragment(&link.url)).or_default() |= checked_anchor(&link.url, config).is_some();
+    }
+    let to_check: Vec<(&str, bool)> = wanted.into_iter().collect();
+    let replies = fetch_all(&to_check, addresses.len() - to_check.len());
 
     let mut diagnostics = Vec::new();
     cache.retain(|_, &mut checked| now.saturating_sub(checked) < CACHE_LIFETIME.as_secs());
-    for (url, answer) in to_check.iter().zip(&answers) {
-        if answer.is_alive() {
+    let by_url: HashMap<&str, &Reply> = to_check.iter().map(|(url, _)| *url).zip(&replies).collect();
+    for (url, reply) in &by_url {
+        if reply.answer.is_alive() {
             cache.insert(url.to_string(), now);
         }
     }
-    let by_url: HashMap<&str, &Answer> = to_check.iter().copied().zip(&answers).collect();
     for link in links {
-        let Some(answer) = by_url.get(without_fragment(&link.url)) else {
+        let Some(reply) = by_url.get(without_fragment(&link.url)) else {
             continue; // alive, from the cache
         };
         let pages = match link.pages {
             0 | 1 => String::new(),
             n => format!(" (on {n} pages)"),
         };
-        let (message, help, warning) = match answer {
-            Answer::Status(status) if (200..400).contains(status) => continue,
+        let (message, help, warning) = match &reply.answer {
+            Answer::Status(status) if (200..400).contains(status) => {
+                let Some(anchor) = checked_anchor(&link.url, config) else { continue };
+                match missing_anchor(anchor, reply.ids.as_ref()) {
+                    None => {
+                        cache.insert(link.url.clone(), now);
+                        continue;
+                    }
+                    Some(help) => (format!("`{}`: no anchor `#{anchor}` on that page{pages}", link.url), help, false),
+                }
+            }
             Answer::Status(429) => (
                 format!("`{}` refused to answer: too many requests (HTTP 429){pages}", link.url),
                 "check it again later".to_string(),
@@ -95,6 +114,50 @@ pub fn check_external(root: &Path, links: &[ExternalLink]) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The anchor of `url` that is looked for on its page, as Zola's link checker chooses: none when the address
+/// starts with one of `skip_anchor_prefixes`, and none for what is not an element's id: `#`, `#top` (the top
+/// of any page) and a script's route (`#/settings`, `#!page`).
+fn checked_anchor<'u>(url: &'u str, config: &LinkCheckerConfig) -> Option<&'u str> {
+    let (_, anchor) = url.split_once('#')?;
+    let not_an_id = anchor.is_empty() || anchor.eq_ignore_ascii_case("top") || anchor.starts_with(['/', '!']);
+    (!not_an_id && !config.skips_anchor_of(url)).then_some(anchor)
+}
+
+/// What the cache knows a good link by: its address, or its whole URL when its anchor is checked.
+fn cache_key<'u>(link: &'u ExternalLink, config: &LinkCheckerConfig) -> &'u str {
+    match checked_anchor(&link.url, config) {
+        Some(_) => &link.url,
+        None => without_fragment(&link.url),
+    }
+}
+
+/// `None` when the page (its ids, when it could be read) has `anchor`, written as is or percent-encoded;
+/// otherwise the help to print.
+fn missing_anchor(anchor: &str, ids: Option<&FxHashSet<String>>) -> Option<String> {
+    let Some(ids) = ids else {
+        return Some("the page could not be read to look for the anchor; run the check again later".into());
+    };
+    let decoded = crate::text::percent_decode(anchor);
+    if ids.contains(anchor) || ids.contains(decoded.as_ref()) {
+        return None;
+    }
+    let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
+    known.sort_unstable();
+    let closest = crate::text::nearest(&decoded, &known).map(|id| format!("did you mean `#{id}`? "));
+    Some(format!(
+        "{}link to an `id` the page has; if a script makes its anchors (as on GitHub), add the address's start \
+         to `[link_checker] skip_anchor_prefixes`",
+        closest.unwrap_or_default()
+    ))
+}
+
+/// What an address answered, and the ids of its page when it was fetched for them.
+struct Reply {
+    answer: Answer,
+    /// `id`s and `<a name>`s of the page, when it was asked for and answered 2xx.
+    ids: Option<FxHashSet<String>>,
+}
+
 /// What an address answered, after redirects and retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Answer {
@@ -116,8 +179,9 @@ impl Answer {
     }
 }
 
-/// Answers for `urls`, in order, fetched `CONCURRENCY` at a time; shows progress on stderr.
-fn fetch_all(urls: &[&str], cached: usize) -> Vec<Answer> {
+/// Replies for `urls` (each with whether its page is wanted), in order, fetched `CONCURRENCY` at a time; shows
+/// progress on stderr.
+fn fetch_all(urls: &[(&str, bool)], cached: usize) -> Vec<Reply> {
     let progress = Progress::start(urls.len(), cached);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_connect(Some(CONNECT_TIMEOUT))
@@ -126,45 +190,66 @@ fn fetch_all(urls: &[&str], cached: usize) -> Vec<Answer> {
         .user_agent(concat!("quire-link-check/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let answers: Vec<Mutex<Option<Answer>>> = urls.iter().map(|_| Mutex::new(None)).collect();
+    let replies: Vec<Mutex<Option<Reply>>> = urls.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
         for _ in 0..CONCURRENCY.min(urls.len()) {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(url) = urls.get(i) else { break };
-                let answer = fetch(&agent, url);
-                progress.advance(url, &answer);
-                *answers[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(answer);
+                let Some(&(url, page)) = urls.get(i) else { break };
+                let reply = fetch(&agent, url, page);
+                progress.advance(url, &reply.answer);
+                *replies[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(reply);
             });
         }
     });
     progress.finish();
-    answers
+    replies
         .into_iter()
-        .map(|a| {
-            a.into_inner().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(|| Answer::Failed("not checked".into()))
+        .map(|reply| {
+            let reply = reply.into_inner().unwrap_or_else(|e| e.into_inner());
+            reply.unwrap_or_else(|| Reply { answer: Answer::Failed("not checked".into()), ids: None })
         })
         .collect()
 }
 
-/// One address: HEAD, then GET for servers that do not answer HEAD well; retried with a growing pause.
-fn fetch(agent: &ureq::Agent, url: &str) -> Answer {
-    let mut answer = Answer::Failed("not checked".into());
+/// One address, retried with a growing pause: with `page`, a GET whose page is read for its ids (as Zola's
+/// checker does); otherwise HEAD, then GET for servers that do not answer HEAD well.
+fn fetch(agent: &ureq::Agent, url: &str, page: bool) -> Reply {
+    let mut reply = Reply { answer: Answer::Failed("not checked".into()), ids: None };
     for attempt in 0..ATTEMPTS {
         if attempt > 0 {
             std::thread::sleep(Duration::from_millis(250 * u64::from(attempt)));
         }
-        answer = request(agent.head(url).call());
-        let head_refused = matches!(answer, Answer::Status(status) if status >= 400 && status != 429);
-        if head_refused {
-            answer = request(agent.get(url).call());
-        }
-        if !answer.may_pass_later() {
+        reply = match page {
+            true => fetch_page(agent, url),
+            false => {
+                let mut answer = request(agent.head(url).call());
+                let head_refused = matches!(answer, Answer::Status(status) if status >= 400 && status != 429);
+                if head_refused {
+                    answer = request(agent.get(url).call());
+                }
+                Reply { answer, ids: None }
+            }
+        };
+        if !reply.answer.may_pass_later() {
             break;
         }
     }
-    answer
+    reply
+}
+
+/// A GET of `url` whose page, when it answers 2xx, is read (up to ureq's 10 MB) for its ids.
+fn fetch_page(agent: &ureq::Agent, url: &str) -> Reply {
+    match agent.get(url).header("Accept", "text/html, */*").call() {
+        Ok(mut response) => {
+            let status = response.status().as_u16();
+            let body = (200..300).contains(&status).then(|| response.body_mut().read_to_vec().ok()).flatten();
+            let ids = body.map(|bytes| super::html::scan_html(&String::from_utf8_lossy(&bytes)).ids);
+            Reply { answer: Answer::Status(status), ids }
+        }
+        Err(e) => Reply { answer: request(Err(e)), ids: None },
+    }
 }
 
 fn request(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Answer {
@@ -279,6 +364,28 @@ mod tests {
         assert_eq!(read_cache(&path), cache);
         std::fs::write(&path, "{not json").expect("writable");
         assert!(read_cache(&path).is_empty());
+    }
+
+    #[test]
+    fn anchors_are_checked_as_zola_checks_them() {
+        let config =
+            LinkCheckerConfig { skip_anchor_prefixes: vec!["https://github.com/".into()], ..Default::default() };
+        let anchor = |url: &'static str| checked_anchor(url, &config);
+        assert_eq!(anchor("https://x.org/a#setup"), Some("setup"));
+        for unchecked in [
+            "https://x.org/a",
+            "https://x.org/a#",
+            "https://x.org/a#top",
+            "https://x.org/#/route",
+            "https://x.org/#!page",
+            "https://github.com/o/r#readme",
+        ] {
+            assert_eq!(anchor(unchecked), None, "{unchecked}");
+        }
+        let ids: FxHashSet<String> = ["setup", "café"].into_iter().map(String::from).collect();
+        assert_eq!(missing_anchor("setup", Some(&ids)), None);
+        assert_eq!(missing_anchor("caf%C3%A9", Some(&ids)), None);
+        assert!(missing_anchor("stup", Some(&ids)).is_some_and(|help| help.starts_with("did you mean `#setup`?")));
     }
 
     #[test]

@@ -38,11 +38,11 @@ pub fn check_site(options: &CheckOptions) -> Result<Vec<Diagnostic>> {
     crate::drop_in_background(produced.site);
     let mut diagnostics = produced.diagnostics;
     if options.external {
-        // Zola's `[link_checker]`: `skip_prefixes` are not asked for; `external_level = "warn"` reports dead
-        // links as warnings. Quire asks for addresses without their `#anchor`, so every anchor is skipped.
+        // Zola's `[link_checker]`: `skip_prefixes` are not asked for, `skip_anchor_prefixes` are asked for
+        // without looking for their `#anchor`; `external_level = "warn"` reports dead links as warnings.
         let external: Vec<ExternalLink> =
             produced.external.into_iter().filter(|l| !checker.skips_external(&l.url)).collect();
-        let mut found = external::check_external(&options.root, &external);
+        let mut found = external::check_external(&options.root, &external, &checker);
         if checker.external_level == crate::config::Level::Warn {
             found.iter_mut().for_each(|d| d.severity = crate::error::Severity::Warning);
         }
