@@ -618,6 +618,44 @@ fn live_reload_script_goes_only_into_html() {
     assert!(!script.text().contains("innerHTML"));
 }
 
+/// The live-reload tag goes into each answer, not into a second copy of the site held by the server: what a tab gets
+/// is the published page with exactly one tag (before the last `</body>`, or at the end of a page without one), the
+/// same bytes at every request and after a publish that left the page alone, and ETags, 304s and ranges follow them.
+#[test]
+fn issue_13_served_html_is_the_published_page_plus_one_live_reload_tag() {
+    const TAG: &str = "<script src=\"/__quire/live.js\" defer></script>";
+    let pages = [
+        ("principles/x/index.html", PAGE, PAGE.replace("</body>", &format!("{TAG}</body>"))),
+        ("frag/index.html", "<p>a fragment, no body element</p>", format!("<p>a fragment, no body element</p>{TAG}")),
+        (
+            "code/index.html",
+            "<body><code>&lt;/body&gt;</body></code>x",
+            format!("<body><code>&lt;/body&gt;{TAG}</body></code>x"),
+        ),
+    ];
+    let extra: Vec<(&str, &str)> = pages.iter().map(|(path, html, _)| (*path, *html)).collect();
+    let server = start_with(site_with(&extra), "/", 2);
+    for (path, _, expected) in &pages {
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        let first = get(&server, &url);
+        assert_eq!((first.status, first.text()), (200, expected.clone()), "{path}");
+        assert_eq!(first.text().matches(TAG).count(), 1);
+        let etag = first.header("etag").expect("an ETag").to_string();
+        let again = get(&server, &url);
+        assert_eq!((again.text(), again.header("etag")), (expected.clone(), Some(etag.as_str())));
+        let cached = request(&server, "GET", &url, &format!("If-None-Match: {etag}\r\n"));
+        assert_eq!(cached.status, 304);
+        let tail = request(&server, "GET", &url, "Range: bytes=-9\r\n");
+        assert_eq!((tail.status, tail.text()), (206, expected[expected.len() - 9..].to_string()));
+    }
+    // Republished with another page changed: this one is served as before, still with one tag.
+    let mut changed = extra.clone();
+    changed.push(("index.html", "<body>New home</body>"));
+    server.publish(site_with(&changed), Reload::Full);
+    assert_eq!(get(&server, "/principles/x/").text(), pages[0].2);
+    assert_eq!(get(&server, "/").text(), format!("<body>New home{TAG}</body>"));
+}
+
 #[test]
 fn event_stream_has_the_right_headers_and_no_cors() {
     let server = start();

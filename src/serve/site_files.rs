@@ -33,12 +33,12 @@ impl SiteFiles {
     }
 
     /// A copy with many files added or replaced and others removed at once; unchanged files are shared.
-    pub fn with_changes(&self, upserts: Vec<(String, Vec<u8>)>, removals: &[String]) -> SiteFiles {
+    pub fn with_changes(&self, upserts: Vec<(String, Arc<[u8]>)>, removals: &[String]) -> SiteFiles {
         let mut files = (*self.files).clone();
         for path in removals {
             files.remove(&output_key(path));
         }
-        files.extend(upserts.into_iter().map(|(path, bytes)| (output_key(&path), Arc::from(bytes))));
+        files.extend(upserts.into_iter().map(|(path, bytes)| (output_key(&path), bytes)));
         SiteFiles { files: Arc::new(files) }
     }
 

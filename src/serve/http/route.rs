@@ -69,23 +69,23 @@ pub fn answer(site: &ServedSite, base: &BasePath, path: &CleanPath, conditions: 
 }
 
 fn serve(file: &ServedFile, conditions: ConditionalHeaders<'_>) -> Response {
+    let etag = file.etag();
     let served = |status, body| {
-        Response::new(status, file.content_type, body)
-            .with_header("ETag", file.etag.clone())
-            .with_header("Accept-Ranges", "bytes")
+        Response::new(status, file.content_type, body).with_header("ETag", etag).with_header("Accept-Ranges", "bytes")
     };
-    if conditions.if_none_match.is_some_and(|tags| etag_matches(tags, &file.etag)) {
-        return served(304, Arc::clone(&file.body));
+    let body = file.body();
+    if conditions.if_none_match.is_some_and(|tags| etag_matches(tags, etag)) {
+        return served(304, body);
     }
     // If-Range names the version the client already has part of; another version means start over.
     let range = match conditions.if_range {
-        Some(tag) if tag.trim() != file.etag => None,
+        Some(tag) if tag.trim() != etag => None,
         _ => conditions.range,
     };
-    let length = file.body.len();
+    let length = body.len();
     match range.map_or(ByteRange::Whole, |header| byte_range(header, length)) {
-        ByteRange::Whole => served(200, Arc::clone(&file.body)),
-        ByteRange::Part { start, end } => served(206, Arc::from(&file.body[start..end]))
+        ByteRange::Whole => served(200, body),
+        ByteRange::Part { start, end } => served(206, Arc::from(&body[start..end]))
             .with_header("Content-Range", format!("bytes {start}-{}/{length}", end - 1)),
         ByteRange::Unsatisfiable => {
             Response::text(416, "range not satisfiable\n").with_header("Content-Range", format!("bytes */{length}"))
@@ -104,7 +104,7 @@ fn redirect(status: u16, url_path: &str, from: &CleanPath) -> Response {
 
 fn not_found(site: &ServedSite) -> Response {
     match site.get("404.html") {
-        Some(page) => Response::new(404, page.content_type, Arc::clone(&page.body)),
+        Some(page) => Response::new(404, page.content_type, page.body()),
         None => Response::text(404, "404 not found\n"),
     }
 }
@@ -184,7 +184,7 @@ mod tests {
     #[test]
     fn not_modified_when_the_tag_matches() {
         let served = site(false);
-        let etag = served.get("style.css").expect("css").etag.clone();
+        let etag = served.get("style.css").expect("css").etag().to_string();
         let path = clean_target("/style.css").expect("clean");
         let base = BasePath::parse("/");
         let with = |tags: &str| {
@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn byte_ranges() {
         let served = site(false);
-        let etag = served.get("principles/x/index.html").expect("page").etag.clone();
+        let etag = served.get("principles/x/index.html").expect("page").etag().to_string();
         let path = clean_target("/principles/x/").expect("clean");
         let base = BasePath::parse("/");
         let ask = |range: &str, if_range: Option<&str>| {

@@ -1,12 +1,12 @@
-//! The site prepared for serving: every file with its Content-Type, ETag and, for HTML, the live-reload tag.
-//! Built once per publish from `SiteFiles`, then only read; swapping it is how a rebuild goes live.
+//! The site prepared for serving: every file with its Content-Type and ETag, and for HTML where the live-reload tag goes.
+//! Built once per publish from `SiteFiles`, sharing its bytes (one copy of each page), then only read.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::mime::content_type_for;
-use crate::serve::live::inject_script_tag;
+use crate::serve::live::{script_tag_offset, with_script_tag, SCRIPT_TAG};
 use crate::serve::site_files::SiteFiles;
 
 #[derive(Debug, Default)]
@@ -15,14 +15,18 @@ pub struct ServedSite {
     files: HashMap<String, Arc<ServedFile>>,
 }
 
-#[derive(Debug, Clone)]
+/// One file as served. An HTML page is kept as published, with the offset of its live-reload tag: the tag
+/// goes in as the page is answered, so the served site and the built one share every page's bytes (at 10k
+/// pages a second, injected copy of each held a few hundred MB).
+#[derive(Debug)]
 pub struct ServedFile {
     pub content_type: &'static str,
-    /// A strong validator of the bytes as served (after injection), quoted: `"1f3a…-512"`.
-    pub etag: String,
-    pub body: Arc<[u8]>,
-    /// The bytes as published, before injection: a file whose bytes are still these is not prepared again.
-    source: Arc<[u8]>,
+    /// The bytes as published, the same allocation as in `SiteFiles`.
+    published: Arc<[u8]>,
+    /// For HTML, where the live-reload tag goes into `published`.
+    script_tag_at: Option<usize>,
+    /// Made when first asked for: most files of a big site are never requested in a session.
+    etag: OnceLock<String>,
 }
 
 impl ServedSite {
@@ -30,16 +34,15 @@ impl ServedSite {
         ServedSite::prepare_from(&ServedSite::default(), site)
     }
 
-    /// Like `prepare`, reusing `previous`'s work for every file whose bytes are shared with it (an edit
-    /// in `serve` republishes the site with a few files replaced; injecting and hashing 10,000 pages again
-    /// would cost more than rendering the few).
+    /// Like `prepare`, reusing `previous`'s file for every path whose bytes are shared with it (an edit
+    /// in `serve` republishes the site with a few files replaced; an unchanged file keeps its ETag).
     pub fn prepare_from(previous: &ServedSite, site: &SiteFiles) -> ServedSite {
         let files = site
             .entries()
             .map(|(path, bytes)| {
                 let file = match previous.files.get(path) {
-                    Some(old) if Arc::ptr_eq(&old.source, bytes) => Arc::clone(old),
-                    _ => Arc::new(serve_file(path, bytes)),
+                    Some(old) if Arc::ptr_eq(&old.published, bytes) => Arc::clone(old),
+                    _ => Arc::new(ServedFile::new(path, bytes)),
                 };
                 (path.to_string(), file)
             })
@@ -53,59 +56,109 @@ impl ServedSite {
     }
 }
 
-fn serve_file(path: &str, bytes: &Arc<[u8]>) -> ServedFile {
-    let content_type = content_type_for(path);
-    let body = match content_type.starts_with("text/html") {
-        true => Arc::from(inject_script_tag(bytes)),
-        false => Arc::clone(bytes),
-    };
-    ServedFile { content_type, etag: entity_tag(&body), body, source: Arc::clone(bytes) }
+impl ServedFile {
+    fn new(path: &str, bytes: &Arc<[u8]>) -> ServedFile {
+        let content_type = content_type_for(path);
+        let script_tag_at = content_type.starts_with("text/html").then(|| script_tag_offset(bytes));
+        ServedFile { content_type, published: Arc::clone(bytes), script_tag_at, etag: OnceLock::new() }
+    }
+
+    /// The bytes as served: an HTML page with the live-reload tag (made for this answer), anything else as published.
+    pub fn body(&self) -> Arc<[u8]> {
+        match self.script_tag_at {
+            Some(at) => Arc::from(with_script_tag(&self.published, at)),
+            None => Arc::clone(&self.published),
+        }
+    }
+
+    /// A strong validator of the bytes as served, quoted: `"1f3a…-512"`.
+    pub fn etag(&self) -> &str {
+        self.etag.get_or_init(|| match self.script_tag_at {
+            Some(at) => {
+                let (before, after) = self.published.split_at(at);
+                entity_tag(&[before, SCRIPT_TAG.as_bytes(), after])
+            }
+            None => entity_tag(&[&self.published]),
+        })
+    }
 }
 
-/// Content-based, so an unchanged file keeps its ETag across rebuilds and a revisit gets 304.
-fn entity_tag(body: &[u8]) -> String {
+/// Content-based, so an unchanged file keeps its ETag across rebuilds and a revisit gets 304. `parts` are the
+/// served bytes in order.
+fn entity_tag(parts: &[&[u8]]) -> String {
     let mut hasher = DefaultHasher::new();
-    hasher.write(body);
-    format!("\"{:016x}-{:x}\"", hasher.finish(), body.len())
+    let mut length = 0;
+    for part in parts {
+        hasher.write(part);
+        length += part.len();
+    }
+    format!("\"{:016x}-{length:x}\"", hasher.finish())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn site(files: &[(&str, &str)]) -> SiteFiles {
+        files.iter().map(|(path, bytes)| (path.to_string(), bytes.as_bytes().to_vec())).collect()
+    }
+
+    fn published<'a>(site: &'a SiteFiles, path: &str) -> &'a Arc<[u8]> {
+        site.entries().find(|(at, _)| *at == path).map(|(_, bytes)| bytes).expect("file is published")
+    }
+
     #[test]
-    fn html_gets_the_tag_and_other_files_do_not() {
-        let site: SiteFiles =
-            [("index.html".to_string(), b"<body></body>".to_vec()), ("style.css".to_string(), b"body{}".to_vec())]
-                .into_iter()
-                .collect();
-        let served = ServedSite::prepare(&site);
-        let page = served.get("index.html").expect("page is served");
-        assert!(String::from_utf8_lossy(&page.body).contains("/__quire/live.js"));
+    fn html_is_served_as_published_plus_one_live_reload_tag() {
+        let pages = [
+            ("body.html", "<html><body><p>`</body>` in code</p></body></html>"),
+            ("upper.html", "<HTML><BODY>x</BODY ></HTML>"),
+            ("fragment.html", "<p>no body element</p>"),
+            ("empty.html", ""),
+        ];
+        let files = site(&pages);
+        let served = ServedSite::prepare(&files);
+        for (path, html) in pages {
+            let page = served.get(path).expect("page is served");
+            let body = String::from_utf8(page.body().to_vec()).expect("UTF-8 in, UTF-8 out");
+            assert_eq!(body.matches(SCRIPT_TAG).count(), 1, "{path}: {body}");
+            assert_eq!(body.replacen(SCRIPT_TAG, "", 1), html, "{path}");
+            let after_tag = &body[body.find(SCRIPT_TAG).expect("tag") + SCRIPT_TAG.len()..];
+            let expected_after = html.rfind("</body").or(html.rfind("</BODY")).map_or("", |at| &html[at..]);
+            assert_eq!(after_tag, expected_after, "{path}: the tag goes before the last </body>, else at the end");
+            assert_eq!(page.etag(), entity_tag(&[body.as_bytes()]), "{path}: the ETag is of the bytes served");
+        }
+    }
+
+    #[test]
+    fn the_served_site_shares_the_published_bytes() {
+        let files = site(&[("index.html", "<body></body>"), ("style.css", "body{}")]);
+        let served = ServedSite::prepare(&files);
+        for path in ["index.html", "style.css"] {
+            let file = served.get(path).expect("served");
+            assert!(Arc::ptr_eq(&file.published, published(&files, path)), "{path} is held once");
+        }
         let css = served.get("style.css").expect("css is served");
-        assert_eq!(&css.body[..], b"body{}");
+        assert!(Arc::ptr_eq(&css.body(), published(&files, "style.css")));
         assert_eq!(css.content_type, "text/css; charset=utf-8");
     }
 
     #[test]
     fn unchanged_files_are_reused_and_changed_ones_prepared() {
-        let site: SiteFiles =
-            [("a.html".to_string(), b"<body>a</body>".to_vec()), ("b.html".to_string(), b"<body>b</body>".to_vec())]
-                .into_iter()
-                .collect();
-        let first = ServedSite::prepare(&site);
-        let newer = site.with_file("b.html", b"<body>c</body>".to_vec());
+        let files = site(&[("a.html", "<body>a</body>"), ("b.html", "<body>b</body>")]);
+        let first = ServedSite::prepare(&files);
+        let newer = files.with_file("b.html", b"<body>c</body>".to_vec());
         let second = ServedSite::prepare_from(&first, &newer);
-        let body = |site: &ServedSite, path: &str| site.get(path).expect("served").body.clone();
-        assert!(Arc::ptr_eq(&body(&first, "a.html"), &body(&second, "a.html")));
+        assert!(Arc::ptr_eq(&first.files["a.html"], &second.files["a.html"]));
+        let body = |site: &ServedSite, path: &str| site.get(path).expect("served").body();
         assert!(String::from_utf8_lossy(&body(&second, "b.html")).starts_with("<body>c"));
-        assert_ne!(first.get("b.html").map(|f| &f.etag), second.get("b.html").map(|f| &f.etag));
+        assert_ne!(first.get("b.html").map(ServedFile::etag), second.get("b.html").map(ServedFile::etag));
     }
 
     #[test]
     fn etags_follow_content() {
-        assert_eq!(entity_tag(b"a"), entity_tag(b"a"));
-        assert_ne!(entity_tag(b"a"), entity_tag(b"b"));
-        assert!(entity_tag(b"a").starts_with('"') && entity_tag(b"a").ends_with("-1\""));
+        assert_eq!(entity_tag(&[b"a"]), entity_tag(&[b"a"]));
+        assert_ne!(entity_tag(&[b"a"]), entity_tag(&[b"b"]));
+        assert_eq!(entity_tag(&[b"ab", b"c"]), entity_tag(&[b"a", b"bc"]), "parts hash as their concatenation");
+        assert!(entity_tag(&[b"a"]).starts_with('"') && entity_tag(&[b"a"]).ends_with("-1\""));
     }
 }

@@ -6,9 +6,14 @@ pub const EVENTS_URL: &str = "/__quire/events";
 pub const SCRIPT: &str = include_str!("live.js");
 pub const SCRIPT_TAG: &str = "<script src=\"/__quire/live.js\" defer></script>";
 
-/// The page with the live-reload tag before its last `</body>`, or appended when it has none.
-pub fn inject_script_tag(html: &[u8]) -> Vec<u8> {
-    let at = rfind_ignoring_case(html, b"</body").unwrap_or(html.len());
+/// Where the live-reload tag goes in a page: before its last `</body>`, or at the end when it has none.
+pub fn script_tag_offset(html: &[u8]) -> usize {
+    rfind_ignoring_case(html, b"</body").unwrap_or(html.len())
+}
+
+/// The page with the live-reload tag at `at` (from `script_tag_offset`); `at` past the end appends it.
+pub fn with_script_tag(html: &[u8], at: usize) -> Vec<u8> {
+    let at = at.min(html.len());
     let mut injected = Vec::with_capacity(html.len() + SCRIPT_TAG.len());
     injected.extend_from_slice(&html[..at]);
     injected.extend_from_slice(SCRIPT_TAG.as_bytes());
@@ -31,7 +36,8 @@ mod tests {
 
     fn check(html: &str, expected: &str) {
         let expected = expected.replace("TAG", SCRIPT_TAG);
-        assert_eq!(String::from_utf8_lossy(&inject_script_tag(html.as_bytes())), expected);
+        let html = html.as_bytes();
+        assert_eq!(String::from_utf8_lossy(&with_script_tag(html, script_tag_offset(html))), expected);
     }
 
     #[test]

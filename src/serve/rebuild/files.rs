@@ -5,6 +5,7 @@ use super::{FullRebuild, LiveSite};
 use crate::error::{Diagnostic, Location};
 use crate::output::{Contents, OutputFile};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 /// Who wrote a file that is not a rendered page; later kinds replace earlier ones at the same path, as in
 /// `site_files`, and all of them replace rendered pages.
@@ -15,10 +16,10 @@ pub(super) enum Layer {
     Generated,
 }
 
-/// Files to replace and remove at the end of an update.
+/// Files to replace and remove at the end of an update; the bytes are those the served site will share.
 #[derive(Default)]
 pub(super) struct FileChanges {
-    pub upserts: HashMap<String, Vec<u8>>,
+    pub upserts: HashMap<String, Arc<[u8]>>,
     pub removals: Vec<String>,
 }
 
@@ -112,7 +113,7 @@ impl LiveSite {
             _ => file.path.clone().into(),
         };
         match file.contents.into_bytes() {
-            Ok(bytes) => self.put(Some(layer), file.path, bytes, files),
+            Ok(bytes) => self.put(Some(layer), file.path, Arc::from(bytes), files),
             Err(e) => self.problems.files.push(
                 Diagnostic::error(Location::file(source), "file", e.to_string())
                     .with_help("check that the file exists and is readable"),
@@ -121,7 +122,10 @@ impl LiveSite {
     }
 
     /// Replaces the file at `path` unless a later kind of file owns it; `None` is a rendered page.
-    pub(super) fn put(&mut self, layer: Option<Layer>, path: String, bytes: Vec<u8>, files: &mut FileChanges) {
+    pub(super) fn put(&mut self, layer: Option<Layer>, path: String, bytes: Arc<[u8]>, files: &mut FileChanges) {
+        if self.files.get(&path) == Some(&bytes[..]) {
+            return self.keep(layer, &path, files);
+        }
         if layer < self.owners.get(&path).copied() {
             return;
         }
@@ -129,10 +133,18 @@ impl LiveSite {
             self.owners.insert(path.clone(), layer);
         }
         files.removals.retain(|removed| *removed != path);
-        if self.files.get(&path) == Some(&bytes[..]) {
-            files.upserts.remove(&path);
-        } else {
-            files.upserts.insert(path, bytes);
+        files.upserts.insert(path, bytes);
+    }
+
+    /// `put` of the bytes the site already has at `path`: nothing to replace, and nothing to remove.
+    pub(super) fn keep(&mut self, layer: Option<Layer>, path: &str, files: &mut FileChanges) {
+        if layer < self.owners.get(path).copied() {
+            return;
         }
+        if let Some(layer) = layer {
+            self.owners.insert(path.to_string(), layer);
+        }
+        files.removals.retain(|removed| removed != path);
+        files.upserts.remove(path);
     }
 }

@@ -158,7 +158,8 @@ impl LiveSite {
         };
         let mut files = FileChanges::default();
         let lookups = live.attach_lookups();
-        let renders = render_outputs(&live.templates, &lookups, render::plan_outputs(&live.site, &live.templates));
+        let outputs = render::plan_outputs(&live.site, &live.templates);
+        let renders = render_outputs(&live.templates, &lookups, outputs, &live.files);
         drop(lookups);
         timer.lap("build: views + rendered");
         live.take_renders(renders, &mut files);
@@ -318,7 +319,7 @@ impl LiveSite {
         let count = outputs.len();
         timer.lap("update: stale outputs found");
         let lookups = self.attach_lookups();
-        let renders = render_outputs(&self.templates, &lookups, outputs);
+        let renders = render_outputs(&self.templates, &lookups, outputs, &self.files);
         drop(lookups);
         self.take_renders(renders, files);
         self.put_images(files);
@@ -379,7 +380,10 @@ impl LiveSite {
             match render.result {
                 Ok(html) => {
                     self.failures.remove(&render.file);
-                    self.put(None, render.file.clone(), html.into_bytes(), files);
+                    match html {
+                        Some(html) => self.put(None, render.file.clone(), html, files),
+                        None => self.keep(None, &render.file, files),
+                    }
                 }
                 Err(failure) => {
                     self.failures.insert(render.file.clone(), failure);
