@@ -178,3 +178,15 @@ fn issue_14_check_agrees_with_build() {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert!(!common::fixture("zola-search").join("public").exists());
 }
+
+/// Templates see Zola's `config.search.index_format`, as Zola themes read it to choose their script.
+#[test]
+fn issue_14_templates_see_the_index_format() {
+    let tmp = copy_fixture("zola-search");
+    let root = tmp.path().join("site");
+    common::write(&root, "templates/page.html", "format={{ config.search.index_format }}");
+    let output = tmp.path().join("public");
+    quire::build(&options(&root, &output)).expect("builds");
+    let html = std::fs::read_to_string(output.join("guide/zebras/index.html")).expect("written");
+    assert_eq!(html.trim(), "format=elasticlunr_javascript");
+}
