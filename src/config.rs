@@ -16,6 +16,8 @@ pub struct Config {
     pub author: Option<String>,
     pub taxonomies: Vec<TaxonomyConfig>,
     pub generate_feeds: bool,
+    /// Zola's `feed_filenames`: what templates link; Quire writes the Atom feed, `atom.xml`, only.
+    pub feed_filenames: Vec<String>,
     /// `/print/`: the whole site on one printable page (Quire's own key).
     pub generate_print_page: bool,
     pub generate_sitemap: bool,
@@ -46,6 +48,9 @@ pub struct Config {
     pub edit_url: Option<String>,
     /// A Markdown twin beside each page's HTML (`index.md`) and the whole site as `llms-full.txt`.
     pub markdown_twins: bool,
+    /// Zola's `[languages.LANG]`, the default language left out: each builds the files named `NAME.LANG.md`
+    /// under `/LANG/`. Templates see it as `config.languages`, as Zola shows them to the default language.
+    pub languages: BTreeMap<String, LanguageConfig>,
     /// Zola's `[translations]` (the default language's) and `[languages.LANG.translations]`, for `trans()`:
     /// language → key → text. Not shown to templates as such (Zola does not either).
     #[serde(skip)]
@@ -62,10 +67,22 @@ pub struct Config {
     pub drafts: bool,
 }
 
+/// One of Zola's `[languages.LANG]` tables: what that language's pages, sections and taxonomies use.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LanguageConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub generate_feeds: bool,
+    pub build_search_index: bool,
+    pub taxonomies: Vec<TaxonomyConfig>,
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct TaxonomyConfig {
     pub name: String,
     pub feed: bool,
+    /// Zola's `paginate_by` of a taxonomy: each term's pages in pagers of this many.
+    pub paginate_by: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, Default, serde::Serialize)]
@@ -202,6 +219,7 @@ impl Default for Config {
             author: None,
             taxonomies: Vec::new(),
             generate_feeds: false,
+            feed_filenames: vec!["atom.xml".into()],
             generate_print_page: false,
             generate_sitemap: true,
             generate_robots_txt: true,
@@ -213,6 +231,7 @@ impl Default for Config {
             markdown_twins: false,
             image_cache: None,
             translations: BTreeMap::new(),
+            languages: BTreeMap::new(),
             build_search_index: true,
             search: ZolaSearchConfig::default(),
             relative_urls: false,
@@ -279,6 +298,25 @@ impl Config {
     pub fn has_taxonomy(&self, name: &str) -> bool {
         self.taxonomies.iter().any(|t| t.name == name)
     }
+
+    /// The taxonomies declared for `lang` (`None`: the default language).
+    pub fn taxonomies_of(&self, lang: Option<&str>) -> &[TaxonomyConfig] {
+        match lang.and_then(|lang| self.languages.get(lang)) {
+            Some(language) => &language.taxonomies,
+            None => &self.taxonomies,
+        }
+    }
+
+    /// What the site paths of `lang` start with: `""` for the default language, `/fr` for French.
+    pub fn language_prefix(lang: Option<&str>) -> String {
+        lang.map_or_else(String::new, |lang| format!("/{lang}"))
+    }
+
+    /// `Some(lang)` when `lang` is one of the other languages config.toml declares; `None` for the default
+    /// language (or no language given).
+    pub fn other_language<'a>(&self, lang: Option<&'a str>) -> Option<&'a str> {
+        lang.filter(|lang| self.languages.contains_key(*lang))
+    }
 }
 
 const KNOWN_KEYS: &[&str] = &[
@@ -308,6 +346,8 @@ const KNOWN_KEYS: &[&str] = &[
     "edit_url",
     "markdown_twins",
     "translations",
+    "languages",
+    "feed_filenames",
 ];
 
 /// Zola's keys (0.22 and 0.23 `Config`, and older names) that Quire accepts but does not act on (yet): a
@@ -316,12 +356,10 @@ const ZOLA_ONLY_KEYS: &[&str] = &[
     "minify_html",
     "ignored_content",
     "ignored_static",
-    "languages",
     "hard_link_static",
     "output_dir",
     "preserve_dotfiles_in_output",
     "feed_limit",
-    "feed_filenames",
     "generate_feed",
     "generate_rss",
     "taxonomy_root",
@@ -426,6 +464,9 @@ const ZOLA_ONLY_HIGHLIGHTING_KEYS: &[&str] = &[
     "data_attr_position",
 ];
 
+const LANGUAGE_KEYS: &[&str] =
+    &["title", "description", "generate_feeds", "build_search_index", "taxonomies", "translations", "feed_filenames"];
+const ZOLA_ONLY_LANGUAGE_KEYS: &[&str] = &["search"];
 const SLUGIFY_KEYS: &[&str] = &["paths", "taxonomies", "anchors"];
 const ZOLA_ONLY_SLUGIFY_KEYS: &[&str] = &["paths_keep_dates"];
 const SEARCH_KEYS: &[&str] = &[
@@ -531,6 +572,7 @@ impl Reader<'_> {
                 "default_language" => config.default_language = self.string(key, value),
                 "author" => config.author = Some(self.string(key, value)),
                 "generate_feeds" => config.generate_feeds = self.bool(key, value),
+                "feed_filenames" => config.feed_filenames = self.feed_filenames(key, value),
                 "generate_print_page" => config.generate_print_page = self.bool(key, value),
                 "generate_sitemap" => config.generate_sitemap = self.bool(key, value),
                 "generate_robots_txt" => config.generate_robots_txt = self.bool(key, value),
@@ -552,7 +594,7 @@ impl Reader<'_> {
                 "edit_url" => config.edit_url = self.edit_url(key, value),
                 "markdown_twins" => config.markdown_twins = self.bool(key, value),
                 "translations" => root_translations = self.translations(key, value),
-                "languages" => self.languages(value, &mut config.translations),
+                "languages" => config.languages = self.languages(value, &mut config.translations),
                 "content_templating" => templating = Some(self.bool(key, value)),
                 "skip_content_templating" => skip = Some(self.globs(key, value)),
                 // Turning off a Zola feature Quire lacks anyway asks for nothing: no warning.
@@ -567,8 +609,12 @@ impl Reader<'_> {
         if !root_translations.is_empty() {
             config.translations.insert(config.default_language.clone(), root_translations);
         }
-        // Zola 0.23's own key marks a 0.23 site; `content_templating` says so explicitly either way.
-        if templating.unwrap_or(skip.is_some()) {
+        // Zola's `[languages.DEFAULT]` only restates the default language's settings: its files have no suffix.
+        config.languages.remove(&config.default_language);
+        // Zola 0.23's own key, or its own file name (`zola.toml`: Zola 0.22 reads only `config.toml`), marks a 0.23
+        // site; `content_templating` says so explicitly either way.
+        let zola_toml = self.file.file_name().is_some_and(|name| name == CONFIG_FILES[0]);
+        if templating.unwrap_or(skip.is_some() || zola_toml) {
             config.content_templating = Some(skip.unwrap_or_default());
         }
         config
@@ -587,22 +633,47 @@ impl Reader<'_> {
         texts
     }
 
-    /// Zola's `[languages.LANG]`: only `translations` is read (for `trans(lang=...)`); Quire builds one
-    /// language, so any other key there is a warning.
-    fn languages(&mut self, value: &toml::Value, translations: &mut BTreeMap<String, BTreeMap<String, String>>) {
-        let Some(languages) = self.table("languages", value) else { return };
-        let mut other_keys = false;
-        for (language, settings) in languages {
-            for (key, value) in settings.as_table().into_iter().flatten() {
+    /// Zola's `[languages.LANG]`: the language's title, description, feeds, search and taxonomies, and its
+    /// `translations` (for `trans(lang=...)`).
+    fn languages(
+        &mut self,
+        value: &toml::Value,
+        translations: &mut BTreeMap<String, BTreeMap<String, String>>,
+    ) -> BTreeMap<String, LanguageConfig> {
+        let mut languages = BTreeMap::new();
+        let Some(tables) = self.table("languages", value) else { return languages };
+        for (code, settings) in tables {
+            let Some(settings) = self.table(code, settings) else { continue };
+            let mut language = LanguageConfig::default();
+            for (key, value) in settings {
                 match key.as_str() {
-                    "translations" => _ = translations.insert(language.clone(), self.translations(key, value)),
-                    _ => other_keys = true,
+                    "title" => language.title = Some(self.string(key, value)),
+                    "description" => language.description = Some(self.string(key, value)),
+                    "generate_feeds" | "generate_feed" => language.generate_feeds = self.bool(key, value),
+                    "build_search_index" => language.build_search_index = self.bool(key, value),
+                    "taxonomies" => language.taxonomies = self.taxonomies(value),
+                    "feed_filenames" => _ = self.feed_filenames(key, value),
+                    "translations" => _ = translations.insert(code.clone(), self.translations(key, value)),
+                    _ if value.as_bool() == Some(false) && ZOLA_ONLY_LANGUAGE_KEYS.contains(&key.as_str()) => {}
+                    _ => self.unknown(key, LANGUAGE_KEYS, ZOLA_ONLY_LANGUAGE_KEYS, &format!("languages.{code}.")),
                 }
             }
+            languages.insert(code.clone(), language);
         }
-        if other_keys {
-            self.unknown("languages", KNOWN_KEYS, ZOLA_ONLY_KEYS, "");
+        languages
+    }
+
+    /// Zola's `feed_filenames`: `["atom.xml"]` is what Quire writes; any other name is a warning (not written).
+    fn feed_filenames(&mut self, key: &str, value: &toml::Value) -> Vec<String> {
+        let names = self.strings(key, value);
+        if names.iter().any(|name| name != "atom.xml") {
+            let at = self.key_location(key);
+            self.diagnostics.push(
+                Diagnostic::warning(at, "config", format!("`{key}`: Quire writes the Atom feed `atom.xml` only"))
+                    .with_help("other feeds (`rss.xml`...) are not written; list `atom.xml` alone to silence this"),
+            );
         }
+        names
     }
 
     /// `edit_url`, which must say where the page's path goes.
@@ -809,6 +880,11 @@ impl Reader<'_> {
                 Some(name) => taxonomies.push(TaxonomyConfig {
                     name: name.to_string(),
                     feed: item.get("feed").and_then(toml::Value::as_bool).unwrap_or(false),
+                    paginate_by: item
+                        .get("paginate_by")
+                        .and_then(toml::Value::as_integer)
+                        .and_then(|by| usize::try_from(by).ok())
+                        .filter(|&by| by > 0),
                 }),
                 None => self.wrong_type("taxonomies", "tables with a `name`, such as `{ name = \"tags\" }`"),
             }
@@ -992,12 +1068,16 @@ mod tests {
     }
 
     #[test]
-    fn zola_0_23_content_templating_is_chosen_by_its_own_key_or_explicitly() {
+    fn zola_0_23_content_templating_is_chosen_by_its_own_key_its_file_name_or_explicitly() {
         assert_eq!(parse_ok("").0.content_templating, None);
         let zola_0_23 = parse_ok("skip_content_templating = [\"themes/**\"]").0;
         assert_eq!(zola_0_23.content_templating, Some(vec!["themes/**".to_string()]));
         assert_eq!(parse_ok("content_templating = true").0.content_templating, Some(Vec::new()));
         assert_eq!(parse_ok("content_templating = false\nskip_content_templating = []").0.content_templating, None);
+        // `zola.toml` is Zola 0.23's own file name (issue 14: Zola 0.23 themes such as abridge set no key).
+        let zola_toml = |text: &str| parse(text, Path::new("zola.toml")).expect("parses").0.content_templating;
+        assert_eq!(zola_toml(""), Some(Vec::new()));
+        assert_eq!(zola_toml("content_templating = false"), None);
         let message = parse_err("skip_content_templating = [\"a/[b\"]");
         assert!(
             message.contains("config.toml:1:1: error: config: `skip_content_templating`: `a/[b` is not a glob"),

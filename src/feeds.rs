@@ -6,9 +6,20 @@ use crate::content::{PageId, SectionId, Site, Target};
 use crate::links::Relations;
 use std::fmt::Write;
 
-/// Atom feed of every dated page, newest first.
-pub fn atom_feed(site: &Site, config: &Config) -> String {
-    let mut pages: Vec<_> = site.pages.iter().enumerate().filter(|(_, p)| p.doc.front_matter.date.is_some()).collect();
+/// Atom feed of every dated page of language `lang` (`None`: the default one), newest first.
+pub fn atom_feed(site: &Site, config: &Config, lang: Option<&str>) -> String {
+    let mut pages: Vec<_> = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.doc.front_matter.date.is_some() && p.doc.lang.as_deref() == lang)
+        .collect();
+    let language = lang.and_then(|lang| config.languages.get(lang));
+    let title = language.and_then(|l| l.title.as_deref()).unwrap_or(&config.title);
+    let description = language.and_then(|l| l.description.as_deref()).unwrap_or(&config.description);
+    let prefix = Config::language_prefix(lang);
+    let (feed_path, home_path) = (format!("{prefix}/atom.xml"), format!("{prefix}/"));
+    let lang = lang.unwrap_or(&config.default_language);
     pages.sort_by(|(_, a), (_, b)| {
         b.doc.front_matter.date.cmp(&a.doc.front_matter.date).then_with(|| a.doc.path.cmp(&b.doc.path))
     });
@@ -20,15 +31,15 @@ pub fn atom_feed(site: &Site, config: &Config) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"",
     );
-    xml.push_str(&escape(&config.default_language));
+    xml.push_str(&escape(lang));
     let _ = write!(
         xml,
         "\">\n<title>{}</title>\n<subtitle>{}</subtitle>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n<updated>{updated}</updated>\n<id>{}</id>\n",
-        escape(&config.title),
-        escape(&config.description),
-        escape(&config.permalink("atom.xml")),
-        escape(&config.permalink("/")),
-        escape(&config.permalink("atom.xml")),
+        escape(title),
+        escape(description),
+        escape(&config.permalink(&feed_path)),
+        escape(&config.permalink(&home_path)),
+        escape(&config.permalink(&feed_path)),
     );
     for (id, page) in pages {
         let link = config.permalink(&page.doc.path);
@@ -37,7 +48,7 @@ pub fn atom_feed(site: &Site, config: &Config) -> String {
         let _ = write!(
             xml,
             "<entry xml:lang=\"{}\">\n<title>{}</title>\n<published>{date}</published>\n<updated>{page_updated}</updated>\n",
-            escape(&config.default_language),
+            escape(lang),
             escape(&page.doc.title)
         );
         // Atom wants an author: without `author` in config.toml, the site (its title) is the author, not "Unknown".
@@ -353,6 +364,9 @@ pub enum Generated {
     Sitemap,
     Robots,
     Atom,
+    /// The Atom feed of another language (`[languages.LANG] generate_feeds`): the index of the language in
+    /// `config.languages`.
+    LanguageAtom(usize),
     Llms,
     SiteJson,
     /// Zola's search index (`search_index.en.js`), for a Zola site's own search box.
@@ -360,7 +374,8 @@ pub enum Generated {
 }
 
 impl Generated {
-    pub fn asked_by(config: &Config) -> impl Iterator<Item = Generated> {
+    pub fn asked_by(config: &Config) -> impl Iterator<Item = Generated> + '_ {
+        let languages = config.languages.values().enumerate();
         [
             (Generated::Sitemap, config.writes_sitemap()),
             (Generated::Robots, config.generate_robots_txt),
@@ -370,6 +385,7 @@ impl Generated {
             (Generated::ZolaSearchIndex, crate::search::zola::asked_by(config)),
         ]
         .into_iter()
+        .chain(languages.map(|(index, language)| (Generated::LanguageAtom(index), language.generate_feeds)))
         .filter_map(|(generated, asked)| asked.then_some(generated))
     }
 
@@ -378,6 +394,7 @@ impl Generated {
             Generated::Sitemap => "sitemap.xml",
             Generated::Robots => "robots.txt",
             Generated::Atom => "atom.xml",
+            Generated::LanguageAtom(index) => return format!("{}/atom.xml", language_code(config, index)),
             Generated::Llms => "llms.txt",
             Generated::SiteJson => "site.json",
             Generated::ZolaSearchIndex => return crate::search::zola::index_path(config),
@@ -403,12 +420,18 @@ impl Generated {
         match self {
             Generated::Sitemap => sitemap(site, config),
             Generated::Robots => robots_txt(config, config.writes_sitemap()),
-            Generated::Atom => atom_feed(site, config),
+            Generated::Atom => atom_feed(site, config, None),
+            Generated::LanguageAtom(index) => atom_feed(site, config, Some(language_code(config, index))),
             Generated::Llms => llms_txt(site, config),
             Generated::SiteJson => site_json(site, config, relations),
             Generated::ZolaSearchIndex => crate::search::zola::make_index(site, config),
         }
     }
+}
+
+/// The code of the `index`-th of the site's other languages.
+fn language_code(config: &Config, index: usize) -> &str {
+    config.languages.keys().nth(index).map_or("", String::as_str)
 }
 
 #[cfg(test)]

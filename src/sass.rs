@@ -45,6 +45,27 @@ pub fn compile(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) 
     crate::error::values_and_diagnostics(results, diagnostics)
 }
 
+/// The Sass file (and its `sass/` folder) that `compile` makes the stylesheet at `css_path` from (`abridge.css`:
+/// `sass/abridge.scss`, else the theme's): what `get_hash` hashes for a stylesheet the build makes, as Zola finds
+/// it in its output. `None` when no Sass file makes it.
+pub fn stylesheet_source(root: &Path, theme: Option<&str>, css_path: &str) -> Option<(PathBuf, PathBuf)> {
+    let stem = css_path.trim_start_matches('/').strip_suffix(".css")?;
+    let mut folders = vec![PathBuf::from("sass")];
+    folders.extend(theme.map(|theme| Path::new("themes").join(theme).join("sass")));
+    folders.into_iter().find_map(|folder| {
+        let source = ["scss", "sass"].iter().map(|ext| folder.join(format!("{stem}.{ext}"))).find(|source| {
+            let partial = source.file_name().is_some_and(|name| name.to_string_lossy().starts_with('_'));
+            !partial && root.join(source).is_file()
+        })?;
+        Some((source, folder))
+    })
+}
+
+/// One stylesheet compiled as `compile` compiles it.
+pub fn compile_stylesheet(root: &Path, source: &Path, folder: &Path) -> Result<String, Diagnostic> {
+    compile_one(root, source, folder)
+}
+
 /// One stylesheet, its `@use` and `@import` found beside it or in its `sass/` folder.
 fn compile_one(root: &Path, source: &Path, folder: &Path) -> Result<String, Diagnostic> {
     let full = root.join(source);

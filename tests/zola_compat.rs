@@ -56,12 +56,11 @@ fn issue_14_zola_config_keys_are_warnings() {
     let warnings = messages(&built.report.warnings);
     assert!(built.report.warnings.iter().all(|w| !w.is_error()));
     // `compile_sass` and `skip_content_templating` are implemented (tests/zola_templating.rs), and `[search]`
-    // (tests/zola_search.rs): no warning.
+    // (tests/zola_search.rs), and `languages` (below): no warning.
     assert!(built.exists("search_index.en.json") && built.exists("elasticlunr.min.js"), "{:#?}", built.files());
     assert!(!warnings.iter().any(|w| w.contains("`search`")), "{warnings:#?}");
     for key in [
         "taxonomy_root",
-        "languages",
         "markdown.render_emoji",
         "markdown.highlighting.theme",
         "markdown.highlighting.style",
@@ -181,4 +180,86 @@ fn issue_14_tera1_test_gets_a_migration_hint() {
         error.contains(r#"write `is matching(pat="[.](jpg|png)$")` instead of `is matching("[.](jpg|png)$")`"#),
         "{error}"
     );
+}
+
+/// Zola's `[languages]`: `NAME.fr.md` is the French version of `NAME.md`, built under `/fr/` with its own
+/// sections, taxonomies and feed; templates see `lang`, that language's `config`, `page.translations` and the
+/// `lang=` argument of Zola's functions.
+#[test]
+fn issue_14_languages_build_each_under_its_folder() {
+    let built = build("zola-languages");
+    for path in [
+        "index.html",
+        "fr/index.html",
+        "blog/first/index.html",
+        "fr/blog/first/index.html",
+        "fr/blog/seulement/index.html",
+        "fr/blog/trip/index.html",
+        "fr/blog/trip/photo.txt",
+        "blog/trip/photo.txt",
+        "tags/rust/index.html",
+        "fr/tags/rouille/index.html",
+        "fr/atom.xml",
+    ] {
+        assert!(built.exists(path), "{path}: {:#?}", built.files());
+    }
+    // No page is made of a file's language code.
+    assert!(built.files().iter().all(|f| !f.contains(".fr") && !f.contains("-fr")), "{:#?}", built.files());
+    let french = built.read("fr/blog/first/index.html");
+    assert!(french.contains("<html lang=\"fr\"><head><title>Le site</title>"), "{french}");
+    assert!(french.contains("other languages: en=The site;"), "{french}");
+    assert!(french.contains("<a href=\"https://example.org/fr/\">home</a>"), "{french}");
+    assert!(
+        french.contains(
+            "translations: en:First:https://example.org/blog/first/;fr:Premier:https://example.org/fr/blog/first/;"
+        ),
+        "{french}"
+    );
+    assert!(french.contains("<a href=\"https://example.org/fr/tags/rouille/\">rouille</a>"), "{french}");
+    // Zola reads `lang=` as text: an undefined one is no language (linkita's `lang=default_language`).
+    assert!(french.contains("<p>root: https://example.org/</p>"), "{french}");
+    let english = built.read("blog/first/index.html");
+    assert!(english.contains("<html lang=\"en\"><head><title>The site</title>"), "{english}");
+    assert!(english.contains("other languages: fr=Le site;"), "{english}");
+    // Each language's section lists its own pages only; each home finds its language's section.
+    let carnet = built.read("fr/blog/index.html");
+    assert!(carnet.contains("<h1>Carnet (fr)</h1>"), "{carnet}");
+    assert!(
+        carnet.contains("Seulement en français /fr/blog/seulement/") && !carnet.contains("Only English"),
+        "{carnet}"
+    );
+    assert!(built.read("fr/index.html").contains("<p>blog: Carnet</p>"));
+    assert!(built.read("index.html").contains("<p>blog: Blog</p>"));
+    let (feed, french_feed) = (built.read("atom.xml"), built.read("fr/atom.xml"));
+    assert!(feed.contains("First") && !feed.contains("Premier"), "{feed}");
+    assert!(french_feed.contains("Premier") && !french_feed.contains(">First<"), "{french_feed}");
+    assert!(french_feed.contains("xml:lang=\"fr\""), "{french_feed}");
+    assert!(built.report.warnings.iter().all(|w| !w.message.contains("languages")), "{:?}", built.report.warnings);
+}
+
+/// A language code config.toml does not declare is an error naming the file, as in Zola.
+#[test]
+fn issue_14_undeclared_language_code_is_an_error() {
+    let copy = common::copy_fixture("zola-languages");
+    let site = copy.path().join("site");
+    std::fs::write(site.join("content/blog/first.de.md"), "+++\ntitle = \"Erste\"\n+++\n").expect("write page");
+    let error = quire::build(&common::options(&site, &copy.path().join("public"))).expect_err("an unknown code");
+    let error = error.to_string();
+    assert!(error.contains("content/blog/first.de.md"), "{error}");
+    assert!(error.contains("`first.de.md` has the language code `de`"), "{error}");
+    assert!(error.contains("add `[languages.de]` to config.toml"), "{error}");
+}
+
+/// Zola's own templates of a taxonomy (`tags/list.html`, `tags/single.html`, before `taxonomy_list.html` and
+/// `taxonomy_single.html`) and its `paginate_by` in config.toml, with the first pager's redirect.
+#[test]
+fn issue_14_taxonomy_templates_and_pagination() {
+    let built = build("zola-taxonomy-templates");
+    let list = built.read("tags/index.html");
+    assert!(list.contains("<p>tags/list.html: <a href=\"https://example.org/tags/x/\">x</a>"), "{list}");
+    let first = built.read("tags/x/index.html");
+    assert!(first.contains("<p>tags/single.html: x pager 1 of 2: Newer</p>"), "{first}");
+    let second = built.read("tags/x/page/2/index.html");
+    assert!(second.contains("<p>tags/single.html: x pager 2 of 2: Older</p>"), "{second}");
+    assert!(built.read("tags/x/page/1/index.html").contains("url=https://example.org/tags/x/"));
 }

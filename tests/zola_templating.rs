@@ -287,3 +287,14 @@ fn issue_14_load_data_refuses_paths_out_of_the_site_and_the_network() {
         assert!(error.contains("templates/index.html:1:") && error.contains(expected), "{call}: {error}");
     }
 }
+
+/// Issue 14: `get_hash` of a stylesheet the build compiles from Sass (abridge's `integrity` attributes) hashes the
+/// CSS written to the output, as Zola finds it in its output folder.
+#[test]
+fn issue_14_get_hash_of_a_compiled_stylesheet() {
+    let built = build("zola-sass-hash");
+    assert_eq!(built.read("site.css"), "body{color:#123456}");
+    let html = built.read("index.html");
+    assert!(html.contains("<p>884546c4a2f1fb49dae8ce7f64c71fe0db10bdc37b5a51ee72a8b80342cdec83</p>"), "{html}");
+    assert!(html.contains("integrity=\"sha256-iEVGxKLx+0na6M5/ZMcf4NsQvcN7WlHucqi4A0LN7IM=\""), "{html}");
+}

@@ -11,10 +11,14 @@ use std::path::Path;
 
 /// Every taxonomy term of every page must have its page: a slug, and a rendered `taxonomy_single.html`.
 pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool, diagnostics: &mut Vec<Diagnostic>) {
-    let term_pages: FxHashMap<(&str, &str), &str> = site
+    // Each language has its own taxonomies (`/fr/tags/...`).
+    let term_pages: FxHashMap<(Option<&str>, &str, &str), &str> = site
         .taxonomies
         .iter()
-        .flat_map(|t| t.terms.iter().map(move |term| ((t.name.as_str(), term.slug.as_str()), term.path.as_str())))
+        .flat_map(|t| {
+            let (lang, name) = (t.lang.as_deref(), t.name.as_str());
+            t.terms.iter().map(move |term| ((lang, name, term.slug.as_str()), term.path.as_str()))
+        })
         .collect();
     // Pages share their terms: each is slugified once.
     let mut slugs: FxHashMap<&str, String> = FxHashMap::default();
@@ -42,7 +46,7 @@ pub(super) fn check_terms(site: &Site, outputs: &Outputs<'_>, rendered_any: bool
                     );
                     continue;
                 }
-                let path = term_pages.get(&(taxonomy.as_str(), slug.as_str()));
+                let path = term_pages.get(&(page.doc.lang.as_deref(), taxonomy.as_str(), slug.as_str()));
                 if rendered_any && path.is_none_or(|p| outputs.get(p).is_none()) {
                     diagnostics.push(
                         Diagnostic::error(at(), "taxonomy", format!("the `{taxonomy}` term `{term}` has no page"))

@@ -592,7 +592,9 @@ impl<'a> LinkCheck<'a> {
         for (index, &target) in self.targets.iter().enumerate() {
             // A path shared by two pages is an error of its own; only its last page counts here.
             let rendered = self.pages.get(self.site.document(target).path.as_str()) == Some(&index);
-            if target == Target::Section(0) || !rendered || self.reached[index].load(Ordering::Relaxed) {
+            // A home section (the site's, or another language's) is where readers arrive, linked or not.
+            let home = matches!(target, Target::Section(id) if self.site.sections[id].parent.is_none());
+            if home || !rendered || self.reached[index].load(Ordering::Relaxed) {
                 continue;
             }
             diagnostics.push(

@@ -32,7 +32,13 @@ pub enum SortBy {
     #[default]
     Weight,
     Date,
+    /// Zola's `update_date`: the later of `updated` and `date`, newest first.
+    #[serde(rename = "update_date")]
+    UpdateDate,
     Title,
+    /// Zola's `slug` and `permalink`: by the page's slug or address.
+    Slug,
+    Permalink,
     None,
 }
 
@@ -50,6 +56,8 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     pub template: Option<String>,
     pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Zola's `authors` of a page.
+    pub authors: Vec<String>,
     pub extra: Map<String, Value>,
     pub sort_by: SortBy,
     pub paginate_by: Option<usize>,
@@ -271,6 +279,7 @@ impl Reader<'_, '_> {
                 "paginate_by" => fm.paginate_by = self.integer(&key, &value).map(|n| n.max(0) as usize),
                 "sort_by" => fm.sort_by = self.sort_by(&key, &value),
                 "taxonomies" => fm.taxonomies = self.taxonomies(&key, value),
+                "authors" => fm.authors = self.strings(&key, &value),
                 "extra" => match value {
                     Value::Object(extra) => fm.extra.extend(extra),
                     _ => self.wrong_type(&key, "a table (`[extra]`)"),
@@ -363,10 +372,16 @@ impl Reader<'_, '_> {
         match value.as_str() {
             Some("weight") => SortBy::Weight,
             Some("date") => SortBy::Date,
+            Some("update_date") => SortBy::UpdateDate,
             Some("title") | Some("title_bytes") => SortBy::Title,
+            Some("slug") => SortBy::Slug,
+            Some("permalink") => SortBy::Permalink,
             Some("none") => SortBy::None,
             _ => {
-                self.wrong_type(key, "one of \"weight\", \"date\", \"title\", \"none\"");
+                self.wrong_type(
+                    key,
+                    "one of \"weight\", \"date\", \"update_date\", \"title\", \"title_bytes\", \"slug\", \"permalink\", \"none\"",
+                );
                 SortBy::default()
             }
         }
@@ -628,6 +643,20 @@ mod tests {
         let fm = fm.unwrap();
         assert_eq!((fm.title.as_deref(), fm.weight), (Some("T"), Some(2)));
         assert_eq!(fm.taxonomies["tags"], vec!["a"]);
+    }
+
+    #[test]
+    fn zola_sort_orders() {
+        let orders = [
+            ("update_date", SortBy::UpdateDate),
+            ("slug", SortBy::Slug),
+            ("permalink", SortBy::Permalink),
+            ("title_bytes", SortBy::Title),
+        ];
+        for (name, expected) in orders {
+            let (fm, _) = read(&format!("+++\nsort_by = \"{name}\"\n+++\n"), Kind::Section);
+            assert_eq!(fm.map(|fm| fm.sort_by), Some(expected), "{name}");
+        }
     }
 
     #[test]

@@ -19,8 +19,7 @@ use crate::config::{Config, SlugifyConfig};
 use crate::error::{Diagnostic, Location};
 use crate::markdown::Rendered;
 use front_matter::{parse_front_matter, split_front_matter, Kind};
-use slug::SlugStyle;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
@@ -40,8 +39,10 @@ pub struct Document {
     /// The whole file; the Markdown body starts at `body_offset`.
     pub text: String,
     pub body_offset: usize,
-    /// Site path of the output folder: `/`, `/principles/`, `/principles/sovereignty/`.
+    /// Site path of the output folder: `/`, `/principles/`, `/principles/sovereignty/` (`/fr/...` in French).
     pub path: SitePath,
+    /// The file's language when it is not the default one: `fr` for `about.fr.md` (Zola's `[languages]`).
+    pub lang: Option<String>,
     /// Files beside `index.md` in a page bundle, or beside a section's `_index.md`, copied next to its output.
     pub assets: Vec<PathBuf>,
     pub rendered: Rendered,
@@ -142,6 +143,15 @@ impl Site {
 
     pub fn lookup(&self, relative_path: &str) -> Option<Target> {
         self.by_relative_path.get(relative_path).copied()
+    }
+
+    /// The version in `lang` of the file at `canonical` (Zola 0.23's `get_page(path="about.md", lang="fr")`,
+    /// which finds `about.fr.md`); `None` for the default language's own file when there is none.
+    pub fn lookup_in(&self, canonical: &str, lang: Option<&str>) -> Option<Target> {
+        match lang {
+            None => self.lookup(canonical),
+            Some(lang) => self.lookup(&translated_path(canonical, lang)),
+        }
     }
 
     pub fn relative_paths(&self) -> impl Iterator<Item = &str> {
@@ -252,7 +262,7 @@ fn read_while_walking(
             index += 1;
         };
         let links = crate::walk::Links::new(root, config);
-        walk_content(content_dir, &links, diagnostics, |entry| {
+        walk_content(content_dir, &config.languages, &links, diagnostics, |entry| {
             chunk.push(entry);
             if chunk.len() == crate::PARALLEL_CHUNK {
                 hand_over(std::mem::replace(&mut chunk, Vec::with_capacity(crate::PARALLEL_CHUNK)));
@@ -270,18 +280,49 @@ fn read_entry(root: &Path, content_dir: &Path, config: &Config, entry: &Entry) -
     let mut found = Vec::new();
     let loaded = match entry {
         Entry::Section(rel) => read_file(root, content_dir, rel, Kind::Section, &mut found)
-            .map(|f| Loaded::Section(section(rel, f, config.slugify.paths))),
+            .and_then(|f| section(rel, f, config, &mut found))
+            .map(Loaded::Section),
         Entry::Page(rel) => read_file(root, content_dir, rel, Kind::Page, &mut found)
             .filter(|file| !file.front_matter.draft || config.drafts)
-            .map(|file| Loaded::Page(page(rel, file, config.slugify.paths))),
+            .and_then(|file| page(rel, file, config, &mut found))
+            .map(Loaded::Page),
         Entry::Asset(_) => None,
     };
     (loaded, found)
 }
 
+/// The language of the content file `rel` (`None`: the default one), or an error at `file` when its name has a
+/// code config.toml does not declare.
+fn language_of(rel: &Path, file: &Path, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Option<Option<String>> {
+    let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = name.strip_suffix(".md").unwrap_or(&name);
+    match file_language(stem, config) {
+        Ok(lang) => Some(lang.map(str::to_string)),
+        Err(code) => {
+            let declared: Vec<&str> = config.languages.keys().map(String::as_str).collect();
+            diagnostics.push(
+                Diagnostic::error(
+                    Location::file(file),
+                    "content",
+                    format!(
+                        "`{name}` has the language code `{code}`, which config.toml's `languages` does not declare"
+                    ),
+                )
+                .with_help(format!(
+                    "add `[languages.{code}]` to config.toml, or rename the file (declared: {}, and the default `{}`)",
+                    declared.join(", "),
+                    config.default_language
+                )),
+            );
+            None
+        }
+    }
+}
+
 /// Files under `content/`, handed to `found` in an order that does not depend on the file system.
 fn walk_content(
     content_dir: &Path,
+    languages: &BTreeMap<String, crate::config::LanguageConfig>,
     links: &crate::walk::Links,
     diagnostics: &mut Vec<Diagnostic>,
     mut found: impl FnMut(Entry),
@@ -320,7 +361,7 @@ fn walk_content(
         }
         let rel = relative_to(entry.path(), content_dir);
         let name = entry.file_name().to_string_lossy();
-        found(if name == "_index.md" {
+        found(if name == "_index.md" || is_translated_section(&name, languages) {
             Entry::Section(rel)
         } else if name.ends_with(".md") {
             Entry::Page(rel)
@@ -329,6 +370,45 @@ fn walk_content(
         });
     }
     diagnostics.extend(walk.warnings());
+}
+
+/// `_index.fr.md` with `fr` among the site's other languages: that language's version of a section.
+fn is_translated_section(name: &str, languages: &BTreeMap<String, crate::config::LanguageConfig>) -> bool {
+    let code = name.strip_prefix("_index.").and_then(|rest| rest.strip_suffix(".md"));
+    code.is_some_and(|code| languages.contains_key(code))
+}
+
+/// Zola's rule for a content file's language, from its name without `.md` (`about.fr`): with other languages
+/// declared, the part after the first `.` is a language code: `Some("fr")` for one of them, `None` for none or
+/// the default language's; any other is an error (a typo, or a language config.toml lacks).
+pub fn file_language<'a>(stem: &'a str, config: &Config) -> Result<Option<&'a str>, String> {
+    if config.languages.is_empty() {
+        return Ok(None);
+    }
+    match stem.split_once('.') {
+        None => Ok(None),
+        Some((_, code)) if code == config.default_language => Ok(None),
+        Some((_, code)) if config.languages.contains_key(code) => Ok(Some(code)),
+        Some((_, code)) => Err(code.to_string()),
+    }
+}
+
+/// `blog/about.md` for `blog/about.fr.md` in French: the path of the default language's version.
+pub fn canonical_path(relative_path: &str, lang: Option<&str>) -> String {
+    match lang.and_then(|lang| relative_path.strip_suffix(".md")?.strip_suffix(lang)?.strip_suffix('.')) {
+        Some(stem) => format!("{stem}.md"),
+        None => relative_path.to_string(),
+    }
+}
+
+/// `blog/about.fr.md` for `blog/about.md` in French.
+pub fn translated_path(canonical: &str, lang: &str) -> String {
+    format!("{}.{lang}.md", canonical.strip_suffix(".md").unwrap_or(canonical))
+}
+
+/// `about` for `about.fr` in French: the name without its language code.
+fn without_language<'a>(stem: &'a str, lang: Option<&str>) -> &'a str {
+    lang.and_then(|lang| stem.strip_suffix(lang)).and_then(|rest| rest.strip_suffix('.')).unwrap_or(stem)
 }
 
 /// Hidden files and editors' temporary files are never content.
@@ -395,8 +475,8 @@ fn read_file(
 struct Builder {
     sections: Vec<Section>,
     pages: Vec<Page>,
-    /// Page bundle folders (relative to content/) → page id.
-    bundles: HashMap<PathBuf, PageId>,
+    /// Page bundle folders (relative to content/) → the bundle's page in each language.
+    bundles: HashMap<PathBuf, Vec<PageId>>,
     assets: Vec<PathBuf>,
 }
 
@@ -406,12 +486,13 @@ enum Loaded {
     Page(Page),
 }
 
-/// The section of `rel` (`a/b/_index.md`): addressed by its folders' slugs.
-fn section(rel: &Path, file: ContentFile, style: SlugStyle) -> Section {
+/// The section of `rel` (`a/b/_index.md`): addressed by its folders' slugs (under `/fr/` for `_index.fr.md`).
+fn section(rel: &Path, file: ContentFile, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Option<Section> {
+    let lang = language_of(rel, &file.file, config, diagnostics)?;
+    let style = config.slugify.paths;
     let dir = rel.parent().unwrap_or(Path::new(""));
-    let path = SitePath::from_components(
-        dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style)),
-    );
+    let folders = dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style));
+    let path = SitePath::from_components(lang.iter().cloned().chain(folders));
     let title = file.front_matter.title.clone().unwrap_or_default();
     let doc = Document {
         relative_path: SourcePath::from_relative(rel),
@@ -421,15 +502,19 @@ fn section(rel: &Path, file: ContentFile, style: SlugStyle) -> Section {
         body_offset: file.body_offset,
         front_matter: file.front_matter,
         path,
+        lang,
         ..Document::default()
     };
-    Section { doc, parent: None, pages: Vec::new(), subsections: Vec::new() }
+    Some(Section { doc, parent: None, pages: Vec::new(), subsections: Vec::new() })
 }
 
 /// The page of `rel` (`a/b.md` or the bundle `a/b/index.md`): its slug from `slug` or the file name (less a
 /// date prefix, which becomes its date), its address from `path` or its folders' slugs and its own.
-fn page(rel: &Path, file: ContentFile, style: SlugStyle) -> Page {
+fn page(rel: &Path, file: ContentFile, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Option<Page> {
+    let lang = language_of(rel, &file.file, config, diagnostics)?;
+    let style = config.slugify.paths;
     let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = format!("{}.md", without_language(name.trim_end_matches(".md"), lang.as_deref()));
     let (dir, stem) = if name == "index.md" {
         let bundle = rel.parent().unwrap_or(Path::new(""));
         let stem = bundle.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -446,11 +531,12 @@ fn page(rel: &Path, file: ContentFile, style: SlugStyle) -> Page {
         None => stem,
     };
     let slug = slug::slugify_path(front_matter.slug.as_deref().unwrap_or(&stem), style);
+    // As in Zola, a page of another language is under `/LANG/`, whether its address comes from `path` or not.
     let path = match &front_matter.path {
-        Some(path) => SitePath::from_components(path.split('/')),
+        Some(path) => SitePath::from_components(lang.iter().map(String::as_str).chain(path.split('/'))),
         None => {
             let folders = dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style));
-            SitePath::from_components(folders.chain([slug.clone()]))
+            SitePath::from_components(lang.iter().cloned().chain(folders).chain([slug.clone()]))
         }
     };
     let doc = Document {
@@ -461,38 +547,49 @@ fn page(rel: &Path, file: ContentFile, style: SlugStyle) -> Page {
         body_offset: file.body_offset,
         front_matter,
         path,
+        lang,
         ..Document::default()
     };
-    Page { doc, slug, section: 0, lower: None, higher: None }
+    Some(Page { doc, slug, section: 0, lower: None, higher: None })
 }
 
 impl Builder {
     fn add_page(&mut self, rel: &Path, page: Page) {
-        if rel.file_name().is_some_and(|name| name == "index.md") {
-            self.bundles.insert(rel.parent().unwrap_or(Path::new("")).to_path_buf(), self.pages.len());
+        if page.doc.relative_path.is_bundle_index(page.doc.lang.as_deref()) {
+            let folder = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+            self.bundles.entry(folder).or_default().push(self.pages.len());
         }
         self.pages.push(page);
     }
 
     fn finish(mut self, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Site {
-        self.ensure_root_section();
-        // The root first, then parents before children (paths sort that way), so ids are stable.
-        self.sections.sort_by(|a, b| a.doc.relative_path.section_dir().cmp(b.doc.relative_path.section_dir()));
-        let section_by_dir: HashMap<String, SectionId> = self
+        self.ensure_root_section(None);
+        for lang in config.languages.keys() {
+            self.ensure_root_section(Some(lang));
+        }
+        // The root first, then parents before children (paths sort that way), so ids are stable; the default
+        // language's sections before each other language's (whose root has no parent).
+        self.sections.sort_by(|a, b| {
+            (&a.doc.lang, a.doc.relative_path.section_dir()).cmp(&(&b.doc.lang, b.doc.relative_path.section_dir()))
+        });
+        let section_by_dir: SectionsByDir = self
             .sections
             .iter()
             .enumerate()
-            .map(|(id, s)| (s.doc.relative_path.section_dir().to_string(), id))
+            .map(|(id, s)| ((s.doc.lang.clone(), s.doc.relative_path.section_dir().to_string()), id))
             .collect();
         for id in 1..self.sections.len() {
-            let parent =
-                nearest_section(&section_by_dir, parent_dir(self.sections[id].doc.relative_path.section_dir()));
+            let (lang, dir) = (&self.sections[id].doc.lang, self.sections[id].doc.relative_path.section_dir());
+            if dir.is_empty() {
+                continue; // another language's root
+            }
+            let parent = nearest_section(&section_by_dir, lang, parent_dir(dir));
             self.sections[id].parent = Some(parent);
             self.sections[parent].subsections.push(id);
         }
         for (id, page) in self.pages.iter_mut().enumerate() {
-            let dir = page.doc.relative_path.page_section_dir();
-            page.section = nearest_section(&section_by_dir, dir);
+            let dir = page.doc.relative_path.page_section_dir(page.doc.lang.as_deref());
+            page.section = nearest_section(&section_by_dir, &page.doc.lang, dir);
             self.sections[page.section].pages.push(id);
         }
         self.attach_assets(&section_by_dir);
@@ -523,29 +620,33 @@ impl Builder {
         site
     }
 
-    /// A site without `content/_index.md` still has a home section.
-    fn ensure_root_section(&mut self) {
-        if self.sections.iter().any(|s| s.doc.relative_path == "_index.md") {
+    /// A site without `content/_index.md` still has a home section, and so has each other language (`/fr/`
+    /// without `content/_index.fr.md`), as in Zola.
+    fn ensure_root_section(&mut self, lang: Option<&str>) {
+        let relative_path = lang.map_or_else(|| "_index.md".to_string(), |lang| format!("_index.{lang}.md"));
+        if self.sections.iter().any(|s| s.doc.relative_path == relative_path.as_str()) {
             return;
         }
         let doc = Document {
-            relative_path: "_index.md".into(),
-            file: PathBuf::from("content/_index.md"),
+            file: Path::new("content").join(&relative_path),
+            relative_path: SourcePath::from_relative(Path::new(&relative_path)),
             front_matter: FrontMatter { render: true, in_search_index: true, ..FrontMatter::default() },
-            path: "/".into(),
+            path: SitePath::from_components(lang),
+            lang: lang.map(str::to_string),
             ..Document::default()
         };
         self.sections.push(Section { doc, parent: None, pages: Vec::new(), subsections: Vec::new() });
     }
 
-    fn attach_assets(&mut self, section_by_dir: &HashMap<String, SectionId>) {
+    fn attach_assets(&mut self, section_by_dir: &SectionsByDir) {
         for asset in std::mem::take(&mut self.assets) {
-            let bundle = asset.ancestors().skip(1).find_map(|dir| self.bundles.get(dir).copied());
+            // A bundle's files are every language's: each version of the page has them beside it.
+            let bundle = asset.ancestors().skip(1).find_map(|dir| self.bundles.get(dir).cloned());
             match bundle {
-                Some(page) => self.pages[page].doc.assets.push(asset),
+                Some(pages) => pages.into_iter().for_each(|page| self.pages[page].doc.assets.push(asset.clone())),
                 None => {
                     let dir = slash_path(asset.parent().unwrap_or(Path::new("")));
-                    let section = nearest_section(section_by_dir, &dir);
+                    let section = nearest_section(section_by_dir, &None, &dir);
                     self.sections[section].doc.assets.push(asset);
                 }
             }
@@ -581,7 +682,17 @@ impl Builder {
                     .date
                     .cmp(&a.doc.front_matter.date)
                     .then_with(|| a.doc.front_matter.date.is_none().cmp(&b.doc.front_matter.date.is_none())),
+                // The later of `updated` and `date`, newest first; pages with neither last.
+                SortBy::UpdateDate => {
+                    fn latest(page: &Page) -> Option<&str> {
+                        let fm = &page.doc.front_matter;
+                        fm.date.as_deref().max(fm.updated.as_deref())
+                    }
+                    latest(b).cmp(&latest(a)).then_with(|| latest(a).is_none().cmp(&latest(b).is_none()))
+                }
                 SortBy::Title => natural_cmp(&a.doc.title, &b.doc.title),
+                SortBy::Slug => a.slug.cmp(&b.slug),
+                SortBy::Permalink => a.doc.path.cmp(&b.doc.path),
                 SortBy::None => std::cmp::Ordering::Equal,
             };
             key.then_with(|| a.doc.relative_path.cmp(&b.doc.relative_path))
@@ -593,7 +704,8 @@ impl Builder {
             }
             let before = i.checked_sub(1).map(|j| order[j]);
             let after = order.get(i + 1).copied();
-            let (lower, higher) = if sort_by == SortBy::Date { (after, before) } else { (before, after) };
+            let newest_first = matches!(sort_by, SortBy::Date | SortBy::UpdateDate);
+            let (lower, higher) = if newest_first { (after, before) } else { (before, after) };
             self.pages[page].lower = lower;
             self.pages[page].higher = higher;
         }
@@ -649,16 +761,26 @@ pub fn alias_path(alias: &str) -> String {
     }
 }
 
-/// The section of `dir` or of its nearest ancestor folder that has one.
-fn nearest_section(section_by_dir: &HashMap<String, SectionId>, mut dir: &str) -> SectionId {
+/// Sections by language and folder.
+type SectionsByDir = HashMap<(Option<String>, String), SectionId>;
+
+/// Zola's `colocated_path` of a page: `a/b/` for the bundle `a/b/index.md` (or `index.fr.md`), `None` for any other.
+pub fn colocated_path(relative_path: &SourcePath, lang: Option<&str>) -> Option<String> {
+    let folder = parent_dir(relative_path);
+    (relative_path.is_bundle_index(lang) && !folder.is_empty()).then(|| format!("{folder}/"))
+}
+
+/// The section of `dir` or of its nearest ancestor folder that has one, in language `lang`.
+fn nearest_section(section_by_dir: &SectionsByDir, lang: &Option<String>, dir: &str) -> SectionId {
+    let mut key = (lang.clone(), dir.to_string());
     loop {
-        if let Some(&id) = section_by_dir.get(dir) {
+        if let Some(&id) = section_by_dir.get(&key) {
             return id;
         }
-        if dir.is_empty() {
+        if key.1.is_empty() {
             return 0;
         }
-        dir = parent_dir(dir);
+        key.1 = parent_dir(&key.1).to_string();
     }
 }
 

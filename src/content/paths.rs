@@ -24,15 +24,26 @@ impl SourcePath {
         &self.0
     }
 
-    /// The folder a section's `_index.md` stands for: `principles/_index.md` → `principles`; `_index.md` → ``.
+    /// The folder a section's `_index.md` stands for: `principles/_index.md` (or another language's
+    /// `principles/_index.fr.md`) → `principles`; `_index.md` → ``.
     pub fn section_dir(&self) -> &str {
-        self.0.strip_suffix("_index.md").unwrap_or(&self.0).trim_end_matches('/')
+        parent_dir(&self.0)
     }
 
-    /// The folder whose section owns a page: `a/b.md` → `a`, and a bundle's `a/b/index.md` → `a` too.
-    pub fn page_section_dir(&self) -> &str {
+    /// Whether this page is a bundle's `index.md` (`index.fr.md` for a page in `fr`, Zola's `[languages]`).
+    pub fn is_bundle_index(&self, lang: Option<&str>) -> bool {
+        let name = self.0.rsplit('/').next().unwrap_or(&self.0);
+        match lang {
+            None => name == "index.md",
+            Some(lang) => name.strip_prefix("index.").and_then(|rest| rest.strip_suffix(".md")) == Some(lang),
+        }
+    }
+
+    /// The folder whose section owns a page of language `lang`: `a/b.md` → `a`, and a bundle's `a/b/index.md`
+    /// (`a/b/index.fr.md`) → `a` too.
+    pub fn page_section_dir(&self, lang: Option<&str>) -> &str {
         let dir = parent_dir(&self.0);
-        if self.0.ends_with("/index.md") || self.0 == "index.md" {
+        if self.is_bundle_index(lang) {
             parent_dir(dir)
         } else {
             dir
@@ -146,9 +157,13 @@ mod tests {
     fn section_and_page_folders() {
         assert_eq!(SourcePath::from_relative(Path::new("a/b/_index.md")).section_dir(), "a/b");
         assert_eq!(SourcePath::from_relative(Path::new("_index.md")).section_dir(), "");
-        assert_eq!(SourcePath::from_relative(Path::new("a/b.md")).page_section_dir(), "a");
-        assert_eq!(SourcePath::from_relative(Path::new("a/b/index.md")).page_section_dir(), "a");
-        assert_eq!(SourcePath::from_relative(Path::new("index.md")).page_section_dir(), "");
+        assert_eq!(SourcePath::from_relative(Path::new("a/b/_index.fr.md")).section_dir(), "a/b");
+        assert_eq!(SourcePath::from_relative(Path::new("a/b.md")).page_section_dir(None), "a");
+        assert_eq!(SourcePath::from_relative(Path::new("a/b/index.md")).page_section_dir(None), "a");
+        assert_eq!(SourcePath::from_relative(Path::new("index.md")).page_section_dir(None), "");
+        assert_eq!(SourcePath::from_relative(Path::new("a/b/index.fr.md")).page_section_dir(Some("fr")), "a");
+        // Without that language, `index.fr.md` is a page of its own, not a bundle.
+        assert_eq!(SourcePath::from_relative(Path::new("a/index.fr.md")).page_section_dir(None), "a");
     }
 
     #[test]

@@ -16,7 +16,8 @@ pub fn read_page(root: &Path, config: &Config, relative_path: &str, diagnostics:
     let content_dir = root.join("content");
     let rel = Path::new(relative_path);
     refuse_link_out(root, config, &content_dir.join(rel), diagnostics)?;
-    read_file(root, &content_dir, rel, Kind::Page, diagnostics).map(|file| super::page(rel, file, config.slugify.paths))
+    read_file(root, &content_dir, rel, Kind::Page, diagnostics)
+        .and_then(|file| super::page(rel, file, config, diagnostics))
 }
 
 /// The section whose `_index.md` is at `relative_path` as `load_site` would build it, before it is placed in the
@@ -31,7 +32,7 @@ pub fn read_section(
     let rel = Path::new(relative_path);
     refuse_link_out(root, config, &content_dir.join(rel), diagnostics)?;
     read_file(root, &content_dir, rel, Kind::Section, diagnostics)
-        .map(|file| super::section(rel, file, config.slugify.paths))
+        .and_then(|file| super::section(rel, file, config, diagnostics))
 }
 
 /// `None`, with the warning `load_site`'s walk gives, when `file` is a link out of the site: an edit never

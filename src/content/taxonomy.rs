@@ -11,10 +11,14 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub name: String,
-    /// `/tags/`.
+    /// The language of its pages when not the default one (Zola's `[languages.LANG] taxonomies`).
+    pub lang: Option<String>,
+    /// `/tags/` (`/fr/tags/` in French).
     pub path: String,
     /// Sorted by name.
     pub terms: Vec<Term>,
+    /// config.toml's `paginate_by` for this taxonomy: each term's pages in pagers of this many.
+    pub paginate_by: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -27,12 +31,28 @@ pub struct Term {
     pub pages: Vec<PageId>,
 }
 
+/// Every declared taxonomy with its terms: the default language's, then each other language's, each over the
+/// pages of its language.
 pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
+    let mut taxonomies = collect_language(site, config, None, diagnostics);
+    for lang in config.languages.keys() {
+        taxonomies.extend(collect_language(site, config, Some(lang), diagnostics));
+    }
+    taxonomies
+}
+
+fn collect_language(
+    site: &Site,
+    config: &Config,
+    lang: Option<&str>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Taxonomy> {
+    let declared = config.taxonomies_of(lang);
     let mut terms: BTreeMap<&str, BTreeMap<String, (String, Vec<PageId>)>> =
-        config.taxonomies.iter().map(|t| (t.name.as_str(), BTreeMap::new())).collect();
+        declared.iter().map(|t| (t.name.as_str(), BTreeMap::new())).collect();
     // Pages share their terms: each is slugified once.
     let mut slugs: HashMap<&str, String> = HashMap::new();
-    for (id, page) in site.pages.iter().enumerate() {
+    for (id, page) in site.pages.iter().enumerate().filter(|(_, page)| page.doc.lang.as_deref() == lang) {
         for (name, values) in &page.doc.front_matter.taxonomies {
             let Some(taxonomy) = terms.get_mut(name.as_str()) else {
                 let line = page.doc.front_matter.key_lines.get("taxonomies").copied().unwrap_or(0);
@@ -40,9 +60,12 @@ pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagno
                     Diagnostic::error(
                         Location::new(&page.doc.file, line, 1),
                         "front matter",
-                        format!("taxonomy `{name}` is not declared in config.toml"),
+                        format!("taxonomy `{name}` is not declared in config.toml{}", in_language(lang)),
                     )
-                    .with_help(format!("add `{{ name = \"{name}\" }}` to `taxonomies` in config.toml")),
+                    .with_help(match lang {
+                        None => format!("add `{{ name = \"{name}\" }}` to `taxonomies` in config.toml"),
+                        Some(lang) => format!("add `{{ name = \"{name}\" }}` to `taxonomies` of `[languages.{lang}]`"),
+                    }),
                 );
                 continue;
             };
@@ -56,23 +79,34 @@ pub(super) fn collect(site: &Site, config: &Config, diagnostics: &mut Vec<Diagno
             }
         }
     }
-    config
-        .taxonomies
+    let prefix = Config::language_prefix(lang);
+    declared
         .iter()
         .map(|t| {
-            let taxonomy_slug = slugify_path(&t.name, config.slugify.taxonomies);
+            let taxonomy_slug = format!("{prefix}/{}", slugify_path(&t.name, config.slugify.taxonomies));
             let mut list: Vec<Term> = terms
                 .remove(t.name.as_str())
                 .unwrap_or_default()
                 .into_iter()
-                .map(|(slug, (name, pages))| Term { path: format!("/{taxonomy_slug}/{slug}/"), name, slug, pages })
+                .map(|(slug, (name, pages))| Term { path: format!("{taxonomy_slug}/{slug}/"), name, slug, pages })
                 .collect();
             // Terms are sorted on their own, and a site's pages share a few terms: thousands of pages each.
             list.par_iter_mut().for_each(|term| sort_term_pages(site, &mut term.pages));
             sort_terms(&mut list);
-            Taxonomy { name: t.name.clone(), path: format!("/{taxonomy_slug}/"), terms: list }
+            Taxonomy {
+                name: t.name.clone(),
+                lang: lang.map(str::to_string),
+                path: format!("{taxonomy_slug}/"),
+                terms: list,
+                paginate_by: t.paginate_by,
+            }
         })
         .collect()
+}
+
+/// ` for `fr`` in a message about a language's taxonomies.
+fn in_language(lang: Option<&str>) -> String {
+    lang.map(|lang| format!(" for `{lang}`")).unwrap_or_default()
 }
 
 /// A term's pages, newest first, then by title, then in the order pages are read.

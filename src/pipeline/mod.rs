@@ -305,7 +305,7 @@ impl Bodies<'_> {
         target: Target,
         options: &markdown::Options<'_>,
     ) -> (markdown::Rendered, Vec<Diagnostic>) {
-        let Document { body_offset, relative_path, file, .. } = self.site.document(target);
+        let Document { body_offset, relative_path, file, lang, .. } = self.site.document(target);
         let offset = *body_offset;
         let body = text.get(offset..).unwrap_or("");
         let render = |markdown: &str| {
@@ -314,10 +314,15 @@ impl Bodies<'_> {
             rendered
         };
         let Some(calls) = self.calls else { return (render(body), Vec::new()) };
-        let context = || match (self.lookups, target) {
-            (Some(lookups), Target::Page(id)) => vec![("page", lookups.views.page_summary(id).clone())],
-            (Some(lookups), Target::Section(id)) => vec![("section", lookups.views.section_metadata(id).clone())],
-            (None, _) => Vec::new(),
+        let context = || {
+            let mut context = match (self.lookups, target) {
+                (Some(lookups), Target::Page(id)) => vec![("page", lookups.views.page_summary(id).clone())],
+                (Some(lookups), Target::Section(id)) => vec![("section", lookups.views.section_metadata(id).clone())],
+                (None, _) => Vec::new(),
+            };
+            // A body in another language sees that language, as its page's templates do.
+            context.extend(lang.as_deref().map(|lang| ("lang", tera::Value::from(lang))));
+            context
         };
         let code = || markdown::code_ranges(body, options);
         match calls.expand(relative_path, body, &context, &code) {

@@ -16,12 +16,17 @@ pub struct DroppedBlock {
 
 /// Removes the top-level blocks that no template of its `extends` chain defines from every template; lines stay
 /// where they were, so errors point at the file as written. Returns what was dropped.
-pub fn drop_blocks_missing_in_parents(sources: &mut BTreeMap<String, String>) -> Vec<DroppedBlock> {
+/// `fallback` is the Zola theme's prefix (`NAME/templates/`), where a name the sources lack is looked for, as Tera
+/// looks.
+pub fn drop_blocks_missing_in_parents(
+    sources: &mut BTreeMap<String, String>,
+    fallback: Option<&str>,
+) -> Vec<DroppedBlock> {
     let mut fitted = Vec::new();
     let mut dropped = Vec::new();
     for (name, text) in sources.iter() {
         let Some(parent) = extends(text) else { continue };
-        let defined = blocks_of_chain(sources, parent);
+        let defined = blocks_of_chain(sources, parent, fallback);
         let kept = without_blocks(text, |block| defined.contains(block));
         if kept != *text {
             let mut depth = 0usize;
@@ -45,16 +50,20 @@ pub fn drop_blocks_missing_in_parents(sources: &mut BTreeMap<String, String>) ->
 }
 
 /// Every block name defined anywhere in `name` and the templates it extends.
-fn blocks_of_chain<'s>(sources: &'s BTreeMap<String, String>, name: &str) -> HashSet<&'s str> {
+fn blocks_of_chain<'s>(sources: &'s BTreeMap<String, String>, name: &str, fallback: Option<&str>) -> HashSet<&'s str> {
+    let find = |name: &str| {
+        let prefixed = || fallback.and_then(|prefix| sources.get_key_value(&format!("{prefix}{name}")));
+        sources.get_key_value(name).or_else(prefixed)
+    };
     let mut defined = HashSet::new();
     let mut seen = HashSet::new();
-    let mut current = sources.get_key_value(name);
+    let mut current = find(name);
     while let Some((name, text)) = current {
         if !seen.insert(name) {
             break; // an `extends` cycle: Tera reports it
         }
         defined.extend(tags(text).filter_map(|tag| tag.block_name()));
-        current = extends(text).and_then(|parent| sources.get_key_value(parent));
+        current = extends(text).and_then(find);
     }
     defined
 }
@@ -146,7 +155,7 @@ mod tests {
             ),
             ("docs.html", "{% extends \"base.html\" %}\n{% block nav %}\n{% endblock nav %}\n{% block content %}{% endblock %}"),
         ]);
-        let dropped = drop_blocks_missing_in_parents(&mut s);
+        let dropped = drop_blocks_missing_in_parents(&mut s, None);
         assert_eq!(s["page.html"], "{% extends \"base.html\" %}\n{%- block content -%}Hi{% endblock content %}");
         assert_eq!(s["docs.html"], "{% extends \"base.html\" %}\n\n\n{% block content %}{% endblock %}");
         let names: Vec<_> = dropped.iter().map(|d| (d.template.as_str(), d.block.as_str(), d.line)).collect();
@@ -160,7 +169,7 @@ mod tests {
             ("layout.html", "{% extends 'base.html' %}{% block head %}{% block body %}{% endblock %}{% endblock %}"),
             ("page.html", "{% extends 'layout.html' %}{% block body %}b{% endblock %}{% block fake %}f{% endblock %}"),
         ]);
-        drop_blocks_missing_in_parents(&mut s);
+        drop_blocks_missing_in_parents(&mut s, None);
         assert_eq!(s["page.html"], "{% extends 'layout.html' %}{% block body %}b{% endblock %}");
         assert_eq!(
             s["layout.html"],

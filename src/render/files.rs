@@ -8,9 +8,14 @@ use std::time::SystemTime;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
 /// Registers `load_data`, `get_hash` and `get_file_hash` for the site at `root` (and its Zola theme's files).
-pub fn register(tera: &mut tera::Tera, root: &Path, theme: Option<&str>) {
-    let files =
-        Arc::new(SiteFiles { root: root.to_path_buf(), theme: theme.map(str::to_string), loaded: Mutex::default() });
+pub fn register(tera: &mut tera::Tera, root: &Path, theme: Option<&str>, compile_sass: bool) {
+    let files = Arc::new(SiteFiles {
+        root: root.to_path_buf(),
+        theme: theme.map(str::to_string),
+        compile_sass,
+        loaded: Mutex::default(),
+        stylesheets: Mutex::default(),
+    });
     let site = files.clone();
     tera.register_function("load_data", move |kwargs: Kwargs, _: &State| site.load_data(&kwargs));
     let site = files.clone();
@@ -26,10 +31,17 @@ pub fn register(tera: &mut tera::Tera, root: &Path, theme: Option<&str>) {
 struct SiteFiles {
     root: PathBuf,
     theme: Option<String>,
+    /// config.toml's `compile_sass`: `get_hash` of a stylesheet the build compiles hashes that stylesheet.
+    compile_sass: bool,
     /// Each file `load_data` parsed, with the modification time it had then: every page may load the same file,
     /// and `serve` keeps these functions across edits.
     loaded: Mutex<HashMap<(PathBuf, Format), Loaded>>,
+    /// Each compiled stylesheet `get_hash` hashed, by its path, with its Sass source's modification time then.
+    stylesheets: Mutex<HashMap<String, Compiled>>,
 }
+
+/// A compiled stylesheet and the newest modification time among its Sass files then.
+type Compiled = (Option<SystemTime>, Vec<u8>);
 
 /// A parsed file and the modification time it had when parsed.
 type Loaded = (Option<SystemTime>, Value);
@@ -89,10 +101,12 @@ impl SiteFiles {
             (None, None) => {
                 return Err(Error::message(format!("`{function}` needs `path` (a file) or `literal` (text)")))
             }
-            (Some(path), None) => {
-                let file = self.find(function, path)?;
-                std::fs::read(&file).map_err(|e| Error::message(format!("`{function}`: cannot read `{path}`: {e}")))?
-            }
+            (Some(path), None) => match self.find(function, path) {
+                Ok(file) => std::fs::read(&file)
+                    .map_err(|e| Error::message(format!("`{function}`: cannot read `{path}`: {e}")))?,
+                // Zola finds what the build made (a compiled stylesheet) in its output folder.
+                Err(error) => self.compiled_stylesheet(function, path).unwrap_or(Err(error))?,
+            },
             (None, Some(literal)) => literal.as_bytes().to_vec(),
         };
         use sha2::Digest;
@@ -111,6 +125,35 @@ impl SiteFiles {
         }))
     }
 
+    /// The stylesheet at `path` that `compile_sass` makes, compiled once per change of its Sass source; `None`
+    /// when no Sass file makes it.
+    fn compiled_stylesheet(&self, function: &str, path: &str) -> Option<TeraResult<Vec<u8>>> {
+        if !self.compile_sass {
+            return None;
+        }
+        let key = path.trim_start_matches('/').to_string();
+        let (source, folder) = crate::sass::stylesheet_source(&self.root, self.theme.as_deref(), &key)?;
+        // A partial it uses may change too: the newest time among the files of its `sass/` stands for them all.
+        let modified = walkdir::WalkDir::new(self.root.join(&folder))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.metadata().ok()?.modified().ok())
+            .max();
+        let stylesheets = || self.stylesheets.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((when, bytes)) = stylesheets().get(&key) {
+            if *when == modified && modified.is_some() {
+                return Some(Ok(bytes.clone()));
+            }
+        }
+        Some(match crate::sass::compile_stylesheet(&self.root, &source, &folder) {
+            Ok(css) => {
+                stylesheets().insert(key, (modified, css.clone().into_bytes()));
+                Ok(css.into_bytes())
+            }
+            Err(diagnostic) => Err(Error::message(format!("`{function}`: `{path}` does not compile: {diagnostic}"))),
+        })
+    }
+
     fn find(&self, function: &str, path: &str) -> TeraResult<PathBuf> {
         match find_site_file(&self.root, self.theme.as_deref(), path) {
             Ok(Some((found, _))) => Ok(found),
@@ -124,7 +167,9 @@ impl SiteFiles {
 
 /// Where `path` is, as Zola looks: from the site's folder, then static/, content/ and the theme's static/; `@/` is
 /// content/. Also the path as written (`@/` and a leading `/` resolved), which names processed images. `None`
-/// when there is no such file; an error when the path leaves the folder, also through a link.
+/// when there is no such file; an error when the path leaves the folder, also through a link. A `..` is followed
+/// from each of those folders as Zola follows it (abridge's `load_data(path="../theme.toml")` from content/), but
+/// never out of the site's folder.
 pub(super) fn find_site_file(
     root: &Path,
     theme: Option<&str>,
@@ -134,18 +179,37 @@ pub(super) fn find_site_file(
         Some(rest) => format!("content/{rest}"),
         None => path.trim_start_matches('/').to_string(),
     };
-    if Path::new(&written).components().any(|c| matches!(c, Component::ParentDir)) {
-        return Err(format!("`{path}` leaves the site's folder"));
-    }
-    let mut places = vec![root.to_path_buf(), root.join("static"), root.join("content")];
-    places.extend(theme.map(|theme| root.join("themes").join(theme).join("static")));
-    let Some(found) = places.iter().map(|place| place.join(&written)).find(|candidate| candidate.is_file()) else {
+    let mut places = vec![PathBuf::new(), PathBuf::from("static"), PathBuf::from("content")];
+    places.extend(theme.map(|theme| Path::new("themes").join(theme).join("static")));
+    let inside = places.iter().filter_map(|place| within_root(&place.join(&written)));
+    let Some(found) = inside.map(|relative| root.join(relative)).find(|candidate| candidate.is_file()) else {
+        if within_root(Path::new(&written)).is_none() {
+            return Err(format!("`{path}` leaves the site's folder"));
+        }
         return Ok(None);
     };
     match (found.canonicalize(), root.canonicalize()) {
         (Ok(file), Ok(root)) if file.starts_with(&root) => Ok(Some((found, written))),
         _ => Err(format!("`{path}` is a link to a file outside the site")),
     }
+}
+
+/// `path` (relative to the site's folder) with its `..` resolved, or `None` when it leaves the folder.
+fn within_root(path: &Path) -> Option<PathBuf> {
+    let mut resolved = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                if !resolved.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(part) => resolved.push(part),
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(resolved)
 }
 
 fn format_named(name: &str) -> TeraResult<Format> {

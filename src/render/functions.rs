@@ -112,9 +112,13 @@ fn safe(value: &Value, _: Kwargs, _: &State) -> Value {
     }
 }
 
-fn lookup(lookups: &Lookups, function: &str, path: &str) -> TeraResult<Target> {
+/// The page or section at `path` (relative to content/), or, with `lang=` one of the site's other languages,
+/// its version in that language (Zola 0.23: `get_page(path="about.md", lang="fr")` is `about.fr.md`).
+fn lookup(lookups: &Lookups, function: &str, path: &str, kwargs: &Kwargs) -> TeraResult<Target> {
     let path = path.strip_prefix("@/").unwrap_or(path);
-    lookups.site.lookup(path).ok_or_else(|| {
+    let lang = other_language(lookups, kwargs)?;
+    let translated = lang.and_then(|lang| lookups.site.lookup_in(path, Some(lang)));
+    translated.or_else(|| lookups.site.lookup(path)).ok_or_else(|| {
         let candidates: Vec<&str> = lookups.site.relative_paths().collect();
         let hint =
             crate::text::nearest(path, &candidates).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
@@ -127,13 +131,16 @@ fn get_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let config = &lookups.config;
     let url = if path.starts_with("@/") {
         let (file, anchor) = path.split_once('#').map_or((path, None), |(f, a)| (f, Some(a)));
-        let target = lookup(lookups, "get_url", file)?;
+        let target = lookup(lookups, "get_url", file, kwargs)?;
         let url = config.permalink(lookups.site.document(target).path.as_str());
         anchor.map_or(url.clone(), |a| format!("{url}#{a}"))
     } else if path.contains("://") || path.starts_with("//") {
         path.to_string()
     } else {
-        let mut url = config.permalink(path);
+        // Zola: `lang=` of another language puts the path under that language's folder, unless it is there.
+        let path = path.trim_start_matches('/');
+        let lang = other_language(lookups, kwargs)?.filter(|lang| path.split('/').next() != Some(*lang));
+        let mut url = config.permalink(&format!("{}/{path}", Config::language_prefix(lang)));
         if kwargs.get::<bool>("trailing_slash")? == Some(true) && !url.ends_with('/') {
             url.push('/');
         }
@@ -144,7 +151,7 @@ fn get_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
 
 fn get_page(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let path: &str = kwargs.must_get("path")?;
-    match lookup(lookups, "get_page", path)? {
+    match lookup(lookups, "get_page", path, kwargs)? {
         Target::Page(id) => {
             record(Dep::Page(id));
             Ok(page_value(&lookups.site, &lookups.views, id))
@@ -158,7 +165,7 @@ fn get_page(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
 fn get_section(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     let path: &str = kwargs.must_get("path")?;
     let metadata_only = kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
-    match lookup(lookups, "get_section", path)? {
+    match lookup(lookups, "get_section", path, kwargs)? {
         Target::Section(id) if metadata_only => {
             record(Dep::SectionMetadata(id));
             Ok(lookups.views.section_metadata(id).clone())
@@ -171,6 +178,14 @@ fn get_section(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
             Err(Error::message(format!("`get_section`: `{path}` is a page; use get_page(path=\"{path}\")")))
         }
     }
+}
+
+/// The `lang=` of a call when it is one of the site's other languages; `None` for the default language or none.
+/// Zola reads it as text, so an undefined value (linkita passes `lang=default_language`, a name no template
+/// sets) is no language rather than an error.
+fn other_language<'a>(lookups: &Lookups, kwargs: &'a Kwargs) -> TeraResult<Option<&'a str>> {
+    let lang = kwargs.get::<&Value>("lang")?.and_then(Value::as_str);
+    Ok(lookups.config.other_language(lang))
 }
 
 /// `get_taxonomy_url(kind, term)` (`name` is Zola 0.22's word for `term`); `required=false` gives nothing
@@ -211,7 +226,8 @@ fn taxonomy_if_required<'a>(
     kwargs: &Kwargs,
 ) -> TeraResult<Option<(usize, &'a crate::content::Taxonomy)>> {
     let kind: &str = kwargs.must_get("kind")?;
-    match find_taxonomy(&lookups.site, function, kind) {
+    let lang = other_language(lookups, kwargs)?;
+    match find_taxonomy(&lookups.site, function, kind, lang) {
         Ok(found) => Ok(Some(found)),
         Err(_) if kwargs.get::<bool>("required")? == Some(false) => Ok(None),
         Err(error) => Err(error),
@@ -252,10 +268,21 @@ fn trans(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     }
 }
 
-fn find_taxonomy<'a>(site: &'a Site, function: &str, kind: &str) -> TeraResult<(usize, &'a crate::content::Taxonomy)> {
-    site.taxonomies.iter().enumerate().find(|(_, t)| t.name == kind).ok_or_else(|| {
-        let names: Vec<&str> = site.taxonomies.iter().map(|t| t.name.as_str()).collect();
-        Error::message(format!("`{function}`: no taxonomy `{kind}`; config.toml declares: {}", names.join(", ")))
+/// The taxonomy `kind` of language `lang` (`None`: the default language).
+fn find_taxonomy<'a>(
+    site: &'a Site,
+    function: &str,
+    kind: &str,
+    lang: Option<&str>,
+) -> TeraResult<(usize, &'a crate::content::Taxonomy)> {
+    let of_language = |t: &&crate::content::Taxonomy| t.lang.as_deref() == lang;
+    site.taxonomies.iter().enumerate().find(|(_, t)| t.name == kind && of_language(t)).ok_or_else(|| {
+        let names: Vec<&str> = site.taxonomies.iter().filter(of_language).map(|t| t.name.as_str()).collect();
+        let language = lang.map(|lang| format!(" for `{lang}`")).unwrap_or_default();
+        Error::message(format!(
+            "`{function}`: no taxonomy `{kind}`{language}; config.toml declares: {}",
+            names.join(", ")
+        ))
     })
 }
 

@@ -65,11 +65,18 @@ pub struct Templates {
     pub broken_shortcodes: BTreeMap<String, Diagnostic>,
     /// config.toml's `generate_print_page`: `/print/` is one of the outputs.
     print_page: bool,
+    /// What a render in each of the site's other languages sees instead of the globals: `lang` and that
+    /// language's `config` (Zola's per-language title, description, taxonomies and `languages`).
+    languages: BTreeMap<String, [(&'static str, Value); 2]>,
+    /// `NAME/templates/` for a Zola `theme = "NAME"`: its templates are registered under that prefix only, and
+    /// Tera finds them there when the site has no template of the name (Tera 2's fallback prefixes, as Zola 0.23).
+    theme_prefix: Option<String>,
 }
 
 impl Templates {
+    /// Whether a template of that name exists: the site's, the Zola theme's (under its prefix) or the built-in.
     pub fn has(&self, name: &str) -> bool {
-        self.tera.get_template_names().any(|n| n == name)
+        self.tera.contains_template(name)
     }
 
     /// The site the template functions see; `None` while `serve` updates it in place.
@@ -85,11 +92,33 @@ impl Templates {
         global.insert("quire_version", env!("CARGO_PKG_VERSION"));
         global.insert("serve_mode", &serve_mode);
         self.print_page = config.generate_print_page;
+        self.languages = config
+            .languages
+            .keys()
+            .map(|lang| {
+                (lang.clone(), [("lang", Value::from(lang.as_str())), ("config", language_config(config, lang))])
+            })
+            .collect();
     }
 
-    /// Whether `name` is the built-in theme's template (the site has no file of that name).
+    /// Zola's template for the list of a taxonomy's terms (`kind` `list`) or a term's page (`single`):
+    /// `TAXONOMY/KIND.html` (`tags/list.html`) when the site or its theme has one, else `taxonomy_KIND.html`.
+    pub fn taxonomy_template(&self, taxonomy: &str, kind: &str) -> String {
+        let own = format!("{taxonomy}/{kind}.html");
+        if self.has(&own) {
+            own
+        } else {
+            format!("taxonomy_{kind}.html")
+        }
+    }
+
+    /// Whether `name` is the built-in theme's template (neither the site nor its Zola theme has a file of that name).
     pub fn is_theme(&self, name: &str) -> bool {
-        !self.site_templates.contains_key(name)
+        let in_zola_theme = self
+            .theme_prefix
+            .as_ref()
+            .is_some_and(|prefix| self.site_templates.contains_key(&format!("{prefix}{name}")));
+        !self.site_templates.contains_key(name) && !in_zola_theme
     }
 
     /// Every template's text with the file it is reported at, the site's own first, then the theme's.
@@ -116,21 +145,23 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     }
     let mut site_templates = BTreeMap::new();
     let theme = config.theme.as_deref();
-    if let Some(theme) = theme {
+    let theme_prefix = theme.map(|theme| format!("{theme}/templates/"));
+    if let (Some(theme), Some(prefix)) = (theme, &theme_prefix) {
+        // Once only, under `NAME/templates/`: registered under both names, each component the theme defines
+        // would be defined twice. The built-in template of the same name gives way to the theme's.
         let dir = Path::new("themes").join(theme).join("templates");
         for (name, text) in read_templates(root, config, &dir, diagnostics) {
-            let prefixed = format!("{theme}/templates/{name}");
+            sources.remove(&name);
+            let prefixed = format!("{prefix}{name}");
             site_templates.insert(prefixed.clone(), dir.join(&name));
-            sources.insert(prefixed, text.clone());
-            site_templates.insert(name.clone(), dir.join(&name));
-            sources.insert(name, text);
+            sources.insert(prefixed, text);
         }
     }
     for (name, text) in read_templates(root, config, Path::new("templates"), diagnostics) {
         site_templates.insert(name.clone(), Path::new("templates").join(&name));
         sources.insert(name, text);
     }
-    for dropped in blocks::drop_blocks_missing_in_parents(&mut sources) {
+    for dropped in blocks::drop_blocks_missing_in_parents(&mut sources, theme_prefix.as_deref()) {
         let Some(file) = site_templates.get(&dropped.template) else { continue }; // the built-in theme's
         let at = Location { file: file.clone(), line: dropped.line, column: 1 };
         let message = format!(
@@ -141,6 +172,9 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         diagnostics.push(Diagnostic::warning(at, "template", message).with_help(help));
     }
     let mut tera = tera::Tera::new();
+    if let Some(prefix) = &theme_prefix {
+        tera.set_fallback_prefixes([prefix.clone()]).expect("no template is added yet");
+    }
     tera.autoescape_on([".html", ".htm", ".xml"]);
     functions::register_filters(&mut tera);
     // Tera 2 checks function names when it parses, so they are registered now and see the site later.
@@ -149,7 +183,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     filters::register(&mut tera, lookups.clone());
     let images = Arc::new(images::ImageQueue::new(root, theme));
     functions::register_images(&mut tera, lookups.clone(), images.clone());
-    files::register(&mut tera, root, theme);
+    files::register(&mut tera, root, theme, config.compile_sass);
     let mut templates = Templates {
         tera: tera::Tera::new(),
         site_templates,
@@ -158,10 +192,12 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         images,
         broken_shortcodes: BTreeMap::new(),
         print_page: false,
+        languages: BTreeMap::new(),
+        theme_prefix: theme_prefix.clone(),
     };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         // Only when something failed: the templates again without the shortcodes, then each shortcode alone.
-        let is_shortcode = |name: &str| name.starts_with("shortcodes/");
+        let is_shortcode = |name: &str| shortcode_file(name, theme_prefix.as_deref()).is_some();
         let others = sources.iter().filter(|(name, _)| !is_shortcode(name));
         if let Err(e) = tera.add_raw_templates(others.map(|(n, t)| (n.as_str(), t.as_str()))) {
             diagnostics.push(template_diagnostic(&templates, &e, &sources));
@@ -169,7 +205,8 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         }
         for (name, text) in sources.iter().filter(|(name, _)| is_shortcode(name)) {
             if let Err(e) = tera.add_raw_template(name, text) {
-                let stem = name.trim_start_matches("shortcodes/").rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+                let file = shortcode_file(name, theme_prefix.as_deref()).unwrap_or(name);
+                let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
                 templates.broken_shortcodes.insert(stem.to_string(), template_diagnostic(&templates, &e, &sources));
             }
         }
@@ -182,6 +219,13 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     templates.tera = tera;
     templates.sources = sources;
     Some(templates)
+}
+
+/// `youtube.html` for the shortcode template `shortcodes/youtube.html` (or the Zola theme's
+/// `NAME/templates/shortcodes/youtube.html`); `None` for any other template.
+pub fn shortcode_file<'a>(name: &'a str, theme_prefix: Option<&str>) -> Option<&'a str> {
+    let name = theme_prefix.and_then(|prefix| name.strip_prefix(prefix)).unwrap_or(name);
+    name.strip_prefix("shortcodes/")
 }
 
 /// Every template file under `root/dir`, by its name there (`partials/nav.html`). Links out of the site are
@@ -246,7 +290,8 @@ pub enum Output {
         section: SectionId,
         index: usize,
     },
-    /// Page `index` (from 2) of a paginated term's list: taxonomy index, term index, pager.
+    /// Page `index` (from 2) of a paginated term's list: taxonomy index, term index, pager. Index 1 is the
+    /// redirect from the first pager's own address to the term, as Zola writes it.
     TermPager(usize, usize, usize),
     NotFound,
     /// The whole site on one page (`generate_print_page`).
@@ -275,17 +320,63 @@ impl Output {
     }
 
     /// The template that renders it; redirect pages need none.
-    pub fn template(&self, site: &Site) -> Option<String> {
+    pub fn template(&self, site: &Site, templates: &Templates) -> Option<String> {
         match self {
             Output::Page(id) => Some(page_template(site, *id)),
             Output::Section(id) | Output::Pager { section: id, .. } => Some(section_template(site, *id)),
-            Output::TaxonomyList(_) => Some("taxonomy_list.html".into()),
-            Output::Term(..) | Output::TermPager(..) => Some("taxonomy_single.html".into()),
+            Output::TaxonomyList(t) => Some(templates.taxonomy_template(&site.taxonomies[*t].name, "list")),
+            Output::TermPager(_, _, 1) => None,
+            Output::Term(t, ..) | Output::TermPager(t, ..) => {
+                Some(templates.taxonomy_template(&site.taxonomies[*t].name, "single"))
+            }
             Output::NotFound => Some("404.html".into()),
             Output::Print => Some("print.html".into()),
             Output::Alias { .. } => None,
         }
     }
+}
+
+impl Output {
+    /// The language of what it shows, when not the default one.
+    pub fn lang<'a>(&self, site: &'a Site) -> Option<&'a str> {
+        match self {
+            Output::Page(id) => site.pages[*id].doc.lang.as_deref(),
+            Output::Section(id) | Output::Pager { section: id, .. } => site.sections[*id].doc.lang.as_deref(),
+            Output::TaxonomyList(t) | Output::Term(t, _) | Output::TermPager(t, _, _) => {
+                site.taxonomies[*t].lang.as_deref()
+            }
+            Output::NotFound | Output::Print | Output::Alias { .. } => None,
+        }
+    }
+}
+
+/// `config` as a page in `lang` (another language than the default) sees it, as Zola serializes it: that
+/// language's title, description, feeds, search and taxonomies, and the other languages (the default one
+/// among them) in `languages`.
+fn language_config(config: &Config, lang: &str) -> Value {
+    let mut value = serde_json::to_value(config).unwrap_or_default();
+    let (Some(map), Some(language)) = (value.as_object_mut(), config.languages.get(lang)) else {
+        return Value::from_serializable(&value);
+    };
+    let default = crate::config::LanguageConfig {
+        title: Some(config.title.clone()),
+        description: Some(config.description.clone()),
+        generate_feeds: config.generate_feeds,
+        build_search_index: config.build_search_index,
+        taxonomies: config.taxonomies.clone(),
+    };
+    let mut languages = config.languages.clone();
+    languages.remove(lang);
+    languages.insert(config.default_language.clone(), default);
+    let json = |value: serde_json::Result<serde_json::Value>| value.unwrap_or_default();
+    map.insert("title".into(), json(serde_json::to_value(language.title.as_ref().unwrap_or(&config.title))));
+    let description = language.description.as_ref().unwrap_or(&config.description);
+    map.insert("description".into(), json(serde_json::to_value(description)));
+    map.insert("generate_feeds".into(), language.generate_feeds.into());
+    map.insert("build_search_index".into(), language.build_search_index.into());
+    map.insert("taxonomies".into(), json(serde_json::to_value(&language.taxonomies)));
+    map.insert("languages".into(), json(serde_json::to_value(&languages)));
+    Value::from_serializable(&value)
 }
 
 /// Every file `site` renders to with these templates: pages and sections whose template exists (sections
@@ -307,15 +398,18 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
         }
     }
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-        if templates.has("taxonomy_list.html") {
+        if templates.has(&templates.taxonomy_template(&taxonomy.name, "list")) {
             outputs.push(Output::TaxonomyList(t));
         }
-        if templates.has("taxonomy_single.html") {
+        if templates.has(&templates.taxonomy_template(&taxonomy.name, "single")) {
             for (i, term) in taxonomy.terms.iter().enumerate() {
                 outputs.push(Output::Term(t, i));
-                if let Some(paginate_by) = term_paginate_by(templates, term.pages.len()) {
+                if let Some(paginate_by) = term_paginate_by(templates, taxonomy, term.pages.len()) {
                     let pagers = term.pages.len().div_ceil(paginate_by);
                     outputs.extend((2..=pagers).map(|index| Output::TermPager(t, i, index)));
+                    if taxonomy.paginate_by.is_some() {
+                        outputs.push(Output::TermPager(t, i, 1)); // Zola's redirect, as for sections
+                    }
                 }
             }
         }
@@ -356,11 +450,13 @@ pub fn paginate_by(site: &Site, templates: &Templates, id: SectionId) -> Option<
     }
 }
 
-/// How many pages each pager of a term of `pages` pages lists, when it is paginated: the built-in theme's choice
-/// for a long term rendered by the theme's own `taxonomy_single.html` (Zola's `paginate_by` of a taxonomy, a
-/// config.toml key, is not read yet).
-pub fn term_paginate_by(templates: &Templates, pages: usize) -> Option<usize> {
-    (pages > THEME_PAGINATE_OVER && templates.is_theme("taxonomy_single.html")).then_some(THEME_PAGINATE_BY)
+/// How many pages each pager of a term of `pages` pages lists, when it is paginated: the taxonomy's
+/// `paginate_by` in config.toml, else the built-in theme's choice for a long term rendered by the theme's own
+/// `taxonomy_single.html`.
+pub fn term_paginate_by(templates: &Templates, taxonomy: &crate::content::Taxonomy, pages: usize) -> Option<usize> {
+    taxonomy.paginate_by.or_else(|| {
+        (pages > THEME_PAGINATE_OVER && templates.is_theme("taxonomy_single.html")).then_some(THEME_PAGINATE_BY)
+    })
 }
 
 /// Where pager `index` of the section at `section_path` goes, as Zola writes it: `/api/page/2/`.
@@ -382,8 +478,13 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
     let site = &lookups.site;
     let path = output.path(site);
     let config_file = Path::new("config.toml");
-    let render = |template: &str, source: &Path, values: &[(&str, Value)]| {
-        render_template(templates, &lookups.config.base_url, template, &path, source, values)
+    let language = output.lang(site).and_then(|lang| templates.languages.get(lang)).map(<[_; 2]>::as_slice);
+    let render = |template: &str, source: &Path, values: &[(&str, Value)]| match language {
+        None => render_template(templates, &lookups.config.base_url, template, &path, source, values),
+        Some(language) => {
+            let values: Vec<(&str, Value)> = language.iter().chain(values).cloned().collect();
+            render_template(templates, &lookups.config.base_url, template, &path, source, &values)
+        }
     };
     let html = match output {
         Output::Page(id) => {
@@ -422,16 +523,21 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             deps::record(deps::Dep::Taxonomy(*t));
             let taxonomy = &site.taxonomies[*t];
             let terms = Value::from(taxonomy.terms.iter().map(|term| term_value(lookups, term)).collect::<Vec<_>>());
-            render("taxonomy_list.html", config_file, &[("taxonomy", taxonomy_view(lookups, *t)), ("terms", terms)])?
+            let template = templates.taxonomy_template(&taxonomy.name, "list");
+            render(&template, config_file, &[("taxonomy", taxonomy_view(lookups, *t)), ("terms", terms)])?
+        }
+        Output::TermPager(t, term, 1) => {
+            redirect_page(&lookups.config.permalink(&site.taxonomies[*t].terms[*term].path))
         }
         Output::Term(t, term) | Output::TermPager(t, term, _) => {
+            let template = templates.taxonomy_template(&site.taxonomies[*t].name, "single");
             let term = &site.taxonomies[*t].terms[*term];
             let mut values = vec![("taxonomy", taxonomy_view(lookups, *t)), ("term", term_value(lookups, term))];
-            if let Some(paginate_by) = term_paginate_by(templates, term.pages.len()) {
+            if let Some(paginate_by) = term_paginate_by(templates, &site.taxonomies[*t], term.pages.len()) {
                 let index = if let Output::TermPager(_, _, index) = output { *index } else { 1 };
                 values.push(("paginator", paginator_value(lookups, &term.pages, &term.path, paginate_by, index)));
             }
-            render("taxonomy_single.html", config_file, &values)?
+            render(&template, config_file, &values)?
         }
         Output::NotFound => render("404.html", Path::new("templates/404.html"), &[])?,
         Output::Print => {
@@ -565,7 +671,8 @@ pub fn section_template(site: &Site, id: usize) -> String {
     let section = &site.sections[id];
     match &section.doc.front_matter.template {
         Some(template) => template.clone(),
-        None if id == 0 => "index.html".into(),
+        // The home section, and each other language's (Zola's `_index.fr.md`).
+        None if section.parent.is_none() => "index.html".into(),
         None => "section.html".into(),
     }
 }

@@ -118,9 +118,14 @@ struct PageSummary<'a> {
     date: Option<&'a str>,
     updated: Option<&'a str>,
     year: Option<i32>,
+    month: Option<u32>,
+    day: Option<u32>,
     weight: Option<i64>,
     draft: bool,
     slug: &'a str,
+    /// Zola's: a page bundle's folder under content/ (`blog/trip/`), where its own files are; none otherwise.
+    colocated_path: Option<String>,
+    authors: &'a [String],
     path: &'a str,
     permalink: String,
     relative_path: &'a str,
@@ -135,6 +140,8 @@ struct PageSummary<'a> {
     related: Vec<LinkView<'a>>,
     backlinks: Vec<LinkView<'a>>,
     lang: &'a str,
+    /// Every language's version of the page, this one included, in a site with `[languages]`.
+    translations: Vec<TranslationView<'a>>,
     /// The file's last and first commits (`git_dates = true`).
     git: Option<&'a FileHistory>,
     edit_url: Option<String>,
@@ -161,9 +168,20 @@ struct SectionMetadata<'a> {
     backlinks: Vec<LinkView<'a>>,
     page_count: usize,
     lang: &'a str,
+    translations: Vec<TranslationView<'a>>,
     git: Option<&'a FileHistory>,
     edit_url: Option<String>,
     markdown_url: Option<String>,
+}
+
+/// One language's version of a page or section (Zola's `TranslatedContent`).
+#[derive(Serialize)]
+struct TranslationView<'a> {
+    lang: &'a str,
+    permalink: String,
+    title: &'a str,
+    /// The file, relative to content/.
+    path: &'a str,
 }
 
 /// A page or section named by a relation or a backlink.
@@ -242,9 +260,13 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
         date: fm.date.as_deref(),
         updated: site.page_updated(id),
         year: fm.date.as_deref().and_then(|d| d.get(..4)).and_then(|y| y.parse().ok()),
+        month: fm.date.as_deref().and_then(|d| d.get(5..7)).and_then(|m| m.parse().ok()),
+        day: fm.date.as_deref().and_then(|d| d.get(8..10)).and_then(|d| d.parse().ok()),
         weight: fm.weight,
         draft: fm.draft,
         slug: &page.slug,
+        colocated_path: crate::content::colocated_path(&page.doc.relative_path, page.doc.lang.as_deref()),
+        authors: &fm.authors,
         path: &page.doc.path,
         permalink: config.permalink(&page.doc.path),
         relative_path: &page.doc.relative_path,
@@ -263,7 +285,8 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
         assets: page.doc.assets.iter().map(|a| crate::content::slash_path(a)).collect(),
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
-        lang: &config.default_language,
+        lang: page.doc.lang.as_deref().unwrap_or(&config.default_language),
+        translations: translations(site, config, target),
         git: site.history(target),
         edit_url: config.edit_url_of(&page.doc.relative_path),
         markdown_url: markdown_url(site, config, target),
@@ -302,12 +325,35 @@ pub fn section_metadata(site: &Site, config: &Config, relations: &Relations, id:
         related: link_views(site, config, relations.related.get(&target)),
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         page_count: section.pages.len(),
-        lang: &config.default_language,
+        lang: section.doc.lang.as_deref().unwrap_or(&config.default_language),
+        translations: translations(site, config, target),
         git: site.history(target),
         edit_url: config.edit_url_of(&section.doc.relative_path),
         markdown_url: markdown_url(site, config, target),
     };
     Value::from_serializable(&view)
+}
+
+/// The versions of `target` in every language, the default first: none in a site of one language, as in Zola.
+fn translations<'a>(site: &'a Site, config: &'a Config, target: Target) -> Vec<TranslationView<'a>> {
+    if config.languages.is_empty() {
+        return Vec::new();
+    }
+    let doc = site.document(target);
+    let canonical = crate::content::canonical_path(&doc.relative_path, doc.lang.as_deref());
+    let languages = std::iter::once(None).chain(config.languages.keys().map(|lang| Some(lang.as_str())));
+    languages
+        .filter_map(|lang| site.lookup_in(&canonical, lang))
+        .map(|version| {
+            let doc = site.document(version);
+            TranslationView {
+                lang: doc.lang.as_deref().unwrap_or(&config.default_language),
+                permalink: config.permalink(&doc.path),
+                title: &doc.title,
+                path: &doc.relative_path,
+            }
+        })
+        .collect()
 }
 
 fn markdown_url(site: &Site, config: &Config, target: Target) -> Option<String> {

@@ -61,8 +61,9 @@ pub struct Expanded {
 impl<'a> ContentCalls<'a> {
     pub fn new(tera: &'a tera::Tera, config: &Config) -> ContentCalls<'a> {
         let mut shortcodes = BTreeMap::new();
+        let theme_prefix = config.theme.as_ref().map(|theme| format!("{theme}/templates/"));
         for name in tera.get_template_names() {
-            let Some(file) = name.strip_prefix("shortcodes/") else { continue };
+            let Some(file) = crate::render::shortcode_file(name, theme_prefix.as_deref()) else { continue };
             let Some((stem, extension)) = file.rsplit_once('.') else { continue };
             // Zola's rule when both exist: the one found last wins; here the Markdown one, always.
             if extension == "md" || (extension == "html" && !shortcodes.contains_key(stem)) {
@@ -146,8 +147,11 @@ impl<'a> ContentCalls<'a> {
         }
     }
 
+    /// `context` and the globals it does not set itself (a page in another language sets `lang`).
     fn with_globals(&self, mut context: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
-        context.extend(self.globals.iter().cloned());
+        let missing: Vec<_> =
+            self.globals.iter().filter(|(key, _)| !context.iter().any(|(set, _)| set == key)).cloned().collect();
+        context.extend(missing);
         context
     }
 

@@ -40,7 +40,7 @@ pub fn render_outputs(
         .map(|output| {
             let (result, deps) = recording(|| render_output(templates, lookups, &output));
             let file = output_path(&output.path(&lookups.site));
-            let template = output.template(&lookups.site);
+            let template = output.template(&lookups.site, templates);
             let result = result.map(|page| {
                 (files.get(&file) != Some(page.html.as_bytes())).then(|| Arc::<[u8]>::from(page.html.as_bytes()))
             });

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Issue 14's theme acceptance run: three popular Zola themes build their own example site, unchanged, with
+# `quire build`. Each tree is exported with `git archive` from a fetched mirror at a pinned commit (no network),
+# built, and its HTML pages compared with the list Zola makes of the same tree (scripts/zola-themes/NAME.pages,
+# written from the content tree by Zola's rules: see that folder's README).
+#
+# usage: scripts/zola-themes.sh [THEME...]          (default: abridge linkita zolarwind)
+#   MIRRORS=dir   where the bare mirrors are, as OWNER+NAME/repo (default: /work/.mirror)
+#   QUIRE=path    binary to run (default: target/release/quire, built if missing)
+#   KEEP=dir      keep the trees, outputs, logs and diffs there (default: a temporary folder)
+#   SHOTS=dir     also serve each output on 127.0.0.1 and screenshot its home page there (headless Chromium)
+# Exit status: 0 when every theme builds (exit 0) and its HTML pages equal the expected list; 1 otherwise.
+set -uo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+mirrors=${MIRRORS:-/work/.mirror}
+quire=${QUIRE:-$repo/target/release/quire}
+[ -x "$quire" ] || (cd "$repo" && cargo build --release --quiet) || exit 1
+work=${KEEP:-$(mktemp -d)}
+mkdir -p "$work"
+themes=("$@")
+[ ${#themes[@]} -eq 0 ] && themes=(abridge linkita zolarwind)
+status=0
+
+# `git archive` of OWNER+NAME at COMMIT into DEST (replacing it).
+export_tree() {
+  local git=$mirrors/$1/repo commit=$2 dest=$3
+  [ -d "$git" ] || { echo "no mirror $git (fetch github:${1/+//} first)"; return 1; }
+  rm -rf "$dest" && mkdir -p "$dest" && git --git-dir="$git" archive "$commit" | tar -x -C "$dest"
+}
+
+# The example site of THEME, exactly as its repository has it, in DEST.
+export_theme() {
+  case $1 in
+    # Jieiku/abridge: the theme repository is its own demo site (zola.toml, content/, i18n/); "Update for
+    # Zola 0.23.4", Tera 2 components.
+    abridge) export_tree Jieiku+abridge 1a3401dbf731b7d29daa42f3b7d6cd32503dd55e "$2" ;;
+    # salif/linkita: the demo site is the `demo` branch, with the theme as a git submodule (themes/linkita),
+    # which `git archive` leaves empty: the submodule's commit is exported into it from the same mirror.
+    linkita)
+      export_tree salif+linkita 33edc0df77ae694925803f7f939d7a29771a74e9 "$2" &&
+        export_tree salif+linkita 44aa3a047f6ad8e91685492eed032c7bd29e7d7c "$2/themes/linkita" ;;
+    # thomasweitzel/zolarwind: the theme repository is its own demo site; "migrate theme templates and content
+    # to Tera v2 components" (Zola 0.23.2).
+    zolarwind) export_tree thomasweitzel+zolarwind 3054e2b7b99ab9f57a6e8093803118f33e61e869 "$2" ;;
+    *) echo "unknown theme $1 (known: abridge linkita zolarwind)"; return 1 ;;
+  esac
+}
+
+for theme in "${themes[@]}"; do
+  tree=$work/$theme out=$work/out-$theme log=$work/build-$theme.log
+  export_theme "$theme" "$tree" || { echo "== $theme: cannot export the tree"; status=1; continue; }
+  rm -rf "$out"
+  start=$(date +%s.%N)
+  (cd "$tree" && "$quire" build --output "$out") >"$log" 2>&1
+  code=$?
+  seconds=$(printf "%.2f" "$(echo "$(date +%s.%N) - $start" | bc)")
+  echo "== $theme: quire build exit $code in ${seconds}s, $(grep -c '^warning' "$log") warnings," \
+    "$(grep -c '^error' "$log") errors (log: $log)"
+  if [ "$code" -ne 0 ]; then
+    grep -E '^error' -A4 "$log" | head -30
+    status=1
+    continue
+  fi
+  (cd "$out" && find . -name '*.html' | sed 's|^\./||' | LC_ALL=C sort) >"$work/pages-$theme.txt"
+  expected=$repo/scripts/zola-themes/$theme.pages
+  if [ -f "$expected" ]; then
+    diff "$expected" "$work/pages-$theme.txt" >"$work/pages-$theme.diff"
+    echo "   html pages: $(wc -l <"$work/pages-$theme.txt") written; $(grep -c '^<' "$work/pages-$theme.diff")" \
+      "only in Zola's list, $(grep -c '^>' "$work/pages-$theme.diff") only in Quire's ($work/pages-$theme.diff)"
+    [ -s "$work/pages-$theme.diff" ] && { status=1; sed 's/^/     /' "$work/pages-$theme.diff" | head -20; }
+  fi
+  # Template syntax left in the HTML outside code is a call that did not run.
+  leftovers=$(cd "$out" && grep -rlE '\{\{ *<|\{%-? *(raw|endraw|if|for|set) ' --include='*.html' . | head -5)
+  [ -n "$leftovers" ] && { echo "   template syntax visible in: $leftovers"; }
+  if [ -n "${SHOTS:-}" ] && command -v chromium >/dev/null; then
+    mkdir -p "$SHOTS"
+    port=$((20000 + RANDOM % 20000))
+    shot_out=$work/shot-$theme
+    (cd "$tree" && "$quire" build --output "$shot_out" --base-url "http://127.0.0.1:$port/") >/dev/null 2>&1
+    (cd "$shot_out" && exec python3 -m http.server "$port" --bind 127.0.0.1) >/dev/null 2>&1 &
+    server=$!
+    sleep 1
+    chromium --headless --no-sandbox --disable-gpu --disable-background-networking --hide-scrollbars \
+      --screenshot="$SHOTS/$theme.png" --window-size=1280,900 "http://127.0.0.1:$port/" >/dev/null 2>&1
+    kill "$server"
+    echo "   screenshot: $SHOTS/$theme.png"
+  fi
+done
+exit $status
