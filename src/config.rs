@@ -207,6 +207,9 @@ pub struct MarkdownConfig {
     pub definition_list: bool,
     /// `$...$` and `$$...$$` become MathML at build time (off unless `math = true`: `$` is common in prose).
     pub math: bool,
+    /// Zola's `[markdown.highlighting]` as written, for templates (`config.markdown.highlighting.style`) and
+    /// for the names of the stylesheets Zola writes with `style = "class"` (`markdown::zola_stylesheets`).
+    pub highlighting: Option<serde_json::Value>,
 }
 
 impl Default for Config {
@@ -258,6 +261,7 @@ impl Default for MarkdownConfig {
             external_links_class: None,
             definition_list: true,
             math: false,
+            highlighting: None,
         }
     }
 }
@@ -457,7 +461,6 @@ const ZOLA_ONLY_HIGHLIGHTING_KEYS: &[&str] = &[
     "theme",
     "light_theme",
     "dark_theme",
-    "style",
     "error_on_missing_language",
     "extra_grammars",
     "extra_themes",
@@ -739,7 +742,10 @@ impl Reader<'_> {
                     markdown.external_links_class = (!class.is_empty()).then_some(class);
                 }
                 "definition_list" => markdown.definition_list = self.bool(key, value),
-                "highlighting" => markdown.highlight_code = self.highlighting(value),
+                "highlighting" => {
+                    markdown.highlight_code = self.highlighting(value);
+                    markdown.highlighting = Some(toml_to_json(value));
+                }
                 "math" => markdown.math = self.bool(key, value),
                 _ if value.as_bool() == Some(false) && ZOLA_ONLY_MARKDOWN_KEYS.contains(&key.as_str()) => {}
                 _ => self.unknown(key, MARKDOWN_KEYS, ZOLA_ONLY_MARKDOWN_KEYS, "markdown."),
@@ -753,8 +759,13 @@ impl Reader<'_> {
         let Some(table) = self.table("highlighting", value) else {
             return false;
         };
-        for key in table.keys() {
-            self.unknown(key, &[], ZOLA_ONLY_HIGHLIGHTING_KEYS, "markdown.highlighting.");
+        for (key, value) in table {
+            match key.as_str() {
+                // Names the stylesheets written for `class` (`markdown::zola_stylesheets`); `inline` is Zola's default.
+                "style" if matches!(value.as_str(), Some("class" | "inline")) => {}
+                "style" => self.wrong_type(key, "`\"class\"` or `\"inline\"`"),
+                _ => self.unknown(key, &["style"], ZOLA_ONLY_HIGHLIGHTING_KEYS, "markdown.highlighting."),
+            }
         }
         true
     }

@@ -63,7 +63,6 @@ fn issue_14_zola_config_keys_are_warnings() {
         "taxonomy_root",
         "markdown.render_emoji",
         "markdown.highlighting.theme",
-        "markdown.highlighting.style",
         "slugify.paths_keep_dates",
         "link_checker.ignored_files",
     ] {

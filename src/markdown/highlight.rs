@@ -219,6 +219,33 @@ pub fn stylesheet() -> String {
     css
 }
 
+/// The stylesheets Zola 0.22+ writes for `[markdown.highlighting] style = "class"`, under Zola's names, with
+/// Quire's colours for Quire's classes (a theme links and hashes them: zolarwind's `giallo-light.css`): `giallo.css`
+/// for one `theme` (light and dark, as `syntax.css`), `giallo-light.css` and `giallo-dark.css` for a
+/// `light_theme` and a `dark_theme`. None otherwise, as in Zola.
+pub fn zola_stylesheets(highlighting: Option<&serde_json::Value>) -> Vec<(&'static str, String)> {
+    let Some(table) = highlighting.filter(|table| table.get("style").and_then(|s| s.as_str()) == Some("class")) else {
+        return Vec::new();
+    };
+    let one_scheme = |dark: bool| {
+        let mut css = String::from("/* Code highlighting classes written by Quire (hl-<scope>). */\n");
+        for (class, light_colour, dark_colour) in PALETTE {
+            css.push_str(&format!(".{class}{{color:{}}}\n", if dark { dark_colour } else { light_colour }));
+        }
+        css.push_str(
+            ".hl-markup.hl-bold,.hl-markup.hl-heading{font-weight:bold}\n.hl-markup.hl-italic{font-style:italic}\n",
+        );
+        css
+    };
+    if table.get("theme").is_some() {
+        vec![("giallo.css", stylesheet())]
+    } else if table.get("light_theme").is_some() && table.get("dark_theme").is_some() {
+        vec![("giallo-light.css", one_scheme(false)), ("giallo-dark.css", one_scheme(true))]
+    } else {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@
 mod highlight;
 mod math;
 
-pub use highlight::stylesheet;
+pub use highlight::{stylesheet, zola_stylesheets};
 
 use crate::config::MarkdownConfig;
 use crate::content::slug::{slugify_anchor, SlugStyle};

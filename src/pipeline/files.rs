@@ -160,6 +160,11 @@ pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnost
         let path = search::zola::ELASTICLUNR_PATH.to_string();
         files.push(OutputFile { path, contents: Contents::Embedded(search::zola::ELASTICLUNR_JS) });
     }
+    for (name, css) in markdown::zola_stylesheets(config.markdown.highlighting.as_ref()) {
+        if !own_static.contains(name) {
+            files.push(OutputFile { path: name.into(), contents: Contents::Bytes(css.into_bytes()) });
+        }
+    }
     if !own_static.contains("syntax.css") {
         files.push(OutputFile {
             path: "syntax.css".into(),

@@ -8,11 +8,12 @@ use std::time::SystemTime;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
 /// Registers `load_data`, `get_hash` and `get_file_hash` for the site at `root` (and its Zola theme's files).
-pub fn register(tera: &mut tera::Tera, root: &Path, theme: Option<&str>, compile_sass: bool) {
+pub fn register(tera: &mut tera::Tera, root: &Path, config: &crate::config::Config) {
     let files = Arc::new(SiteFiles {
         root: root.to_path_buf(),
-        theme: theme.map(str::to_string),
-        compile_sass,
+        theme: config.theme.clone(),
+        compile_sass: config.compile_sass,
+        highlighting: crate::markdown::zola_stylesheets(config.markdown.highlighting.as_ref()),
         loaded: Mutex::default(),
         stylesheets: Mutex::default(),
     });
@@ -33,6 +34,9 @@ struct SiteFiles {
     theme: Option<String>,
     /// config.toml's `compile_sass`: `get_hash` of a stylesheet the build compiles hashes that stylesheet.
     compile_sass: bool,
+    /// The highlighting stylesheets the build writes under Zola's names (`giallo-light.css`), which `get_hash`
+    /// finds as it finds compiled Sass.
+    highlighting: Vec<(&'static str, String)>,
     /// Each file `load_data` parsed, with the modification time it had then: every page may load the same file,
     /// and `serve` keeps these functions across edits.
     loaded: Mutex<HashMap<(PathBuf, Format), Loaded>>,
@@ -105,7 +109,10 @@ impl SiteFiles {
                 Ok(file) => std::fs::read(&file)
                     .map_err(|e| Error::message(format!("`{function}`: cannot read `{path}`: {e}")))?,
                 // Zola finds what the build made (a compiled stylesheet) in its output folder.
-                Err(error) => self.compiled_stylesheet(function, path).unwrap_or(Err(error))?,
+                Err(error) => match self.highlighting.iter().find(|(name, _)| *name == path.trim_start_matches('/')) {
+                    Some((_, css)) => css.as_bytes().to_vec(),
+                    None => self.compiled_stylesheet(function, path).unwrap_or(Err(error))?,
+                },
             },
             (None, Some(literal)) => literal.as_bytes().to_vec(),
         };

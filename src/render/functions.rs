@@ -321,13 +321,14 @@ fn date(value: Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         Ok(out)
     };
     let formatted = if let Some(text) = value.as_str() {
-        // `FromStr` reads ISO dates directly, without interpreting a format string for every page.
+        // `FromStr` reads ISO dates directly, without interpreting a format string for every page. A date or time
+        // without a zone is in UTC, as in Zola, so `%T` and `%:z` apply to it (`2024-05-01T00:00:00+00:00`).
         if let Ok(d) = text.parse::<chrono::NaiveDate>() {
-            render(&d.format(format))?
+            render(&d.and_time(chrono::NaiveTime::MIN).and_utc().format(format))?
         } else if let Ok(d) = chrono::DateTime::parse_from_rfc3339(text) {
             render(&d.format(format))?
         } else if let Ok(d) = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S") {
-            render(&d.format(format))?
+            render(&d.and_utc().format(format))?
         } else {
             return Err(Error::message(format!("`date`: `{text}` is not a date (expected 2024-05-01 or RFC 3339)")));
         }
@@ -364,6 +365,10 @@ mod tests {
         assert_eq!(render("{{ d | date(format='%Y') }}|{{ d | date }}", "2024-05-01").unwrap(), "2024|2024-05-01");
         assert_eq!(render("{{ d | date(format='%H:%M') }}", "2024-05-01T10:30:00+02:00").unwrap(), "10:30");
         assert_eq!(render("{{ d | date(format='%H:%M') }}", "2024-05-01T10:30:00").unwrap(), "10:30");
+        // Issue 14 (linkita): a date without time or zone is midnight UTC, as in Zola.
+        let iso = "{{ d | date(format='%FT%T%:z') }}";
+        assert_eq!(render(iso, "2024-05-01").unwrap(), "2024-05-01T00:00:00+00:00");
+        assert_eq!(render(iso, "2024-05-01T10:30:00").unwrap(), "2024-05-01T10:30:00+00:00");
     }
 
     #[test]

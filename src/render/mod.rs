@@ -183,7 +183,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     filters::register(&mut tera, lookups.clone());
     let images = Arc::new(images::ImageQueue::new(root, theme));
     functions::register_images(&mut tera, lookups.clone(), images.clone());
-    files::register(&mut tera, root, theme, config.compile_sass);
+    files::register(&mut tera, root, config);
     let mut templates = Templates {
         tera: tera::Tera::new(),
         site_templates,
