@@ -54,13 +54,15 @@ pub struct PendingLog {
 
 /// Starts the one `git log` over `root/content`, so it runs while the content is read.
 pub fn start_log(root: &Path) -> PendingLog {
-    // Paths relative to `content/` (`--relative`), NUL-separated (`-z`, no quoting of odd names), each commit
-    // opening with \x01 so a commit without changes (a merge) is still told apart.
+    // Paths relative to `content/` (`--relative`, which also keeps each commit's diff to that folder),
+    // NUL-separated (`-z`, no quoting of odd names), each commit opening with \x01 so a commit without changes
+    // (a merge, or one outside content/) is still told apart. No pathspec: `-- .` would make git diff every
+    // commit twice (once to decide whether to show it, once to show it), a third more CPU on 10,000 commits.
     let child = Command::new("git")
         .arg("-C")
         .arg(root.join("content"))
         .args(["-c", "core.quotePath=false", "log", "-z", "--name-status", "-M", "--relative"])
-        .args(["--format=%x01%H%x00%aI%x00%an%x00%P", "--", "."])
+        .arg("--format=%x01%H%x00%aI%x00%an%x00%P")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -55,6 +55,36 @@ fn include_of_a_missing_or_outside_file_is_an_error_at_the_call() {
     insta::assert_snapshot!(build_error("invalid-include"));
 }
 
+/// Zola 0.23 sites (content templating) write the same call, which is a template function call there: the same
+/// output, the same errors, and the file is watched with the body that includes it.
+#[test]
+fn include_works_in_zola_0_23_content_templating() {
+    let copy = common::copy_fixture("docs-features");
+    let site = copy.path().join("site");
+    let config = std::fs::read_to_string(site.join("config.toml")).expect("config");
+    common::write(&site, "config.toml", format!("content_templating = true\n{config}"));
+    let output = site.join("public");
+    quire::build(&common::options(&site, &output)).expect("the site builds in 0.23 mode");
+    let html = std::fs::read_to_string(output.join("include/index.html")).expect("page");
+    assert!(
+        html.contains("<figure class=\"code-block\"><figcaption class=\"code-name\">examples/hello.rs</figcaption>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>An <em>included</em> paragraph, rendered as Markdown with the page.</p>"), "{html}");
+    let options = quire::BuildOptions { root: site.clone(), ..Default::default() };
+    let prepared = quire::pipeline::prepare(&options, quire::pipeline::Purpose::Serve).expect("prepared");
+    let including: Vec<&String> = prepared.site.included_files["examples/hello.rs"].iter().collect();
+    assert_eq!(including, ["include.md"]);
+
+    common::write(
+        &site,
+        "content/missing.md",
+        "+++\ntitle = \"Missing\"\n+++\nText.\n\n{{ include(path=\"examples/nothing.rs\") }}\n",
+    );
+    let error = quire::build(&common::options(&site, &output)).expect_err("a missing file is an error").to_string();
+    assert!(error.contains("content/missing.md:6:") && error.contains("examples/nothing.rs"), "{error}");
+}
+
 #[cfg(unix)]
 #[test]
 fn include_never_follows_a_link_out_of_the_site() {
@@ -75,40 +105,92 @@ fn include_never_follows_a_link_out_of_the_site() {
     assert!(!error.contains("secret text"), "{error}");
 }
 
+/// The values of every `name="..."` attribute of `html`.
+fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    let pattern = format!(" {name}=\"");
+    html.match_indices(&pattern)
+        .map(|(at, _)| {
+            let value = &html[at + pattern.len()..];
+            value[..value.find('"').expect("closed")].to_string()
+        })
+        .collect()
+}
+
+/// Asserts that no id is on `html` twice and that every `#anchor` link of it points at one of its ids; returns
+/// those links.
+fn assert_anchors_resolve(html: &str) -> Vec<String> {
+    let ids: std::collections::HashSet<String> = attribute_values(html, "id").into_iter().collect();
+    assert_eq!(ids.len(), attribute_values(html, "id").len(), "an id is on the print page twice");
+    let anchors: Vec<String> =
+        attribute_values(html, "href").into_iter().filter(|href| href.starts_with('#')).collect();
+    for href in &anchors {
+        assert!(ids.contains(&href[1..]), "`{href}` points at no id on the print page");
+    }
+    anchors
+}
+
 #[test]
 fn print_page_holds_every_page_and_each_of_its_anchors_resolves() {
     let built = build("docs-features");
     let html = built.read("print/index.html");
-    let attribute = |name: &str| -> Vec<String> {
-        let pattern = format!(" {name}=\"");
-        html.match_indices(&pattern)
-            .map(|(at, _)| {
-                let value = &html[at + pattern.len()..];
-                value[..value.find('"').expect("closed")].to_string()
-            })
-            .collect()
-    };
-    let ids: std::collections::HashSet<String> = attribute("id").into_iter().collect();
-    assert_eq!(ids.len(), attribute("id").len(), "an id is on the print page twice");
-    let anchors: Vec<String> = attribute("href").into_iter().filter(|href| href.starts_with('#')).collect();
+    let anchors = assert_anchors_resolve(&html);
     // The contents, each heading's anchor link, the footnote and the links between pages.
     assert!(anchors.len() >= 12, "{anchors:?}");
-    for href in &anchors {
-        assert!(ids.contains(&href[1..]), "`{href}` points at no id on the print page");
-    }
-    for entry in
-        ["#p-home", "#p-math", "#p-code", "#p-include", "#p-code--a-first-number", "#p-math--the-quadratic-formula"]
-    {
+    for entry in [
+        "#p-home",
+        "#p-math",
+        "#p-code",
+        "#p-include",
+        "#p-guide",
+        "#p-guide-usage",
+        "#p-code--a-first-number",
+        "#p-math--the-quadratic-formula",
+    ] {
         assert!(anchors.iter().any(|href| href == entry), "no link to {entry}: {anchors:?}");
     }
     // No link to a page of the site is left pointing away from the print page.
-    for href in attribute("href") {
-        for page in ["/math/", "/code/", "/include/"] {
+    for href in attribute_values(&html, "href") {
+        for page in ["/math/", "/code/", "/include/", "/guide/usage/"] {
             assert!(!href.ends_with(page) && !href.contains(&format!("{page}#")), "{href} leaves the print page");
         }
     }
     assert!(html.contains("<mfrac>") && html.contains("<figcaption class=\"code-name\">src/main.rs</figcaption>"));
     assert!(built.read("math/index.html").contains("/print/\">The whole site on one page</a>"));
+}
+
+/// What a page's layout shows after its body (the theme's timeline, glossary and matrix layouts list their front
+/// matter's entries there) is on the print page too, its links made anchors like the body's.
+#[test]
+fn print_page_shows_what_a_pages_layout_adds_after_its_body() {
+    let built = build("docs-features");
+    let page = built.read("guide/history/index.html");
+    assert!(page.contains("Math support arrives."), "{page}");
+    let html = built.read("print/index.html");
+    assert!(html.contains("<a href=\"#p-math\">Math support arrives.</a>"), "{html}");
+    assert!(html.contains("<a href=\"#p-guide-usage\">The guide is written.</a>"), "{html}");
+    assert!(html.contains("<time datetime=\"2024-05\">May 2024</time>"), "{html}");
+}
+
+/// A section and what is under it on a page of its own, `/print/SECTION/`, linked from the section's page: links
+/// within the section become anchors, links out of it stay links to the site.
+#[test]
+fn a_sections_print_page_holds_only_that_section_and_its_anchors_resolve() {
+    let built = build("docs-features");
+    let html = built.read("print/guide/index.html");
+    let anchors = assert_anchors_resolve(&html);
+    let ids = attribute_values(&html, "id");
+    let entries: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| id.starts_with("p-") && !id.contains("--") && !id.ends_with("-title"))
+        .collect();
+    assert_eq!(entries, ["p-guide", "p-guide-history", "p-guide-usage"]);
+    assert!(anchors.iter().any(|href| href == "#p-guide-history"), "{anchors:?}");
+    assert!(html.contains("<h1>Guide</h1>") && html.contains("<title>Guide: the whole section</title>"), "{html}");
+    // Out of the section: a link to the page on the site.
+    assert!(html.contains("href=\"/code/#a-first-number\""), "{html}");
+    let section = built.read("guide/index.html");
+    assert!(section.contains("/print/guide/\">This section on one page</a>"), "{section}");
 }
 
 #[test]

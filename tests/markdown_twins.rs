@@ -9,7 +9,8 @@ fn issue_15_each_page_has_a_markdown_twin_with_its_calls_run_and_links_resolved(
     assert_eq!(
         built.read("guide/intro/index.md"),
         "# Introduction\n\n> Where to begin.\n\n\
-         Read [setup](https://example.org/docs/guide/setup/#install) next, or [the home page][home].\n\n\
+         Read [setup](https://example.org/docs/guide/setup/#install) next, or [the home page][home].\n\
+         To link a page, write `[setup](@/guide/setup.md)`.\n\n\
          > **Note:** Back up first.\n\n\
          <span class=\"badge\">new</span>\n\n\
          ```toml\n# `@/` inside code stays as written: [x](@/guide/setup.md)\n```\n\n\
@@ -20,6 +21,14 @@ fn issue_15_each_page_has_a_markdown_twin_with_its_calls_run_and_links_resolved(
         "# Home\n\nWelcome. Start with [the introduction](https://example.org/docs/guide/intro/).\n"
     );
     assert_eq!(built.read("guide/index.md"), "# Guide\n");
+}
+
+/// Inline code shows an `@/` link as written, in the twin as in the HTML (only code blocks were left alone).
+#[test]
+fn issue_15_a_twin_leaves_links_in_inline_code_as_written() {
+    let built = common::build("markdown-twins");
+    assert!(built.read("guide/intro/index.md").contains("To link a page, write `[setup](@/guide/setup.md)`.\n"));
+    assert!(built.read("guide/intro/index.html").contains("<code>[setup](@/guide/setup.md)</code>"));
 }
 
 #[test]
@@ -60,6 +69,20 @@ fn issue_15_the_built_in_theme_links_the_twin_for_its_copy_button() {
         ),
         "{html}"
     );
+    // And in the head, for tools that look there.
+    assert!(
+        html.contains(
+            "<link rel=\"alternate\" type=\"text/markdown\" href=\"https://example.org/docs/guide/setup/index.md\">"
+        ),
+        "{html}"
+    );
+    let section = built.read("guide/index.html");
+    assert!(
+        section.contains(
+            "<link rel=\"alternate\" type=\"text/markdown\" href=\"https://example.org/docs/guide/index.md\">"
+        ),
+        "{section}"
+    );
 }
 
 #[test]
@@ -67,4 +90,7 @@ fn issue_15_without_markdown_twins_no_markdown_is_written() {
     let built = common::build("basic");
     assert!(!built.files().iter().any(|f| f.ends_with(".md") || f == "llms-full.txt"), "{:?}", built.files());
     assert!(!built.read("llms.txt").contains("index.md"));
+    for html in built.files().iter().filter(|f| f.ends_with(".html")) {
+        assert!(!built.read(html).contains("text/markdown"), "{html} links a twin that was not written");
+    }
 }

@@ -745,3 +745,81 @@ fn issue_13_a_section_body_edit_renders_only_the_pages_showing_it() {
     let fresh = fresh_build(&BuildOptions { root, ..BuildOptions::default() }).0.expect("a fresh build");
     assert!(differences(live.files(), &fresh).is_empty());
 }
+
+/// Issue 15: a change to a file that bodies include (`{{ include(...) }}`) re-renders the pages that include it,
+/// as an edit of their bodies would, instead of rebuilding the whole site; a page including another file, or
+/// none, is not rendered again. A page whose only calls are includes is edited in place too.
+#[test]
+fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    common::write(&root, "config.toml", "title = \"Includes\"\n");
+    // Lean templates: what each page shows is its own body, and the home page lists the titles.
+    common::write(&root, "templates/page.html", "<main>{{ page.content | safe }}</main>\n");
+    common::write(&root, "templates/section.html", "<main>{{ section.content | safe }}</main>\n");
+    common::write(
+        &root,
+        "templates/index.html",
+        "<ul>{% for p in section.pages %}<li>{{ p.title }}</li>{% endfor %}</ul>\n",
+    );
+    common::write(&root, "examples/shared.rs", "fn shared() {}\n");
+    common::write(&root, "examples/other.rs", "fn other() {}\n");
+    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    for (name, file) in [("one", "shared"), ("two", "shared"), ("three", "other")] {
+        let text = format!(
+            "+++\ntitle = \"{name}\"\n+++\nThe code:\n\n{{{{ include(path=\"examples/{file}.rs\", code=\"rust\") }}}}\n"
+        );
+        common::write(&root, &format!("content/{name}.md"), text);
+    }
+    common::write(&root, "content/four.md", "+++\ntitle = \"four\"\n+++\nNo code.\n");
+    let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
+    let mut live = LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the site builds");
+    let watched: Vec<&String> = live.site().included_files.keys().collect();
+    assert_eq!(watched, ["examples/other.rs", "examples/shared.rs"]);
+    let before = live.files().clone();
+
+    common::write(&root, "examples/shared.rs", "fn shared_and_renamed() {}\n");
+    let update = live.update(&[Change::Included("examples/shared.rs".into())]).expect("updated in place");
+    // The two pages including the file, and nothing else: the home page shows only their titles.
+    assert_eq!(update.rendered, 2, "{update:?}");
+    let page = |files: &SiteFiles, path: &str| String::from_utf8_lossy(files.get(path).expect("page")).into_owned();
+    assert!(page(live.files(), "one/index.html").contains("shared_and_renamed"));
+    assert!(page(live.files(), "two/index.html").contains("shared_and_renamed"));
+    assert_eq!(page(live.files(), "three/index.html"), page(&before, "three/index.html"));
+    let fresh = fresh_build(&options).0.expect("a fresh build");
+    assert!(differences(live.files(), &fresh).is_empty());
+
+    // An edit of a page whose only calls are includes is in place too, and what it includes is followed.
+    common::write(
+        &root,
+        "content/four.md",
+        "+++\ntitle = \"four\"\n+++\nNow with code:\n\n{{ include(path=\"examples/other.rs\") }}\n",
+    );
+    live.update(&[Change::Page("four.md".into())]).expect("updated in place");
+    let including: Vec<&String> = live.site().included_files["examples/other.rs"].iter().collect();
+    assert_eq!(including, ["four.md", "three.md"]);
+    let before_other = live.files().clone();
+    common::write(&root, "examples/other.rs", "fn other_changed() {}\n");
+    let update = live.update(&[Change::Included("examples/other.rs".into())]).expect("updated in place");
+    assert!(update.rendered < live.files().paths().filter(|p| p.ends_with(".html")).count(), "{update:?}");
+    let mut changed: Vec<&str> =
+        live.files().paths().filter(|p| p.ends_with(".html") && before_other.get(p) != live.files().get(p)).collect();
+    changed.sort_unstable();
+    assert_eq!(changed, ["four/index.html", "three/index.html"]);
+    assert!(page(live.files(), "four/index.html").contains("fn other_changed() {}"));
+    let fresh = fresh_build(&options).0.expect("a fresh build");
+    assert!(differences(live.files(), &fresh).is_empty());
+
+    // A range past the end of the changed file is an error at the call, as in a build.
+    common::write(
+        &root,
+        "content/four.md",
+        "+++\ntitle = \"four\"\n+++\n{{ include(path=\"examples/other.rs\", lines=\"5-6\") }}\n",
+    );
+    live.update(&[Change::Page("four.md".into())]).expect("updated in place");
+    let errors: Vec<String> = live.diagnostics().iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert!(
+        errors.iter().any(|e| e.contains("content/four.md:4:1") && e.contains("the file has 1 lines")),
+        "{errors:?}"
+    );
+}

@@ -87,8 +87,9 @@ pub struct Site {
     /// Each file's commits when config.toml has `git_dates = true`; empty otherwise. Shared: `serve` clones sites.
     pub git: std::sync::Arc<crate::git::GitHistory>,
     by_relative_path: HashMap<SourcePath, Target>,
-    /// Files outside content/ that bodies include (`include` shortcode), from the site root: `serve` watches them.
-    pub included_files: Vec<String>,
+    /// Files that bodies include (`include` shortcode), from the site root, each with the bodies that include it
+    /// (under content/): `serve` watches them and renders those bodies again when one changes.
+    pub included_files: crate::shortcodes::Included,
     /// Set once the source texts are released: the site root the files are read again from.
     released_from: Option<PathBuf>,
 }
@@ -604,7 +605,7 @@ impl Builder {
             slugify: config.slugify,
             git: Default::default(),
             by_relative_path: HashMap::new(),
-            included_files: Vec::new(),
+            included_files: Default::default(),
             released_from: None,
         };
         // Three passes over every page, each on its own: side by side, they take a third of the time.

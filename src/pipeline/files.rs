@@ -30,12 +30,7 @@ pub fn site_files(
         let stream: output::Stream = Box::new(move |out| generated.write_to(&site, &config, &relations, out));
         OutputFile { path, contents: Contents::Stream(stream) }
     }));
-    files.extend(crate::twins::twin_outputs(site, config).into_iter().map(|(path, of)| {
-        let (site, config) = (site.clone(), config.clone());
-        let stream: output::Stream =
-            Box::new(move |out| out.write_all(crate::twins::make_twin(&site, &config, of).as_bytes()));
-        OutputFile { path, contents: Contents::Stream(stream) }
-    }));
+    files.extend(crate::twins::twin_streams(site, config));
     files
 }
 
@@ -207,7 +202,7 @@ pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> V
 /// What `generated_files` would hold, without making them: the link check of a site held in memory needs to know
 /// that `/sitemap.xml` exists, not what it says.
 pub fn generated_paths(site: &Site, config: &Config) -> impl Iterator<Item = OutputFile> {
-    let twins = crate::twins::twin_outputs(site, config).into_iter().map(|(path, _)| path);
+    let twins = crate::twins::twin_paths(site, config);
     let generated: Vec<String> = feeds::Generated::asked_by(config).map(|generated| generated.path(config)).collect();
     generated.into_iter().chain(twins).map(|path| OutputFile { path, contents: Contents::Embedded(b"") })
 }

@@ -149,7 +149,9 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
     let lookups = Arc::new(render::Lookups::new(site.clone(), config.clone(), relations.clone(), bodies));
     let (failures, ()) = rayon::join(
         || render::render_all(&templates, &lookups, &page_sink),
-        || generated.into_iter().for_each(add_and_write),
+        // In chunks, so Markdown twins (a file per page) are written by whichever core is free; a site without
+        // them has a handful of generated files, one chunk, written in order as before.
+        || generated.into_par_iter().with_max_len(PARALLEL_CHUNK).for_each(add_and_write),
     );
     diagnostics.extend(failures);
     // The images the templates asked for, before the link check learns of the last files.
@@ -265,6 +267,9 @@ fn render_bodies(
         site.restore_sources(kept.0, kept.1);
     }
     site.included_files = calls.map(|calls| calls.included_files()).unwrap_or_default();
+    for (file, bodies) in templates.map(render::Templates::included_files).unwrap_or_default() {
+        site.included_files.entry(file).or_default().extend(bodies);
+    }
 }
 
 /// What rendering one body needs besides its text.
@@ -305,15 +310,11 @@ impl Bodies<'_> {
         target: Target,
         options: &markdown::Options<'_>,
     ) -> (markdown::Rendered, Vec<Diagnostic>) {
-        let Document { body_offset, relative_path, file, lang, .. } = self.site.document(target);
-        let offset = *body_offset;
-        let body = text.get(offset..).unwrap_or("");
-        let render = |markdown: &str| {
-            let mut rendered = markdown::render_markdown(markdown, options);
-            rendered.markdown = self.twins.then(|| markdown.to_string());
-            rendered
+        let document = self.site.document(target);
+        let body = text.get(document.body_offset..).unwrap_or("");
+        let Some(calls) = self.calls else {
+            return (render_expanded(document, text, Ok(None), options, self.twins), Vec::new());
         };
-        let Some(calls) = self.calls else { return (render(body), Vec::new()) };
         let context = || {
             let mut context = match (self.lookups, target) {
                 (Some(lookups), Target::Page(id)) => vec![("page", lookups.views.page_summary(id).clone())],
@@ -321,31 +322,75 @@ impl Bodies<'_> {
                 (None, _) => Vec::new(),
             };
             // A body in another language sees that language, as its page's templates do.
-            context.extend(lang.as_deref().map(|lang| ("lang", tera::Value::from(lang))));
+            context.extend(document.lang.as_deref().map(|lang| ("lang", tera::Value::from(lang))));
             context
         };
         let code = || markdown::code_ranges(body, options);
-        match calls.expand(relative_path, body, &context, &code) {
-            Ok(None) => (render(body), Vec::new()),
-            Ok(Some(mut expanded)) => {
-                let text = std::mem::take(&mut expanded.text);
-                let mut rendered = markdown::render_markdown(&text, options);
-                rendered.markdown = self.twins.then(|| expanded.markdown_with_outputs(&text));
-                expanded.finish(&mut rendered);
-                (rendered, Vec::new())
-            }
-            Err(errors) => {
-                let problems = errors
-                    .into_iter()
-                    .map(|error| {
-                        let at = crate::error::Location::offset_in(file, text, offset + error.offset);
-                        Diagnostic::error(at, "shortcode", error.message).with_help(error.help)
-                    })
-                    .collect();
-                (render(body), problems)
-            }
+        let expanded = calls.expand(document.relative_path.as_str(), body, &context, &code);
+        let problems = call_problems(document, text, &expanded);
+        (render_expanded(document, text, expanded, options, self.twins), problems)
+    }
+}
+
+/// The body of `document` (its whole file is `text`) rendered after its calls ran (`expanded`; as written when
+/// it has none, or when they failed), with its Markdown kept for its twin when `twins`.
+fn render_expanded(
+    document: &Document,
+    text: &str,
+    expanded: std::result::Result<Option<shortcodes::Expanded>, Vec<shortcodes::CallError>>,
+    options: &markdown::Options<'_>,
+    twins: bool,
+) -> markdown::Rendered {
+    let body = text.get(document.body_offset..).unwrap_or("");
+    match expanded {
+        Ok(Some(mut expanded)) => {
+            let text = std::mem::take(&mut expanded.text);
+            let mut rendered = markdown::render_markdown(&text, options);
+            rendered.markdown = twins.then(|| expanded.markdown_with_outputs(&text));
+            expanded.finish(&mut rendered);
+            rendered
+        }
+        Ok(None) | Err(_) => {
+            let mut rendered = markdown::render_markdown(body, options);
+            rendered.markdown = twins.then(|| body.to_string());
+            rendered
         }
     }
+}
+
+/// The errors of the calls in `document`'s body, at their file:line:col.
+fn call_problems(
+    document: &Document,
+    text: &str,
+    expanded: &std::result::Result<Option<shortcodes::Expanded>, Vec<shortcodes::CallError>>,
+) -> Vec<Diagnostic> {
+    let Err(errors) = expanded else { return Vec::new() };
+    let at = |error: &shortcodes::CallError| {
+        crate::error::Location::offset_in(&document.file, text, document.body_offset + error.offset)
+    };
+    errors
+        .iter()
+        .map(|error| Diagnostic::error(at(error), "shortcode", error.message.clone()).with_help(error.help.clone()))
+        .collect()
+}
+
+/// The body of `document` rendered for `serve` after an edit, when its only calls are to the built-in `include`
+/// (run again with `calls`), with the problems of those calls; `None` when it calls anything else (shortcodes
+/// render with the templates and the whole site: a full rebuild does that).
+pub fn render_body_with_includes(
+    site: &Site,
+    config: &Config,
+    calls: &shortcodes::ContentCalls<'_>,
+    document: &Document,
+) -> Option<(markdown::Rendered, Vec<Diagnostic>)> {
+    let text = document.text.as_str();
+    let body = text.get(document.body_offset..).unwrap_or("");
+    with_markdown_options(site, config, |options| {
+        let code = || markdown::code_ranges(body, options);
+        let expanded = calls.expand_includes(document.relative_path.as_str(), body, &code)?;
+        let problems = call_problems(document, text, &expanded);
+        Some((render_expanded(document, text, expanded, options, config.markdown_twins), problems))
+    })
 }
 
 /// One page's or section's Markdown body rendered as `prepare` renders it, for `serve` after an edit.

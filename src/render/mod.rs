@@ -71,6 +71,9 @@ pub struct Templates {
     /// `NAME/templates/` for a Zola `theme = "NAME"`: its templates are registered under that prefix only, and
     /// Tera finds them there when the site has no template of the name (Tera 2's fallback prefixes, as Zola 0.23).
     theme_prefix: Option<String>,
+    /// The files the `include` function read (Zola 0.23 sites, whose bodies are templates), with the bodies
+    /// that asked.
+    included: Arc<Mutex<crate::shortcodes::Included>>,
 }
 
 impl Templates {
@@ -110,6 +113,11 @@ impl Templates {
         } else {
             format!("taxonomy_{kind}.html")
         }
+    }
+
+    /// The files the `include` function was asked for so far, with the bodies that asked ("" for a template).
+    pub fn included_files(&self) -> crate::shortcodes::Included {
+        self.included.lock().map(|included| included.clone()).unwrap_or_default()
     }
 
     /// Whether `name` is the built-in theme's template (neither the site nor its Zola theme has a file of that name).
@@ -184,6 +192,11 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     let images = Arc::new(images::ImageQueue::new(root, theme));
     functions::register_images(&mut tera, lookups.clone(), images.clone());
     files::register(&mut tera, root, config);
+    let included = Arc::new(Mutex::new(crate::shortcodes::Included::new()));
+    if config.content_templating.is_some() {
+        // Bodies are templates there: `{{ include(...) }}` is a function call, run by this function.
+        crate::shortcodes::register_include(&mut tera, crate::walk::Links::new(root, config), included.clone());
+    }
     let mut templates = Templates {
         tera: tera::Tera::new(),
         site_templates,
@@ -194,6 +207,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         print_page: false,
         languages: BTreeMap::new(),
         theme_prefix: theme_prefix.clone(),
+        included,
     };
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         // Only when something failed: the templates again without the shortcodes, then each shortcode alone.
@@ -294,8 +308,9 @@ pub enum Output {
     /// redirect from the first pager's own address to the term, as Zola writes it.
     TermPager(usize, usize, usize),
     NotFound,
-    /// The whole site on one page (`generate_print_page`).
-    Print,
+    /// A section and everything under it on one page (`generate_print_page`); the home section's is the
+    /// whole site's, `/print/`.
+    Print(SectionId),
     /// A redirect page at `path` (a site path) to the target's permalink.
     Alias {
         path: String,
@@ -314,7 +329,7 @@ impl Output {
             Output::Pager { section, index } => pager_path(&site.sections[*section].doc.path, *index),
             Output::TermPager(t, term, index) => pager_path(&site.taxonomies[*t].terms[*term].path, *index),
             Output::NotFound => "/404.html".into(),
-            Output::Print => print::PRINT_PATH.into(),
+            Output::Print(id) => print::print_path(&site.sections[*id].doc.path),
             Output::Alias { path, .. } => path.clone(),
         }
     }
@@ -330,7 +345,7 @@ impl Output {
                 Some(templates.taxonomy_template(&site.taxonomies[*t].name, "single"))
             }
             Output::NotFound => Some("404.html".into()),
-            Output::Print => Some("print.html".into()),
+            Output::Print(_) => Some("print.html".into()),
             Output::Alias { .. } => None,
         }
     }
@@ -418,7 +433,8 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
         outputs.push(Output::NotFound);
     }
     if templates.print_page && templates.has("print.html") {
-        outputs.push(Output::Print);
+        let sections = 0..site.sections.len();
+        outputs.extend(sections.filter(|&id| print::has_print_page(site, id)).map(Output::Print));
     }
     let pages = site.pages.iter().enumerate().map(|(id, p)| (&p.doc.front_matter.aliases, Target::Page(id)));
     let sections = site.sections.iter().enumerate().map(|(id, s)| (&s.doc.front_matter.aliases, Target::Section(id)));
@@ -540,9 +556,14 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             render(&template, config_file, &values)?
         }
         Output::NotFound => render("404.html", Path::new("templates/404.html"), &[])?,
-        Output::Print => {
-            let entries = Value::from_serializable(&print::print_entries(site, &lookups.config));
-            render("print.html", Path::new("templates/print.html"), &[("print_entries", entries)])?
+        Output::Print(id) => {
+            let after_content = |page: PageId| print::after_content(templates, lookups, page);
+            let entries = print::print_entries(site, &lookups.config, *id, &after_content);
+            let mut values = vec![("print_entries", Value::from_serializable(&entries))];
+            if *id != 0 {
+                values.push(("print_section", lookups.views.section_metadata(*id).clone()));
+            }
+            render("print.html", Path::new("templates/print.html"), &values)?
         }
         Output::Alias { target, .. } => redirect_page(&lookups.config.permalink(site.document(*target).path.as_str())),
     };

@@ -1,13 +1,55 @@
 //! The print view (`generate_print_page = true`): every section and page of the site in the sidebar's order,
-//! one after the other at `/print/`, each id made unique and each link to a page of the site made an anchor.
+//! one after the other at `/print/` (a section's alone at `/print/SECTION/`), each id made unique and each link
+//! to a page of the view made an anchor.
 
 use super::deps::{self, Dep};
+use super::{page_template, Lookups, Templates};
 use crate::config::Config;
-use crate::content::{Site, Target};
+use crate::content::{PageId, SectionId, Site, Target};
 use std::collections::{HashMap, HashSet};
 
-/// The print page's address.
-pub const PRINT_PATH: &str = "/print/";
+/// The address of the print page of the section at `section_path`: `/print/` for the home section's (the whole
+/// site), `/print/guide/` for `/guide/`.
+pub fn print_path(section_path: &str) -> String {
+    format!("/print{section_path}")
+}
+
+/// Whether section `id` has a print page: the home section always, another when it is rendered (it has an
+/// address for the print page to be under, and its page links to it).
+pub fn has_print_page(site: &Site, id: SectionId) -> bool {
+    id == 0 || site.sections[id].doc.front_matter.render
+}
+
+/// What a page's own template shows after its body (`{% block after_content %}`: the theme's glossary, timeline
+/// and matrix layouts build their lists there from front matter), rendered as on the page. `None` when its
+/// template does not fill the block itself (the usual case: nothing is rendered then), or the block renders empty
+/// or fails (the page's own render reports that). Tera renders a block by running the whole template: only the
+/// pages of such layouts pay for it.
+pub fn after_content(templates: &Templates, lookups: &Lookups, id: PageId) -> Option<String> {
+    let site = &lookups.site;
+    let template = page_template(site, id);
+    if !fills_after_content(templates.sources.get(&template)?) {
+        return None;
+    }
+    let path = site.pages[id].doc.path.as_str();
+    let mut context = tera::Context::new();
+    context.insert_value("current_path", tera::Value::from(path));
+    context.insert_value("current_url", tera::Value::from(lookups.config.permalink(path)));
+    context.insert_value("page", super::page_value(site, &lookups.views, id));
+    let html = templates.tera.render_block(&template, "after_content", &context).ok()?;
+    (!html.trim().is_empty()).then_some(html)
+}
+
+/// Whether `source` (a template's text) fills `after_content` with something.
+fn fills_after_content(source: &str) -> bool {
+    let Some(start) = source.find("block after_content") else { return false };
+    let Some(open_end) = source[start..].find("%}") else { return false };
+    let body = source[start + open_end + 2..].trim_start();
+    match body.strip_prefix("{%") {
+        Some(tag) => !tag.trim_start_matches('-').trim_start().starts_with("endblock"),
+        None => !body.is_empty(),
+    }
+}
 
 /// One page or section of the print view, as `print.html` sees it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -23,10 +65,16 @@ pub struct PrintEntry {
     pub content: String,
 }
 
-/// The site in the sidebar's order (each section, then its pages, then its subsections), ready for `print.html`.
-pub fn print_entries(site: &Site, config: &Config) -> Vec<PrintEntry> {
+/// Section `root` and everything under it in the sidebar's order (each section, then its pages, then its
+/// subsections), ready for `print.html`; a page's entry ends with what `after_content` gives for it.
+pub fn print_entries(
+    site: &Site,
+    config: &Config,
+    root: SectionId,
+    after_content: &dyn Fn(PageId) -> Option<String>,
+) -> Vec<PrintEntry> {
     let mut order = Vec::new();
-    walk_section(site, 0, 0, &mut order);
+    walk_section(site, root, 0, &mut order);
     let mut anchors = HashMap::new();
     let mut taken = HashSet::new();
     for &(target, _) in &order {
@@ -48,15 +96,22 @@ pub fn print_entries(site: &Site, config: &Config) -> Vec<PrintEntry> {
                 Target::Page(id) => {
                     deps::record(Dep::Page(id));
                     let page = &site.pages[id];
-                    (page.doc.front_matter.title.clone(), &page.doc.rendered.html)
+                    let html = match after_content(id) {
+                        Some(after) => std::borrow::Cow::Owned(format!("{}{after}", page.doc.rendered.html)),
+                        None => std::borrow::Cow::Borrowed(page.doc.rendered.html.as_str()),
+                    };
+                    (page.doc.front_matter.title.clone(), html)
                 }
                 Target::Section(id) => {
                     deps::record(Dep::Section(id));
                     let section = &site.sections[id];
-                    (section.doc.front_matter.title.clone(), &section.doc.rendered.html)
+                    (
+                        section.doc.front_matter.title.clone(),
+                        std::borrow::Cow::Borrowed(section.doc.rendered.html.as_str()),
+                    )
                 }
             };
-            let content = rewrite_links(html, &anchor, &anchors, &config.base_url);
+            let content = rewrite_links(&html, &anchor, &anchors, &config.base_url);
             PrintEntry { title: title.unwrap_or_default(), anchor, depth, permalink: config.permalink(path), content }
         })
         .collect()
@@ -171,6 +226,11 @@ mod tests {
         let root_relative = rewrite_links("<a href=\"/guide/intro/\">i</a>", "p-home", &anchors, "");
         assert_eq!(root_relative, "<a href=\"#p-guide-intro\">i</a>");
         assert_eq!(anchor_for("/"), "p-home");
+        assert!(!fills_after_content("{% block after_content %}{% endblock after_content %}"));
+        assert!(!fills_after_content("{%- block after_content -%}\n{%- endblock %}"));
+        assert!(fills_after_content("{% block after_content %}\n{%- if page.extra.x %}x{% endif %}{% endblock %}"));
+        assert!(fills_after_content("{% block after_content %}<p>x</p>{% endblock %}"));
+        assert!(!fills_after_content("{% block content %}x{% endblock %}"));
         assert_eq!(anchor_for("/Guide/a b/"), "p-guide-a-b");
     }
 }

@@ -51,7 +51,7 @@ pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
         links_stale: false,
     };
     session.build(&server, reporter, "started");
-    watch.watch_included(session.included_files());
+    watch.watch_included(&session.included_files());
     loop {
         // The link check waits for a quiet moment: at 10k pages it takes longer than an update, and an edit
         // that came while it ran would wait for it.
@@ -69,7 +69,7 @@ pub fn serve(options: &ServeOptions, reporter: &dyn Reporter) -> Result<()> {
             },
         };
         session.apply(&changes, &server, reporter);
-        watch.watch_included(session.included_files());
+        watch.watch_included(&session.included_files());
     }
     Ok(())
 }
@@ -93,8 +93,8 @@ const LINK_CHECK_QUIET: Duration = Duration::from_millis(300);
 
 impl Session {
     /// The files the live site's pages include, for the watch.
-    fn included_files(&self) -> &[String] {
-        self.live.as_ref().map_or(&[][..], |live| live.site().included_files.as_slice())
+    fn included_files(&self) -> Vec<String> {
+        self.live.as_ref().map_or_else(Vec::new, |live| live.site().included_files.keys().cloned().collect())
     }
 
     fn apply(&mut self, changes: &[Change], server: &Server, reporter: &dyn Reporter) {

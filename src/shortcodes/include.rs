@@ -2,53 +2,106 @@
 //! puts a file of the site (or some of its lines) into the page, as Markdown or as a fenced code block.
 
 use super::parse::Call;
-use super::ContentCalls;
+use super::{ContentCalls, Included};
+use std::sync::{Arc, Mutex};
+use tera::{Kwargs, State, Value};
 
 pub const NAME: &str = "include";
 
 const HELP_ARGUMENTS: &str = "write `{{ include(path=\"examples/x.rs\") }}` with the path from the site root; \
                               `lines=\"10-20\"` takes some lines, `code=\"rust,linenos\"` puts them in a code block";
 
-/// The call's output (Markdown), or its message and help.
-pub fn run(calls: &ContentCalls<'_>, call: &Call) -> Result<String, (String, String)> {
-    let mut path = None;
-    let mut lines = None;
-    let mut code = None;
-    for (key, value) in &call.args {
-        let text = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
-        match key.as_str() {
-            "path" => path = Some(text),
-            "lines" => lines = Some(text),
-            "code" => code = Some(text),
-            other => return Err((format!("`include` has no argument `{other}`"), HELP_ARGUMENTS.into())),
-        }
-    }
-    let Some(path) = path else {
-        return Err(("`include` needs a `path`".into(), HELP_ARGUMENTS.into()));
-    };
-    let path = path.trim_start_matches("./").to_string();
+/// The call's output (Markdown), or its message and help; `caller` is the calling body's file under `content/`.
+pub fn run(calls: &ContentCalls<'_>, call: &Call, caller: &str) -> Result<String, (String, String)> {
+    let arguments = Arguments::read(call.args.iter().map(|(key, value)| (key.as_str(), value)))?;
     if let Ok(mut included) = calls.included.lock() {
-        included.insert(path.clone());
+        included.entry(arguments.path.clone()).or_default().insert(caller.to_string());
     }
     let Some(files) = &calls.site_files else {
-        return Err((format!("`include` cannot read `{path}` here"), HELP_ARGUMENTS.into()));
+        return Err((format!("`include` cannot read `{}` here", arguments.path), HELP_ARGUMENTS.into()));
     };
-    let text = files.read_from_root(&path).map_err(|reason| {
-        (format!("include: {reason}"), "paths start at the site root, the folder of config.toml".to_string())
-    })?;
-    let text = match &lines {
-        Some(range) => select_lines(&text, range).map_err(|reason| {
-            (
-                format!("include: lines `{range}` of `{path}`: {reason}"),
-                "write `lines=\"10-20\"`, `\"10-\"` or `\"7\"`".into(),
-            )
-        })?,
-        None => text,
-    };
-    Ok(match code {
-        Some(info) => fenced(&text, &info, &path),
-        None => text,
-    })
+    arguments.include(files)
+}
+
+/// `include` as a template function, for Zola 0.23 sites, whose bodies are templates (`{{ include(path="x")
+/// }}` is then a function call, with the same arguments and output): reads through `files`, and records each
+/// file in `included` with the body being rendered (`in_body`), or with "" from a layout template, which names
+/// no body (`serve` then builds the whole site again when the file changes).
+pub fn register(tera: &mut tera::Tera, files: crate::walk::Links, included: Arc<Mutex<Included>>) {
+    tera.register_function(NAME, move |kwargs: Kwargs, _: &State| {
+        let error = |(message, help): (String, String)| tera::Error::message(format!("{message} ({help})"));
+        let args: Vec<(String, Value)> = kwargs.iter().map(|(key, value)| (key.to_string(), value.clone())).collect();
+        let arguments = Arguments::read(args.iter().map(|(key, value)| (key.as_str(), value))).map_err(error)?;
+        let caller = BODY.with(|body| body.borrow().clone()).unwrap_or_default();
+        if let Ok(mut included) = included.lock() {
+            included.entry(arguments.path.clone()).or_default().insert(caller);
+        }
+        arguments.include(&files).map(Value::from).map_err(error)
+    });
+}
+
+thread_local! {
+    /// The body (its file under `content/`) this thread is rendering as a template, if any.
+    static BODY: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `render` with `relative_path` as the body the `include` function records its files for.
+pub fn in_body<R>(relative_path: &str, render: impl FnOnce() -> R) -> R {
+    BODY.with(|body| *body.borrow_mut() = Some(relative_path.to_string()));
+    let result = render();
+    BODY.with(|body| *body.borrow_mut() = None);
+    result
+}
+
+/// What one call asks for.
+struct Arguments {
+    /// From the site root.
+    path: String,
+    lines: Option<String>,
+    /// The info string of the code block to put the text in.
+    code: Option<String>,
+}
+
+impl Arguments {
+    fn read<'v>(args: impl Iterator<Item = (&'v str, &'v Value)>) -> Result<Arguments, (String, String)> {
+        let mut path = None;
+        let mut lines = None;
+        let mut code = None;
+        for (key, value) in args {
+            let text = value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+            match key {
+                "path" => path = Some(text),
+                "lines" => lines = Some(text),
+                "code" => code = Some(text),
+                other => return Err((format!("`include` has no argument `{other}`"), HELP_ARGUMENTS.into())),
+            }
+        }
+        let Some(path) = path else {
+            return Err(("`include` needs a `path`".into(), HELP_ARGUMENTS.into()));
+        };
+        Ok(Arguments { path: path.trim_start_matches("./").to_string(), lines, code })
+    }
+
+    /// The text to put in the body: the file's lines asked for, in a code block if asked.
+    fn include(&self, files: &crate::walk::Links) -> Result<String, (String, String)> {
+        let path = &self.path;
+        let text = files.read_from_root(path).map_err(|reason| {
+            (format!("include: {reason}"), "paths start at the site root, the folder of config.toml".to_string())
+        })?;
+        let text = match &self.lines {
+            Some(range) => select_lines(&text, range).map_err(|reason| {
+                (
+                    format!("include: lines `{range}` of `{path}`: {reason}"),
+                    "write `lines=\"10-20\"`, `\"10-\"` or `\"7\"`".into(),
+                )
+            })?,
+            None => text,
+        };
+        Ok(match &self.code {
+            Some(info) => fenced(&text, info, path),
+            None => text,
+        })
+    }
 }
 
 /// Lines `range` (`"10-20"`, `"10-"`, `"-5"`, `"7"`; counted from 1, both ends included) of `text`.

@@ -10,6 +10,8 @@
 mod include;
 mod parse;
 
+pub use include::register as register_include;
+
 use crate::config::Config;
 use crate::markdown::Rendered;
 use parse::{token_at, Call, Token};
@@ -29,8 +31,9 @@ pub struct ContentCalls<'a> {
     broken: Option<&'a BTreeMap<String, crate::error::Diagnostic>>,
     /// Where the built-in `include` reads; `None` refuses every include (tests without a site).
     site_files: Option<crate::walk::Links>,
-    /// Every file an `include` asked for, read or not: `serve` watches them.
-    included: std::sync::Mutex<std::collections::BTreeSet<String>>,
+    /// Every file an `include` asked for, read or not (from the site root), with the files under `content/`
+    /// whose bodies asked: `serve` watches them, and renders those bodies again when one changes.
+    included: std::sync::Mutex<Included>,
 }
 
 enum Templating {
@@ -39,6 +42,9 @@ enum Templating {
     /// Zola 0.23: each body is a Tera template, except files `skip_content_templating` matches.
     Tera { skip: globset::GlobSet },
 }
+
+/// Each file `include` calls asked for (from the site root), with the bodies that asked (under `content/`).
+pub type Included = BTreeMap<String, std::collections::BTreeSet<String>>;
 
 /// A call that could not run: where it starts in the body, what went wrong and the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,9 +108,10 @@ impl<'a> ContentCalls<'a> {
         self
     }
 
-    /// The files `include` calls asked for so far, from the site root.
-    pub fn included_files(&self) -> Vec<String> {
-        self.included.lock().map(|files| files.iter().cloned().collect()).unwrap_or_default()
+    /// The files `include` calls asked for so far, from the site root, each with the bodies that asked for it
+    /// (their paths under `content/`).
+    pub fn included_files(&self) -> Included {
+        self.included.lock().map(|files| files.clone()).unwrap_or_default()
     }
 
     /// Whether a call to `name` is the built-in `include` (a site's own `shortcodes/include.*` wins).
@@ -132,19 +139,63 @@ impl<'a> ContentCalls<'a> {
         }
         match &self.templating {
             Templating::Tera { skip } if skip.is_match(relative_path) => Ok(None),
-            Templating::Tera { .. } => self.render_body_template(body, &self.with_globals(context())).map(Some),
+            Templating::Tera { .. } => include::in_body(relative_path, || {
+                self.render_body_template(body, &self.with_globals(context())).map(Some)
+            }),
             Templating::Shortcodes => {
-                let context = self.with_globals(context());
-                let mut run = Run { calls: self, context, code: code(), nth: HashMap::new(), errors: Vec::new() };
-                let mut expanded = Expanded::default();
-                run.expand_into(body, 0, &mut expanded, Placement::Placeholders);
-                match run.errors.is_empty() {
-                    true if expanded.replaced.is_empty() => Ok(None),
-                    true => Ok(Some(expanded)),
-                    false => Err(run.errors),
-                }
+                let run = self.run_shortcodes(relative_path, body, self.with_globals(context()), code(), false);
+                run.expect("every shortcode runs when not asked for includes only")
             }
         }
+    }
+
+    /// `expand` for a body whose only calls are to the built-in `include`, which needs neither the templates
+    /// nor the rest of the site (`serve` runs them again when an included file or the body changes); `None`
+    /// when the body calls anything else, or is a Zola 0.23 template.
+    pub fn expand_includes(
+        &self,
+        relative_path: &str,
+        body: &str,
+        code: &dyn Fn() -> Vec<Range<usize>>,
+    ) -> Option<Result<Option<Expanded>, Vec<CallError>>> {
+        if !may_hold_calls(body) {
+            return Some(Ok(None));
+        }
+        match &self.templating {
+            Templating::Tera { .. } => None,
+            Templating::Shortcodes => self.run_shortcodes(relative_path, body, Vec::new(), code(), true),
+        }
+    }
+
+    /// Runs the shortcodes of `body`; with `includes_only`, `None` as soon as one is not the built-in `include`.
+    fn run_shortcodes(
+        &self,
+        relative_path: &str,
+        body: &str,
+        context: Vec<(&'static str, Value)>,
+        code: Vec<Range<usize>>,
+        includes_only: bool,
+    ) -> Option<Result<Option<Expanded>, Vec<CallError>>> {
+        let mut run = Run {
+            calls: self,
+            relative_path,
+            context,
+            code,
+            nth: HashMap::new(),
+            errors: Vec::new(),
+            includes_only,
+            other_calls: false,
+        };
+        let mut expanded = Expanded::default();
+        run.expand_into(body, 0, &mut expanded, Placement::Placeholders);
+        if run.other_calls {
+            return None;
+        }
+        Some(match run.errors.is_empty() {
+            true if expanded.replaced.is_empty() => Ok(None),
+            true => Ok(Some(expanded)),
+            false => Err(run.errors),
+        })
     }
 
     /// `context` and the globals it does not set itself (a page in another language sets `lang`).
@@ -242,12 +293,17 @@ enum Placement {
 /// One body's expansion: the calls' context and the errors found so far.
 struct Run<'c, 'a> {
     calls: &'c ContentCalls<'a>,
+    /// The body's file under `content/`.
+    relative_path: &'c str,
     context: Vec<(&'static str, Value)>,
     /// Byte ranges of the body's inline code and code blocks, where calls stay text.
     code: Vec<Range<usize>>,
     /// How many times each shortcode has been called so far: Zola's `nth`, from 1.
     nth: HashMap<String, usize>,
     errors: Vec<CallError>,
+    /// Run only the built-in `include`: any other call sets `other_calls` and runs nothing.
+    includes_only: bool,
+    other_calls: bool,
 }
 
 impl Run<'_, '_> {
@@ -343,13 +399,17 @@ impl Run<'_, '_> {
     /// The call's output, or `None` with the error recorded.
     fn render(&mut self, call: &Call, body: Option<&str>, nth: usize, offset: usize) -> Option<String> {
         if self.calls.is_builtin_include(&call.name) {
-            return match include::run(self.calls, call) {
+            return match include::run(self.calls, call, self.relative_path) {
                 Ok(output) => Some(output),
                 Err((message, help)) => {
                     self.errors.push(CallError { offset, message, help });
                     None
                 }
             };
+        }
+        if self.includes_only {
+            self.other_calls = true;
+            return None;
         }
         let Some(template) = self.calls.shortcodes.get(&call.name) else {
             let known: Vec<&str> = self.calls.shortcodes.keys().map(String::as_str).collect();

@@ -6,6 +6,7 @@ use super::{FullRebuild, Problems};
 use crate::config::Config;
 use crate::content::{self, PageId, SectionId, Site, Target, Taxonomy};
 use crate::links::{self, Relations};
+use crate::shortcodes::ContentCalls;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -27,10 +28,13 @@ pub struct Edits {
 }
 
 /// Reads the pages and sections (`_index.md`) at these paths (relative to `content/`) again and updates `site`,
-/// `relations` and `problems`. A file that cannot be read keeps its last good model; its diagnostics say why.
+/// `relations` and `problems`, running `include` calls with `calls`. A file that cannot be read keeps its last
+/// good model; its diagnostics say why.
+#[allow(clippy::too_many_arguments)]
 pub fn edit_files(
     root: &Path,
     config: &Config,
+    calls: &ContentCalls<'_>,
     site: &mut Site,
     relations: &mut Relations,
     problems: &mut Problems,
@@ -76,12 +80,10 @@ pub fn edit_files(
         page.doc.assets = old.doc.assets.clone();
         page.lower = old.lower;
         page.higher = old.higher;
-        if crate::shortcodes::may_hold_calls(page.doc.body()) {
-            // Its shortcodes render with the templates and the whole site: the full rebuild does that.
-            return Err(FullRebuild(format!("{} may call shortcodes", file.display())));
-        }
-        page.doc.rendered = crate::pipeline::render_body(site, config, page.doc.body());
+        let (rendered, call_problems) = render_edited_body(site, config, calls, &page.doc)?;
+        page.doc.rendered = rendered;
         site.pages[id] = page;
+        problems.stages.content.extend(call_problems);
         problems.stages.content.extend(content::page_problems(site, config, id));
         if order_changed {
             resort.extend(content::sections_listing(site, id));
@@ -93,7 +95,7 @@ pub fn edit_files(
         return Err(FullRebuild("the first page with a date was added, or the last one removed".into()));
     }
     for path in sections {
-        if let Some(id) = edit_section(root, config, site, problems, path)? {
+        if let Some(id) = edit_section(root, config, calls, site, problems, path)? {
             edits.sections.push(id);
         }
     }
@@ -140,6 +142,7 @@ pub fn edit_files(
 fn edit_section(
     root: &Path,
     config: &Config,
+    calls: &ContentCalls<'_>,
     site: &mut Site,
     problems: &mut Problems,
     path: &str,
@@ -169,9 +172,6 @@ fn edit_section(
         && old.aliases == new.aliases
         && old.weight == new.weight
         && old.in_search_index == new.in_search_index;
-    if crate::shortcodes::may_hold_calls(section.doc.body()) {
-        return Err(FullRebuild(format!("{} may call shortcodes", file.display())));
-    }
     if !same_shape {
         return Err(FullRebuild(format!("{} changed how its section is built", file.display())));
     }
@@ -180,8 +180,26 @@ fn edit_section(
     section.pages = old.pages.clone();
     section.subsections = old.subsections.clone();
     section.doc.assets = old.doc.assets.clone();
-    section.doc.rendered = crate::pipeline::render_body(site, config, section.doc.body());
+    let (rendered, call_problems) = render_edited_body(site, config, calls, &section.doc)?;
+    section.doc.rendered = rendered;
     site.sections[id] = section;
+    problems.stages.content.extend(call_problems);
     problems.stages.content.extend(content::section_problems(site, id));
     Ok(Some(id))
+}
+
+/// The body of an edited page or section, and the problems of its calls. A body with calls to anything but the
+/// built-in `include` asks for a full rebuild: shortcodes render with the templates and the whole site.
+fn render_edited_body(
+    site: &Site,
+    config: &Config,
+    calls: &ContentCalls<'_>,
+    document: &content::Document,
+) -> Result<(crate::markdown::Rendered, Vec<crate::error::Diagnostic>), FullRebuild> {
+    let body = document.body();
+    if !crate::shortcodes::may_hold_calls(body) {
+        return Ok((crate::pipeline::render_body(site, config, body), Vec::new()));
+    }
+    crate::pipeline::render_body_with_includes(site, config, calls, document)
+        .ok_or_else(|| FullRebuild(format!("{} may call shortcodes", document.file.display())))
 }

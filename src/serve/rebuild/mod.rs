@@ -7,6 +7,7 @@
 //! index, given only the pages and sections an edit changed), `template_graph` (which templates an edited template
 //! reaches).
 //!
+//! A change to a file that bodies include reads those bodies again, as if they were edited.
 //! Full rebuilds: config.toml, a folder under content/ (created, removed, renamed), any content edit of a site in
 //! several languages (Zola's `[languages]`), a page or section added,
 //! removed or renamed, a page whose address, aliases or draft state changed, a section whose sorting, weight,
@@ -56,6 +57,8 @@ pub struct Plan {
     pub statics: Vec<String>,
     /// Files beside pages, relative to `content/`.
     pub assets: Vec<String>,
+    /// Files that bodies include, from the site root: those bodies are read again.
+    pub included: Vec<String>,
 }
 
 /// Sorts a batch of changes into what can be updated in place; config and section changes cannot.
@@ -79,8 +82,8 @@ pub fn plan(changes: &[Change]) -> Result<Plan, FullRebuild> {
             // Read again with the static files, where the compiled stylesheets are.
             Change::Sass(_) => plan.statics.push(String::new()),
             Change::Asset(path) => plan.assets.push(slash(path)),
-            // The bodies that include it hold its text: rendered again with the whole site, as for shortcodes.
-            Change::Included(path) => return Err(FullRebuild(format!("included file {} changed", slash(path)))),
+            // The bodies that include it hold its text: they are read again, as if edited.
+            Change::Included(path) => plan.included.push(slash(path)),
         }
     }
     Ok(plan)
@@ -280,14 +283,19 @@ impl LiveSite {
         let mut changed = Changed::new(&self.site);
         let mut content_edited = false;
         let mut edited = Vec::new();
-        if !self.config.languages.is_empty() && (!plan.pages.is_empty() || !plan.sections.is_empty()) {
+        let (pages, sections) = self.including(plan)?;
+        if !self.config.languages.is_empty() && (!pages.is_empty() || !sections.is_empty()) {
             // A file's versions in other languages share its translations list: not followed in place (yet).
             return Err(FullRebuild("content of a site in several languages changed".into()));
         }
-        if !plan.pages.is_empty() || !plan.sections.is_empty() {
+        if !pages.is_empty() || !sections.is_empty() {
+            let calls = crate::shortcodes::ContentCalls::new(&self.templates.tera, &self.config)
+                .with_broken_shortcodes(&self.templates.broken_shortcodes)
+                .with_site_files(crate::walk::Links::new(&root, &self.config));
             let site = Arc::make_mut(&mut self.site);
             let (relations, problems) = (&mut self.relations, &mut self.problems);
-            let edits = edit::edit_files(&root, &self.config, site, relations, problems, &plan.pages, &plan.sections)?;
+            let edits = edit::edit_files(&root, &self.config, &calls, site, relations, problems, &pages, &sections)?;
+            update_included_files(site, &edits, calls.included_files());
             if !edits.pages.is_empty() || !edits.sections.is_empty() {
                 let pages = edits.pages.iter().map(|&p| Target::Page(p));
                 edited.extend(pages.chain(edits.sections.iter().map(|&s| Target::Section(s))));
@@ -335,6 +343,23 @@ impl LiveSite {
             timer.lap("update: search index");
         }
         Ok(count)
+    }
+
+    /// The pages and sections of `plan`, and those whose bodies include a file of `plan.included` (paths under
+    /// `content/`, each once).
+    fn including(&self, plan: &Plan) -> Result<(Vec<String>, Vec<String>), FullRebuild> {
+        let (mut pages, mut sections) = (plan.pages.clone(), plan.sections.clone());
+        for file in &plan.included {
+            for body in self.site.included_files.get(file).into_iter().flatten() {
+                match self.site.lookup(body) {
+                    Some(Target::Page(_)) if !pages.contains(body) => pages.push(body.clone()),
+                    Some(Target::Section(_)) if !sections.contains(body) => sections.push(body.clone()),
+                    Some(_) => {}
+                    None => return Err(FullRebuild(format!("included file {file} changed"))),
+                }
+            }
+        }
+        Ok((pages, sections))
     }
 
     /// Loads the templates again; on a syntax error the old ones stay and the error is shown.
@@ -450,6 +475,20 @@ impl Problems {
     }
 }
 
+/// `site.included_files` once the bodies of `edits` were read again and asked for `included`.
+fn update_included_files(site: &mut Site, edits: &edit::Edits, included: crate::shortcodes::Included) {
+    let pages = edits.pages.iter().map(|&id| site.pages[id].doc.relative_path.as_str().to_string());
+    let sections = edits.sections.iter().map(|&id| site.sections[id].doc.relative_path.as_str().to_string());
+    let read_again: std::collections::HashSet<String> = pages.chain(sections).collect();
+    for bodies in site.included_files.values_mut() {
+        bodies.retain(|body| !read_again.contains(body));
+    }
+    for (file, bodies) in included {
+        site.included_files.entry(file).or_default().extend(bodies);
+    }
+    site.included_files.retain(|_, bodies| !bodies.is_empty());
+}
+
 fn diagnostics_of(error: Error) -> Vec<Diagnostic> {
     match error {
         Error::Site(diagnostics) => diagnostics,
@@ -480,7 +519,10 @@ mod tests {
         check(&[Change::Sass(p("_vars.scss"))], Ok(Plan { statics: vec![String::new()], ..Plan::default() }));
         check(&[Change::Template(p("shortcodes/note.md"))], Err("shortcode templates/shortcodes/note.md changed"));
         check(&[Change::Page(p("a.md")), Change::Config], Err("config.toml changed"));
-        check(&[Change::Included(p("examples/x.rs"))], Err("included file examples/x.rs changed"));
+        check(
+            &[Change::Included(p("examples/x.rs"))],
+            Ok(Plan { included: vec!["examples/x.rs".into()], ..Plan::default() }),
+        );
         check(
             &[Change::Section(p("a/_index.md"))],
             Ok(Plan { sections: vec!["a/_index.md".into()], ..Plan::default() }),
