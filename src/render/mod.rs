@@ -360,7 +360,7 @@ impl Output {
             Output::TaxonomyList(t) | Output::Term(t, _) | Output::TermPager(t, _, _) => {
                 site.taxonomies[*t].lang.as_deref()
             }
-            Output::NotFound | Output::Print | Output::Alias { .. } => None,
+            Output::NotFound | Output::Print(_) | Output::Alias { .. } => None,
         }
     }
 }
