@@ -81,7 +81,8 @@ fn classify_content(inner: PathBuf, folder: bool) -> Change {
     }
 }
 
-fn kind_matters(kind: &EventKind) -> bool {
+/// Whether an event can mean new contents: reads (quire's own included) and access times cannot.
+pub(super) fn kind_matters(kind: &EventKind) -> bool {
     match kind {
         EventKind::Access(_) | EventKind::Other => false,
         EventKind::Modify(ModifyKind::Metadata(metadata)) => {

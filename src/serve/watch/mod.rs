@@ -162,7 +162,7 @@ fn gather(
                 }
                 for path in &event.paths {
                     rewatch_if_watched_folder(&mut watcher, site_root, path, &event.kind);
-                    if let Some(change) = included.change(site_root, path) {
+                    if let Some(change) = included.change(site_root, path, &event.kind) {
                         batch.add(change);
                     }
                     if let Some(change) = classify(site_root, path, &event.kind) {
@@ -221,9 +221,11 @@ impl Included {
         self.folders = folders;
     }
 
-    fn change(&self, site_root: &Path, path: &Path) -> Option<Change> {
+    /// A change of an included file. Not its reads: every render of a page that includes it opens it, and
+    /// counting that as a change made serve render those pages again and again, forever.
+    fn change(&self, site_root: &Path, path: &Path, kind: &EventKind) -> Option<Change> {
         let relative = path.strip_prefix(site_root).unwrap_or(path);
-        self.files.contains(relative).then(|| Change::Included(relative.to_path_buf()))
+        (change::kind_matters(kind) && self.files.contains(relative)).then(|| Change::Included(relative.to_path_buf()))
     }
 }
 
@@ -246,6 +248,20 @@ fn rewatch_if_watched_folder(watcher: &mut RecommendedWatcher, site_root: &Path,
 mod tests {
     use super::*;
     use std::fs;
+
+    #[test]
+    fn reading_an_included_file_is_not_a_change() {
+        use notify::event::{AccessKind, AccessMode, DataChange};
+        let root = Path::new("/site");
+        let included = Included { files: HashSet::from([PathBuf::from("examples/x.rs")]), folders: HashSet::new() };
+        let file = Path::new("/site/examples/x.rs");
+        let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
+        assert_eq!(included.change(root, file, &read), None);
+        assert_eq!(included.change(root, file, &EventKind::Access(AccessKind::Open(AccessMode::Any))), None);
+        let written = EventKind::Modify(ModifyKind::Data(DataChange::Content));
+        assert_eq!(included.change(root, file, &written), Some(Change::Included(PathBuf::from("examples/x.rs"))));
+        assert_eq!(included.change(root, Path::new("/site/examples/y.rs"), &written), None);
+    }
 
     /// Generous: only a hung watcher ever waits this long, and no test asserts on time.
     const PATIENCE: Duration = Duration::from_secs(20);
