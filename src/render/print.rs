@@ -123,7 +123,8 @@ fn walk_section(site: &Site, id: usize, depth: usize, order: &mut Vec<(Target, u
     if section.doc.front_matter.render {
         order.push((Target::Section(id), depth));
     }
-    order.extend(section.pages.iter().map(|&page| (Target::Page(page), depth)));
+    // A section's pages sit under it in the contents, beside its subsections, not beside the section itself.
+    order.extend(section.pages.iter().map(|&page| (Target::Page(page), depth + 1)));
     for &sub in &section.subsections {
         walk_section(site, sub, depth + 1, order);
     }
