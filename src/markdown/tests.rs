@@ -207,6 +207,17 @@ fn issue_14_heading_and_footnote_ids_differ() {
     let rendered = render_markdown("# Fn note\n\nText[^note].\n\n[^note]: A footnote.\n", &options());
     assert!(rendered.html.contains("<h1 id=\"fn-note-1\">"), "{}", rendered.html);
     assert!(rendered.duplicate_ids.is_empty());
+    // Footnotes are rendered in one pass and reserved only when one of their ids turns out to be taken: the
+    // answer is the same as when they were reserved first, a heading after the footnote included.
+    let markdown = "# Fn note\n\nText[^note].\n\n[^note]: A footnote.\n\n# Fn note\n";
+    let rendered = render_markdown(markdown, &options());
+    let ids: Vec<&str> = rendered.toc.iter().map(|heading| heading.id.as_str()).collect();
+    assert_eq!(ids, ["fn-note-1", "fn-note-2"]);
+    assert_eq!(rendered.ids.len(), 3);
+    // An id in raw HTML before the footnote is the one listed as repeated, at its value.
+    let markdown = "<a id=\"fn-note\"></a>\n\nText[^note].\n\n[^note]: A footnote.\n";
+    let rendered = render_markdown(markdown, &options());
+    assert_eq!(rendered.duplicate_ids, [("fn-note".to_string(), 7)]);
 }
 
 /// Issue 14, defect 5: ids Quire cannot rename (raw HTML, `{#id}`) are listed when they repeat one.
