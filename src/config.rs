@@ -74,6 +74,9 @@ pub struct LanguageConfig {
     pub description: Option<String>,
     pub generate_feeds: bool,
     pub build_search_index: bool,
+    /// `[languages.LANG.search]`: the fields of this language's Zola search index (Zola's defaults, not the
+    /// default language's `[search]`); its `index_format` is unused, the top-level one names every index.
+    pub search: ZolaSearchConfig,
     pub taxonomies: Vec<TaxonomyConfig>,
 }
 
@@ -467,9 +470,17 @@ const ZOLA_ONLY_HIGHLIGHTING_KEYS: &[&str] = &[
     "data_attr_position",
 ];
 
-const LANGUAGE_KEYS: &[&str] =
-    &["title", "description", "generate_feeds", "build_search_index", "taxonomies", "translations", "feed_filenames"];
-const ZOLA_ONLY_LANGUAGE_KEYS: &[&str] = &["search"];
+const LANGUAGE_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "generate_feeds",
+    "build_search_index",
+    "search",
+    "taxonomies",
+    "translations",
+    "feed_filenames",
+];
+const ZOLA_ONLY_LANGUAGE_KEYS: &[&str] = &[];
 const SLUGIFY_KEYS: &[&str] = &["paths", "taxonomies", "anchors"];
 const ZOLA_ONLY_SLUGIFY_KEYS: &[&str] = &["paths_keep_dates"];
 const SEARCH_KEYS: &[&str] = &[
@@ -609,6 +620,11 @@ impl Reader<'_> {
             config.search.zola_index = false;
             self.no_zola_index_for(&config.default_language);
         }
+        for (code, language) in &config.languages {
+            if config.search.zola_index && language.build_search_index && !crate::search::zola::knows_language(code) {
+                self.no_zola_index_for(code);
+            }
+        }
         if !root_translations.is_empty() {
             config.translations.insert(config.default_language.clone(), root_translations);
         }
@@ -654,6 +670,7 @@ impl Reader<'_> {
                     "description" => language.description = Some(self.string(key, value)),
                     "generate_feeds" | "generate_feed" => language.generate_feeds = self.bool(key, value),
                     "build_search_index" => language.build_search_index = self.bool(key, value),
+                    "search" => self.search(value, &mut language.search),
                     "taxonomies" => language.taxonomies = self.taxonomies(value),
                     "feed_filenames" => _ = self.feed_filenames(key, value),
                     "translations" => _ = translations.insert(code.clone(), self.translations(key, value)),

@@ -371,6 +371,9 @@ pub enum Generated {
     SiteJson,
     /// Zola's search index (`search_index.en.js`), for a Zola site's own search box.
     ZolaSearchIndex,
+    /// Zola's search index of another language (`[languages.LANG] build_search_index`): the index of the language
+    /// in `config.languages`.
+    LanguageZolaSearchIndex(usize),
 }
 
 impl Generated {
@@ -385,7 +388,10 @@ impl Generated {
             (Generated::ZolaSearchIndex, crate::search::zola::asked_by(config)),
         ]
         .into_iter()
-        .chain(languages.map(|(index, language)| (Generated::LanguageAtom(index), language.generate_feeds)))
+        .chain(languages.clone().map(|(index, language)| (Generated::LanguageAtom(index), language.generate_feeds)))
+        .chain(config.languages.keys().enumerate().map(|(index, code)| {
+            (Generated::LanguageZolaSearchIndex(index), crate::search::zola::asked_for(config, code))
+        }))
         .filter_map(|(generated, asked)| asked.then_some(generated))
     }
 
@@ -397,7 +403,10 @@ impl Generated {
             Generated::LanguageAtom(index) => return format!("{}/atom.xml", language_code(config, index)),
             Generated::Llms => "llms.txt",
             Generated::SiteJson => "site.json",
-            Generated::ZolaSearchIndex => return crate::search::zola::index_path(config),
+            Generated::ZolaSearchIndex => return crate::search::zola::index_path(config, None),
+            Generated::LanguageZolaSearchIndex(index) => {
+                return crate::search::zola::index_path(config, Some(language_code(config, index)))
+            }
         };
         path.to_string()
     }
@@ -424,7 +433,10 @@ impl Generated {
             Generated::LanguageAtom(index) => atom_feed(site, config, Some(language_code(config, index))),
             Generated::Llms => llms_txt(site, config),
             Generated::SiteJson => site_json(site, config, relations),
-            Generated::ZolaSearchIndex => crate::search::zola::make_index(site, config),
+            Generated::ZolaSearchIndex => crate::search::zola::make_index(site, config, None),
+            Generated::LanguageZolaSearchIndex(index) => {
+                crate::search::zola::make_index(site, config, Some(language_code(config, index)))
+            }
         }
     }
 }

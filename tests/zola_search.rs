@@ -190,3 +190,49 @@ fn issue_14_templates_see_the_index_format() {
     let html = std::fs::read_to_string(output.join("guide/zebras/index.html")).expect("written");
     assert_eq!(html.trim(), "format=elasticlunr_javascript");
 }
+
+/// Issue 14: Zola writes an index for each language whose `[languages.LANG]` has `build_search_index = true`
+/// (abridge's and linkita's search boxes load `search_index.LANG.js`), each with that language's pages only and
+/// the fields its own `search` table asks for; a section out of the index leaves its pages out.
+#[test]
+fn issue_14_each_language_that_asks_gets_its_own_zola_index() {
+    let built = build("zola-search-languages");
+    assert!(!built.exists("search_index.de.js"), "German does not ask");
+    let english = script_index(&built.read("search_index.en.js"));
+    let french = script_index(&built.read("search_index.fr.js"));
+    let urls = |index: &Value| {
+        let mut urls: Vec<String> = index["documentStore"]["docs"].as_object().expect("docs").keys().cloned().collect();
+        urls.sort();
+        urls
+    };
+    assert_eq!(urls(&english), ["https://example.org/", "https://example.org/stripes/"]);
+    assert_eq!(urls(&french), ["https://example.org/fr/", "https://example.org/fr/stripes/"]);
+    assert_eq!(english["fields"], json!(["title", "body"]));
+    assert_eq!(french["fields"], json!(["title", "description", "body"]));
+    assert_eq!(docs_with(&french, "body", "giraf"), ["https://example.org/fr/", "https://example.org/fr/stripes/"]);
+    assert!(docs_with(&english, "body", "giraf").is_empty());
+}
+
+/// Issue 14: `get_hash` and `get_url(cachebust=true)` find the files Zola's build writes before any template
+/// renders, the search indexes and elasticlunr.min.js (zolarwind's and abridge's `integrity` attributes), and
+/// hash what is written; cachebust is `?h=` and the first 20 hex digits of the SHA-256, as in Zola.
+#[test]
+fn issue_14_get_hash_and_cachebust_find_the_files_the_build_makes() {
+    use sha2::Digest;
+    let built = build("zola-search-languages");
+    let sha256 = |path: &str| {
+        let bytes = std::fs::read(built.output.join(path)).expect("written");
+        sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect::<String>()
+    };
+    let html = built.read("index.html");
+    for expected in [
+        format!("<p>en: {}</p>", sha256("search_index.en.js")),
+        format!("<p>fr: {}</p>", sha256("search_index.fr.js")),
+        format!("<p>elasticlunr: {}</p>", sha256("elasticlunr.min.js")),
+        format!("<p>css: https://example.org/app.css?h={}</p>", &sha256("app.css")[..20]),
+        format!("<p>fr url: https://example.org/search_index.fr.js?h={}</p>", &sha256("search_index.fr.js")[..20]),
+        "<p>plain: https://example.org/app.css</p>".to_string(),
+    ] {
+        assert!(html.contains(&expected), "{expected}\n{html}");
+    }
+}

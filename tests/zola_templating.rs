@@ -298,3 +298,25 @@ fn issue_14_get_hash_of_a_compiled_stylesheet() {
     assert!(html.contains("<p>884546c4a2f1fb49dae8ce7f64c71fe0db10bdc37b5a51ee72a8b80342cdec83</p>"), "{html}");
     assert!(html.contains("integrity=\"sha256-iEVGxKLx+0na6M5/ZMcf4NsQvcN7WlHucqi4A0LN7IM=\""), "{html}");
 }
+
+/// Issue 14: `get_image_metadata` of an SVG (linkita's social icons, abridge's `img` component) answers as Zola
+/// does (svg_metadata): `width`/`height` attributes (a percentage of the viewBox), else the viewBox's size,
+/// truncated to whole pixels; `format` "svg", `mime` "text/svg+xml" (Zola's string); the extension in any case.
+#[test]
+fn issue_14_get_image_metadata_of_an_svg() {
+    let html = build("zola-svg-metadata").read("index.html");
+    for expected in [
+        "<p>sized.svg: 48x32 svg text/svg+xml</p>",
+        "<p>viewbox.svg: 96x105 svg text/svg+xml</p>",
+        "<p>percent.svg: 100x120 svg text/svg+xml</p>",
+        "<p>ICON.SVG: 10x7 svg text/svg+xml</p>",
+    ] {
+        assert!(html.contains(expected), "{expected}\n{html}");
+    }
+    // Neither a size nor a viewBox: an error at the call, as in Zola.
+    let tmp = common::copy_fixture("zola-svg-metadata");
+    let root = tmp.path().join("site");
+    common::write(&root, "static/icons/sized.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    let error = common::build_error_with("zola-svg-metadata", |options| options.root = root.clone());
+    assert!(error.contains("templates/index.html:2:") && error.contains("neither"), "{error}");
+}

@@ -1,22 +1,34 @@
 //! Zola's template functions that read a file of the site: `load_data` (TOML, JSON, YAML, CSV or plain text) and
-//! `get_hash` / `get_file_hash` (SHA-256, 384 or 512 of a file or a literal). Never reads outside the site's folder.
+//! `get_hash` / `get_file_hash` (SHA-256, 384 or 512 of a file or a literal), and `get_url`'s `cachebust` hash.
+//! Never reads outside the site's folder.
 
+use crate::content::Site;
+use crate::search::zola as zola_search;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::SystemTime;
 use tera::{Error, Kwargs, State, TeraResult, Value};
 
-/// Registers `load_data`, `get_hash` and `get_file_hash` for the site at `root` (and its Zola theme's files).
-pub fn register(tera: &mut tera::Tera, root: &Path, config: &crate::config::Config) {
+/// Registers `load_data`, `get_hash` and `get_file_hash` for the site at `root` (and its Zola theme's files); the
+/// site in `slot` is what Zola's search index, which they also find, is made from.
+pub fn register(
+    tera: &mut tera::Tera,
+    root: &Path,
+    config: &crate::config::Config,
+    slot: super::functions::Slot,
+) -> Arc<SiteFiles> {
     let files = Arc::new(SiteFiles {
         root: root.to_path_buf(),
         theme: config.theme.clone(),
         compile_sass: config.compile_sass,
         highlighting: crate::markdown::zola_stylesheets(config.markdown.highlighting.as_ref()),
+        slot,
         loaded: Mutex::default(),
         stylesheets: Mutex::default(),
+        search_indexes: Mutex::default(),
     });
+    let returned = files.clone();
     let site = files.clone();
     tera.register_function("load_data", move |kwargs: Kwargs, _: &State| site.load_data(&kwargs));
     let site = files.clone();
@@ -27,9 +39,11 @@ pub fn register(tera: &mut tera::Tera, root: &Path, config: &crate::config::Conf
         }
         files.get_hash("get_file_hash", &kwargs)
     });
+    returned
 }
 
-struct SiteFiles {
+/// The site's files as Zola's file functions see them, with what the build makes before any template renders.
+pub struct SiteFiles {
     root: PathBuf,
     theme: Option<String>,
     /// config.toml's `compile_sass`: `get_hash` of a stylesheet the build compiles hashes that stylesheet.
@@ -37,12 +51,20 @@ struct SiteFiles {
     /// The highlighting stylesheets the build writes under Zola's names (`giallo-light.css`), which `get_hash`
     /// finds as it finds compiled Sass.
     highlighting: Vec<(&'static str, String)>,
+    /// The site the functions render, which Zola's search indexes are made from.
+    slot: super::functions::Slot,
     /// Each file `load_data` parsed, with the modification time it had then: every page may load the same file,
     /// and `serve` keeps these functions across edits.
     loaded: Mutex<HashMap<(PathBuf, Format), Loaded>>,
     /// Each compiled stylesheet `get_hash` hashed, by its path, with its Sass source's modification time then.
     stylesheets: Mutex<HashMap<String, Compiled>>,
+    /// Each Zola search index asked for, by path, and the site it was made from: every page may hash it, and
+    /// `serve` hands the functions a new site after an edit (a `Weak` keeps its address from being reused).
+    search_indexes: Mutex<Option<SearchIndexes>>,
 }
+
+/// Zola's search indexes made so far, by path, and the site they were made from.
+type SearchIndexes = (Weak<Site>, HashMap<String, Arc<Vec<u8>>>);
 
 /// A compiled stylesheet and the newest modification time among its Sass files then.
 type Compiled = (Option<SystemTime>, Vec<u8>);
@@ -105,15 +127,7 @@ impl SiteFiles {
             (None, None) => {
                 return Err(Error::message(format!("`{function}` needs `path` (a file) or `literal` (text)")))
             }
-            (Some(path), None) => match self.find(function, path) {
-                Ok(file) => std::fs::read(&file)
-                    .map_err(|e| Error::message(format!("`{function}`: cannot read `{path}`: {e}")))?,
-                // Zola finds what the build made (a compiled stylesheet) in its output folder.
-                Err(error) => match self.highlighting.iter().find(|(name, _)| *name == path.trim_start_matches('/')) {
-                    Some((_, css)) => css.as_bytes().to_vec(),
-                    None => self.compiled_stylesheet(function, path).unwrap_or(Err(error))?,
-                },
-            },
+            (Some(path), None) => self.read(function, path)?,
             (None, Some(literal)) => literal.as_bytes().to_vec(),
         };
         use sha2::Digest;
@@ -130,6 +144,62 @@ impl SiteFiles {
             }
             false => digest.iter().map(|byte| format!("{byte:02x}")).collect(),
         }))
+    }
+
+    /// `get_url(path, cachebust=true)`'s query: `?h=` and the first 20 hex digits of the file's SHA-256, as in Zola.
+    pub fn cachebust_query(&self, path: &str) -> TeraResult<String> {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(self.read("get_url", path)?);
+        Ok(format!("?h={}", digest.iter().take(10).map(|byte| format!("{byte:02x}")).collect::<String>()))
+    }
+
+    /// The bytes of the file at `path` of the site, or of one the build makes before any template renders, which
+    /// Zola finds in its output folder: a highlighting stylesheet, a stylesheet compiled from Sass, Zola's search
+    /// index of a language, `elasticlunr.min.js`.
+    fn read(&self, function: &str, path: &str) -> TeraResult<Vec<u8>> {
+        let error = match self.find(function, path) {
+            Ok(file) => {
+                return std::fs::read(&file)
+                    .map_err(|e| Error::message(format!("`{function}`: cannot read `{path}`: {e}")))
+            }
+            Err(error) => error,
+        };
+        let name = path.trim_start_matches('/');
+        if let Some((_, css)) = self.highlighting.iter().find(|(highlighting, _)| *highlighting == name) {
+            return Ok(css.as_bytes().to_vec());
+        }
+        if let Some(search_file) = self.search_file(name) {
+            return Ok(search_file.to_vec());
+        }
+        self.compiled_stylesheet(function, path).unwrap_or(Err(error))
+    }
+
+    /// Zola's search index at `name` (`search_index.fr.js`) made from the site being rendered, once per site, or
+    /// `elasticlunr.min.js`; `None` when the build writes no such file. While bodies render (a shortcode's call)
+    /// the index has no bodies yet: Zola has no index then at all.
+    fn search_file(&self, name: &str) -> Option<Arc<Vec<u8>>> {
+        let lookups = self.slot.read().unwrap_or_else(PoisonError::into_inner).clone()?;
+        let config = &lookups.config;
+        if !zola_search::asked_by(config) {
+            return None;
+        }
+        if name == zola_search::ELASTICLUNR_PATH && config.search.index_format.is_elasticlunr() {
+            return Some(Arc::new(zola_search::ELASTICLUNR_JS.to_vec()));
+        }
+        let others = config.languages.keys().filter(|code| zola_search::asked_for(config, code));
+        let language = std::iter::once(None)
+            .chain(others.map(|code| Some(code.as_str())))
+            .find(|&language| zola_search::index_path(config, language) == name)?;
+        let mut indexes = self.search_indexes.lock().unwrap_or_else(PoisonError::into_inner);
+        let site = Arc::downgrade(&lookups.site);
+        let made = match &mut *indexes {
+            Some((made_from, made)) if made_from.ptr_eq(&site) => made,
+            other => &mut other.insert((site, HashMap::new())).1,
+        };
+        let index = made
+            .entry(name.to_string())
+            .or_insert_with(|| Arc::new(zola_search::make_index(&lookups.site, config, language).into_bytes()));
+        Some(index.clone())
     }
 
     /// The stylesheet at `path` that `compile_sass` makes, compiled once per change of its Sass source; `None`

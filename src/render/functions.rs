@@ -38,11 +38,18 @@ impl Lookups {
     }
 }
 
-pub fn register(tera: &mut tera::Tera, slot: Slot) {
+/// The functions over the site in `slot`; `get_url(cachebust=true)` hashes the file in `files`.
+pub fn register(tera: &mut tera::Tera, slot: Slot, files: Arc<super::files::SiteFiles>) {
+    let site = slot.clone();
+    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| {
+        match site.read().unwrap_or_else(PoisonError::into_inner).as_deref() {
+            Some(lookups) => get_url(lookups, &files, &kwargs),
+            None => Err(Error::message("`get_url` is not available here")),
+        }
+    });
     type Body = fn(&Lookups, &Kwargs) -> TeraResult<Value>;
     // A slice, not an array of fixed length: functions added on two branches then merge without a count to fix.
     let functions: &[(&'static str, Body)] = &[
-        ("get_url", get_url),
         ("get_page", get_page),
         ("get_section", get_section),
         ("get_taxonomy_url", get_taxonomy_url),
@@ -126,7 +133,9 @@ fn lookup(lookups: &Lookups, function: &str, path: &str, kwargs: &Kwargs) -> Ter
     })
 }
 
-fn get_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
+/// `get_url(path, lang, trailing_slash, cachebust)`: `cachebust=true` adds Zola's `?h=HASH` of the file at the
+/// path (in the language's folder for `lang=`), which must exist, as in Zola; `@/` links take none.
+fn get_url(lookups: &Lookups, files: &super::files::SiteFiles, kwargs: &Kwargs) -> TeraResult<Value> {
     let path: &str = kwargs.must_get("path")?;
     let config = &lookups.config;
     let url = if path.starts_with("@/") {
@@ -140,9 +149,13 @@ fn get_url(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
         // Zola: `lang=` of another language puts the path under that language's folder, unless it is there.
         let path = path.trim_start_matches('/');
         let lang = other_language(lookups, kwargs)?.filter(|lang| path.split('/').next() != Some(*lang));
-        let mut url = config.permalink(&format!("{}/{path}", Config::language_prefix(lang)));
+        let file = format!("{}/{path}", Config::language_prefix(lang));
+        let mut url = config.permalink(&file);
         if kwargs.get::<bool>("trailing_slash")? == Some(true) && !url.ends_with('/') {
             url.push('/');
+        }
+        if kwargs.get::<bool>("cachebust")? == Some(true) {
+            url.push_str(&files.cachebust_query(&file)?);
         }
         url
     };

@@ -121,7 +121,7 @@ impl ImageQueue {
         ])))
     }
 
-    /// `get_image_metadata(path, allow_missing=false)`: `width`, `height`, `format`, `mime`.
+    /// `get_image_metadata(path, allow_missing=false)`: `width`, `height`, `format`, `mime`, for SVG too.
     pub fn get_image_metadata(&self, kwargs: &Kwargs) -> TeraResult<Value> {
         let path: &str = kwargs.must_get("path")?;
         let allow_missing = kwargs.get::<bool>("allow_missing")?.unwrap_or(false);
@@ -130,17 +130,29 @@ impl ImageQueue {
             Err(_) if allow_missing => return Ok(Value::none()),
             Err(e) => return Err(e),
         };
-        let reader = open(&source).map_err(|e| fail("get_image_metadata", e))?;
-        let format = reader.format();
-        let (width, height) = reader
-            .into_dimensions()
-            .map_err(|e| fail("get_image_metadata", format!("`{written}` is not an image it can read: {e}")))?;
-        let (name, mime) = match format {
-            Some(image::ImageFormat::Jpeg) => ("jpg", "image/jpeg"),
-            Some(image::ImageFormat::Png) => ("png", "image/png"),
-            Some(image::ImageFormat::WebP) => ("webp", "image/webp"),
-            Some(image::ImageFormat::Gif) => ("gif", "image/gif"),
-            _ => ("", ""),
+        // Zola picks the reader by the extension, in any case.
+        let is_svg = source.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("svg"));
+        let (width, height, name, mime) = match is_svg {
+            true => {
+                let (width, height) = svg_size(&source)
+                    .map_err(|e| fail("get_image_metadata", format!("`{written}` is an SVG without a size: {e}")))?;
+                (width, height, "svg", "text/svg+xml")
+            }
+            false => {
+                let reader = open(&source).map_err(|e| fail("get_image_metadata", e))?;
+                let format = reader.format();
+                let (width, height) = reader
+                    .into_dimensions()
+                    .map_err(|e| fail("get_image_metadata", format!("`{written}` is not an image it can read: {e}")))?;
+                let (name, mime) = match format {
+                    Some(image::ImageFormat::Jpeg) => ("jpg", "image/jpeg"),
+                    Some(image::ImageFormat::Png) => ("png", "image/png"),
+                    Some(image::ImageFormat::WebP) => ("webp", "image/webp"),
+                    Some(image::ImageFormat::Gif) => ("gif", "image/gif"),
+                    _ => ("", ""),
+                };
+                (width, height, name, mime)
+            }
         };
         Ok(Value::from(BTreeMap::from([
             ("width", Value::from(width)),
@@ -210,6 +222,17 @@ fn fail(function: &str, message: impl std::fmt::Display) -> Error {
 
 fn open(source: &Path) -> Result<image::ImageReader<std::io::BufReader<std::fs::File>>, String> {
     image::ImageReader::open(source).and_then(image::ImageReader::with_guessed_format).map_err(|e| e.to_string())
+}
+
+/// An SVG's size as Zola reads it (svg_metadata): its `width` and `height` (a percentage is of the viewBox), else
+/// its viewBox's; truncated to whole pixels.
+fn svg_size(source: &Path) -> Result<(u32, u32), String> {
+    let svg = svg_metadata::Metadata::parse_file(source).map_err(|e| e.to_string())?;
+    match (svg.width(), svg.height(), svg.view_box) {
+        (Some(width), Some(height), _) => Ok((width as u32, height as u32)),
+        (_, _, Some(view_box)) => Ok((view_box.width as u32, view_box.height as u32)),
+        _ => Err("it has neither `width` and `height` nor a `viewBox`".to_string()),
+    }
 }
 
 /// Width, height and whether the format is lossy (JPEG), from the header only.

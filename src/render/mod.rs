@@ -187,11 +187,11 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     functions::register_filters(&mut tera);
     // Tera 2 checks function names when it parses, so they are registered now and see the site later.
     let lookups: Slot = Arc::new(RwLock::new(None));
-    functions::register(&mut tera, lookups.clone());
+    let site_files = files::register(&mut tera, root, config, lookups.clone());
+    functions::register(&mut tera, lookups.clone(), site_files);
     filters::register(&mut tera, lookups.clone());
     let images = Arc::new(images::ImageQueue::new(root, theme));
     functions::register_images(&mut tera, lookups.clone(), images.clone());
-    files::register(&mut tera, root, config);
     let included = Arc::new(Mutex::new(crate::shortcodes::Included::new()));
     if config.content_templating.is_some() {
         // Bodies are templates there: `{{ include(...) }}` is a function call, run by this function.
@@ -378,6 +378,7 @@ fn language_config(config: &Config, lang: &str) -> Value {
         description: Some(config.description.clone()),
         generate_feeds: config.generate_feeds,
         build_search_index: config.build_search_index,
+        search: config.search.clone(),
         taxonomies: config.taxonomies.clone(),
     };
     let mut languages = config.languages.clone();
@@ -389,6 +390,7 @@ fn language_config(config: &Config, lang: &str) -> Value {
     map.insert("description".into(), json(serde_json::to_value(description)));
     map.insert("generate_feeds".into(), language.generate_feeds.into());
     map.insert("build_search_index".into(), language.build_search_index.into());
+    map.insert("search".into(), json(serde_json::to_value(&language.search)));
     map.insert("taxonomies".into(), json(serde_json::to_value(&language.taxonomies)));
     map.insert("languages".into(), json(serde_json::to_value(&languages)));
     Value::from_serializable(&value)

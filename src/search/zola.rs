@@ -32,15 +32,27 @@ pub fn asked_by(config: &Config) -> bool {
     config.build_search_index && config.search.zola_index
 }
 
-/// The index file's path in the output: `search_index.en.js`.
-pub fn index_path(config: &Config) -> String {
-    config.search.index_file(&config.default_language)
+/// Whether Zola's index is also made for `language`, another language of the site, as Zola makes it: the site
+/// asks for its own (`asked_by`) and `[languages.LANG]` says `build_search_index = true`.
+pub fn asked_for(config: &Config, language: &str) -> bool {
+    let asked = config.languages.get(language).is_some_and(|options| options.build_search_index);
+    asked_by(config) && asked && knows_language(language)
 }
 
-/// The index file's text, in the format `[search] index_format` names.
-pub fn make_index(site: &Site, config: &Config) -> String {
-    let search = &config.search;
-    let items = index_items(site);
+/// The index file's path in the output for `language` (`None`: the default one): `search_index.en.js`.
+pub fn index_path(config: &Config, language: Option<&str>) -> String {
+    config.search.index_file(language.unwrap_or(&config.default_language))
+}
+
+/// The index of `language`'s pages and sections (`None`: the default language's), with the fields its `[search]`
+/// (or `[languages.LANG.search]`) includes, in the format the top-level `index_format` names, as in Zola.
+pub fn make_index(site: &Site, config: &Config, language: Option<&str>) -> String {
+    let options = language.and_then(|code| config.languages.get(code));
+    let search = &ZolaSearchConfig {
+        index_format: config.search.index_format,
+        ..options.map_or(&config.search, |options| &options.search).clone()
+    };
+    let items = index_items(site, language);
     // Cleaning a body is most of the work, and each is independent: both cores; the index itself is one value.
     let bodies: Vec<String> = match search.include_content {
         true => items
@@ -50,9 +62,9 @@ pub fn make_index(site: &Site, config: &Config) -> String {
         false => Vec::new(),
     };
     let bodies = bodies.into_iter().map(Some).chain(std::iter::repeat_with(|| None));
-    let rows = items.iter().zip(bodies).map(|(&target, body)| Row::of(site, config, target, body));
+    let rows = items.iter().zip(bodies).map(|(&target, body)| Row::of(site, config, search, target, body));
     let json = match search.index_format.is_elasticlunr() {
-        true => elasticlunr_index(search, &config.default_language, rows),
+        true => elasticlunr_index(search, language.unwrap_or(&config.default_language), rows),
         false => fuse_index(rows),
     };
     match search.index_format.is_javascript() {
@@ -88,12 +100,18 @@ pub fn clean_body(html: &str, truncate: Option<usize>) -> String {
 
 /// A page or section in Zola's index: every page (Zola lists them through their sections, which hold them
 /// all) and every section, each only when `in_search_index` and, for sections, without `redirect_to`.
-fn index_items(site: &Site) -> Vec<Target> {
+/// What Zola indexes for `language`: its sections in the index (`in_search_index`) but those that redirect, and
+/// their pages in the index; a section left out leaves its pages out too.
+fn index_items(site: &Site, language: Option<&str>) -> Vec<Target> {
+    let indexed = |doc: &Document| doc.front_matter.in_search_index && doc.lang.as_deref() == language;
     let sections = site.sections.iter().enumerate().filter(|(_, section)| {
-        let front_matter = &section.doc.front_matter;
-        front_matter.in_search_index && !front_matter.key_lines.contains_key("redirect_to")
+        indexed(&section.doc) && !section.doc.front_matter.key_lines.contains_key("redirect_to")
     });
-    let pages = site.pages.iter().enumerate().filter(|(_, page)| page.doc.front_matter.in_search_index);
+    let pages = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(_, page)| indexed(&page.doc) && site.sections[page.section].doc.front_matter.in_search_index);
     let sections = sections.map(|(id, _)| Target::Section(id));
     sections.chain(pages.map(|(id, _)| Target::Page(id))).collect()
 }
@@ -116,8 +134,7 @@ struct Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    fn of(site: &'a Site, config: &Config, target: Target, body: Option<String>) -> Row<'a> {
-        let search = &config.search;
+    fn of(site: &'a Site, config: &Config, search: &ZolaSearchConfig, target: Target, body: Option<String>) -> Row<'a> {
         let Document { path, front_matter, .. } = site.document(target);
         let date = match target {
             Target::Page(_) => front_matter.date.as_deref().map(rfc3339).unwrap_or_default(),
