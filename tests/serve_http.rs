@@ -624,8 +624,12 @@ fn live_reload_script_goes_only_into_html() {
 #[test]
 fn issue_13_served_html_is_the_published_page_plus_one_live_reload_tag() {
     const TAG: &str = "<script src=\"/__quire/live.js\" defer></script>";
+    // Long enough to be held compressed: it is answered decompressed, byte for byte.
+    let long =
+        format!("<html><body>{}</body></html>", "<li><a href=\"/principles/x/\">Sovereignty</a></li>".repeat(300));
     let pages = [
         ("principles/x/index.html", PAGE, PAGE.replace("</body>", &format!("{TAG}</body>"))),
+        ("long/index.html", long.as_str(), long.replace("</body>", &format!("{TAG}</body>"))),
         ("frag/index.html", "<p>a fragment, no body element</p>", format!("<p>a fragment, no body element</p>{TAG}")),
         (
             "code/index.html",

@@ -454,7 +454,7 @@ fn differences(live: &SiteFiles, fresh: &SiteFiles) -> Vec<String> {
         match (live.get(path), fresh.get(path)) {
             (Some(a), Some(b)) if a == b => {}
             (Some(a), Some(b)) => {
-                let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+                let (a, b) = (String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
                 let at = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
                 let around = |text: &str| text.chars().skip(at.saturating_sub(80)).take(200).collect::<String>();
                 found.push(format!("{path} differs:\n  live:  {}\n  fresh: {}", around(&a), around(&b)));
@@ -581,7 +581,8 @@ fn a_body_edit_renders_its_page_and_its_listings_only() {
     // The page, its section, the other page of the section (sidebar, neighbour), its two tags' pages, the tag
     // list (page counts) and the page whose template calls get_taxonomy: word counts are in every summary.
     assert_eq!(update.rendered, 7, "{update:?}");
-    let page = String::from_utf8_lossy(live.files().get("api/slug-01/p00052-stale-counter/index.html").expect("page"));
+    let page = String::from_utf8_lossy(&live.files().get("api/slug-01/p00052-stale-counter/index.html").expect("page"))
+        .into_owned();
     assert!(page.contains("One more sentence."));
 }
 
@@ -624,11 +625,11 @@ fn a_body_edit_replaces_only_the_search_files_it_reaches() {
     replaced.sort_unstable();
     replaced.dedup();
     let manifest =
-        |files: &SiteFiles| String::from_utf8_lossy(files.get("search/manifest.js").expect("manifest")).into_owned();
+        |files: &SiteFiles| String::from_utf8_lossy(&files.get("search/manifest.js").expect("manifest")).into_owned();
     assert_ne!(manifest(&before), manifest(after), "the manifest names a new version");
     let records: Vec<&&str> = replaced.iter().filter(|path| path.starts_with("search/d/")).collect();
     assert_eq!(records.len(), 1, "{replaced:?}");
-    let record = String::from_utf8_lossy(after.get(records[0]).expect("record file"));
+    let record = String::from_utf8_lossy(&after.get(records[0]).expect("record file")).into_owned();
     assert!(record.contains("/api/slug-01/p00052-stale-counter/") && record.contains("quokka met"), "{record}");
     let replaced_shards = replaced.iter().filter(|path| path.starts_with("search/s/")).count();
     assert!((1..=4).contains(&replaced_shards), "{replaced_shards} of {shards} shards replaced: {replaced:?}");
@@ -664,7 +665,7 @@ fn issue_13_a_title_edit_renders_only_the_pages_showing_the_title() {
         .paths()
         .filter(|p| {
             p.ends_with(".html")
-                && String::from_utf8_lossy(live.files().get(p).expect("file")).contains("Renamed quokka")
+                && String::from_utf8_lossy(&live.files().get(p).expect("file")).contains("Renamed quokka")
         })
         .collect();
     // The window of 15 sidebars around the page (its neighbours among them) and the second pager.
@@ -697,7 +698,7 @@ fn issue_13_a_rename_save_is_an_edit_in_place() {
         let update = live.update(&changes);
         assert!(update.is_ok(), "{temp:?}: {changes:?} gave {update:?}");
     }
-    let html = String::from_utf8_lossy(live.files().get("api/fn-0042/index.html").expect("page")).into_owned();
+    let html = String::from_utf8_lossy(&live.files().get("api/fn-0042/index.html").expect("page")).into_owned();
     assert!(html.contains("Yields the 42nd"));
 }
 
@@ -713,7 +714,7 @@ fn issue_13_a_site_without_dated_pages_has_no_feed_until_a_date_is_added() {
     let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
     let mut live = LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the site builds");
     let links_to_feed = |files: &SiteFiles| {
-        let page = String::from_utf8_lossy(files.get("note/index.html").expect("page")).into_owned();
+        let page = String::from_utf8_lossy(&files.get("note/index.html").expect("page")).into_owned();
         page.contains("application/atom+xml") || page.contains(">Feed<")
     };
     assert!(live.files().get("atom.xml").is_none(), "no empty feed");
@@ -722,7 +723,7 @@ fn issue_13_a_site_without_dated_pages_has_no_feed_until_a_date_is_added() {
     let update = live.update(&[Change::Page("note.md".into())]);
     assert!(update.is_err(), "every page gains the feed link: built again, {update:?}");
     let fresh = fresh_build(&options).0.expect("a fresh build");
-    let feed = String::from_utf8_lossy(fresh.get("atom.xml").expect("a feed once a page has a date")).into_owned();
+    let feed = String::from_utf8_lossy(&fresh.get("atom.xml").expect("a feed once a page has a date")).into_owned();
     assert!(feed.contains("<title>Note</title>"), "{feed}");
     assert!(links_to_feed(&fresh));
 }
@@ -782,7 +783,7 @@ fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
     let update = live.update(&[Change::Included("examples/shared.rs".into())]).expect("updated in place");
     // The two pages including the file, and nothing else: the home page shows only their titles.
     assert_eq!(update.rendered, 2, "{update:?}");
-    let page = |files: &SiteFiles, path: &str| String::from_utf8_lossy(files.get(path).expect("page")).into_owned();
+    let page = |files: &SiteFiles, path: &str| String::from_utf8_lossy(&files.get(path).expect("page")).into_owned();
     assert!(page(live.files(), "one/index.html").contains("shared_and_renamed"));
     assert!(page(live.files(), "two/index.html").contains("shared_and_renamed"));
     assert_eq!(page(live.files(), "three/index.html"), page(&before, "three/index.html"));

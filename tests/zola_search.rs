@@ -153,7 +153,7 @@ fn issue_14_serve_makes_the_index_build_makes() {
     };
     let serve_options = quire::BuildOptions { root: root.clone(), ..Default::default() };
     let mut live = LiveSite::build(&serve_options, "https://example.org", &SiteFiles::default()).expect("serves");
-    let served = |live: &LiveSite, path: &str| live.files().get(path).map(<[u8]>::to_vec);
+    let served = |live: &LiveSite, path: &str| live.files().get(path).map(|bytes| bytes.into_owned());
     let (index, library) = built_files(&root);
     assert_eq!(served(&live, "search_index.en.js").as_ref(), Some(&index));
     assert_eq!(served(&live, "elasticlunr.min.js").as_ref(), Some(&library));

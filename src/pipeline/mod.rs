@@ -174,16 +174,16 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
 
 /// The link checks of `produce` over a site already made and held in memory (`serve`): `rendered` gives each
 /// rendered page's path and HTML (empty when another file replaced it), `files` every other file.
-pub fn check_files<'h>(
+pub fn check_files<'h, Html: AsRef<str> + Send>(
     root: &Path,
     site: &Site,
     config: &Config,
     templates: &Templates,
-    rendered: impl ParallelIterator<Item = (&'h str, &'h str)>,
+    rendered: impl ParallelIterator<Item = (&'h str, Html)>,
     files: &[OutputFile],
 ) -> Vec<Diagnostic> {
     let links = LinkCheck::new(root, site, config, templates);
-    rendered.for_each(|(path, html)| links.add_html(path, html));
+    rendered.for_each(|(path, html)| links.add_html(path, html.as_ref()));
     for file in files {
         links.add(file);
     }

@@ -6,8 +6,8 @@ use std::hash::{DefaultHasher, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use super::mime::content_type_for;
-use crate::serve::live::{script_tag_offset, with_script_tag, SCRIPT_TAG};
-use crate::serve::site_files::SiteFiles;
+use crate::serve::live::{script_tag_offset, with_script_tag};
+use crate::serve::site_files::{FileBytes, SiteFiles};
 
 #[derive(Debug, Default)]
 pub struct ServedSite {
@@ -15,16 +15,14 @@ pub struct ServedSite {
     files: HashMap<String, Arc<ServedFile>>,
 }
 
-/// One file as served. An HTML page is kept as published, with the offset of its live-reload tag: the tag
-/// goes in as the page is answered, so the served site and the built one share every page's bytes (at 10k
+/// One file as served. An HTML page is kept as published (compressed, shared with `SiteFiles`); the live-reload
+/// tag goes in as the page is answered, so the served site and the built one share every page's bytes (at 10k
 /// pages a second, injected copy of each held a few hundred MB).
 #[derive(Debug)]
 pub struct ServedFile {
     pub content_type: &'static str,
     /// The bytes as published, the same allocation as in `SiteFiles`.
-    published: Arc<[u8]>,
-    /// For HTML, where the live-reload tag goes into `published`.
-    script_tag_at: Option<usize>,
+    published: FileBytes,
     /// Made when first asked for: most files of a big site are never requested in a session.
     etag: OnceLock<String>,
 }
@@ -41,7 +39,7 @@ impl ServedSite {
             .entries()
             .map(|(path, bytes)| {
                 let file = match previous.files.get(path) {
-                    Some(old) if Arc::ptr_eq(&old.published, bytes) => Arc::clone(old),
+                    Some(old) if old.published.shares_with(bytes) => Arc::clone(old),
                     _ => Arc::new(ServedFile::new(path, bytes)),
                 };
                 (path.to_string(), file)
@@ -57,75 +55,70 @@ impl ServedSite {
 }
 
 impl ServedFile {
-    fn new(path: &str, bytes: &Arc<[u8]>) -> ServedFile {
-        let content_type = content_type_for(path);
-        let script_tag_at = content_type.starts_with("text/html").then(|| script_tag_offset(bytes));
-        ServedFile { content_type, published: Arc::clone(bytes), script_tag_at, etag: OnceLock::new() }
+    fn new(path: &str, bytes: &FileBytes) -> ServedFile {
+        ServedFile { content_type: content_type_for(path), published: bytes.clone(), etag: OnceLock::new() }
     }
 
-    /// The bytes as served: an HTML page with the live-reload tag (made for this answer), anything else as published.
+    /// The bytes as served: an HTML page with the live-reload tag before its last `</body>`, anything else as
+    /// published; made for this answer.
     pub fn body(&self) -> Arc<[u8]> {
-        match self.script_tag_at {
-            Some(at) => Arc::from(with_script_tag(&self.published, at)),
-            None => Arc::clone(&self.published),
+        match self.content_type.starts_with("text/html") {
+            true => {
+                let published = self.published.bytes();
+                Arc::from(with_script_tag(&published, script_tag_offset(&published)))
+            }
+            false => self.published.shared(),
         }
     }
 
     /// A strong validator of the bytes as served, quoted: `"1f3a…-512"`.
     pub fn etag(&self) -> &str {
-        self.etag.get_or_init(|| match self.script_tag_at {
-            Some(at) => {
-                let (before, after) = self.published.split_at(at);
-                entity_tag(&[before, SCRIPT_TAG.as_bytes(), after])
-            }
-            None => entity_tag(&[&self.published]),
-        })
+        self.etag.get_or_init(|| entity_tag(&self.body()))
     }
 }
 
-/// Content-based, so an unchanged file keeps its ETag across rebuilds and a revisit gets 304. `parts` are the
-/// served bytes in order.
-fn entity_tag(parts: &[&[u8]]) -> String {
+/// Content-based, so an unchanged file keeps its ETag across rebuilds and a revisit gets 304.
+fn entity_tag(served: &[u8]) -> String {
     let mut hasher = DefaultHasher::new();
-    let mut length = 0;
-    for part in parts {
-        hasher.write(part);
-        length += part.len();
-    }
-    format!("\"{:016x}-{length:x}\"", hasher.finish())
+    hasher.write(served);
+    format!("\"{:016x}-{:x}\"", hasher.finish(), served.len())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::live::SCRIPT_TAG;
 
     fn site(files: &[(&str, &str)]) -> SiteFiles {
         files.iter().map(|(path, bytes)| (path.to_string(), bytes.as_bytes().to_vec())).collect()
     }
 
-    fn published<'a>(site: &'a SiteFiles, path: &str) -> &'a Arc<[u8]> {
+    fn published<'a>(site: &'a SiteFiles, path: &str) -> &'a FileBytes {
         site.entries().find(|(at, _)| *at == path).map(|(_, bytes)| bytes).expect("file is published")
     }
 
     #[test]
     fn html_is_served_as_published_plus_one_live_reload_tag() {
+        let big = format!("<html><body>{}</body></html>", "<p>a paragraph</p>".repeat(500));
         let pages = [
             ("body.html", "<html><body><p>`</body>` in code</p></body></html>"),
             ("upper.html", "<HTML><BODY>x</BODY ></HTML>"),
             ("fragment.html", "<p>no body element</p>"),
             ("empty.html", ""),
+            ("held-compressed.html", &big),
         ];
         let files = site(&pages);
         let served = ServedSite::prepare(&files);
         for (path, html) in pages {
             let page = served.get(path).expect("page is served");
+            let html: &str = html;
             let body = String::from_utf8(page.body().to_vec()).expect("UTF-8 in, UTF-8 out");
             assert_eq!(body.matches(SCRIPT_TAG).count(), 1, "{path}: {body}");
             assert_eq!(body.replacen(SCRIPT_TAG, "", 1), html, "{path}");
             let after_tag = &body[body.find(SCRIPT_TAG).expect("tag") + SCRIPT_TAG.len()..];
             let expected_after = html.rfind("</body").or(html.rfind("</BODY")).map_or("", |at| &html[at..]);
             assert_eq!(after_tag, expected_after, "{path}: the tag goes before the last </body>, else at the end");
-            assert_eq!(page.etag(), entity_tag(&[body.as_bytes()]), "{path}: the ETag is of the bytes served");
+            assert_eq!(page.etag(), entity_tag(body.as_bytes()), "{path}: the ETag is of the bytes served");
         }
     }
 
@@ -135,10 +128,10 @@ mod tests {
         let served = ServedSite::prepare(&files);
         for path in ["index.html", "style.css"] {
             let file = served.get(path).expect("served");
-            assert!(Arc::ptr_eq(&file.published, published(&files, path)), "{path} is held once");
+            assert!(file.published.shares_with(published(&files, path)), "{path} is held once");
         }
         let css = served.get("style.css").expect("css is served");
-        assert!(Arc::ptr_eq(&css.body(), published(&files, "style.css")));
+        assert!(Arc::ptr_eq(&css.body(), &published(&files, "style.css").shared()), "a file held as it is, not copied");
         assert_eq!(css.content_type, "text/css; charset=utf-8");
     }
 
@@ -156,9 +149,8 @@ mod tests {
 
     #[test]
     fn etags_follow_content() {
-        assert_eq!(entity_tag(&[b"a"]), entity_tag(&[b"a"]));
-        assert_ne!(entity_tag(&[b"a"]), entity_tag(&[b"b"]));
-        assert_eq!(entity_tag(&[b"ab", b"c"]), entity_tag(&[b"a", b"bc"]), "parts hash as their concatenation");
-        assert!(entity_tag(&[b"a"]).starts_with('"') && entity_tag(&[b"a"]).ends_with("-1\""));
+        assert_eq!(entity_tag(b"a"), entity_tag(b"a"));
+        assert_ne!(entity_tag(b"a"), entity_tag(b"b"));
+        assert!(entity_tag(b"a").starts_with('"') && entity_tag(b"a").ends_with("-1\""));
     }
 }

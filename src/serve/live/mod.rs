@@ -6,4 +6,6 @@ mod script;
 
 pub(crate) use events::Broadcaster;
 pub use events::{ErrorReport, Problem, Reload};
-pub use script::{script_tag_offset, with_script_tag, EVENTS_URL, SCRIPT, SCRIPT_TAG, SCRIPT_URL};
+#[cfg(test)]
+pub use script::SCRIPT_TAG;
+pub use script::{script_tag_offset, with_script_tag, EVENTS_URL, SCRIPT, SCRIPT_URL};

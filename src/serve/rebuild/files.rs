@@ -4,8 +4,8 @@
 use super::{FullRebuild, LiveSite};
 use crate::error::{Diagnostic, Location};
 use crate::output::{Contents, OutputFile};
+use crate::serve::site_files::FileBytes;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 /// Who wrote a file that is not a rendered page; later kinds replace earlier ones at the same path, as in
 /// `site_files`, and all of them replace rendered pages.
@@ -19,7 +19,7 @@ pub(super) enum Layer {
 /// Files to replace and remove at the end of an update; the bytes are those the served site will share.
 #[derive(Default)]
 pub(super) struct FileChanges {
-    pub upserts: HashMap<String, Arc<[u8]>>,
+    pub upserts: HashMap<String, FileBytes>,
     pub removals: Vec<String>,
 }
 
@@ -113,7 +113,7 @@ impl LiveSite {
             _ => file.path.clone().into(),
         };
         match file.contents.into_bytes() {
-            Ok(bytes) => self.put(Some(layer), file.path, Arc::from(bytes), files),
+            Ok(bytes) => self.put(Some(layer), file.path, FileBytes::hold(&bytes), files),
             Err(e) => self.problems.files.push(
                 Diagnostic::error(Location::file(source), "file", e.to_string())
                     .with_help("check that the file exists and is readable"),
@@ -122,8 +122,8 @@ impl LiveSite {
     }
 
     /// Replaces the file at `path` unless a later kind of file owns it; `None` is a rendered page.
-    pub(super) fn put(&mut self, layer: Option<Layer>, path: String, bytes: Arc<[u8]>, files: &mut FileChanges) {
-        if self.files.get(&path) == Some(&bytes[..]) {
+    pub(super) fn put(&mut self, layer: Option<Layer>, path: String, bytes: FileBytes, files: &mut FileChanges) {
+        if self.files.held(&path) == Some(&bytes) {
             return self.keep(layer, &path, files);
         }
         if layer < self.owners.get(&path).copied() {

@@ -443,8 +443,12 @@ impl LiveSite {
         let rendered = self.records.par_iter().map(|(path, _)| {
             // A page another file replaces is still made, as in a build; its links are not served.
             let html = match self.owners.contains_key(path) {
-                true => "",
-                false => self.files.get(path).and_then(|bytes| std::str::from_utf8(bytes).ok()).unwrap_or(""),
+                true => String::new(),
+                false => self
+                    .files
+                    .get(path)
+                    .and_then(|bytes| String::from_utf8(bytes.into_owned()).ok())
+                    .unwrap_or_default(),
             };
             (path.as_str(), html)
         });

@@ -3,9 +3,9 @@
 
 use crate::render::deps::{recording, Dep};
 use crate::render::{output_path, render_output, Lookups, Output, RenderFailure, Templates};
+use crate::serve::site_files::FileBytes;
 use crate::serve::SiteFiles;
 use rayon::prelude::*;
-use std::sync::Arc;
 
 /// How one output file was last rendered.
 #[derive(Debug, Clone)]
@@ -20,15 +20,14 @@ pub struct Render {
     pub file: String,
     pub record: Record,
     /// The HTML, or `None` when it is byte for byte what `files` already holds at that path.
-    pub result: Result<Option<Arc<[u8]>>, RenderFailure>,
+    pub result: Result<Option<FileBytes>, RenderFailure>,
 }
 
 /// Renders `outputs` in parallel, each with its own dependency recording. A page that comes out as `files`
 /// holds it is dropped as soon as it is made, so a rebuild in `serve` holds only the pages that changed
-/// beside the site still served, never a second copy of the whole site. The others are moved into the bytes
-/// the served site keeps on the thread that rendered them: the allocator reuses the render's buffer for the
-/// next page, and the copy drops the slack of a `String` grown by doubling (10k pages: a start-up peak of
-/// 385 MB instead of 478 when they were all copied on one thread afterwards).
+/// beside the site still served, never a second copy of the whole site. The others are compressed into the
+/// bytes the served site keeps (`FileBytes`) on the thread that rendered them: the allocator reuses the
+/// render's buffer for the next page, and the whole site is never held uncompressed.
 pub fn render_outputs(
     templates: &Templates,
     lookups: &Lookups,
@@ -41,9 +40,8 @@ pub fn render_outputs(
             let (result, deps) = recording(|| render_output(templates, lookups, &output));
             let file = output_path(&output.path(&lookups.site));
             let template = output.template(&lookups.site, templates);
-            let result = result.map(|page| {
-                (files.get(&file) != Some(page.html.as_bytes())).then(|| Arc::<[u8]>::from(page.html.as_bytes()))
-            });
+            let result = result
+                .map(|page| (!files.holds(&file, page.html.as_bytes())).then(|| FileBytes::hold(page.html.as_bytes())));
             Render { file, record: Record { output, template, deps }, result }
         })
         .collect()
