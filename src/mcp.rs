@@ -23,8 +23,13 @@ const DEFAULT_LIMIT: usize = 10;
 
 /// Where the server's answers come from.
 pub enum Docs {
-    /// A site's sources, prepared once.
-    Source { site: Box<Site>, config: Box<crate::config::Config>, index: HashMap<String, Vec<u8>> },
+    /// A site's sources, prepared once, with what its layouts show after a page's body (for the twins).
+    Source {
+        site: Arc<Site>,
+        config: Arc<crate::config::Config>,
+        after_content: crate::render::AfterContent,
+        index: HashMap<String, Vec<u8>>,
+    },
     /// A folder `quire build` wrote.
     Built { dir: PathBuf },
 }
@@ -42,7 +47,19 @@ impl Docs {
                 _ => None,
             })
             .collect();
-        Ok(Docs::Source { site: Box::new(prepared.site), config: Box::new(prepared.config), index })
+        let (site, config) = (Arc::new(prepared.site), Arc::new(prepared.config));
+        let after_content = match &prepared.templates {
+            Some(templates) => {
+                let relations = Arc::new(prepared.relations);
+                let lookups = Arc::new(crate::render::Lookups::new(site.clone(), config.clone(), relations, None));
+                templates.set_lookups(Some(lookups.clone()));
+                let after_content = crate::render::after_content_all(templates, &lookups);
+                templates.set_lookups(None);
+                after_content
+            }
+            None => crate::render::AfterContent::new(),
+        };
+        Ok(Docs::Source { site, config, after_content, index })
     }
 
     /// The output folder of a build.
@@ -87,9 +104,9 @@ impl Docs {
     /// content/, `guide/intro.md`); `Err` says why there is none.
     pub fn page(&self, path: &str) -> std::result::Result<String, String> {
         match self {
-            Docs::Source { site, config, .. } => {
+            Docs::Source { site, config, after_content, .. } => {
                 let target = find_target(site, config, path).ok_or_else(|| no_page(path))?;
-                Ok(crate::twins::markdown_twin(site, config, target))
+                Ok(crate::twins::markdown_twin(site, config, target, after_content))
             }
             Docs::Built { dir } => {
                 let relative = site_path(path).ok_or_else(|| no_page(path))?;

@@ -45,6 +45,7 @@ fn issue_15_llms_full_txt_holds_every_twin_in_sidebar_order_and_llms_txt_links_t
             "Source: https://example.org/docs/guide/",
             "Source: https://example.org/docs/guide/intro/",
             "Source: https://example.org/docs/guide/setup/",
+            "Source: https://example.org/docs/guide/events/",
         ]
     );
     assert!(
@@ -83,6 +84,21 @@ fn issue_15_the_built_in_theme_links_the_twin_for_its_copy_button() {
         ),
         "{section}"
     );
+}
+
+/// A twin carries what its page shows: the timeline, glossary and matrix layouts build lists from front matter
+/// after the body (`{% block after_content %}`), and the twin has them as Markdown, in llms-full.txt too.
+#[test]
+fn issue_15_a_twin_has_the_list_its_layout_adds_after_the_body() {
+    let built = common::build("markdown-twins");
+    let html = built.read("guide/events/index.html");
+    assert!(html.contains("<time datetime=\"2024-05-01\">1 May 2024</time>"), "{html}");
+    let twin = "# Events\n\nWhat happened when.\n\n## Events\n\n\
+                1. 2023\n\n   The guide starts.\n\n   Two pages & a \\[draft\\] plan.\n\n\
+                2. 1 May 2024\n\n   [Setup \\*changes\\*.](https://example.org/docs/guide/setup/)\n";
+    assert_eq!(built.read("guide/events/index.md"), twin);
+    let full = built.read("llms-full.txt");
+    assert!(full.ends_with(&twin.replacen("\n", "\nSource: https://example.org/docs/guide/events/\n", 1)), "{full}");
 }
 
 #[test]

@@ -109,6 +109,11 @@ fn issue_15_an_mcp_session_lists_the_tools_searches_and_fetches_a_page_from_sour
     }
     let (intro, _) = session.call("get_page", json!({"path": "/guide/intro/"}));
     assert!(intro.contains("> **Note:** Back up first."), "shortcodes run: {intro}");
+    let (events, _) = session.call("get_page", json!({"path": "/guide/events/"}));
+    assert!(
+        events.ends_with("2. 1 May 2024\n\n   [Setup \\*changes\\*.](https://example.org/docs/guide/setup/)\n"),
+        "{events}"
+    );
     let (missing, is_error) = session.call("get_page", json!({"path": "/nowhere/"}));
     assert!(is_error, "{missing}");
     assert!(missing.starts_with("no page at `/nowhere/`"), "{missing}");

@@ -799,14 +799,31 @@ fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
     live.update(&[Change::Page("four.md".into())]).expect("updated in place");
     let including: Vec<&String> = live.site().included_files["examples/other.rs"].iter().collect();
     assert_eq!(including, ["four.md", "three.md"]);
+    // New text with as many words (runs of letters and digits) leaves every summary as it was: the two pages.
+    let changed_html = |before: &SiteFiles, live: &LiveSite| {
+        let files = live.files();
+        let mut changed: Vec<String> = files
+            .paths()
+            .filter(|p| p.ends_with(".html") && before.get(p) != files.get(p))
+            .map(str::to_string)
+            .collect();
+        changed.sort_unstable();
+        changed
+    };
+    let before_other = live.files().clone();
+    common::write(&root, "examples/other.rs", "fn changed() {}\n");
+    let update = live.update(&[Change::Included("examples/other.rs".into())]).expect("updated in place");
+    assert_eq!(update.rendered, 2, "{update:?}");
+    assert_eq!(changed_html(&before_other, &live), ["four/index.html", "three/index.html"]);
+    // One word more (`other_changed` is two: `_` parts words, as `-` does) changes four's `word_count` and
+    // `reading_time`, which its summary holds. The home page's list (`section.pages`) and four's neighbour one
+    // (`page.lower`/`page.higher`) hold that summary, so both are rendered again: 4 renders. Their HTML comes out
+    // the same only because these templates show neither number.
     let before_other = live.files().clone();
     common::write(&root, "examples/other.rs", "fn other_changed() {}\n");
     let update = live.update(&[Change::Included("examples/other.rs".into())]).expect("updated in place");
-    assert!(update.rendered < live.files().paths().filter(|p| p.ends_with(".html")).count(), "{update:?}");
-    let mut changed: Vec<&str> =
-        live.files().paths().filter(|p| p.ends_with(".html") && before_other.get(p) != live.files().get(p)).collect();
-    changed.sort_unstable();
-    assert_eq!(changed, ["four/index.html", "three/index.html"]);
+    assert_eq!(update.rendered, 4, "{update:?}");
+    assert_eq!(changed_html(&before_other, &live), ["four/index.html", "three/index.html"]);
     assert!(page(live.files(), "four/index.html").contains("fn other_changed() {}"));
     let fresh = fresh_build(&options).0.expect("a fresh build");
     assert!(differences(live.files(), &fresh).is_empty());
@@ -823,4 +840,46 @@ fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
         errors.iter().any(|e| e.contains("content/four.md:4:1") && e.contains("the file has 1 lines")),
         "{errors:?}"
     );
+}
+
+/// Issue 15: a twin holds what its page's layout shows after the body (`{% block after_content %}`). Under `serve`
+/// it follows an edit of the front matter the list is made from, and an edit of the layout, as a fresh build has it.
+#[test]
+fn issue_15_a_twin_follows_its_layouts_list_in_serve() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let root = tmp.path().join("site");
+    common::write(&root, "config.toml", "title = \"Twins\"\nmarkdown_twins = true\n");
+    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    let events = |labels: &[&str]| {
+        let events: String = labels
+            .iter()
+            .enumerate()
+            .map(|(n, label)| format!("\n[[extra.events]]\ndate = \"{}\"\nlabel = \"{label}\"\n", 2020 + n))
+            .collect();
+        format!("+++\ntitle = \"Events\"\ntemplate = \"timeline.html\"\n{events}+++\nWhen.\n")
+    };
+    common::write(&root, "content/events.md", events(&["First."]));
+    let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
+    let mut live = LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the site builds");
+    let twin =
+        |live: &LiveSite| String::from_utf8_lossy(&live.files().get("events/index.md").expect("twin")).into_owned();
+    assert!(twin(&live).ends_with("## Events\n\n1. 2020\n\n   First.\n"), "{}", twin(&live));
+
+    common::write(&root, "content/events.md", events(&["First.", "Second."]));
+    live.update(&[Change::Page("events.md".into())]).expect("updated in place");
+    assert!(twin(&live).ends_with("2. 2021\n\n   Second.\n"), "{}", twin(&live));
+    assert!(differences(live.files(), &fresh_build(&options).0.expect("a fresh build")).is_empty());
+
+    // The site's own layout, listing the labels only.
+    common::write(
+        &root,
+        "templates/timeline.html",
+        "{% extends \"partials/page-layout.html\" %}{% block after_content %}<h2>Labels</h2><ul>\
+         {% for e in page.extra.events %}<li>{{ e.label }}</li>{% endfor %}</ul>{% endblock after_content %}\n",
+    );
+    live.update(&[Change::Template("timeline.html".into())]).expect("updated in place");
+    assert!(twin(&live).ends_with("When.\n\n## Labels\n\n- First.\n- Second.\n"), "{}", twin(&live));
+    let full = String::from_utf8_lossy(&live.files().get("llms-full.txt").expect("llms-full.txt")).into_owned();
+    assert!(full.ends_with("- First.\n- Second.\n"), "{full}");
+    assert!(differences(live.files(), &fresh_build(&options).0.expect("a fresh build")).is_empty());
 }

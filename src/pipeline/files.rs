@@ -19,6 +19,7 @@ pub fn site_files(
     site: &Arc<Site>,
     config: &Arc<Config>,
     relations: &Arc<Relations>,
+    after_content: render::AfterContent,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<OutputFile> {
     let mut files = static_files(root, config, diagnostics);
@@ -30,7 +31,7 @@ pub fn site_files(
         let stream: output::Stream = Box::new(move |out| generated.write_to(&site, &config, &relations, out));
         OutputFile { path, contents: Contents::Stream(stream) }
     }));
-    files.extend(crate::twins::twin_streams(site, config));
+    files.extend(crate::twins::twin_streams(site, config, after_content));
     files
 }
 
@@ -187,15 +188,21 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
 }
 
 /// The sitemap, robots.txt and Atom feed when config.toml asks for them; llms.txt and site.json, made now into
-/// memory: `serve` holds them. Not the search index (`search::index_files`), which `serve` keeps up to date itself.
-pub fn generated_files(site: &Site, config: &Config, relations: &Relations) -> Vec<OutputFile> {
+/// memory: `serve` holds them, with the twins (`after_content` their layouts' lists). Not the search index
+/// (`search::index_files`), which `serve` keeps up to date itself.
+pub fn generated_files(
+    site: &Site,
+    config: &Config,
+    relations: &Relations,
+    after_content: &render::AfterContent,
+) -> Vec<OutputFile> {
     let mut files: Vec<OutputFile> = feeds::Generated::asked_by(config)
         .map(|generated| OutputFile {
             path: generated.path(config),
             contents: Contents::Bytes(generated.make(site, config, relations).into_bytes()),
         })
         .collect();
-    files.extend(crate::twins::twin_files(site, config));
+    files.extend(crate::twins::twin_files(site, config, after_content));
     files
 }
 

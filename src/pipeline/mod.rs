@@ -116,9 +116,19 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
     };
     let bodies = PageBodies::take_if_read_once(&mut site, &config, &templates);
     let (site, config, relations) = (Arc::new(site), Arc::new(config), Arc::new(relations));
+    let lookups = Arc::new(render::Lookups::new(site.clone(), config.clone(), relations.clone(), bodies));
+    // What layouts show after a body, for the twins: rendered first (a few pages: the theme's glossary, timeline
+    // and matrix), as the twins are written while the pages render.
+    let after_content = match config.markdown_twins {
+        true => {
+            templates.set_lookups(Some(lookups.clone()));
+            render::after_content_all(&templates, &lookups)
+        }
+        false => render::AfterContent::new(),
+    };
     // Made now, so the link check knows every file the pages may link to; the generated ones are written while
     // the pages render, the others (static files replace pages) after them.
-    let files = files::site_files(&root, &site, &config, &relations, &mut diagnostics);
+    let files = files::site_files(&root, &site, &config, &relations, after_content, &mut diagnostics);
     let expected = files::expected_outputs(&site, &templates, &files);
     let (conflicts, blocked) = files::folder_conflicts(&root, &site, &templates, &files);
     diagnostics.extend(conflicts);
@@ -146,7 +156,6 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
         links.add(&file);
         sink(file);
     };
-    let lookups = Arc::new(render::Lookups::new(site.clone(), config.clone(), relations.clone(), bodies));
     let (failures, ()) = rayon::join(
         || render::render_all(&templates, &lookups, &page_sink),
         // In chunks, so Markdown twins (a file per page) are written by whichever core is free; a site without

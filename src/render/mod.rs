@@ -2,6 +2,7 @@
 //! alias and the 404 page, in parallel, handing each result to a sink; writes nothing itself.
 //! A build is `plan_outputs` then `render_output` for each; `serve` calls the same two on the files an edit reaches.
 
+mod after_content;
 mod blocks;
 pub mod deps;
 mod files;
@@ -17,6 +18,7 @@ pub mod views;
 use crate::config::Config;
 use crate::content::{Document, PageId, SectionId, Site, Target};
 use crate::error::{Diagnostic, Location};
+pub use after_content::{after_content_all, AfterContent};
 pub use functions::Lookups;
 use functions::{term_value, Slot};
 pub use page_bodies::PageBodies;
@@ -559,7 +561,7 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
         }
         Output::NotFound => render("404.html", Path::new("templates/404.html"), &[])?,
         Output::Print(id) => {
-            let after_content = |page: PageId| print::after_content(templates, lookups, page);
+            let after_content = |page: PageId| after_content::after_content(templates, lookups, page);
             let entries = print::print_entries(site, &lookups.config, *id, &after_content);
             let mut values = vec![("print_entries", Value::from_serializable(&entries))];
             if *id != 0 {

@@ -3,7 +3,6 @@
 //! to a page of the view made an anchor.
 
 use super::deps::{self, Dep};
-use super::{page_template, Lookups, Templates};
 use crate::config::Config;
 use crate::content::{PageId, SectionId, Site, Target};
 use std::collections::{HashMap, HashSet};
@@ -18,37 +17,6 @@ pub fn print_path(section_path: &str) -> String {
 /// address for the print page to be under, and its page links to it).
 pub fn has_print_page(site: &Site, id: SectionId) -> bool {
     id == 0 || site.sections[id].doc.front_matter.render
-}
-
-/// What a page's own template shows after its body (`{% block after_content %}`: the theme's glossary, timeline
-/// and matrix layouts build their lists there from front matter), rendered as on the page. `None` when its
-/// template does not fill the block itself (the usual case: nothing is rendered then), or the block renders empty
-/// or fails (the page's own render reports that). Tera renders a block by running the whole template: only the
-/// pages of such layouts pay for it.
-pub fn after_content(templates: &Templates, lookups: &Lookups, id: PageId) -> Option<String> {
-    let site = &lookups.site;
-    let template = page_template(site, id);
-    if !fills_after_content(templates.sources.get(&template)?) {
-        return None;
-    }
-    let path = site.pages[id].doc.path.as_str();
-    let mut context = tera::Context::new();
-    context.insert_value("current_path", tera::Value::from(path));
-    context.insert_value("current_url", tera::Value::from(lookups.config.permalink(path)));
-    context.insert_value("page", super::page_value(site, &lookups.views, id));
-    let html = templates.tera.render_block(&template, "after_content", &context).ok()?;
-    (!html.trim().is_empty()).then_some(html)
-}
-
-/// Whether `source` (a template's text) fills `after_content` with something.
-fn fills_after_content(source: &str) -> bool {
-    let Some(start) = source.find("block after_content") else { return false };
-    let Some(open_end) = source[start..].find("%}") else { return false };
-    let body = source[start + open_end + 2..].trim_start();
-    match body.strip_prefix("{%") {
-        Some(tag) => !tag.trim_start_matches('-').trim_start().starts_with("endblock"),
-        None => !body.is_empty(),
-    }
 }
 
 /// One page or section of the print view, as `print.html` sees it.
@@ -227,11 +195,6 @@ mod tests {
         let root_relative = rewrite_links("<a href=\"/guide/intro/\">i</a>", "p-home", &anchors, "");
         assert_eq!(root_relative, "<a href=\"#p-guide-intro\">i</a>");
         assert_eq!(anchor_for("/"), "p-home");
-        assert!(!fills_after_content("{% block after_content %}{% endblock after_content %}"));
-        assert!(!fills_after_content("{%- block after_content -%}\n{%- endblock %}"));
-        assert!(fills_after_content("{% block after_content %}\n{%- if page.extra.x %}x{% endif %}{% endblock %}"));
-        assert!(fills_after_content("{% block after_content %}<p>x</p>{% endblock %}"));
-        assert!(!fills_after_content("{% block content %}x{% endblock %}"));
         assert_eq!(anchor_for("/Guide/a b/"), "p-guide-a-b");
     }
 }

@@ -90,9 +90,16 @@ impl LiveSite {
         self.problems.files.extend(problems);
     }
 
-    /// Sitemap, robots.txt and feed made again from the model.
+    /// Sitemap, robots.txt, feed and Markdown twins made again from the model (the twins with what layouts show
+    /// after a body, rendered again with the templates of now).
     pub(super) fn refresh_generated(&mut self, files: &mut FileChanges) {
-        for file in crate::pipeline::files::generated_files(&self.site, &self.config, &self.relations) {
+        let after_content = match self.config.markdown_twins {
+            true => crate::render::after_content_all(&self.templates, &self.attach_lookups()),
+            false => crate::render::AfterContent::new(),
+        };
+        let generated =
+            crate::pipeline::files::generated_files(&self.site, &self.config, &self.relations, &after_content);
+        for file in generated {
             self.put_file(Layer::Generated, file, files);
         }
     }

@@ -313,6 +313,8 @@ impl LiveSite {
         }
         if plan.templates {
             self.reload_templates(&mut changed);
+            // Twins hold what layouts show after a body (`render::AfterContent`).
+            self.whole_site_files_stale |= self.config.markdown_twins;
         }
         let mut fresh = Vec::new();
         if changed.replan {

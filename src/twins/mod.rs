@@ -3,11 +3,15 @@
 //!
 //! A twin is the body as the page renders it: front matter left out, its title as the first heading, shortcodes
 //! and components run (Markdown ones as Markdown, HTML ones as their HTML, which is Markdown too), and `@/` links
-//! turned into the addresses they point at, so a reader outside the site can follow them.
+//! turned into the addresses they point at, so a reader outside the site can follow them; then what the page's
+//! layout shows after the body (`render::AfterContent`: the theme's glossary, timeline and matrix lists), as Markdown.
+
+mod from_html;
 
 use crate::config::Config;
 use crate::content::{Site, Target};
 use crate::output::{Contents, OutputFile, Stream};
+use crate::render::AfterContent;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -17,13 +21,13 @@ use std::sync::{Arc, OnceLock};
 /// What `markdown_twins = true` adds to a build: each twin and `llms-full.txt`, made as they are written. Each
 /// twin's text is made once, by its own file or by `llms-full.txt`, whichever is written first, and kept for
 /// the other. Nothing when config.toml does not ask for twins.
-pub fn twin_streams(site: &Arc<Site>, config: &Arc<Config>) -> Vec<OutputFile> {
+pub fn twin_streams(site: &Arc<Site>, config: &Arc<Config>, after_content: AfterContent) -> Vec<OutputFile> {
     if !config.markdown_twins {
         return Vec::new();
     }
     let targets = twin_targets(site);
     let texts = targets.iter().map(|_| OnceLock::new()).collect();
-    let twins = Arc::new(TwinTexts { site: site.clone(), config: config.clone(), targets, texts });
+    let twins = Arc::new(TwinTexts { site: site.clone(), config: config.clone(), after_content, targets, texts });
     let mut files: Vec<OutputFile> = (0..twins.targets.len())
         .map(|i| {
             let path = twins.targets[i].0.clone();
@@ -41,7 +45,7 @@ pub fn twin_streams(site: &Arc<Site>, config: &Arc<Config>) -> Vec<OutputFile> {
 }
 
 /// Every twin and `llms-full.txt` in memory (`serve`), each twin made once, in parallel.
-pub fn twin_files(site: &Site, config: &Config) -> Vec<OutputFile> {
+pub fn twin_files(site: &Site, config: &Config, after_content: &AfterContent) -> Vec<OutputFile> {
     if !config.markdown_twins {
         return Vec::new();
     }
@@ -49,7 +53,7 @@ pub fn twin_files(site: &Site, config: &Config) -> Vec<OutputFile> {
     let texts: Vec<String> = targets
         .par_iter()
         .with_max_len(crate::PARALLEL_CHUNK)
-        .map(|&(_, target)| markdown_twin(site, config, target))
+        .map(|&(_, target)| markdown_twin(site, config, target, after_content))
         .collect();
     let mut full = Vec::new();
     // Writing into memory cannot fail.
@@ -76,6 +80,7 @@ pub fn twin_paths(site: &Site, config: &Config) -> Vec<String> {
 struct TwinTexts {
     site: Arc<Site>,
     config: Arc<Config>,
+    after_content: AfterContent,
     targets: Vec<(String, Target)>,
     /// One per target.
     texts: Vec<OnceLock<String>>,
@@ -83,7 +88,7 @@ struct TwinTexts {
 
 impl TwinTexts {
     fn text(&self, i: usize) -> &str {
-        self.texts[i].get_or_init(|| markdown_twin(&self.site, &self.config, self.targets[i].1))
+        self.texts[i].get_or_init(|| markdown_twin(&self.site, &self.config, self.targets[i].1, &self.after_content))
     }
 }
 
@@ -106,9 +111,9 @@ pub fn twin_path(site: &Site, target: Target) -> Option<String> {
     (folder.is_empty() || folder.ends_with('/')).then(|| format!("{folder}index.md"))
 }
 
-/// The twin of `target`: `# Title`, the description as a quote, then the body with its calls run and `@/` links
-/// made addresses.
-pub fn markdown_twin(site: &Site, config: &Config, target: Target) -> String {
+/// The twin of `target`: `# Title`, the description as a quote, the body with its calls run and `@/` links made
+/// addresses, then, for a page in `after_content`, what its layout shows after the body, as Markdown.
+pub fn markdown_twin(site: &Site, config: &Config, target: Target, after_content: &AfterContent) -> String {
     let (rendered, description) = match target {
         Target::Page(id) => (&site.pages[id].doc.rendered, site.pages[id].doc.front_matter.description.as_deref()),
         Target::Section(id) => {
@@ -123,6 +128,15 @@ pub fn markdown_twin(site: &Site, config: &Config, target: Target) -> String {
     if !body.is_empty() {
         text.push('\n');
         text.push_str(&tidy_body(site, config, body));
+        text.push('\n');
+    }
+    let after = match target {
+        Target::Page(id) => after_content.get(&id).map(|html| from_html::markdown_from_html(html)),
+        Target::Section(_) => None,
+    };
+    if let Some(after) = after.filter(|markdown| !markdown.is_empty()) {
+        text.push('\n');
+        text.push_str(&after);
         text.push('\n');
     }
     text
