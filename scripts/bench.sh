@@ -59,13 +59,14 @@ BEFORE=${BEFORE:-}
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# One timed run: prints "seconds max_rss_kb".
-# `sync` first, untimed: on a disk, the previous run's writeback would otherwise land in this run's time.
+# One timed run: prints "seconds max_rss_kb cpu_seconds" (CPU: user + system, its child processes included, such
+# as git dates' `git log`). `sync` first, untimed: on a disk, the previous run's writeback would otherwise land in
+# this run's time.
 timed() { # dir command...
   local dir=$1; shift
   sync
-  ( cd "$dir" && /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/tmp/quire-bench-time ) || { cat /tmp/quire-bench-time >&2; exit 1; }
-  tail -n 1 /tmp/quire-bench-time
+  ( cd "$dir" && /usr/bin/time -f "%e %M %U %S" "$@" >/dev/null 2>/tmp/quire-bench-time ) || { cat /tmp/quire-bench-time >&2; exit 1; }
+  tail -n 1 /tmp/quire-bench-time | awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}'
 }
 
 # The built-in theme over a corpus's content alone: prints its row (median s, peak MiB, µs/page, largest page).
@@ -73,7 +74,7 @@ theme_row() { # label dir pages
   local label=$1 dir=$2 n=$3 times=() mem=() t m
   for _ in $(seq "$RUNS"); do
     rm -rf "$dir/public"
-    read -r t m < <(timed "$dir" "$QUIRE" build); times+=("$t"); mem+=("$m")
+    read -r t m _ < <(timed "$dir" "$QUIRE" build); times+=("$t"); mem+=("$m")
   done
   local largest
   largest=$(find "$dir/public" -name '*.html' -printf '%s\n' | sort -n | tail -n 1)
@@ -141,7 +142,7 @@ PY
 # Issue 15's features on the git corpus, alternately: none (the corpus's own config), git dates and edit links,
 # and those with Markdown twins. Prints each median and what it adds to the build without them.
 git_rows() { # dir pages
-  local dir=$1 n=$2 base off=() dates=() all=() t m
+  local dir=$1 n=$2 base off=() dates=() all=() off_cpu=() dates_cpu=() all_cpu=() t m c
   base=$(grep -v -e '^git_dates' -e '^edit_url' -e '^markdown_twins' "$dir/config.toml")
   local features='git_dates = true
 edit_url = "https://example.org/edit/main/content/{path}"'
@@ -153,15 +154,26 @@ edit_url = "https://example.org/edit/main/content/{path}"'
         all) printf '%s\n' "$features" 'markdown_twins = true' "$base" ;;
       esac >"$dir/config.toml"
       rm -rf "$dir/public"
-      read -r t m < <(timed "$dir" "$QUIRE" build)
-      case $variant in off) off+=("$t") ;; dates) dates+=("$t") ;; all) all+=("$t") ;; esac
+      read -r t m c < <(timed "$dir" "$QUIRE" build)
+      case $variant in
+        off) off+=("$t"); off_cpu+=("$c") ;;
+        dates) dates+=("$t"); dates_cpu+=("$c") ;;
+        all) all+=("$t"); all_cpu+=("$c") ;;
+      esac
     done
   done
   printf '%s\n' "$base" >"$dir/config.toml"
-  local o d a
+  local o d a oc dc ac
   o=$(printf '%s\n' "${off[@]}" | median); d=$(printf '%s\n' "${dates[@]}" | median); a=$(printf '%s\n' "${all[@]}" | median)
-  printf '%-7s git    %d commits: none %.3f s, git dates + edit links %.3f s (+%.3f), + twins %.3f s (+%.3f)\n' \
-    "$n" "$(git -C "$dir" rev-list --count HEAD)" "$o" "$d" "$(echo "$d-$o" | bc -l)" "$a" "$(echo "$a-$o" | bc -l)"
+  oc=$(printf '%s\n' "${off_cpu[@]}" | median); dc=$(printf '%s\n' "${dates_cpu[@]}" | median)
+  ac=$(printf '%s\n' "${all_cpu[@]}" | median)
+  printf '%-7s git    %d commits, medians of %d alternated runs (wall, and CPU with git log included)\n' \
+    "$n" "$(git -C "$dir" rev-list --count HEAD)" "$RUNS"
+  printf '%-7s git    none                   %7.3f s   CPU %6.2f s\n' "$n" "$o" "$oc"
+  printf '%-7s git    git dates + edit links %7.3f s   CPU %6.2f s   adds %+.3f s (CPU %+.2f s)\n' \
+    "$n" "$d" "$dc" "$(echo "$d-$o" | bc -l)" "$(echo "$dc-$oc" | bc -l)"
+  printf '%-7s git    + Markdown twins       %7.3f s   CPU %6.2f s   adds %+.3f s (CPU %+.2f s)\n' \
+    "$n" "$a" "$ac" "$(echo "$a-$o" | bc -l)" "$(echo "$ac-$oc" | bc -l)"
 }
 
 printf '%-7s %-6s %10s %10s %12s\n' pages tool "median s" "peak MiB" "µs/page"
@@ -180,18 +192,18 @@ for n in "${SIZES[@]}"; do
   q_times=(); q_mem=(); h_times=(); h_mem=(); c_times=(); t_times=(); t_mem=(); f_times=(); b_times=(); b_mem=()
   for _ in $(seq "$RUNS"); do
     rm -rf "$CORPUS_DIR/floor-out"
-    read -r t m < <(timed "$dir/zola" "$FLOOR" content "$CORPUS_DIR/floor-out"); f_times+=("$t")
+    read -r t m _ < <(timed "$dir/zola" "$FLOOR" content "$CORPUS_DIR/floor-out"); f_times+=("$t")
     if [ -n "$BEFORE" ]; then
       rm -rf "$dir/zola/public"
-      read -r t m < <(timed "$dir/zola" "$BEFORE" build); b_times+=("$t"); b_mem+=("$m")
+      read -r t m _ < <(timed "$dir/zola" "$BEFORE" build); b_times+=("$t"); b_mem+=("$m")
     fi
     rm -rf "$theme_dir/public"
-    read -r t m < <(timed "$theme_dir" "$QUIRE" build); t_times+=("$t"); t_mem+=("$m")
+    read -r t m _ < <(timed "$theme_dir" "$QUIRE" build); t_times+=("$t"); t_mem+=("$m")
     rm -rf "$dir/hugo/public" "$dir/hugo/resources"
-    read -r t m < <(timed "$dir/hugo" hugo --quiet); h_times+=("$t"); h_mem+=("$m")
+    read -r t m _ < <(timed "$dir/hugo" hugo --quiet); h_times+=("$t"); h_mem+=("$m")
     rm -rf "$dir/zola/public"
-    read -r t m < <(timed "$dir/zola" "$QUIRE" build); q_times+=("$t"); q_mem+=("$m")
-    read -r t m < <(timed "$dir/zola" "$QUIRE" check); c_times+=("$t")
+    read -r t m _ < <(timed "$dir/zola" "$QUIRE" build); q_times+=("$t"); q_mem+=("$m")
+    read -r t m _ < <(timed "$dir/zola" "$QUIRE" check); c_times+=("$t")
   done
   qt=$(printf '%s\n' "${q_times[@]}" | median); qm=$(printf '%s\n' "${q_mem[@]}" | sort -n | tail -1)
   ht=$(printf '%s\n' "${h_times[@]}" | median); hm=$(printf '%s\n' "${h_mem[@]}" | sort -n | tail -1)
