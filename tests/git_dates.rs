@@ -182,3 +182,33 @@ fn issue_15_edit_url_without_its_path_is_an_error_at_its_line() {
     let error = quire::build(&common::options(root, &out.path().join("public"))).unwrap_err().to_string();
     assert!(error.contains("config.toml:2:1: error: config: `edit_url` has no `{path}`"), "{error}");
 }
+
+/// `git`, `edit_url` and `markdown_url` are on the page being rendered, not on the pages of a list: a list's page
+/// is a hash map held for the whole build, and tera's table for up to 28 keys is half the size of the next one
+/// (30 keys cost 25 MiB more peak memory at 10k pages; see `render::views::PageSummary`).
+#[test]
+fn quire_fields_are_on_the_page_and_a_listed_page_stays_within_28_keys() {
+    let tmp = TempDir::new().unwrap();
+    let root = tmp.path();
+    site(root, "git_dates = true\nedit_url = \"https://example.org/e/{path}\"\nmarkdown_twins = true\n");
+    write(
+        root,
+        "templates/index.html",
+        "{% for p in section.pages %}keys={{ p | length }} edit={{ p.edit_url is defined }}\n{% endfor %}",
+    );
+    git(root, "2024-05-06T10:00:00+00:00", &["init", "-q"]);
+    git(root, "2024-05-06T10:00:00+00:00", &["add", "-A"]);
+    git(root, "2024-05-06T10:00:00+00:00", &["commit", "-q", "-m", "first"]);
+    let (out, _) = build(root);
+    let html = page(&out, "a");
+    assert!(html.contains("author=Ann Writer\n"), "{html}");
+    assert!(html.contains("edit=https://example.org/e/a.md\n"), "{html}");
+    let list = std::fs::read_to_string(out.path().join("public/index.html")).expect("home written");
+    let keys: usize = list
+        .split_once("keys=")
+        .and_then(|(_, rest)| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{list}"));
+    assert!(keys <= 28, "a listed page has {keys} keys: {list}");
+    assert!(list.contains("edit=false"), "{list}");
+}

@@ -46,7 +46,7 @@ pub fn after_content(templates: &Templates, lookups: &Lookups, id: PageId) -> Op
     let mut context = tera::Context::new();
     context.insert_value("current_path", tera::Value::from(path));
     context.insert_value("current_url", tera::Value::from(lookups.config.permalink(path)));
-    context.insert_value("page", page_value(site, &lookups.views, id));
+    context.insert_value("page", page_value(site, &lookups.config, &lookups.views, id));
     let html = templates.tera.render_block(&template, "after_content", &context).ok()?;
     (!html.trim().is_empty()).then_some(html)
 }

@@ -167,7 +167,7 @@ fn get_page(lookups: &Lookups, kwargs: &Kwargs) -> TeraResult<Value> {
     match lookup(lookups, "get_page", path, kwargs)? {
         Target::Page(id) => {
             record(Dep::Page(id));
-            Ok(page_value(&lookups.site, &lookups.views, id))
+            Ok(page_value(&lookups.site, &lookups.config, &lookups.views, id))
         }
         Target::Section(_) => {
             Err(Error::message(format!("`get_page`: `{path}` is a section; use get_section(path=\"{path}\")")))

@@ -511,9 +511,9 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             let page = match &lookups.bodies {
                 Some(bodies) => {
                     let body = bodies.take(*id);
-                    page_value_with_body(site, &lookups.views, *id, &body.html, &body.toc)
+                    page_value_with_body(site, &lookups.config, &lookups.views, *id, &body.html, &body.toc)
                 }
-                None => page_value(site, &lookups.views, *id),
+                None => page_value(site, &lookups.config, &lookups.views, *id),
             };
             deps::record(deps::Dep::Page(*id));
             render(&page_template(site, *id), &site.pages[*id].doc.file, &[("page", page)])?
