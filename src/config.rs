@@ -213,6 +213,38 @@ pub struct MarkdownConfig {
     /// Zola's `[markdown.highlighting]` as written, for templates (`config.markdown.highlighting.style`) and
     /// for the names of the stylesheets Zola writes with `style = "class"` (`markdown::zola_stylesheets`).
     pub highlighting: Option<serde_json::Value>,
+    /// Zola's `insert_anchor_links` for every body whose section does not set it; `None` when config.toml does
+    /// not say (Zola's default, no anchor link, except on pages the built-in theme lays out: `markdown::HeadingAnchor`).
+    pub insert_anchor_links: Option<InsertAnchor>,
+}
+
+/// Zola's `insert_anchor_links` (config.toml's `[markdown]` and a section's front matter): where the anchor link of
+/// each heading goes, made by the template `anchor-link.html`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InsertAnchor {
+    None,
+    /// Before the heading's text.
+    Left,
+    /// After the heading's text.
+    Right,
+    /// The whole text inside the template's opening `<a ...>` tag.
+    Heading,
+}
+
+impl InsertAnchor {
+    /// Zola's names, for reading and for the message that lists them.
+    pub const NAMES: [(&'static str, InsertAnchor); 4] = [
+        ("none", InsertAnchor::None),
+        ("left", InsertAnchor::Left),
+        ("right", InsertAnchor::Right),
+        ("heading", InsertAnchor::Heading),
+    ];
+    pub const EXPECTED: &'static str = "one of `\"none\"`, `\"left\"`, `\"right\"`, `\"heading\"`";
+
+    pub fn from_name(name: &str) -> Option<InsertAnchor> {
+        InsertAnchor::NAMES.iter().find(|(known, _)| *known == name).map(|(_, value)| *value)
+    }
 }
 
 impl Default for Config {
@@ -265,6 +297,7 @@ impl Default for MarkdownConfig {
             definition_list: true,
             math: false,
             highlighting: None,
+            insert_anchor_links: None,
         }
     }
 }
@@ -385,6 +418,7 @@ const MARKDOWN_KEYS: &[&str] = &[
     "definition_list",
     "highlighting",
     "math",
+    "insert_anchor_links",
 ];
 
 const ZOLA_ONLY_MARKDOWN_KEYS: &[&str] = &[
@@ -393,7 +427,6 @@ const ZOLA_ONLY_MARKDOWN_KEYS: &[&str] = &[
     "render_emoji",
     "bottom_footnotes",
     "extra_syntaxes_and_themes",
-    "insert_anchor_links",
     "lazy_async_image",
     "github_alerts",
     "external_links_external",
@@ -764,6 +797,10 @@ impl Reader<'_> {
                     markdown.highlighting = Some(toml_to_json(value));
                 }
                 "math" => markdown.math = self.bool(key, value),
+                "insert_anchor_links" => match value.as_str().and_then(InsertAnchor::from_name) {
+                    Some(insert) => markdown.insert_anchor_links = Some(insert),
+                    None => self.wrong_type(key, InsertAnchor::EXPECTED),
+                },
                 _ if value.as_bool() == Some(false) && ZOLA_ONLY_MARKDOWN_KEYS.contains(&key.as_str()) => {}
                 _ => self.unknown(key, MARKDOWN_KEYS, ZOLA_ONLY_MARKDOWN_KEYS, "markdown."),
             }

@@ -883,3 +883,41 @@ fn issue_15_a_twin_follows_its_layouts_list_in_serve() {
     assert!(full.ends_with("- First.\n- Second.\n"), "{full}");
     assert!(differences(live.files(), &fresh_build(&options).0.expect("a fresh build")).is_empty());
 }
+
+/// Issue 14: bodies hold their headings' anchor links, so an edit of what decides them (a section's
+/// `insert_anchor_links`, `anchor-link.html`, a page's template, whether a layout is the built-in theme's) leaves
+/// the live site equal to a fresh build, as a body edit does.
+#[test]
+fn issue_14_edits_that_change_heading_anchors_leave_the_live_site_fresh() {
+    let copy = common::copy_fixture("zola-anchor-links");
+    let root = copy.path().join("site");
+    // No default in config.toml: where no section says, the layout decides (the built-in theme's `#` or none).
+    common::write(&root, "config.toml", "base_url = \"https://example.org/\"\n");
+    let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
+    let mut live = Some(LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the fixture builds"));
+    let section = "+++\ntitle = \"Left\"\ninsert_anchor_links = \"heading\"\n+++\n## Left section\n\n[A page](@/left/page.md), [a bundle](@/left/bundle/index.md), [deeper](@/left/deeper/_index.md).\n";
+    let template = "<a class=\"mine\" href=\"#{{ id }}\">{{ level }}</a>";
+    let base = "{% block content %}{% endblock content %}";
+    let page = "{% extends \"base.html\" %}{% block content %}{{ page.content | safe }}{% endblock content %}";
+    // `None`: the file is removed. The page template first extends the site's own base.html, then (once it is
+    // removed) the built-in theme's.
+    let edits: [(&str, Option<&str>, Change); 5] = [
+        ("content/left/_index.md", Some(section), Change::Section("left/_index.md".into())),
+        ("templates/anchor-link.html", Some(template), Change::Template("anchor-link.html".into())),
+        ("templates/base.html", Some(base), Change::Template("base.html".into())),
+        ("templates/page.html", Some(page), Change::Template("page.html".into())),
+        ("templates/base.html", None, Change::Template("base.html".into())),
+    ];
+    for (file, text, change) in edits {
+        match text {
+            Some(text) => common::write(&root, file, text),
+            None => fs::remove_file(root.join(file)).expect("remove the file"),
+        }
+        if live.as_mut().is_none_or(|l| l.update(std::slice::from_ref(&change)).is_err()) {
+            live = Some(LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the edited site builds"));
+        }
+        let fresh = fresh_build(&options).0.expect("a fresh build");
+        let live = live.as_ref().expect("a live site");
+        assert_eq!(differences(live.files(), &fresh), Vec::<String>::new(), "after editing {file}");
+    }
+}

@@ -1,7 +1,7 @@
 //! Splits a content file into front matter and body, and reads the front matter into `FrontMatter`.
 //! Errors and warnings carry file, line and column in the whole file, not in the front-matter slice.
 
-use crate::config::toml_to_json;
+use crate::config::{toml_to_json, InsertAnchor};
 use crate::error::{line_column, Diagnostic, Location};
 use crate::text::nearest;
 use serde_json::{Map, Value};
@@ -64,6 +64,8 @@ pub struct FrontMatter {
     pub render: bool,
     pub transparent: bool,
     pub page_template: Option<String>,
+    /// A section's `insert_anchor_links`, for its own body and its pages' (Zola's rule: the nearest section only).
+    pub insert_anchor_links: Option<InsertAnchor>,
     pub in_search_index: bool,
     /// Line (1-based) where each key is written, for diagnostics about values (e.g. a broken relation).
     pub key_lines: BTreeMap<String, usize>,
@@ -278,6 +280,10 @@ impl Reader<'_, '_> {
                 "in_search_index" => fm.in_search_index = self.boolean(&key, &value).unwrap_or(true),
                 "paginate_by" => fm.paginate_by = self.integer(&key, &value).map(|n| n.max(0) as usize),
                 "sort_by" => fm.sort_by = self.sort_by(&key, &value),
+                "insert_anchor_links" => match value.as_str().and_then(InsertAnchor::from_name) {
+                    Some(insert) => fm.insert_anchor_links = Some(insert),
+                    None => self.wrong_type(&key, InsertAnchor::EXPECTED),
+                },
                 "taxonomies" => fm.taxonomies = self.taxonomies(&key, value),
                 "authors" => fm.authors = self.strings(&key, &value),
                 "extra" => match value {
@@ -664,5 +670,17 @@ mod tests {
         let (fm, _) = read("+++\nsort_by = \"date\"\ntransparent = true\npaginate_by = 5\n+++\n", Kind::Section);
         let fm = fm.unwrap();
         assert_eq!((fm.sort_by, fm.transparent, fm.paginate_by), (SortBy::Date, true, Some(5)));
+    }
+
+    #[test]
+    fn issue_14_insert_anchor_links_of_a_section() {
+        for (name, expected) in InsertAnchor::NAMES {
+            let (fm, problems) = read(&format!("+++\ninsert_anchor_links = \"{name}\"\n+++\n"), Kind::Section);
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(fm.map(|fm| fm.insert_anchor_links), Some(Some(expected)), "{name}");
+        }
+        let (_, problems) = read("+++\ntitle = \"x\"\ninsert_anchor_links = \"above\"\n+++\n", Kind::Section);
+        let message = problems.first().map(ToString::to_string).unwrap_or_default();
+        assert!(message.contains(":3:") && message.contains("`\"heading\"`"), "{message}");
     }
 }

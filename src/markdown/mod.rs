@@ -6,7 +6,7 @@ mod math;
 
 pub use highlight::{stylesheet, zola_stylesheets};
 
-use crate::config::MarkdownConfig;
+use crate::config::{InsertAnchor, MarkdownConfig};
 use crate::content::slug::{slugify_anchor, SlugStyle};
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options as Extensions, Parser, Tag, TagEnd,
@@ -64,6 +64,7 @@ pub struct Link {
     pub is_image: bool,
 }
 
+#[derive(Clone)]
 pub struct Options<'a> {
     /// config.toml's `[markdown]`.
     pub settings: MarkdownConfig,
@@ -71,7 +72,38 @@ pub struct Options<'a> {
     pub anchors: SlugStyle,
     /// Maps an `@/path.md` target (without `#anchor`) to its URL; `None` leaves the link for `links` to report.
     pub resolve: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// The anchor link each heading gets (it depends on the page: `pipeline` sets it per body).
+    pub heading_anchor: HeadingAnchor<'a>,
 }
+
+impl<'a> Options<'a> {
+    /// The same options with `heading_anchor` for one body.
+    pub fn with_heading_anchor<'b>(&self, heading_anchor: HeadingAnchor<'b>) -> Options<'b>
+    where
+        'a: 'b,
+    {
+        Options { settings: self.settings.clone(), anchors: self.anchors, resolve: self.resolve, heading_anchor }
+    }
+}
+
+/// The anchor link of a heading: none, the built-in theme's `#` after the text, or Zola's `insert_anchor_links`
+/// with the HTML of the template `anchor-link.html`.
+#[derive(Clone, Copy)]
+pub enum HeadingAnchor<'a> {
+    None,
+    /// ` <a class="anchor" href="#ID" aria-label="Link to this section">#</a>` after the text: what the built-in
+    /// theme's stylesheet shows on hover.
+    Theme,
+    /// Zola's: `link` renders `anchor-link.html` for a heading's id and level (or says why it failed), and
+    /// `insert` places it (`Left`, `Right`, or its opening `<a ...>` tag around the text for `Heading`).
+    Template {
+        insert: InsertAnchor,
+        link: &'a AnchorLink<'a>,
+    },
+}
+
+/// `anchor-link.html` rendered for a heading's id and level, or the reason it failed.
+pub type AnchorLink<'a> = dyn Fn(&str, u32) -> Result<String, String> + Sync + 'a;
 
 const MORE_MARKER: &str = "<!-- more -->";
 
@@ -179,12 +211,15 @@ fn render_pass(body: &str, options: &Options<'_>, reserve_first: bool) -> Option
                     Event::Html(highlight::highlight_block(&text, &fence, options.settings.highlight_code).into())
                 }
                 Event::Start(Tag::Heading { level, id, classes, .. }) => {
-                    heading = Some(OpenHeading { level, id, classes, events: Vec::new(), title: String::new() });
+                    let offset = range.start;
+                    heading =
+                        Some(OpenHeading { level, id, classes, events: Vec::new(), title: String::new(), offset });
                     continue;
                 }
                 Event::End(TagEnd::Heading(_)) => match heading.take() {
                     Some(open) => {
-                        let (html, entry) = open.close(&mut rendered.ids, &mut suffixes, options.anchors);
+                        let (html, entry) =
+                            open.close(&mut rendered.ids, &mut suffixes, options, &mut rendered.problems);
                         flat_toc.push(entry);
                         Event::Html(html.into())
                     }
@@ -258,6 +293,8 @@ struct OpenHeading<'a> {
     classes: Vec<CowStr<'a>>,
     events: Vec<Event<'a>>,
     title: String,
+    /// Where the heading starts in the body, for an error of `anchor-link.html`.
+    offset: usize,
 }
 
 impl OpenHeading<'_> {
@@ -266,11 +303,12 @@ impl OpenHeading<'_> {
         self,
         ids: &mut FxHashSet<String>,
         suffixes: &mut HashMap<String, usize>,
-        style: SlugStyle,
+        options: &Options<'_>,
+        problems: &mut Vec<BodyProblem>,
     ) -> (String, Heading) {
         let id = match self.id {
             Some(id) => id.to_string(),
-            None => unique_id(&self.title, ids, suffixes, style),
+            None => unique_id(&self.title, ids, suffixes, options.anchors),
         };
         ids.insert(id.clone());
         let level = self.level as u32;
@@ -285,16 +323,52 @@ impl OpenHeading<'_> {
             html.push('"');
         }
         html.push('>');
+        let text_start = html.len();
         pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
         html.truncate(html.trim_end().len());
-        html.push_str(" <a class=\"anchor\" href=\"#");
-        let _ = escape_href(&mut html, &id);
-        let _ = writeln!(html, "\" aria-label=\"Link to this section\">#</a></h{level}>");
+        match options.heading_anchor {
+            HeadingAnchor::None => {}
+            HeadingAnchor::Theme => {
+                html.push_str(" <a class=\"anchor\" href=\"#");
+                let _ = escape_href(&mut html, &id);
+                html.push_str("\" aria-label=\"Link to this section\">#</a>");
+            }
+            HeadingAnchor::Template { insert, link } => match link(&id, level) {
+                Ok(anchor) => place_anchor(&mut html, text_start, &anchor, insert),
+                Err(message) => problems.push(BodyProblem {
+                    offset: self.offset,
+                    kind: "template",
+                    message: format!("`anchor-link.html` failed for heading `{id}`: {message}"),
+                    help: "fix `templates/anchor-link.html`: it sees `id`, `level` and `lang`".into(),
+                }),
+            },
+        }
+        let _ = writeln!(html, "</h{level}>");
         let mut title = self.title;
         if title.trim().len() != title.len() {
             title = title.trim().to_string();
         }
         (html, Heading { level, id, title, children: Vec::new() })
+    }
+}
+
+/// Puts `anchor` (the HTML of `anchor-link.html`) into `html`, whose heading text starts at `text_start`, as Zola
+/// does: before the text, after it, or (`Heading`) its first `<a ...>` tag around the text and `</a>` after; an
+/// anchor without an `<a>` element leaves the text alone there.
+fn place_anchor(html: &mut String, text_start: usize, anchor: &str, insert: InsertAnchor) {
+    // Zola's own pattern (components/markdown/src/markdown.rs, `A_HTML_TAG`), so the same tag is taken.
+    static A_HTML_TAG: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"(<\s*a[^>]*>).*?<\s*/\s*a>").expect("the pattern is valid"));
+    match insert {
+        InsertAnchor::None => {}
+        InsertAnchor::Left => html.insert_str(text_start, anchor),
+        InsertAnchor::Right => html.push_str(anchor),
+        InsertAnchor::Heading => {
+            if let Some(open) = A_HTML_TAG.captures(anchor).and_then(|captures| captures.get(1)) {
+                html.insert_str(text_start, open.as_str());
+                html.push_str("</a>");
+            }
+        }
     }
 }
 

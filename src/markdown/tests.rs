@@ -13,6 +13,7 @@ fn options() -> Options<'static> {
         settings: MarkdownConfig { highlight_code: true, ..MarkdownConfig::default() },
         anchors: SlugStyle::On,
         resolve: &resolve,
+        heading_anchor: HeadingAnchor::Theme,
     }
 }
 

@@ -7,7 +7,7 @@
 pub mod files;
 
 use crate::check::{ExternalLink, LinkCheck};
-use crate::config::Config;
+use crate::config::{Config, InsertAnchor};
 use crate::content::{self, Document, Site, Target};
 use crate::error::{Diagnostic, Result};
 use crate::links::{self, Relations};
@@ -245,6 +245,8 @@ fn render_bodies(
         };
         let bodies = Bodies {
             site,
+            config,
+            templates,
             calls: calls.as_ref(),
             lookups: lent.as_ref().map(|(_, l)| &**l),
             keep,
@@ -284,6 +286,9 @@ fn render_bodies(
 /// What rendering one body needs besides its text.
 struct Bodies<'a> {
     site: &'a Site,
+    config: &'a Config,
+    /// For each body's heading anchors (`heading_anchor`); `None` when they could not be loaded.
+    templates: Option<&'a render::Templates>,
     calls: Option<&'a shortcodes::ContentCalls<'a>>,
     /// What shortcodes see as `page` or `section`, when some shortcode may render.
     lookups: Option<&'a render::Lookups>,
@@ -314,6 +319,17 @@ impl Bodies<'_> {
     }
 
     fn render_one(
+        &self,
+        text: &str,
+        target: Target,
+        options: &markdown::Options<'_>,
+    ) -> (markdown::Rendered, Vec<Diagnostic>) {
+        with_heading_anchor(self.site, self.config, self.templates, target, options, |options| {
+            self.render_with(text, target, options)
+        })
+    }
+
+    fn render_with(
         &self,
         text: &str,
         target: Target,
@@ -389,30 +405,86 @@ fn call_problems(
 pub fn render_body_with_includes(
     site: &Site,
     config: &Config,
+    templates: &Templates,
     calls: &shortcodes::ContentCalls<'_>,
-    document: &Document,
+    target: Target,
 ) -> Option<(markdown::Rendered, Vec<Diagnostic>)> {
+    let document = site.document(target);
     let text = document.text.as_str();
     let body = text.get(document.body_offset..).unwrap_or("");
     with_markdown_options(site, config, |options| {
-        let code = || markdown::code_ranges(body, options);
-        let expanded = calls.expand_includes(document.relative_path.as_str(), body, &code)?;
-        let problems = call_problems(document, text, &expanded);
-        Some((render_expanded(document, text, expanded, options, config.markdown_twins), problems))
+        with_heading_anchor(site, config, Some(templates), target, options, |options| {
+            let code = || markdown::code_ranges(body, options);
+            let expanded = calls.expand_includes(document.relative_path.as_str(), body, &code)?;
+            let problems = call_problems(document, text, &expanded);
+            Some((render_expanded(document, text, expanded, options, config.markdown_twins), problems))
+        })
     })
 }
 
 /// One page's or section's Markdown body rendered as `prepare` renders it, for `serve` after an edit.
-pub fn render_body(site: &Site, config: &Config, body: &str) -> markdown::Rendered {
-    let mut rendered = with_markdown_options(site, config, |options| markdown::render_markdown(body, options));
+pub fn render_body(site: &Site, config: &Config, templates: &Templates, target: Target) -> markdown::Rendered {
+    let body = site.document(target).body();
+    let mut rendered = with_markdown_options(site, config, |options| {
+        with_heading_anchor(site, config, Some(templates), target, options, |options| {
+            markdown::render_markdown(body, options)
+        })
+    });
     rendered.markdown = config.markdown_twins.then(|| body.to_string());
     rendered
+}
+
+/// Markdown written in a template (`{{ text | markdown }}`): rendered as bodies are, headings without anchor
+/// links, as in Zola.
+pub fn render_template_markdown(site: &Site, config: &Config, text: &str) -> markdown::Rendered {
+    with_markdown_options(site, config, |options| markdown::render_markdown(text, options))
+}
+
+/// Calls `render` with `options` giving the headings of `target`'s body their anchor link. Zola's rule: the
+/// `insert_anchor_links` of the body's section (a page's: the section of its own folder, as Zola looks only
+/// there), else config.toml's `[markdown]` one, else none; Quire's rule when neither says: the built-in theme's
+/// `#` link on the pages the theme lays out (`Templates::laid_out_by_theme`), so its look stays.
+fn with_heading_anchor<R>(
+    site: &Site,
+    config: &Config,
+    templates: Option<&Templates>,
+    target: Target,
+    options: &markdown::Options<'_>,
+    render: impl FnOnce(&markdown::Options<'_>) -> R,
+) -> R {
+    let document = site.document(target);
+    let section = match target {
+        Target::Section(id) => Some(id),
+        Target::Page(id) => {
+            let page = &site.pages[id];
+            let folder = page.doc.relative_path.page_section_dir(page.doc.lang.as_deref());
+            (site.sections[page.section].doc.relative_path.section_dir() == folder).then_some(page.section)
+        }
+    };
+    let insert = section
+        .and_then(|id| site.sections[id].doc.front_matter.insert_anchor_links)
+        .or(config.markdown.insert_anchor_links);
+    let lang = document.lang.as_deref().unwrap_or(&config.default_language);
+    let link = |id: &str, level: u32| templates.map_or(Ok(String::new()), |t| t.anchor_link(id, level, lang));
+    let heading_anchor = match (insert, templates) {
+        (Some(InsertAnchor::None), _) | (Some(_), None) => markdown::HeadingAnchor::None,
+        (Some(insert), Some(_)) => markdown::HeadingAnchor::Template { insert, link: &link },
+        (None, Some(templates)) if templates.laid_out_by_theme(&render::template_of(site, target)) => {
+            markdown::HeadingAnchor::Theme
+        }
+        (None, _) => markdown::HeadingAnchor::None,
+    };
+    render(&options.with_heading_anchor(heading_anchor))
 }
 
 /// Calls `render` with the Markdown options `config` asks for, `@/` links resolving in `site`.
 fn with_markdown_options<R>(site: &Site, config: &Config, render: impl FnOnce(&markdown::Options<'_>) -> R) -> R {
     let resolve = |path: &str| links::resolve(site, config, path);
-    let options =
-        markdown::Options { settings: config.markdown.clone(), anchors: config.slugify.anchors, resolve: &resolve };
+    let options = markdown::Options {
+        settings: config.markdown.clone(),
+        anchors: config.slugify.anchors,
+        resolve: &resolve,
+        heading_anchor: markdown::HeadingAnchor::None,
+    };
     render(&options)
 }

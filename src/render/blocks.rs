@@ -69,7 +69,7 @@ fn blocks_of_chain<'s>(sources: &'s BTreeMap<String, String>, name: &str, fallba
 }
 
 /// The template named by `{% extends "..." %}`, if the text has one.
-fn extends(text: &str) -> Option<&str> {
+pub fn extends(text: &str) -> Option<&str> {
     tags(text).find_map(|tag| {
         let rest = tag.words.strip_prefix("extends")?.trim();
         rest.strip_prefix(['"', '\''])?.split(['"', '\'']).next()

@@ -78,13 +78,14 @@ fn num_format(value: i64, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 fn markdown(slot: &Slot, text: &str, kwargs: Kwargs) -> TeraResult<tera::Value> {
     let inline: bool = kwargs.get("inline")?.unwrap_or(false);
     let html = match slot.read().unwrap_or_else(PoisonError::into_inner).as_deref() {
-        Some(lookups) => crate::pipeline::render_body(&lookups.site, &lookups.config, text).html,
+        Some(lookups) => crate::pipeline::render_template_markdown(&lookups.site, &lookups.config, text).html,
         None => {
             let resolve = |_: &str| None;
             let options = crate::markdown::Options {
                 settings: crate::config::MarkdownConfig::default(),
                 anchors: crate::content::slug::SlugStyle::On,
                 resolve: &resolve,
+                heading_anchor: crate::markdown::HeadingAnchor::None,
             };
             crate::markdown::render_markdown(text, &options).html
         }

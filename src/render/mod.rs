@@ -76,7 +76,15 @@ pub struct Templates {
     /// The files the `include` function read (Zola 0.23 sites, whose bodies are templates), with the bodies
     /// that asked.
     included: Arc<Mutex<crate::shortcodes::Included>>,
+    /// The templates whose layout is the built-in theme's: the root of their `extends` chain is the theme's own
+    /// (or a copy of it, as the default site's `templates/` are), so their pages keep the theme's heading anchors.
+    theme_layouts: std::collections::HashSet<String>,
 }
+
+/// Zola's built-in `anchor-link.html` (components/templates/src/builtins/anchor-link.html, the same in 0.22 and
+/// 0.23): what `insert_anchor_links` puts by each heading unless the site or its Zola theme has its own.
+const ZOLA_ANCHOR_LINK: &str =
+    "<a class=\"zola-anchor\" href=\"#{{ id }}\" aria-label=\"Anchor link for: {{ id }}\">\u{1F517}</a>";
 
 impl Templates {
     /// Whether a template of that name exists: the site's, the Zola theme's (under its prefix) or the built-in.
@@ -131,6 +139,29 @@ impl Templates {
         !self.site_templates.contains_key(name) && !in_zola_theme
     }
 
+    /// Whether pages rendered by template `name` are laid out by the built-in theme (`theme_layouts`).
+    pub fn laid_out_by_theme(&self, name: &str) -> bool {
+        self.theme_layouts.contains(name)
+    }
+
+    /// Whether bodies rendered with `other` get the same heading anchors as with these templates (`serve` renders
+    /// every body again otherwise): the same layouts are the theme's, and the same `anchor-link.html`.
+    pub fn same_heading_anchors(&self, other: &Templates) -> bool {
+        fn anchor_links(templates: &Templates) -> impl Iterator<Item = (&String, &String)> {
+            templates.sources.iter().filter(|(name, _)| name.ends_with("anchor-link.html"))
+        }
+        self.theme_layouts == other.theme_layouts && anchor_links(self).eq(anchor_links(other))
+    }
+
+    /// `anchor-link.html` rendered for one heading, as Zola renders it (`id`, `level`, `lang`), or the error.
+    pub fn anchor_link(&self, id: &str, level: u32, lang: &str) -> Result<String, String> {
+        let mut context = tera::Context::new();
+        context.insert("id", id);
+        context.insert("level", &level);
+        context.insert("lang", lang);
+        self.tera.render("anchor-link.html", &context).map_err(|error| error_chain(&error))
+    }
+
     /// Every template's text with the file it is reported at, the site's own first, then the theme's.
     pub fn files(&self) -> impl Iterator<Item = (PathBuf, &str)> {
         let (own, theme): (Vec<_>, Vec<_>) = self.sources.iter().partition(|(name, _)| !self.is_theme(name));
@@ -153,6 +184,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     for (name, bytes) in crate::theme::TEMPLATES.iter() {
         sources.insert(name.to_string(), String::from_utf8_lossy(bytes).into_owned());
     }
+    sources.insert("anchor-link.html".into(), ZOLA_ANCHOR_LINK.into());
     let mut site_templates = BTreeMap::new();
     let theme = config.theme.as_deref();
     let theme_prefix = theme.map(|theme| format!("{theme}/templates/"));
@@ -210,7 +242,9 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         languages: BTreeMap::new(),
         theme_prefix: theme_prefix.clone(),
         included,
+        theme_layouts: Default::default(),
     };
+    templates.theme_layouts = theme_layouts(&templates, &sources);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         // Only when something failed: the templates again without the shortcodes, then each shortcode alone.
         let is_shortcode = |name: &str| shortcode_file(name, theme_prefix.as_deref()).is_some();
@@ -235,6 +269,34 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     templates.tera = tera;
     templates.sources = sources;
     Some(templates)
+}
+
+/// The templates (by name) whose `extends` chain ends in a template of the built-in theme: one the site does not
+/// replace, or replaces with the same text (the default site's `templates/` are the theme itself).
+fn theme_layouts(templates: &Templates, sources: &BTreeMap<String, String>) -> std::collections::HashSet<String> {
+    let is_builtin = |name: &str| {
+        let embedded = crate::theme::TEMPLATES.iter().find(|(builtin, _)| *builtin == name);
+        embedded.is_some_and(|(_, bytes)| {
+            templates.is_theme(name) || sources.get(name).map(String::as_bytes) == Some(*bytes)
+        })
+    };
+    let find = |name: &str| {
+        let prefixed =
+            || templates.theme_prefix.as_ref().and_then(|prefix| sources.get_key_value(&format!("{prefix}{name}")));
+        sources.get_key_value(name).or_else(prefixed)
+    };
+    let root = |name: &str| {
+        let mut current = find(name)?;
+        // A cycle of `extends` (Tera reports it) ends the walk after as many steps as there are templates.
+        for _ in 0..sources.len() {
+            match blocks::extends(current.1).and_then(find) {
+                Some(parent) => current = parent,
+                None => break,
+            }
+        }
+        Some(current.0.as_str())
+    };
+    sources.keys().filter(|name| root(name).is_some_and(is_builtin)).cloned().collect()
 }
 
 /// `youtube.html` for the shortcode template `shortcodes/youtube.html` (or the Zola theme's
@@ -692,6 +754,14 @@ pub fn page_template(site: &Site, id: usize) -> String {
         .unwrap_or_else(|| "page.html".into())
 }
 
+/// The template that renders `target`'s own page.
+pub fn template_of(site: &Site, target: Target) -> String {
+    match target {
+        Target::Page(id) => page_template(site, id),
+        Target::Section(id) => section_template(site, id),
+    }
+}
+
 pub fn section_template(site: &Site, id: usize) -> String {
     let section = &site.sections[id];
     match &section.doc.front_matter.template {
@@ -720,7 +790,7 @@ pub fn check_template_choice(site: &Site, templates: &Templates, target: Target)
     let mut names: Vec<&str> = templates
         .tera
         .get_template_names()
-        .filter(|n| !n.starts_with("partials/") && !n.starts_with("macros"))
+        .filter(|n| !n.starts_with("partials/") && !n.starts_with("macros") && *n != "anchor-link.html")
         .collect();
     names.sort_unstable();
     let line = front_matter.key_lines.get("template").copied().unwrap_or(0);

@@ -18,6 +18,7 @@ fn expand_with(templates: &[(&str, &str)], config: &Config, body: &str) -> Resul
         settings: config.markdown.clone(),
         anchors: config.slugify.anchors,
         resolve: &resolve,
+        heading_anchor: crate::markdown::HeadingAnchor::None,
     };
     let context = || vec![("page", Value::from(BTreeMap::from([("title", Value::from("Ergo"))])))];
     let code = || crate::markdown::code_ranges(body, &options);

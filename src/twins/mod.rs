@@ -205,6 +205,7 @@ fn resolve_internal_links<'b>(site: &Site, config: &Config, body: &'b str) -> Co
         settings: config.markdown.clone(),
         anchors: config.slugify.anchors,
         resolve: &no_links,
+        heading_anchor: crate::markdown::HeadingAnchor::None,
     };
     let code = crate::markdown::code_ranges(body, &options);
     let mut linked = String::with_capacity(body.len() + body.len() / 8);

@@ -6,6 +6,7 @@ use super::{FullRebuild, Problems};
 use crate::config::Config;
 use crate::content::{self, PageId, SectionId, Site, Target, Taxonomy};
 use crate::links::{self, Relations};
+use crate::render::Templates;
 use crate::shortcodes::ContentCalls;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -34,6 +35,7 @@ pub struct Edits {
 pub fn edit_files(
     root: &Path,
     config: &Config,
+    templates: &Templates,
     calls: &ContentCalls<'_>,
     site: &mut Site,
     relations: &mut Relations,
@@ -80,9 +82,10 @@ pub fn edit_files(
         page.doc.assets = old.doc.assets.clone();
         page.lower = old.lower;
         page.higher = old.higher;
-        let (rendered, call_problems) = render_edited_body(site, config, calls, &page.doc)?;
-        page.doc.rendered = rendered;
+        // In the model first: the body's heading anchors depend on the page's template and section.
         site.pages[id] = page;
+        let (rendered, call_problems) = render_edited_body(site, config, templates, calls, Target::Page(id))?;
+        site.pages[id].doc.rendered = rendered;
         problems.stages.content.extend(call_problems);
         problems.stages.content.extend(content::page_problems(site, config, id));
         if order_changed {
@@ -95,7 +98,7 @@ pub fn edit_files(
         return Err(FullRebuild("the first page with a date was added, or the last one removed".into()));
     }
     for path in sections {
-        if let Some(id) = edit_section(root, config, calls, site, problems, path)? {
+        if let Some(id) = edit_section(root, config, templates, calls, site, problems, path)? {
             edits.sections.push(id);
         }
     }
@@ -142,6 +145,7 @@ pub fn edit_files(
 fn edit_section(
     root: &Path,
     config: &Config,
+    templates: &Templates,
     calls: &ContentCalls<'_>,
     site: &mut Site,
     problems: &mut Problems,
@@ -171,7 +175,9 @@ fn edit_section(
         && old.paginate_by == new.paginate_by
         && old.aliases == new.aliases
         && old.weight == new.weight
-        && old.in_search_index == new.in_search_index;
+        && old.in_search_index == new.in_search_index
+        // Its pages' bodies hold their heading anchors.
+        && old.insert_anchor_links == new.insert_anchor_links;
     if !same_shape {
         return Err(FullRebuild(format!("{} changed how its section is built", file.display())));
     }
@@ -180,9 +186,9 @@ fn edit_section(
     section.pages = old.pages.clone();
     section.subsections = old.subsections.clone();
     section.doc.assets = old.doc.assets.clone();
-    let (rendered, call_problems) = render_edited_body(site, config, calls, &section.doc)?;
-    section.doc.rendered = rendered;
     site.sections[id] = section;
+    let (rendered, call_problems) = render_edited_body(site, config, templates, calls, Target::Section(id))?;
+    site.sections[id].doc.rendered = rendered;
     problems.stages.content.extend(call_problems);
     problems.stages.content.extend(content::section_problems(site, id));
     Ok(Some(id))
@@ -193,13 +199,14 @@ fn edit_section(
 fn render_edited_body(
     site: &Site,
     config: &Config,
+    templates: &Templates,
     calls: &ContentCalls<'_>,
-    document: &content::Document,
+    target: Target,
 ) -> Result<(crate::markdown::Rendered, Vec<crate::error::Diagnostic>), FullRebuild> {
-    let body = document.body();
-    if !crate::shortcodes::may_hold_calls(body) {
-        return Ok((crate::pipeline::render_body(site, config, body), Vec::new()));
+    let document = site.document(target);
+    if !crate::shortcodes::may_hold_calls(document.body()) {
+        return Ok((crate::pipeline::render_body(site, config, templates, target), Vec::new()));
     }
-    crate::pipeline::render_body_with_includes(site, config, calls, document)
+    crate::pipeline::render_body_with_includes(site, config, templates, calls, target)
         .ok_or_else(|| FullRebuild(format!("{} may call shortcodes", document.file.display())))
 }

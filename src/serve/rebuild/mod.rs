@@ -294,7 +294,17 @@ impl LiveSite {
                 .with_site_files(crate::walk::Links::new(&root, &self.config));
             let site = Arc::make_mut(&mut self.site);
             let (relations, problems) = (&mut self.relations, &mut self.problems);
-            let edits = edit::edit_files(&root, &self.config, &calls, site, relations, problems, &pages, &sections)?;
+            let edits = edit::edit_files(
+                &root,
+                &self.config,
+                &self.templates,
+                &calls,
+                site,
+                relations,
+                problems,
+                &pages,
+                &sections,
+            )?;
             update_included_files(site, &edits, calls.included_files());
             if !edits.pages.is_empty() || !edits.sections.is_empty() {
                 let pages = edits.pages.iter().map(|&p| Target::Page(p));
@@ -312,7 +322,7 @@ impl LiveSite {
             }
         }
         if plan.templates {
-            self.reload_templates(&mut changed);
+            self.reload_templates(&mut changed)?;
             // Twins hold what layouts show after a body (`render::AfterContent`).
             self.whole_site_files_stale |= self.config.markdown_twins;
         }
@@ -364,13 +374,18 @@ impl LiveSite {
         Ok((pages, sections))
     }
 
-    /// Loads the templates again; on a syntax error the old ones stay and the error is shown.
-    fn reload_templates(&mut self, changed: &mut Changed) {
+    /// Loads the templates again; on a syntax error the old ones stay and the error is shown. A change to the
+    /// bodies' heading anchors (`anchor-link.html`, or which layouts are the built-in theme's) asks for a full
+    /// rebuild: bodies are rendered before templates.
+    fn reload_templates(&mut self, changed: &mut Changed) -> Result<(), FullRebuild> {
         let mut diagnostics = Vec::new();
         let Some(mut templates) = render::load_templates(&self.options.root, &self.config, &mut diagnostics) else {
             self.problems.stages.templates = diagnostics;
-            return;
+            return Ok(());
         };
+        if !templates.same_heading_anchors(&self.templates) {
+            return Err(FullRebuild("a template changed the headings' anchor links".into()));
+        }
         templates.set_global_context(&self.config, true);
         let reach = template_graph::reach(&self.templates.sources, &templates.sources);
         self.problems.stages.templates = diagnostics;
@@ -380,6 +395,7 @@ impl LiveSite {
             changed.replan = true;
         }
         changed.templates = Some(reach);
+        Ok(())
     }
 
     /// Plans the outputs again (terms or templates came or went): drops the files no longer made, points the
