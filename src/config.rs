@@ -65,6 +65,11 @@ pub struct Config {
     /// Build drafts too (`--drafts`); not a config.toml key.
     #[serde(skip)]
     pub drafts: bool,
+    /// Whether the site uses the built-in theme, so that it gets the theme's static files, `syntax.css`, Quire's
+    /// search index, `site.json` and `llms.txt`; a site whose templates are all its own gets only what Zola
+    /// writes. Decided by `pipeline::files::uses_builtin_theme` from the templates; not a config.toml key.
+    #[serde(skip)]
+    pub uses_builtin_theme: bool,
 }
 
 /// One of Zola's `[languages.LANG]` tables: what that language's pages, sections and taxonomies use.
@@ -279,6 +284,7 @@ impl Default for Config {
             extra: serde_json::Value::Object(Default::default()),
             follow_outside_symlinks: false,
             drafts: false,
+            uses_builtin_theme: true,
         }
     }
 }
@@ -313,6 +319,11 @@ impl Config {
             Some(i) => format!("{}/", after_scheme[i..].trim_end_matches('/')),
             None => "/".into(),
         }
+    }
+
+    /// Whether Quire's own search index (`search/`, which the built-in theme's search box reads) is written.
+    pub fn writes_quire_search(&self) -> bool {
+        self.build_search_index && self.uses_builtin_theme
     }
 
     /// Whether `sitemap.xml` can be written: sitemaps hold absolute URLs, so `base_url` needs a scheme and host.

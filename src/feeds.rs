@@ -383,8 +383,9 @@ impl Generated {
             (Generated::Sitemap, config.writes_sitemap()),
             (Generated::Robots, config.generate_robots_txt),
             (Generated::Atom, config.generate_feeds),
-            (Generated::Llms, true),
-            (Generated::SiteJson, true),
+            // Quire's own: for a site that uses the built-in theme, or whose Markdown twins llms.txt lists.
+            (Generated::Llms, config.uses_builtin_theme || config.markdown_twins),
+            (Generated::SiteJson, config.uses_builtin_theme),
             (Generated::ZolaSearchIndex, crate::search::zola::asked_by(config)),
         ]
         .into_iter()

@@ -107,7 +107,7 @@ fn template_links_are_reported_once_per_template_line() {
         "check-template-links",
         1,
         &[
-            "templates/base.html:7:41: error: link: `/favicon.ico` points to nothing in the site (on 5 pages, the first `/`)\n  help: did you mean `/favicon.svg`? Build links with `get_url` or from `permalink`s",
+            "templates/base.html:7:41: error: link: `/favicon.ico` points to nothing in the site (on 5 pages, the first `/`)\n  help: point it at a page, a static file or an asset; templates build links with `get_url(path=...)` or from `permalink`s",
             "templates/base.html:10:57: error: link: `/about/` points to nothing in the site (on 5 pages, the first `/`)\n  help: point it at a page, a static file or an asset; templates build links with `get_url(path=...)` or from `permalink`s",
             "templates/page.html:5:13: error: link: `#comments` names no id of its own page (on 2 pages, the first `/guide/install/`)\n  help: ids on that page: #main, #steps",
         ],

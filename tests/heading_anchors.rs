@@ -17,12 +17,7 @@ fn zola_anchor(id: &str) -> String {
 
 /// The fixture copied, with `edit` applied to its root, built.
 fn build_copy(edit: impl FnOnce(&Path)) -> Built {
-    let copy = copy_fixture("zola-anchor-links");
-    let site = copy.path().join("site");
-    edit(&site);
-    let output = copy.path().join("public");
-    let report = quire::build(&common::options(&site, &output)).unwrap_or_else(|e| panic!("{e}"));
-    Built { tmp: copy, output, report }
+    common::build_edited("zola-anchor-links", edit)
 }
 
 /// Each value, placed as Zola places it, with Zola's own `anchor-link.html` (the HTML of Zola's snapshots,
@@ -107,7 +102,7 @@ fn issue_14_the_built_in_theme_keeps_its_anchor_links_unless_told() {
     let theme_anchor =
         |id: &str| format!(" <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a>");
     let built = build_copy(|site| {
-        std::fs::remove_dir_all(site.join("templates")).expect("remove templates");
+        common::without_templates(site);
         common::write(site, "config.toml", "base_url = \"https://example.org/\"\n");
     });
     let home = built.read("index.html");
@@ -118,7 +113,7 @@ fn issue_14_the_built_in_theme_keeps_its_anchor_links_unless_told() {
     assert!(built.read("none/page/index.html").contains("<h2 id=\"plain-heading\">Plain heading</h2>"));
 
     let told = build_copy(|site| {
-        std::fs::remove_dir_all(site.join("templates")).expect("remove templates");
+        common::without_templates(site);
         let config = "base_url = \"https://example.org/\"\n[markdown]\ninsert_anchor_links = \"none\"\n";
         common::write(site, "config.toml", config);
     });

@@ -606,6 +606,12 @@ fn a_template_edit_renders_the_pages_using_it_only() {
 #[test]
 fn a_body_edit_replaces_only_the_search_files_it_reaches() {
     let site = Site::copy_fixture(false);
+    // Its templates are its own: the theme's search box brings Quire's index (issue 14).
+    let index_template = site.root.join("templates/index.html");
+    let text = site.read(&index_template);
+    let with_search =
+        text.replacen("{% block content %}", "{% block content %}{% include \"partials/search.html\" %}", 1);
+    site.write(&index_template, &with_search);
     let mut live = LiveSite::build(&site.options(), BASE_URL, &SiteFiles::default()).expect("the fixture builds");
     let before = live.files().clone();
     let index: Vec<&str> = before.paths().filter(|path| path.starts_with("search/")).collect();
@@ -919,5 +925,28 @@ fn issue_14_edits_that_change_heading_anchors_leave_the_live_site_fresh() {
         let fresh = fresh_build(&options).0.expect("a fresh build");
         let live = live.as_ref().expect("a live site");
         assert_eq!(differences(live.files(), &fresh), Vec::<String>::new(), "after editing {file}");
+    }
+}
+
+/// Issue 14: a site with its own templates gets none of the built-in theme's files until a template uses the
+/// theme (here its search box); the live site follows both ways, equal to a fresh build.
+#[test]
+fn issue_14_starting_or_stopping_to_use_the_theme_leaves_the_live_site_fresh() {
+    let copy = common::copy_fixture("zola-anchor-links");
+    let root = copy.path().join("site");
+    let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
+    let mut live = Some(LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the fixture builds"));
+    assert!(live.as_ref().is_some_and(|l| l.files().get("style.css").is_none()));
+    let own = "{{ section.content | safe }}\n";
+    let with_search = "{% include \"partials/search.html\" %}{{ section.content | safe }}\n";
+    for (text, theme) in [(with_search, true), (own, false)] {
+        common::write(&root, "templates/index.html", text);
+        if live.as_mut().is_none_or(|l| l.update(&[Change::Template("index.html".into())]).is_err()) {
+            live = Some(LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the edited site builds"));
+        }
+        let fresh = fresh_build(&options).0.expect("a fresh build");
+        let live = live.as_ref().expect("a live site");
+        assert_eq!(differences(live.files(), &fresh), Vec::<String>::new(), "theme used: {theme}");
+        assert_eq!(live.files().get("style.css").is_some(), theme);
     }
 }

@@ -23,7 +23,12 @@ fn zola_corpus_builds_unchanged_without_warnings() {
     }
     assert!(built.exists("index.html"));
     assert!(built.exists("404.html"));
-    assert!(built.exists("style.css"));
+    assert_eq!(
+        built.read("style.css"),
+        std::fs::read_to_string(fixture("zola-corpus").join("static/style.css")).expect("the fixture has a stylesheet")
+    );
+    // Its templates are all its own: none of Quire's files, as Zola writes none (issue 14).
+    assert!(!built.exists("theme.js") && !built.exists("search/manifest.js") && !built.exists("site.json"));
     // The corpus turns these off in config.toml.
     assert!(!built.exists("sitemap.xml"));
     assert!(!built.exists("atom.xml"));

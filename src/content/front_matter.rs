@@ -66,6 +66,8 @@ pub struct FrontMatter {
     pub page_template: Option<String>,
     /// A section's `insert_anchor_links`, for its own body and its pages' (Zola's rule: the nearest section only).
     pub insert_anchor_links: Option<InsertAnchor>,
+    /// Zola's `redirect_to` of a section: its page is a redirect there (a path under `base_url`, or a URL).
+    pub redirect_to: Option<String>,
     pub in_search_index: bool,
     /// Line (1-based) where each key is written, for diagnostics about values (e.g. a broken relation).
     pub key_lines: BTreeMap<String, usize>,
@@ -280,6 +282,7 @@ impl Reader<'_, '_> {
                 "in_search_index" => fm.in_search_index = self.boolean(&key, &value).unwrap_or(true),
                 "paginate_by" => fm.paginate_by = self.integer(&key, &value).map(|n| n.max(0) as usize),
                 "sort_by" => fm.sort_by = self.sort_by(&key, &value),
+                "redirect_to" => fm.redirect_to = self.string(&key, &value),
                 "insert_anchor_links" => match value.as_str().and_then(InsertAnchor::from_name) {
                     Some(insert) => fm.insert_anchor_links = Some(insert),
                     None => self.wrong_type(&key, InsertAnchor::EXPECTED),

@@ -199,6 +199,9 @@ const PALETTE: &[(&str, &str, &str)] = &[
     ("hl-invalid", "#82071e", "#ffa198"),
 ];
 
+/// Where Quire writes `stylesheet()` in the output.
+pub const STYLESHEET_PATH: &str = "syntax.css";
+
 /// The `syntax.css` Quire writes: light colours, and dark ones for `prefers-color-scheme` and `data-theme`.
 pub fn stylesheet() -> String {
     let mut css = String::from("/* Code highlighting classes written by Quire (hl-<scope>). */\n");

@@ -4,7 +4,7 @@
 mod highlight;
 mod math;
 
-pub use highlight::{stylesheet, zola_stylesheets};
+pub use highlight::{stylesheet, zola_stylesheets, STYLESHEET_PATH};
 
 use crate::config::{InsertAnchor, MarkdownConfig};
 use crate::content::slug::{slugify_anchor, SlugStyle};

@@ -143,7 +143,7 @@ pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnost
         }
         diagnostics.extend(walk.warnings());
     }
-    for (name, bytes) in theme::STATIC {
+    for (name, bytes) in theme::STATIC.iter().filter(|_| config.uses_builtin_theme) {
         if !own_static.contains(*name) {
             files.push(OutputFile { path: name.to_string(), contents: Contents::Embedded(bytes) });
         }
@@ -161,13 +161,32 @@ pub fn static_files(root: &Path, config: &Config, diagnostics: &mut Vec<Diagnost
             files.push(OutputFile { path: name.into(), contents: Contents::Bytes(css.into_bytes()) });
         }
     }
-    if !own_static.contains("syntax.css") {
+    if config.uses_builtin_theme && !own_static.contains(markdown::STYLESHEET_PATH) {
         files.push(OutputFile {
-            path: "syntax.css".into(),
+            path: markdown::STYLESHEET_PATH.into(),
             contents: Contents::Bytes(markdown::stylesheet().into_bytes()),
         });
     }
     files
+}
+
+/// Whether the site uses the built-in theme (`Config::uses_builtin_theme`): an output other than the 404 page is
+/// rendered with one of the theme's templates or with a template that extends, includes or imports one
+/// (`{% include "partials/search.html" %}`), or one of the site's own templates names one of the theme's static
+/// files (or `syntax.css`) that the site does not have itself (`get_url(path="style.css")`). Without a 404.html of
+/// its own, such a site's 404 page is Zola's, which needs none of them.
+pub fn uses_builtin_theme(root: &Path, config: &Config, site: &Site, templates: &render::Templates) -> bool {
+    let outputs = render::plan_outputs(site, templates);
+    let mut rendered = outputs.iter().filter(|output| **output != render::Output::NotFound);
+    if rendered.any(|output| output.template(site, templates).is_some_and(|name| templates.uses_theme(&name))) {
+        return true;
+    }
+    let theme_static = config.theme.as_ref().map(|theme| root.join("themes").join(theme).join("static"));
+    let has_own = |file: &str| {
+        root.join("static").join(file).is_file() || theme_static.as_ref().is_some_and(|dir| dir.join(file).is_file())
+    };
+    let mut theme_files = theme::STATIC.iter().map(|(name, _)| *name).chain([markdown::STYLESHEET_PATH]);
+    theme_files.any(|file| templates.own_templates_name(file) && !has_own(file))
 }
 
 /// Files beside pages and sections under `content/`, copied next to their output, in the same subfolders.
@@ -175,7 +194,11 @@ pub fn asset_files(root: &Path, site: &Site) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let content_dir = root.join("content");
     let pages = site.pages.iter().map(|p| (&p.doc.path, &p.doc.relative_path, &p.doc.assets));
-    let sections = site.sections.iter().map(|s| (&s.doc.path, &s.doc.relative_path, &s.doc.assets));
+    // A section that redirects has no page of its own to put them beside, as in Zola.
+    let sections = (0..site.sections.len())
+        .filter(|&id| render::redirect_of(site, id).is_none())
+        .map(|id| &site.sections[id])
+        .map(|s| (&s.doc.path, &s.doc.relative_path, &s.doc.assets));
     for (path, relative_path, assets) in pages.chain(sections) {
         for asset in assets {
             files.push(OutputFile {

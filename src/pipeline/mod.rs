@@ -86,6 +86,10 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
     // A feed lists dated pages: without any, no empty atom.xml is written, and templates, which ask
     // `config.generate_feeds`, link to none. Decided here once; `serve` builds again when that answer changes.
     config.generate_feeds &= site.has_dated_pages();
+    // Decided here once too; `serve` builds again when that answer changes.
+    if let Some(templates) = &templates {
+        config.uses_builtin_theme = files::uses_builtin_theme(&root, &config, &site, templates);
+    }
     timer.lap("content");
     let release_to = (purpose != Purpose::Serve).then_some(root.as_path());
     render_bodies(&mut site, &config, &root, release_to, templates.as_ref(), &mut problems.content);
@@ -167,7 +171,7 @@ pub fn produce(prepared: Prepared, sink: &(dyn Fn(OutputFile) + Sync), external:
     files.extend(templates.images.process(config.image_cache.as_deref(), &mut diagnostics));
     crate::drop_in_background((templates, lookups));
     timer.lap("render + write pages");
-    if config.build_search_index {
+    if config.writes_quire_search() {
         files.extend(search::index_files(&site));
     }
     for file in &files {

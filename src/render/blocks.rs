@@ -68,6 +68,29 @@ fn blocks_of_chain<'s>(sources: &'s BTreeMap<String, String>, name: &str, fallba
     defined
 }
 
+/// The templates `text` extends, includes or imports, or `None` when one of them is not named by a literal.
+pub fn references(text: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for statement in statements(text) {
+        let mut words = statement.splitn(2, char::is_whitespace);
+        let keyword = words.next().unwrap_or("");
+        if !matches!(keyword, "extends" | "include" | "import") {
+            continue;
+        }
+        let rest = words.next().unwrap_or("").trim_start();
+        let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let name = &rest[1..];
+        let end = name.find(quote)?;
+        names.push(name[..end].to_string());
+    }
+    Some(names)
+}
+
+/// The inside of every statement tag `{% ... %}` of a template, without whitespace control; comments skipped.
+pub fn statements(text: &str) -> impl Iterator<Item = &str> {
+    tags(text).map(|tag| tag.words)
+}
+
 /// The template named by `{% extends "..." %}`, if the text has one.
 pub fn extends(text: &str) -> Option<&str> {
     tags(text).find_map(|tag| {
@@ -143,6 +166,20 @@ mod tests {
 
     fn sources(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         pairs.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect()
+    }
+
+    #[test]
+    fn references_table() {
+        let refs = |text: &str| references(text);
+        assert_eq!(refs(r#"{% extends "base.html" %}x"#), Some(vec!["base.html".into()]));
+        assert_eq!(refs(r#"{%- include 'partials/nav.html' -%}"#), Some(vec!["partials/nav.html".into()]));
+        assert_eq!(refs("{% if x %}{% endif %}{{ y }}"), Some(vec![]));
+        assert_eq!(refs("{% include name %}"), None);
+        assert_eq!(refs(r#"{# {% include "commented.html" %} #}"#), Some(vec![]));
+        assert_eq!(
+            refs(r#"{% include "a.html" %}{% include "b.html" %}"#),
+            Some(vec!["a.html".into(), "b.html".into()])
+        );
     }
 
     #[test]

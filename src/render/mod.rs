@@ -3,7 +3,7 @@
 //! A build is `plan_outputs` then `render_output` for each; `serve` calls the same two on the files an edit reaches.
 
 mod after_content;
-mod blocks;
+pub mod blocks;
 pub mod deps;
 mod files;
 mod filters;
@@ -13,6 +13,7 @@ pub mod nav;
 mod page_bodies;
 pub mod print;
 pub mod relative;
+mod theme_use;
 pub mod views;
 
 use crate::config::Config;
@@ -76,15 +77,17 @@ pub struct Templates {
     /// The files the `include` function read (Zola 0.23 sites, whose bodies are templates), with the bodies
     /// that asked.
     included: Arc<Mutex<crate::shortcodes::Included>>,
-    /// The templates whose layout is the built-in theme's: the root of their `extends` chain is the theme's own
-    /// (or a copy of it, as the default site's `templates/` are), so their pages keep the theme's heading anchors.
-    theme_layouts: std::collections::HashSet<String>,
+    /// Which templates the built-in theme lays out, and which use any of its templates.
+    theme_use: theme_use::ThemeUse,
 }
 
 /// Zola's built-in `anchor-link.html` (components/templates/src/builtins/anchor-link.html, the same in 0.22 and
 /// 0.23): what `insert_anchor_links` puts by each heading unless the site or its Zola theme has its own.
 const ZOLA_ANCHOR_LINK: &str =
     "<a class=\"zola-anchor\" href=\"#{{ id }}\" aria-label=\"Anchor link for: {{ id }}\">\u{1F517}</a>";
+
+/// Zola's built-in `404.html` (the same in 0.22 and 0.23), for a site with its own templates but no 404 page.
+const ZOLA_NOT_FOUND: &str = "<!doctype html>\n<title>404 Not Found</title>\n<h1>404 Not Found</h1>\n";
 
 impl Templates {
     /// Whether a template of that name exists: the site's, the Zola theme's (under its prefix) or the built-in.
@@ -139,9 +142,21 @@ impl Templates {
         !self.site_templates.contains_key(name) && !in_zola_theme
     }
 
-    /// Whether pages rendered by template `name` are laid out by the built-in theme (`theme_layouts`).
+    /// Whether pages rendered by template `name` are laid out by the built-in theme: the root of its `extends`
+    /// chain is the theme's own (or a copy of it, as the default site's `templates/` are).
     pub fn laid_out_by_theme(&self, name: &str) -> bool {
-        self.theme_layouts.contains(name)
+        self.theme_use.layouts.contains(name)
+    }
+
+    /// Whether template `name` is the built-in theme's or extends, includes or imports one of its templates.
+    pub fn uses_theme(&self, name: &str) -> bool {
+        self.theme_use.users.contains(name)
+    }
+
+    /// Whether a template of the site's own (or of its Zola theme) names the file `file` (`"style.css"`).
+    pub fn own_templates_name(&self, file: &str) -> bool {
+        let own = self.sources.iter().filter(|(name, _)| !self.theme_use.builtin.contains(*name));
+        own.filter(|(name, _)| *name != "anchor-link.html").any(|(_, text)| theme_use::names_file(text, file))
     }
 
     /// Whether bodies rendered with `other` get the same heading anchors as with these templates (`serve` renders
@@ -150,7 +165,7 @@ impl Templates {
         fn anchor_links(templates: &Templates) -> impl Iterator<Item = (&String, &String)> {
             templates.sources.iter().filter(|(name, _)| name.ends_with("anchor-link.html"))
         }
-        self.theme_layouts == other.theme_layouts && anchor_links(self).eq(anchor_links(other))
+        self.theme_use.layouts == other.theme_use.layouts && anchor_links(self).eq(anchor_links(other))
     }
 
     /// `anchor-link.html` rendered for one heading, as Zola renders it (`id`, `level`, `lang`), or the error.
@@ -242,9 +257,16 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         languages: BTreeMap::new(),
         theme_prefix: theme_prefix.clone(),
         included,
-        theme_layouts: Default::default(),
+        theme_use: Default::default(),
     };
-    templates.theme_layouts = theme_layouts(&templates, &sources);
+    // The theme's own: not replaced, or replaced by the same text (the default site's `templates/` are the theme).
+    let is_builtin = |name: &str| {
+        let embedded = crate::theme::TEMPLATES.iter().find(|(builtin, _)| *builtin == name);
+        embedded.is_some_and(|(_, bytes)| {
+            templates.is_theme(name) || sources.get(name).map(String::as_bytes) == Some(*bytes)
+        })
+    };
+    templates.theme_use = theme_use::theme_use(&sources, theme_prefix.as_deref(), is_builtin);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         // Only when something failed: the templates again without the shortcodes, then each shortcode alone.
         let is_shortcode = |name: &str| shortcode_file(name, theme_prefix.as_deref()).is_some();
@@ -269,34 +291,6 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
     templates.tera = tera;
     templates.sources = sources;
     Some(templates)
-}
-
-/// The templates (by name) whose `extends` chain ends in a template of the built-in theme: one the site does not
-/// replace, or replaces with the same text (the default site's `templates/` are the theme itself).
-fn theme_layouts(templates: &Templates, sources: &BTreeMap<String, String>) -> std::collections::HashSet<String> {
-    let is_builtin = |name: &str| {
-        let embedded = crate::theme::TEMPLATES.iter().find(|(builtin, _)| *builtin == name);
-        embedded.is_some_and(|(_, bytes)| {
-            templates.is_theme(name) || sources.get(name).map(String::as_bytes) == Some(*bytes)
-        })
-    };
-    let find = |name: &str| {
-        let prefixed =
-            || templates.theme_prefix.as_ref().and_then(|prefix| sources.get_key_value(&format!("{prefix}{name}")));
-        sources.get_key_value(name).or_else(prefixed)
-    };
-    let root = |name: &str| {
-        let mut current = find(name)?;
-        // A cycle of `extends` (Tera reports it) ends the walk after as many steps as there are templates.
-        for _ in 0..sources.len() {
-            match blocks::extends(current.1).and_then(find) {
-                Some(parent) => current = parent,
-                None => break,
-            }
-        }
-        Some(current.0.as_str())
-    };
-    sources.keys().filter(|name| root(name).is_some_and(is_builtin)).cloned().collect()
 }
 
 /// `youtube.html` for the shortcode template `shortcodes/youtube.html` (or the Zola theme's
@@ -402,6 +396,7 @@ impl Output {
     pub fn template(&self, site: &Site, templates: &Templates) -> Option<String> {
         match self {
             Output::Page(id) => Some(page_template(site, *id)),
+            Output::Section(id) if redirect_of(site, *id).is_some() => None,
             Output::Section(id) | Output::Pager { section: id, .. } => Some(section_template(site, *id)),
             Output::TaxonomyList(t) => Some(templates.taxonomy_template(&site.taxonomies[*t].name, "list")),
             Output::TermPager(_, _, 1) => None,
@@ -466,7 +461,14 @@ pub fn plan_outputs(site: &Site, templates: &Templates) -> Vec<Output> {
     let mut outputs = Vec::new();
     outputs.extend((0..site.pages.len()).filter(|&id| templates.has(&page_template(site, id))).map(Output::Page));
     for id in 0..site.sections.len() {
-        if !site.sections[id].doc.front_matter.render || !templates.has(&section_template(site, id)) {
+        if !site.sections[id].doc.front_matter.render {
+            continue;
+        }
+        if redirect_of(site, id).is_some() {
+            outputs.push(Output::Section(id));
+            continue;
+        }
+        if !templates.has(&section_template(site, id)) {
             continue;
         }
         outputs.push(Output::Section(id));
@@ -580,6 +582,10 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             deps::record(deps::Dep::Page(*id));
             render(&page_template(site, *id), &site.pages[*id].doc.file, &[("page", page)])?
         }
+        Output::Section(id) if redirect_of(site, *id).is_some() => {
+            let to = redirect_of(site, *id).unwrap_or_default();
+            redirect_page(&zola_permalink(&lookups.config, to))
+        }
         Output::Section(id) | Output::Pager { section: id, .. } => {
             let template = section_template(site, *id);
             let file = &site.sections[*id].doc.file;
@@ -620,6 +626,10 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
                 values.push(("paginator", paginator_value(lookups, &term.pages, &term.path, paginate_by, index)));
             }
             render(&template, config_file, &values)?
+        }
+        // A site that does not use the built-in theme would get a 404 page without its stylesheet: Zola's instead.
+        Output::NotFound if !lookups.config.uses_builtin_theme && templates.is_theme("404.html") => {
+            ZOLA_NOT_FOUND.to_string()
         }
         Output::NotFound => render("404.html", Path::new("templates/404.html"), &[])?,
         Output::Print(id) => {
@@ -691,6 +701,31 @@ fn taxonomy_view(lookups: &Lookups, t: usize) -> Value {
     let taxonomy = &lookups.site.taxonomies[t];
     let permalink = Value::from(lookups.config.permalink(&taxonomy.path));
     Value::from(BTreeMap::from([("name", Value::from(taxonomy.name.as_str())), ("permalink", permalink)]))
+}
+
+/// Where section `id` sends the browser instead of rendering (Zola's `redirect_to`), unless it is paginated: Zola
+/// renders a paginated section's pagers and ignores `redirect_to` there.
+pub fn redirect_of(site: &Site, id: SectionId) -> Option<&str> {
+    let front_matter = &site.sections[id].doc.front_matter;
+    let paginated = front_matter.paginate_by.is_some_and(|by| by > 0);
+    front_matter.redirect_to.as_deref().filter(|_| !paginated)
+}
+
+/// Zola's `Config::make_permalink` (and `redirect_to`'s URL): an http(s) URL as it is, else `path` under
+/// `base_url` with a `/` at the end unless it has one, names a feed, is empty or has a `#`.
+fn zola_permalink(config: &Config, path: &str) -> String {
+    if path.starts_with("http:") || path.starts_with("https:") {
+        return path.to_string();
+    }
+    let keeps_end = path.ends_with('/')
+        || config.feed_filenames.iter().any(|feed| path.ends_with(feed.as_str()))
+        || path.is_empty()
+        || path.contains('#');
+    let trailing = if keeps_end { "" } else { "/" };
+    match path {
+        "/" => format!("{}/", config.base_url),
+        _ => format!("{}/{}{trailing}", config.base_url, path.trim_start_matches('/')),
+    }
 }
 
 /// A page that sends the browser (and search engines) to `url`, without scripts.

@@ -75,6 +75,23 @@ pub fn build_error_with(case: &str, tweak: impl FnOnce(&mut quire::BuildOptions)
     }
 }
 
+/// Builds a copy of `tests/fixtures/<case>` after `edit` changed it (its root is the argument); panics on failure.
+pub fn build_edited(case: &str, edit: impl FnOnce(&Path)) -> Built {
+    let copy = copy_fixture(case);
+    let site = copy.path().join("site");
+    edit(&site);
+    let output = copy.path().join("public");
+    match quire::build(&options(&site, &output)) {
+        Ok(report) => Built { tmp: copy, output, report },
+        Err(e) => panic!("building the edited {case} failed:\n{e}"),
+    }
+}
+
+/// For `build_edited`: the site without its own templates, so the built-in theme renders it.
+pub fn without_templates(site: &Path) {
+    std::fs::remove_dir_all(site.join("templates")).expect("the fixture has templates");
+}
+
 /// A writable copy of a fixture, for tests that break or extend it.
 pub fn copy_fixture(case: &str) -> TempDir {
     let tmp = TempDir::new().expect("temp dir");

@@ -3,39 +3,28 @@
 // target/e2e-screenshots/), code blocks get a keyboard-reachable copy button, and every page passes axe in both
 // schemes without a CSP violation or console error.
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { formatViolations, runAxe } from "./lib/axe.js";
 import { newContext, openPage } from "./lib/browser.js";
-import { closeSiteAndBrowser, openSiteAndBrowser } from "./lib/fixture.js";
+import { SCREENSHOTS, useSiteAndBrowser } from "./lib/fixture.js";
 import { startQuireServe } from "./lib/serve.js";
 import { REPO_ROOT } from "./lib/site.js";
 
 const FIXTURE = join(REPO_ROOT, "tests/fixtures/docs-features");
-const SCREENSHOTS = join(REPO_ROOT, "target/e2e-screenshots");
-
-let site;
-let browser;
-
-before(async () => {
-  ({ site, browser } = await openSiteAndBrowser({ root: FIXTURE }));
-  mkdirSync(SCREENSHOTS, { recursive: true });
-});
-
-after(() => closeSiteAndBrowser({ site, browser }));
+const suite = useSiteAndBrowser({ root: FIXTURE });
 
 for (const scheme of ["light", "dark"]) {
   describe(`${scheme} scheme`, () => {
     let context;
     before(async () => {
-      context = await newContext(browser, { scheme });
+      context = await newContext(suite.browser, { scheme });
     });
     after(() => context?.close());
 
     test("every page passes axe with no CSP violation or console error", async () => {
-      for (const path of site.pages) {
-        const { page, problems } = await openPage(context, site.url + path, { idle: true });
+      for (const path of suite.site.pages) {
+        const { page, problems } = await openPage(context, suite.site.url + path, { idle: true });
         assert.deepEqual(problems, [], path);
         assert.deepEqual(formatViolations(`${path} [${scheme}]`, await runAxe(page)), []);
         await page.close();
@@ -43,7 +32,7 @@ for (const scheme of ["light", "dark"]) {
     });
 
     test("equations render as MathML, laid out by the browser", async () => {
-      const { page } = await openPage(context, site.url + "/math/");
+      const { page } = await openPage(context, suite.site.url + "/math/");
       const boxes = await page.$$eval("math", (all) =>
         all.map((math) => {
           const box = math.getBoundingClientRect();
@@ -64,10 +53,10 @@ for (const scheme of ["light", "dark"]) {
 }
 
 test("a code block's copy button is reached by keyboard and copies the code without numbers or hidden lines", async () => {
-  const context = await newContext(browser);
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.url });
+  const context = await newContext(suite.browser);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: suite.site.url });
   try {
-    const { page, problems } = await openPage(context, site.url + "/code/", { idle: true });
+    const { page, problems } = await openPage(context, suite.site.url + "/code/", { idle: true });
     assert.deepEqual(problems, []);
     const button = page.getByRole("button", { name: "Copy" }).first();
     // Tab until the copy button has focus: it is in the page's tab order.
@@ -88,9 +77,9 @@ test("a code block's copy button is reached by keyboard and copies the code with
 });
 
 test("the print page: every in-page link resolves, and it is laid out for paper", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(suite.browser);
   try {
-    const { page, problems } = await openPage(context, site.url + "/print/", { idle: true });
+    const { page, problems } = await openPage(context, suite.site.url + "/print/", { idle: true });
     assert.deepEqual(problems, []);
     const unresolved = await page.$$eval('a[href^="#"]', (links) =>
       links.map((link) => link.getAttribute("href")).filter((href) => !document.getElementById(decodeURIComponent(href.slice(1)))),

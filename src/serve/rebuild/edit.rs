@@ -177,7 +177,8 @@ fn edit_section(
         && old.weight == new.weight
         && old.in_search_index == new.in_search_index
         // Its pages' bodies hold their heading anchors.
-        && old.insert_anchor_links == new.insert_anchor_links;
+        && old.insert_anchor_links == new.insert_anchor_links
+        && old.redirect_to == new.redirect_to;
     if !same_shape {
         return Err(FullRebuild(format!("{} changed how its section is built", file.display())));
     }

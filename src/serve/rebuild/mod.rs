@@ -326,6 +326,14 @@ impl LiveSite {
             // Twins hold what layouts show after a body (`render::AfterContent`).
             self.whole_site_files_stale |= self.config.markdown_twins;
         }
+        // Which files the site gets besides its pages hangs on it (`Config::uses_builtin_theme`), as in `prepare`.
+        let theme_may_change = content_edited || plan.templates || !plan.statics.is_empty();
+        if theme_may_change
+            && crate::pipeline::files::uses_builtin_theme(&root, &self.config, &self.site, &self.templates)
+                != self.config.uses_builtin_theme
+        {
+            return Err(FullRebuild("the site started or stopped using the built-in theme".into()));
+        }
         let mut fresh = Vec::new();
         if changed.replan {
             fresh = self.replan(files);

@@ -25,7 +25,7 @@ impl LiveSite {
     /// it replaces that it does not make again.
     pub(super) fn build_search(&mut self, files: &mut FileChanges) {
         let old: Vec<String> = self.search.take().map(|search| search.index.paths().collect()).unwrap_or_default();
-        if self.config.build_search_index {
+        if self.config.writes_quire_search() {
             let targets = crate::search::indexed_targets(&self.site);
             let trails: Vec<String> = targets.iter().map(|&target| crate::search::trail(&self.site, target)).collect();
             let docs: Vec<SearchDoc> =

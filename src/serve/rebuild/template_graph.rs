@@ -3,6 +3,7 @@
 //! it cannot follow (a name that is not a literal, a template defining components, templates added or removed)
 //! reaches everything.
 
+use crate::render::blocks::{references, statements};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The templates whose renders an edit can change.
@@ -48,35 +49,9 @@ pub fn reach(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> 
     Reach::Templates(reached)
 }
 
-/// The templates `text` extends or includes, or `None` when one of them is not named by a literal.
-pub fn references(text: &str) -> Option<Vec<String>> {
-    let mut names = Vec::new();
-    for tag in tags(text) {
-        let mut words = tag.splitn(2, char::is_whitespace);
-        let keyword = words.next().unwrap_or("");
-        if !matches!(keyword, "extends" | "include" | "import") {
-            continue;
-        }
-        let rest = words.next().unwrap_or("").trim_start();
-        let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
-        let name = &rest[1..];
-        let end = name.find(quote)?;
-        names.push(name[..end].to_string());
-    }
-    Some(names)
-}
-
 /// Whether `text` defines Tera 2 components (`{% component name(...) %}`).
 fn defines_components(text: &str) -> bool {
-    tags(text).any(|tag| tag.split_whitespace().next() == Some("component"))
-}
-
-/// The inside of every `{% ... %}` tag, without whitespace-control dashes and outer spaces.
-fn tags(text: &str) -> impl Iterator<Item = &str> {
-    text.split("{%").skip(1).filter_map(|part| {
-        let end = part.find("%}")?;
-        Some(part[..end].trim_start_matches('-').trim_end_matches('-').trim())
-    })
+    statements(text).any(|tag| tag.split_whitespace().next() == Some("component"))
 }
 
 #[cfg(test)]
@@ -93,19 +68,6 @@ mod tests {
 
     fn names(list: &[&str]) -> Reach {
         Reach::Templates(list.iter().map(|n| n.to_string()).collect())
-    }
-
-    #[test]
-    fn references_table() {
-        let refs = |text: &str| references(text);
-        assert_eq!(refs(r#"{% extends "base.html" %}x"#), Some(vec!["base.html".into()]));
-        assert_eq!(refs(r#"{%- include 'partials/nav.html' -%}"#), Some(vec!["partials/nav.html".into()]));
-        assert_eq!(refs("{% if x %}{% endif %}{{ y }}"), Some(vec![]));
-        assert_eq!(refs("{% include name %}"), None);
-        assert_eq!(
-            refs(r#"{% include "a.html" %}{% include "b.html" %}"#),
-            Some(vec!["a.html".into(), "b.html".into()])
-        );
     }
 
     #[test]
