@@ -262,3 +262,18 @@ fn issue_14_taxonomy_templates_and_pagination() {
     assert!(second.contains("<p>tags/single.html: x pager 2 of 2: Older</p>"), "{second}");
     assert!(built.read("tags/x/page/1/index.html").contains("url=https://example.org/tags/x/"));
 }
+
+/// Issue 14: as in Zola, a page's `path` is its whole address, in any language (abridge's `about.fr.md` has
+/// `path = "fr/about"`: `/fr/about/`, not `/fr/fr/about/`), and a page of another language in a folder whose
+/// section has no version in that language belongs to no section, as the default language's page there does not
+/// belong to the home page (abridge's home pages listed `pages/about.fr.md`, which has no date, and failed).
+#[test]
+fn issue_14_translated_pages_keep_their_path_and_their_section() {
+    let built = build("zola-language-pages");
+    assert!(built.exists("about/index.html") && built.exists("fr/about/index.html"), "{:#?}", built.files());
+    assert!(built.exists("fr/pages/contact/index.html"), "{:#?}", built.files());
+    assert!(!built.files().iter().any(|file| file.starts_with("fr/fr/")), "{:#?}", built.files());
+    assert!(built.read("fr/about/index.html").contains("https://example.org/fr/about/"));
+    assert_eq!(built.read("index.html").trim(), "<ul><li>Dated https://example.org/dated/</li></ul>");
+    assert_eq!(built.read("fr/index.html").trim(), "<ul><li>Daté https://example.org/fr/dated/</li></ul>");
+}

@@ -320,3 +320,35 @@ fn issue_14_get_image_metadata_of_an_svg() {
     let error = common::build_error_with("zola-svg-metadata", |options| options.root = root.clone());
     assert!(error.contains("templates/index.html:2:") && error.contains("neither"), "{error}");
 }
+
+/// Issue 14: Quire never fetches (`load_data(url=...)` is an error at the call), but with `required=false` the
+/// call gives nothing, as Zola's does when the address does not answer: a template written for Zola that
+/// tolerates a failed fetch builds here as it builds with Zola offline.
+#[test]
+fn issue_14_load_data_of_a_url_not_required_gives_nothing() {
+    let tmp = common::copy_fixture("zola-functions");
+    let root = tmp.path().join("site");
+    let template = r#"{% set remote = load_data(url="https://example.org/a.json", format="json", required=false) %}<p>remote: {% if remote %}{{ remote }}{% else %}nothing{% endif %}</p>"#;
+    std::fs::write(root.join("templates/index.html"), template).expect("write template");
+    let output = tmp.path().join("public");
+    quire::build(&common::options(&root, &output)).unwrap_or_else(|e| panic!("builds: {e}"));
+    let html = std::fs::read_to_string(output.join("index.html")).expect("index.html");
+    assert!(html.contains("<p>remote: nothing</p>"), "{html}");
+}
+
+/// Issue 14: Zola checks no link a template writes. A broken one written by the Zola theme's templates (linkita's
+/// menu, which links each language to pages only English has) is a warning here, so the site builds as with
+/// Zola and still hears of it; one the site's own templates write stays an error.
+#[test]
+fn issue_14_broken_links_the_zola_theme_writes_are_warnings() {
+    let built = build("zola-theme-links");
+    let warnings: Vec<String> = built.report.warnings.iter().map(ToString::to_string).collect();
+    let broken: Vec<&String> = warnings.iter().filter(|w| w.contains("`/projects/` points to nothing")).collect();
+    assert_eq!(broken.len(), 1, "{warnings:#?}");
+    assert!(broken[0].contains("Zola theme"), "{}", broken[0]);
+    let tmp = common::copy_fixture("zola-theme-links");
+    let root = tmp.path().join("site");
+    common::write(&root, "templates/page.html", "<a href=\"/elsewhere/\">x</a>{{ page.content | safe }}");
+    let error = common::build_error_with("zola-theme-links", |options| options.root = root.clone());
+    assert!(error.contains("templates/page.html:1:") && error.contains("`/elsewhere/` points to nothing"), "{error}");
+}

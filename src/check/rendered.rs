@@ -529,14 +529,24 @@ impl<'a> LinkCheck<'a> {
                     1 => format!("on page `{first}`"),
                     n => format!("on {n} pages, the first `{first}`"),
                 };
+                let made_by: BTreeSet<&str> =
+                    group.pages.iter().filter_map(|p| self.makers().get(p)).map(|m| m.template.as_str()).collect();
                 let context = if group.literal {
                     format!(" ({on})")
                 } else {
-                    let made_by: BTreeSet<&str> =
-                        group.pages.iter().filter_map(|p| self.makers().get(p)).map(|m| m.template.as_str()).collect();
-                    let made_by: Vec<String> = made_by.iter().map(|t| format!("`{t}`")).collect();
-                    format!(" (made by {}, {on})", made_by.join(", "))
+                    let names: Vec<String> = made_by.iter().map(|t| format!("`{t}`")).collect();
+                    format!(" (made by {}, {on})", names.join(", "))
                 };
+                // Zola checks no link a template writes: one only the Zola theme wrote (from the site's settings,
+                // as linkita's menu) does not stop the build, but is still told.
+                if templates.by_zola_theme(&group.at, group.literal, &made_by) {
+                    let help = format!(
+                        "{}; the Zola theme's templates wrote it, and Zola checks no link a template writes, so \
+                         this is a warning",
+                        group.help
+                    );
+                    return Diagnostic::warning(group.at, "link", format!("{message}{context}")).with_help(help);
+                }
                 Diagnostic::error(group.at, "link", format!("{message}{context}")).with_help(group.help)
             })
             .collect()
@@ -849,13 +859,24 @@ struct TemplateSources {
     /// (location of the file, text): the site's own templates first, then the built-in theme's.
     files: Vec<(PathBuf, String)>,
     found: Mutex<HashMap<String, Option<Location>>>,
+    /// The templates the Zola theme gives (by name), and their folder: links they write are the theme's.
+    zola_theme: (std::collections::HashSet<String>, Option<PathBuf>),
 }
 
 impl TemplateSources {
     /// The texts the templates were loaded from: read once, by `render::load_templates`.
     fn of(templates: &Templates) -> TemplateSources {
         let files = templates.files().map(|(file, text)| (file, text.to_string())).collect();
-        TemplateSources { files, found: Mutex::default() }
+        TemplateSources { files, found: Mutex::default(), zola_theme: templates.zola_theme_templates() }
+    }
+
+    /// Whether a link at `at` (a template line) or on pages made by `made_by` was written by the Zola theme alone.
+    fn by_zola_theme(&self, at: &Location, literal: bool, made_by: &BTreeSet<&str>) -> bool {
+        let (names, folder) = &self.zola_theme;
+        match literal {
+            true => folder.as_ref().is_some_and(|folder| at.file.starts_with(folder)),
+            false => !made_by.is_empty() && made_by.iter().all(|name| names.contains(*name)),
+        }
     }
 
     /// Where `raw` is written as a literal attribute value (`="raw"`), if anywhere.

@@ -532,9 +532,10 @@ fn page(rel: &Path, file: ContentFile, config: &Config, diagnostics: &mut Vec<Di
         None => stem,
     };
     let slug = slug::slugify_path(front_matter.slug.as_deref().unwrap_or(&stem), style);
-    // As in Zola, a page of another language is under `/LANG/`, whether its address comes from `path` or not.
+    // As in Zola, `path` is the page's whole address in any language (abridge's `about.fr.md` says
+    // `path = "fr/about"`); without it, a page of another language is under `/LANG/`.
     let path = match &front_matter.path {
-        Some(path) => SitePath::from_components(lang.iter().map(String::as_str).chain(path.split('/'))),
+        Some(path) => SitePath::from_components(path.split('/')),
         None => {
             let folders = dir.components().map(|c| slug::slugify_path(&c.as_os_str().to_string_lossy(), style));
             SitePath::from_components(lang.iter().cloned().chain(folders).chain([slug.clone()]))
@@ -591,7 +592,16 @@ impl Builder {
         for (id, page) in self.pages.iter_mut().enumerate() {
             let dir = page.doc.relative_path.page_section_dir(page.doc.lang.as_deref());
             page.section = nearest_section(&section_by_dir, &page.doc.lang, dir);
-            self.sections[page.section].pages.push(id);
+            // A folder without any `_index.md` gives its pages to the section above (Quire's rule); one whose
+            // `_index.md` has no version in the page's language leaves the page in no section's list, as in Zola
+            // (the page of the default language there is not the home page's either).
+            let own_section = (page.doc.lang.clone(), dir.to_string());
+            let in_no_list = page.doc.lang.is_some()
+                && !section_by_dir.contains_key(&own_section)
+                && section_by_dir.contains_key(&(None, dir.to_string()));
+            if !in_no_list {
+                self.sections[page.section].pages.push(id);
+            }
         }
         self.attach_assets(&section_by_dir);
         self.lift_transparent_pages();

@@ -82,9 +82,14 @@ enum Format {
 }
 
 impl SiteFiles {
-    /// `load_data(path=..., format=..., required=true)` or `load_data(literal=..., format=...)`.
+    /// `load_data(path=..., format=..., required=true)` or `load_data(literal=..., format=...)`; `url=` is never
+    /// fetched: nothing with `required=false`, else an error.
     fn load_data(&self, kwargs: &Kwargs) -> TeraResult<Value> {
         if kwargs.get::<&str>("url")?.is_some() {
+            // What Zola gives for an address that does not answer when the data is not required.
+            if kwargs.get::<bool>("required")? == Some(false) {
+                return Ok(Value::none());
+            }
             return Err(Error::message(
                 "`load_data`: `url=` is not supported (a Quire build never uses the network): save the data in \
                  the site and load it with `path=`",

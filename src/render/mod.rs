@@ -177,6 +177,15 @@ impl Templates {
         self.tera.render("anchor-link.html", &context).map_err(|error| error_chain(&error))
     }
 
+    /// The names of the templates the Zola theme (`theme = "NAME"`) gives and the site does not replace, with the
+    /// folder they are read from (`themes/NAME/templates`).
+    pub fn zola_theme_templates(&self) -> (std::collections::HashSet<String>, Option<PathBuf>) {
+        let Some(prefix) = &self.theme_prefix else { return Default::default() };
+        let names = self.site_templates.keys().filter_map(|name| name.strip_prefix(prefix.as_str()));
+        let given = names.filter(|name| !self.site_templates.contains_key(*name)).map(str::to_string).collect();
+        (given, Some(Path::new("themes").join(prefix.trim_end_matches('/'))))
+    }
+
     /// Every template's text with the file it is reported at, the site's own first, then the theme's.
     pub fn files(&self) -> impl Iterator<Item = (PathBuf, &str)> {
         let (own, theme): (Vec<_>, Vec<_>) = self.sources.iter().partition(|(name, _)| !self.is_theme(name));
