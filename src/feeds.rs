@@ -2,23 +2,47 @@
 //! Text in, text out: the caller decides where the files go.
 
 use crate::config::Config;
-use crate::content::{PageId, SectionId, Site, Target};
+use crate::content::{Page, PageId, SectionId, Site, Target};
 use crate::links::Relations;
 use std::fmt::Write;
 
 /// Atom feed of every dated page of language `lang` (`None`: the default one), newest first.
 pub fn atom_feed(site: &Site, config: &Config, lang: Option<&str>) -> String {
-    let mut pages: Vec<_> = site
-        .pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.doc.front_matter.date.is_some() && p.doc.lang.as_deref() == lang)
-        .collect();
+    let pages = site.pages.iter().enumerate().filter(|(_, p)| p.doc.lang.as_deref() == lang).collect();
     let language = lang.and_then(|lang| config.languages.get(lang));
     let title = language.and_then(|l| l.title.as_deref()).unwrap_or(&config.title);
-    let description = language.and_then(|l| l.description.as_deref()).unwrap_or(&config.description);
     let prefix = Config::language_prefix(lang);
-    let (feed_path, home_path) = (format!("{prefix}/atom.xml"), format!("{prefix}/"));
+    let feed = Feed { title: title.to_string(), path: format!("{prefix}/atom.xml"), home: format!("{prefix}/") };
+    atom_of(site, config, lang, pages, &feed)
+}
+
+/// The Atom feed of a taxonomy's term whose taxonomy says `feed = true` (`/tags/rust/atom.xml`): its pages, titled
+/// "SITE - TERM" as Zola's feed template titles it.
+pub fn term_feed(site: &Site, config: &Config, taxonomy: usize, term: usize) -> String {
+    let taxonomy = &site.taxonomies[taxonomy];
+    let term = &taxonomy.terms[term];
+    let pages = term.pages.iter().map(|&id| (id, &site.pages[id])).collect();
+    let language = taxonomy.lang.as_deref().and_then(|lang| config.languages.get(lang));
+    let site_title = language.and_then(|l| l.title.as_deref()).unwrap_or(&config.title);
+    let title = format!("{site_title} - {}", term.name);
+    let feed = Feed { title, path: format!("{}atom.xml", term.path), home: term.path.clone() };
+    atom_of(site, config, taxonomy.lang.as_deref(), pages, &feed)
+}
+
+/// What a feed is called and where it and the page it stands for are.
+struct Feed {
+    title: String,
+    path: String,
+    home: String,
+}
+
+/// The Atom feed of the dated ones of `pages` in language `lang`, newest first.
+fn atom_of(site: &Site, config: &Config, lang: Option<&str>, pages: Vec<(usize, &Page)>, feed: &Feed) -> String {
+    let mut pages: Vec<_> = pages.into_iter().filter(|(_, p)| p.doc.front_matter.date.is_some()).collect();
+    let language = lang.and_then(|lang| config.languages.get(lang));
+    let title = &feed.title;
+    let description = language.and_then(|l| l.description.as_deref()).unwrap_or(&config.description);
+    let (feed_path, home_path) = (feed.path.clone(), feed.home.clone());
     let lang = lang.unwrap_or(&config.default_language);
     pages.sort_by(|(_, a), (_, b)| {
         b.doc.front_matter.date.cmp(&a.doc.front_matter.date).then_with(|| a.doc.path.cmp(&b.doc.path))
@@ -374,11 +398,18 @@ pub enum Generated {
     /// Zola's search index of another language (`[languages.LANG] build_search_index`): the index of the language
     /// in `config.languages`.
     LanguageZolaSearchIndex(usize),
+    /// The Atom feed of a term of a taxonomy with `feed = true`: the indexes of the taxonomy in `site.taxonomies`
+    /// and of the term in it.
+    TermAtom(usize, usize),
 }
 
 impl Generated {
-    pub fn asked_by(config: &Config) -> impl Iterator<Item = Generated> + '_ {
+    pub fn asked_by<'a>(config: &'a Config, site: &'a Site) -> impl Iterator<Item = Generated> + 'a {
         let languages = config.languages.values().enumerate();
+        let term_feeds =
+            site.taxonomies.iter().enumerate().filter(|(_, taxonomy)| taxonomy.feed).flat_map(|(index, taxonomy)| {
+                (0..taxonomy.terms.len()).map(move |term| (Generated::TermAtom(index, term), true))
+            });
         [
             (Generated::Sitemap, config.writes_sitemap()),
             (Generated::Robots, config.generate_robots_txt),
@@ -393,10 +424,11 @@ impl Generated {
         .chain(config.languages.keys().enumerate().map(|(index, code)| {
             (Generated::LanguageZolaSearchIndex(index), crate::search::zola::asked_for(config, code))
         }))
+        .chain(term_feeds)
         .filter_map(|(generated, asked)| asked.then_some(generated))
     }
 
-    pub fn path(self, config: &Config) -> String {
+    pub fn path(self, site: &Site, config: &Config) -> String {
         let path = match self {
             Generated::Sitemap => "sitemap.xml",
             Generated::Robots => "robots.txt",
@@ -407,6 +439,10 @@ impl Generated {
             Generated::ZolaSearchIndex => return crate::search::zola::index_path(config, None),
             Generated::LanguageZolaSearchIndex(index) => {
                 return crate::search::zola::index_path(config, Some(language_code(config, index)))
+            }
+            // A term's path starts with `/` and ends with one: `/tags/rust/` is written at `tags/rust/atom.xml`.
+            Generated::TermAtom(taxonomy, term) => {
+                return format!("{}atom.xml", site.taxonomies[taxonomy].terms[term].path.trim_start_matches('/'))
             }
         };
         path.to_string()
@@ -438,6 +474,7 @@ impl Generated {
             Generated::LanguageZolaSearchIndex(index) => {
                 crate::search::zola::make_index(site, config, Some(language_code(config, index)))
             }
+            Generated::TermAtom(taxonomy, term) => term_feed(site, config, taxonomy, term),
         }
     }
 }

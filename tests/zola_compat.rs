@@ -277,3 +277,19 @@ fn issue_14_translated_pages_keep_their_path_and_their_section() {
     assert_eq!(built.read("index.html").trim(), "<ul><li>Dated https://example.org/dated/</li></ul>");
     assert_eq!(built.read("fr/index.html").trim(), "<ul><li>Daté https://example.org/fr/dated/</li></ul>");
 }
+
+/// Issue 14: a taxonomy with `feed = true` gives each term its Atom feed, at the term's address, with the term's
+/// dated pages newest first and Zola's title "SITE - TERM" (linkita links `/authors/salif/atom.xml`); a taxonomy
+/// without it gives none.
+#[test]
+fn issue_14_terms_of_a_taxonomy_with_feed_have_their_atom_feed() {
+    let built = build("zola-term-feeds");
+    let rust = built.read("tags/rust/atom.xml");
+    assert!(rust.contains("<title>Feeds - Rust</title>"), "{rust}");
+    assert!(rust.contains("href=\"https://example.org/tags/rust/atom.xml\""), "{rust}");
+    let (new, old) = (rust.find("<title>New</title>").expect("New"), rust.find("<title>Old</title>").expect("Old"));
+    assert!(new < old, "newest first: {rust}");
+    let web = built.read("tags/web/atom.xml");
+    assert!(web.contains("<title>New</title>") && !web.contains("<title>Old</title>"), "{web}");
+    assert!(!built.exists("series/one/atom.xml"), "{:#?}", built.files());
+}

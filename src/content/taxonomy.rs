@@ -19,6 +19,8 @@ pub struct Taxonomy {
     pub terms: Vec<Term>,
     /// config.toml's `paginate_by` for this taxonomy: each term's pages in pagers of this many.
     pub paginate_by: Option<usize>,
+    /// config.toml's `feed`: each term has its Atom feed (`/tags/rust/atom.xml`), as in Zola.
+    pub feed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +101,7 @@ fn collect_language(
                 path: format!("{taxonomy_slug}/"),
                 terms: list,
                 paginate_by: t.paginate_by,
+                feed: t.feed,
             }
         })
         .collect()

@@ -25,8 +25,8 @@ pub fn site_files(
     let mut files = static_files(root, config, diagnostics);
     files.extend(crate::sass::compile(root, config, diagnostics));
     files.extend(asset_files(root, site));
-    files.extend(feeds::Generated::asked_by(config).map(|generated| {
-        let path = generated.path(config);
+    files.extend(feeds::Generated::asked_by(config, site).map(|generated| {
+        let path = generated.path(site, config);
         let (site, config, relations) = (site.clone(), config.clone(), relations.clone());
         let stream: output::Stream = Box::new(move |out| generated.write_to(&site, &config, &relations, out));
         OutputFile { path, contents: Contents::Stream(stream) }
@@ -219,9 +219,9 @@ pub fn generated_files(
     relations: &Relations,
     after_content: &render::AfterContent,
 ) -> Vec<OutputFile> {
-    let mut files: Vec<OutputFile> = feeds::Generated::asked_by(config)
+    let mut files: Vec<OutputFile> = feeds::Generated::asked_by(config, site)
         .map(|generated| OutputFile {
-            path: generated.path(config),
+            path: generated.path(site, config),
             contents: Contents::Bytes(generated.make(site, config, relations).into_bytes()),
         })
         .collect();
@@ -233,7 +233,8 @@ pub fn generated_files(
 /// that `/sitemap.xml` exists, not what it says.
 pub fn generated_paths(site: &Site, config: &Config) -> impl Iterator<Item = OutputFile> {
     let twins = crate::twins::twin_paths(site, config);
-    let generated: Vec<String> = feeds::Generated::asked_by(config).map(|generated| generated.path(config)).collect();
+    let generated: Vec<String> =
+        feeds::Generated::asked_by(config, site).map(|generated| generated.path(site, config)).collect();
     generated.into_iter().chain(twins).map(|path| OutputFile { path, contents: Contents::Embedded(b"") })
 }
 
