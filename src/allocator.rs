@@ -22,11 +22,12 @@ fn without_huge_pages() {
     }
 }
 
-/// Freed memory goes back to the system after 30 ms instead of mimalloc v3's 1 s. A 10k build lasts under a
+/// Freed memory goes back to the system after 100 ms instead of mimalloc v3's 1 s. A 10k build lasts under a
 /// second, so with the default it never gives back what each stage frees (the parsed sources, each section's
-/// rendered pages) and the next stage takes fresh pages: paired 10k build (dist, tmpfs, 9 rounds), peak memory
-/// 129.8 MiB with the default, 115.6 with 30 ms, for the same time (0.87 s against 0.88 s); 0 ms (at once) gave
-/// 112.6 MiB for 10% more time. `serve` gains the same between rebuilds.
+/// rendered pages) and the next stage takes fresh pages. Paired 10k build (dist, tmpfs, 21 alternated rounds,
+/// medians): the default 0.78 s / 138.9 MiB peak, 100 ms 0.77 s / 119.0 MiB, 30 ms 0.79 s / 115.9 MiB (each
+/// purge is faulted in again: 15% more page faults than 100 ms); fe86e12, which kept the default, 0.76 s / 124.1.
+/// `serve` gains the same between rebuilds.
 ///
 /// mimalloc has no named constant for the option in the Rust bindings, so it is set by its number, after checking
 /// that the option under that number has v3's default: a renumbered option is then never set by mistake, and a
@@ -40,7 +41,7 @@ fn purge_sooner() {
     // `mi_option_purge_delay` in mimalloc v3's mimalloc.h (libmimalloc-sys 0.1.49).
     const PURGE_DELAY: c_int = 15;
     const V3_DEFAULT_MS: c_long = 1000;
-    const QUIRE_MS: c_long = 30;
+    const QUIRE_MS: c_long = 100;
     // SAFETY: both take and return plain integers; only the main thread runs yet, as mi_option_set asks.
     unsafe {
         if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() && mi_option_get(PURGE_DELAY) == V3_DEFAULT_MS {
