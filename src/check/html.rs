@@ -2,8 +2,8 @@
 //! `id` it declares out. Not a parser: it never builds a tree and ignores text, comments and scripts.
 
 use super::site_url::trim;
-use crate::text::decode_entities;
-use memchr::{memchr, memchr2, memmem};
+use crate::text::html::{find_closing_tag, read_attributes, tag_name_length, AttributeValue};
+use memchr::{memchr, memmem};
 use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 
@@ -29,6 +29,7 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
     // Rendered pages hold about a link per 200 bytes (a sidebar, a table of contents): growing the list from
     // empty would copy it eight times a page.
     let mut scanned = ScannedHtml { links: Vec::with_capacity(html.len() / 200), ..ScannedHtml::default() };
+    // The attributes of the tag being read that matter for links or ids; reused from tag to tag.
     let mut attributes = Vec::new();
     // Works on bytes; every offset it slices `html` at is next to an ASCII byte, so on a char boundary.
     let bytes = html.as_bytes();
@@ -38,7 +39,7 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
         match bytes.get(after) {
             Some(b'/') => {
                 // A closing tag: nothing to record, and no `<` in its name or its `>`.
-                i = after + 1 + name_length(&bytes[after + 1..]);
+                i = after + 1 + tag_name_length(&bytes[after + 1..]);
                 if bytes.get(i) == Some(&b'>') {
                     i += 1;
                 }
@@ -53,7 +54,7 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
             }
             _ => {}
         }
-        let name_end = after + name_length(&bytes[after..]);
+        let name_end = after + tag_name_length(&bytes[after..]);
         if name_end == after {
             i = after; // a `<` in text
             continue;
@@ -62,7 +63,13 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
         if bytes.get(name_end) == Some(&b'>') {
             i = name_end + 1; // no attributes (`<li>`, `<p>`): nothing to record
         } else {
-            i = read_attributes(html, name_end, &mut attributes);
+            attributes.clear();
+            i = read_attributes(html, name_end, |name, value| {
+                let name = AttributeName::of(name.as_bytes());
+                if let (Some(value), false) = (value, name == AttributeName::Other) {
+                    attributes.push((name, value));
+                }
+            });
             record(tag, &attributes, &mut scanned);
         }
         // Script and style bodies are not HTML: skip to their closing tag.
@@ -71,7 +78,7 @@ pub fn scan_html(html: &str) -> ScannedHtml<'_> {
             Tag::Style => "style",
             _ => continue,
         };
-        i = find_closing(bytes, i, raw_text).unwrap_or(html.len());
+        i = find_closing_tag(bytes, i, raw_text).unwrap_or(html.len());
     }
     scanned
 }
@@ -86,133 +93,15 @@ fn next_tag(bytes: &[u8], from: usize) -> Option<usize> {
     }
 }
 
-/// Length of the tag name `bytes` starts with.
-fn name_length(bytes: &[u8]) -> usize {
-    let mut length = 0;
-    for &b in bytes {
-        if !ALPHANUMERIC[usize::from(b)] {
-            break;
-        }
-        length += 1;
-    }
-    length
-}
-
-/// Bytes that end an attribute name: `=`, `>`, `/` and ASCII whitespace.
-const ENDS_ATTRIBUTE_NAME: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = matches!(b as u8, b'=' | b'>' | b'/') || (b as u8).is_ascii_whitespace();
-        b += 1;
-    }
-    table
-};
-
-/// `u8::is_ascii_alphanumeric` as a table: the scanner asks it of every byte of every tag name.
-const ALPHANUMERIC: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = (b as u8).is_ascii_alphanumeric();
-        b += 1;
-    }
-    table
-};
-
-/// An attribute that matters for links or ids (other attributes are only read past).
-struct Attribute<'a> {
-    name: AttributeName,
-    value: &'a str,
-    /// Whether `value` has a `&`, so may hold character references: few values do.
-    references: bool,
-}
-
-impl<'a> Attribute<'a> {
-    /// `text`, a part of the value, with its character references decoded.
-    fn decode(&self, text: &'a str) -> Cow<'a, str> {
-        if self.references {
-            decode_entities(text)
-        } else {
-            text.into()
+fn record<'h>(tag: Tag, attributes: &[(AttributeName, AttributeValue<'h>)], scanned: &mut ScannedHtml<'h>) {
+    for (name, value) in attributes {
+        if *name == AttributeName::Id || (tag == Tag::A && *name == AttributeName::Name) {
+            scanned.ids.insert(value.decode(value.text).into_owned());
         }
     }
-}
-
-/// Fills `attributes` (cleared first, reused from tag to tag) with those of the tag whose name ends at `i`
-/// that matter for links or ids; returns the offset after its `>`.
-fn read_attributes<'h>(html: &'h str, mut i: usize, attributes: &mut Vec<Attribute<'h>>) -> usize {
-    attributes.clear();
-    let bytes = html.as_bytes();
-    loop {
-        while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
-            i += 1;
-        }
-        if i >= bytes.len() {
-            return i;
-        }
-        if bytes[i] == b'>' {
-            return i + 1;
-        }
-        let name_start = i;
-        i += bytes[i..].iter().position(|&b| ENDS_ATTRIBUTE_NAME[usize::from(b)]).unwrap_or(bytes.len() - i);
-        let name = &bytes[name_start..i];
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        if i >= bytes.len() || bytes[i] != b'=' {
-            if name.is_empty() {
-                i += 1; // a stray character; never loop on it
-            }
-            continue;
-        }
-        i += 1;
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let (value, references) = match bytes.get(i) {
-            Some(&quote @ (b'"' | b'\'')) => {
-                let value_start = i + 1;
-                // The closing quote and any `&` before it, in one search.
-                let mut references = false;
-                let mut end = value_start;
-                let end = loop {
-                    match memchr2(quote, b'&', &bytes[end..]) {
-                        Some(found) if bytes[end + found] == b'&' => {
-                            references = true;
-                            end += found + 1;
-                        }
-                        Some(found) => break end + found,
-                        None => break html.len(),
-                    }
-                };
-                i = (end + 1).min(html.len());
-                (&html[value_start..end], references)
-            }
-            _ => {
-                let value_start = i;
-                while i < bytes.len() && bytes[i] != b'>' && !bytes[i].is_ascii_whitespace() {
-                    i += 1;
-                }
-                (&html[value_start..i], bytes[value_start..i].contains(&b'&'))
-            }
-        };
-        let name = AttributeName::of(name);
-        if name != AttributeName::Other {
-            attributes.push(Attribute { name, value, references });
-        }
-    }
-}
-
-fn record<'h>(tag: Tag, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml<'h>) {
-    for a in attributes {
-        if a.name == AttributeName::Id || (tag == Tag::A && a.name == AttributeName::Name) {
-            scanned.ids.insert(a.decode(a.value).into_owned());
-        }
-    }
-    let attribute = |name: AttributeName| attributes.iter().find(|a| a.name == name);
-    let mut push = |attribute: &Attribute<'h>, raw: &'h str| {
-        let url = attribute.decode(trim(raw));
+    let attribute = |name: AttributeName| attributes.iter().find(|(known, _)| *known == name).map(|(_, value)| value);
+    let mut push = |value: &AttributeValue<'h>, raw: &'h str| {
+        let url = value.decode(trim(raw));
         if url.is_empty() {
             return; // the page itself
         }
@@ -221,22 +110,22 @@ fn record<'h>(tag: Tag, attributes: &[Attribute<'h>], scanned: &mut ScannedHtml<
     match tag {
         Tag::A | Tag::Area => {
             if let Some(href) = attribute(AttributeName::Href) {
-                push(href, href.value);
+                push(href, href.text);
             }
         }
         Tag::Link => {
-            let rel = attribute(AttributeName::Rel).map_or(String::new(), |rel| rel.value.to_ascii_lowercase());
+            let rel = attribute(AttributeName::Rel).map_or(String::new(), |rel| rel.text.to_ascii_lowercase());
             let hint = rel.split_ascii_whitespace().any(|r| matches!(r, "preconnect" | "dns-prefetch"));
             if let (Some(href), false) = (attribute(AttributeName::Href), hint) {
-                push(href, href.value);
+                push(href, href.text);
             }
         }
         Tag::Media | Tag::Script => {
             if let Some(src) = attribute(AttributeName::Src) {
-                push(src, src.value);
+                push(src, src.text);
             }
             if let Some(srcset) = attribute(AttributeName::Srcset) {
-                for candidate in srcset.value.split(',') {
+                for candidate in srcset.text.split(',') {
                     if let Some(url) = candidate.split_ascii_whitespace().next() {
                         push(srcset, url);
                     }
@@ -309,21 +198,6 @@ impl AttributeName {
             _ => AttributeName::Other,
         }
     }
-}
-
-/// Offset of `</name` (any case) at or after `from`.
-fn find_closing(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
-    let mut i = from;
-    while i + 2 + name.len() <= bytes.len() {
-        let found = memmem::find(&bytes[i..], b"</")?;
-        let at = i + found;
-        let candidate = bytes.get(at + 2..at + 2 + name.len())?;
-        if candidate.eq_ignore_ascii_case(name.as_bytes()) {
-            return Some(at);
-        }
-        i = at + 2;
-    }
-    None
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! Text encodings and lookups that several stages need: HTML character references, percent-escapes and
-//! did-you-mean suggestions, each written once so check, search, serve and config cannot disagree.
+//! Text encodings and lookups that several stages need: HTML character references and syntax, percent-escapes and
+//! did-you-mean suggestions, each written once so check, search, twins, serve and config cannot disagree.
 
 mod entities;
+pub mod html;
 mod percent;
 mod suggest;
 

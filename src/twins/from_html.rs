@@ -6,11 +6,12 @@
 //! marks, `hidden` elements, scripts, styles, buttons and drawings; text kept for screen readers only stays.
 
 use crate::text::decode_entities;
+use crate::text::html::{find_closing_tag, read_attributes, tag_name_length};
+use memchr::{memchr, memmem};
 
 /// `html` as Markdown blocks separated by blank lines, without a final newline ("" when it shows no text).
 pub fn markdown_from_html(html: &str) -> String {
-    let root = parse(html);
-    blocks(&root.children).join("\n\n")
+    blocks(&parse(html).children).join("\n\n")
 }
 
 #[derive(Debug)]
@@ -22,7 +23,9 @@ enum Node {
 
 #[derive(Debug, Default)]
 struct Element {
+    /// Lowercase.
     name: String,
+    /// Names lowercase, values decoded ("" for a bare name).
     attributes: Vec<(String, String)>,
     children: Vec<Node>,
 }
@@ -30,6 +33,19 @@ struct Element {
 impl Element {
     fn attribute(&self, name: &str) -> Option<&str> {
         self.attributes.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
+    /// A whole-number attribute (`start`, `colspan`), 1 when it is missing or no number.
+    fn number(&self, name: &str) -> usize {
+        self.attribute(name).and_then(|n| n.trim().parse().ok()).unwrap_or(1)
+    }
+
+    /// The elements among its children.
+    fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|node| match node {
+            Node::Element(element) => Some(element),
+            Node::Text(_) => None,
+        })
     }
 
     /// Left out of the twin: not shown to readers, or not content.
@@ -49,149 +65,117 @@ const VOID: &[&str] =
 /// Elements whose text is not markup.
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title"];
 
+/// Elements that are blocks of their own: each closes an open `<p>`, and inline content keeps words apart at them.
+const BLOCK: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+];
+
 fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "caption"
-            | "dd"
-            | "details"
-            | "div"
-            | "dl"
-            | "dt"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "form"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "header"
-            | "hr"
-            | "li"
-            | "main"
-            | "nav"
-            | "ol"
-            | "p"
-            | "pre"
-            | "section"
-            | "summary"
-            | "table"
-            | "ul"
-    )
+    BLOCK.contains(&name)
 }
 
-/// The tree of `html`, under a nameless root.
+/// The tree of `html`, under a nameless root: the text up to each `<`, then the markup that `<` starts.
 fn parse(html: &str) -> Element {
-    let mut stack = vec![Element::default()];
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            push_text(&mut stack, rest);
-            break;
-        };
-        push_text(&mut stack, &rest[..lt]);
-        rest = &rest[lt..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
-            continue;
-        }
-        let Some(gt) = rest.find('>') else {
-            // A lone `<` in text.
-            push_text(&mut stack, rest);
-            break;
-        };
-        let tag = &rest[1..gt];
-        rest = &rest[gt + 1..];
-        if tag.starts_with('!') || tag.starts_with('?') {
-            continue; // a doctype or a processing instruction
-        }
-        if let Some(closing) = tag.strip_prefix('/') {
-            let name = closing.trim().to_ascii_lowercase();
-            // Closes the nearest open element of that name and any left open inside it; a stray one is ignored.
-            if let Some(at) = stack.iter().skip(1).rposition(|open| open.name == name) {
-                close_down_to(&mut stack, at + 1);
-            }
-            continue;
-        }
-        let element = parse_tag(tag);
-        if element.name.is_empty() {
-            push_text(&mut stack, &format!("<{tag}>"));
-            continue;
-        }
-        close_implied(&mut stack, &element.name);
-        let name = element.name.clone();
-        if VOID.contains(&name.as_str()) || tag.ends_with('/') {
-            push_node(&mut stack, Node::Element(element));
-        } else if RAW_TEXT.contains(&name.as_str()) {
-            let end = find_closing(rest, &name);
-            let mut element = element;
-            element.children.push(Node::Text(decode_entities(&rest[..end]).into_owned()));
-            push_node(&mut stack, Node::Element(element));
-            rest = rest[end..].find('>').map_or("", |close| &rest[end + close + 1..]);
-        } else {
-            stack.push(element);
-        }
+    // The root and the elements open inside it, innermost last.
+    let mut open = vec![Element::default()];
+    let mut i = 0;
+    while let Some(lt) = memchr(b'<', &html.as_bytes()[i..]).map(|found| i + found) {
+        push_text(&mut open, &html[i..lt]);
+        i = read_markup(html, lt, &mut open);
     }
-    close_down_to(&mut stack, 1);
-    stack.pop().unwrap_or_default()
+    push_text(&mut open, &html[i..]);
+    close_down_to(&mut open, 1);
+    open.pop().unwrap_or_default()
 }
 
-/// `<NAME attributes>` (without the angle brackets) as an element with no children yet.
-fn parse_tag(tag: &str) -> Element {
-    let tag = tag.trim_end_matches('/');
-    let name_end = tag.find(|c: char| c.is_ascii_whitespace()).unwrap_or(tag.len());
-    let name = &tag[..name_end];
-    if !name.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
-        return Element::default();
+/// Reads the markup that starts with the `<` at `lt` into the tree; returns where the text after it starts.
+fn read_markup(html: &str, lt: usize, open: &mut Vec<Element>) -> usize {
+    let bytes = html.as_bytes();
+    if bytes[lt..].starts_with(b"<!--") {
+        return memmem::find(&bytes[lt + 4..], b"-->").map_or(html.len(), |end| lt + 4 + end + 3);
+    }
+    let Some(gt) = memchr(b'>', &bytes[lt..]).map(|found| lt + found) else {
+        push_text(open, &html[lt..]); // a lone `<` in text
+        return html.len();
+    };
+    match bytes[lt + 1] {
+        b'!' | b'?' => return gt + 1, // a doctype or a processing instruction
+        b'/' => {
+            close(open, &html[lt + 2..lt + 2 + tag_name_length(&bytes[lt + 2..])]);
+            return gt + 1;
+        }
+        _ => {}
+    }
+    let name_end = lt + 1 + tag_name_length(&bytes[lt + 1..]);
+    let name = html[lt + 1..name_end].to_ascii_lowercase();
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        push_text(open, &html[lt..=gt]); // not a tag: text
+        return gt + 1;
     }
     let mut attributes = Vec::new();
-    let mut rest = tag[name_end..].trim_start();
-    while !rest.is_empty() {
-        let key_end = rest.find(|c: char| c == '=' || c.is_ascii_whitespace()).unwrap_or(rest.len());
-        let key = rest[..key_end].to_ascii_lowercase();
-        rest = rest[key_end..].trim_start();
-        let value = match rest.strip_prefix('=') {
-            Some(value) => {
-                let value = value.trim_start();
-                let (text, after) = match value.chars().next() {
-                    Some(quote @ ('"' | '\'')) => {
-                        let inner = &value[1..];
-                        let end = inner.find(quote).unwrap_or(inner.len());
-                        (&inner[..end], inner.get(end + 1..).unwrap_or(""))
-                    }
-                    _ => {
-                        let end = value.find(|c: char| c.is_ascii_whitespace()).unwrap_or(value.len());
-                        (&value[..end], &value[end..])
-                    }
-                };
-                rest = after.trim_start();
-                decode_entities(text).into_owned()
-            }
-            None => String::new(),
-        };
-        if !key.is_empty() {
-            attributes.push((key, value));
+    let end = read_attributes(html, name_end, |name, value| {
+        if !name.is_empty() {
+            let value = value.map_or(String::new(), |value| value.decode(value.text).into_owned());
+            attributes.push((name.to_ascii_lowercase(), value));
         }
+    });
+    let mut element = Element { name, attributes, children: Vec::new() };
+    close_implied(open, &element.name);
+    if VOID.contains(&element.name.as_str()) || html[..end].ends_with("/>") {
+        push_node(open, Node::Element(element));
+        end
+    } else if RAW_TEXT.contains(&element.name.as_str()) {
+        let text_end = find_closing_tag(bytes, end, &element.name).unwrap_or(html.len());
+        element.children.push(Node::Text(decode_entities(&html[end..text_end]).into_owned()));
+        push_node(open, Node::Element(element));
+        memchr(b'>', &bytes[text_end..]).map_or(html.len(), |gt| text_end + gt + 1)
+    } else {
+        open.push(element);
+        end
     }
-    Element { name: name.to_ascii_lowercase(), attributes, children: Vec::new() }
 }
 
-/// Where `</name` starts in `text`, or its end.
-fn find_closing(text: &str, name: &str) -> usize {
-    let lower = text.to_ascii_lowercase();
-    lower.find(&format!("</{name}")).unwrap_or(text.len())
+/// A closing tag closes the nearest open element of its name and any left open inside it; a stray one is ignored.
+fn close(open: &mut Vec<Element>, name: &str) {
+    if let Some(at) = open.iter().skip(1).rposition(|element| element.name.eq_ignore_ascii_case(name)) {
+        close_down_to(open, at + 1);
+    }
 }
 
 /// HTML's implied end tags: a `<li>` closes the open `<li>`, a `<p>` the open `<p>`, and so on.
-fn close_implied(stack: &mut Vec<Element>, opening: &str) {
+fn close_implied(open: &mut Vec<Element>, opening: &str) {
     let closes: &[&str] = match opening {
         "li" => &["li"],
         "dt" | "dd" => &["dt", "dd"],
@@ -201,167 +185,117 @@ fn close_implied(stack: &mut Vec<Element>, opening: &str) {
         name if is_block(name) => &["p"],
         _ => &[],
     };
-    while stack.len() > 1 && stack.last().is_some_and(|open| closes.contains(&open.name.as_str())) {
-        close_down_to(stack, stack.len() - 1);
+    while open.len() > 1 && open.last().is_some_and(|element| closes.contains(&element.name.as_str())) {
+        close_down_to(open, open.len() - 1);
     }
 }
 
 /// Closes every open element from index `at` up, each into its parent.
-fn close_down_to(stack: &mut Vec<Element>, at: usize) {
-    while stack.len() > at.max(1) {
-        let Some(element) = stack.pop() else { break };
-        push_node(stack, Node::Element(element));
+fn close_down_to(open: &mut Vec<Element>, at: usize) {
+    while open.len() > at.max(1) {
+        let Some(element) = open.pop() else { break };
+        push_node(open, Node::Element(element));
     }
 }
 
-fn push_node(stack: &mut [Element], node: Node) {
-    if let Some(parent) = stack.last_mut() {
+fn push_node(open: &mut [Element], node: Node) {
+    if let Some(parent) = open.last_mut() {
         parent.children.push(node);
     }
 }
 
-fn push_text(stack: &mut [Element], text: &str) {
+fn push_text(open: &mut [Element], text: &str) {
     if !text.is_empty() {
-        push_node(stack, Node::Text(decode_entities(text).into_owned()));
+        push_node(open, Node::Text(decode_entities(text).into_owned()));
     }
 }
 
-/// `nodes` as Markdown blocks: block elements each as theirs, runs of text and inline elements as paragraphs.
+/// `nodes` as Markdown blocks: block elements each as theirs, the text and inline elements between them as
+/// paragraphs.
 fn blocks(nodes: &[Node]) -> Vec<String> {
     let mut blocks = Vec::new();
-    let mut run: Vec<&Node> = Vec::new();
-    let flush = |run: &mut Vec<&Node>, blocks: &mut Vec<String>| {
-        let text = inline(run.drain(..));
-        if !text.is_empty() {
-            blocks.push(paragraph(&text));
+    // Where the nodes not yet in a block start.
+    let mut run = 0;
+    for (i, node) in nodes.iter().enumerate() {
+        let Node::Element(element) = node else { continue };
+        if !is_block(&element.name) {
+            continue;
         }
-    };
-    for node in nodes {
-        match node {
-            Node::Element(element) if is_block(&element.name) => {
-                flush(&mut run, &mut blocks);
-                if !element.is_hidden() {
-                    blocks.extend(element_blocks(element));
-                }
-            }
-            _ => run.push(node),
+        blocks.extend(non_empty(inline(&nodes[run..i])).map(|text| paragraph(&text)));
+        run = i + 1;
+        if !element.is_hidden() {
+            blocks.extend(element_blocks(element));
         }
     }
-    flush(&mut run, &mut blocks);
+    blocks.extend(non_empty(inline(&nodes[run..])).map(|text| paragraph(&text)));
     blocks
 }
 
 /// A block element as Markdown blocks.
 fn element_blocks(element: &Element) -> Vec<String> {
-    let name = element.name.as_str();
-    match name {
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-            let text = inline(&element.children);
-            let level = usize::from(name.as_bytes()[1] - b'0');
-            match text.is_empty() {
-                true => Vec::new(),
-                false => vec![format!("{} {text}", "#".repeat(level))],
-            }
+    let text = || non_empty(inline(&element.children));
+    let block = match element.name.as_str() {
+        heading @ ("h1" | "h2" | "h3" | "h4" | "h5" | "h6") => {
+            let level = usize::from(heading.as_bytes()[1] - b'0');
+            text().map(|text| format!("{} {text}", "#".repeat(level)))
         }
-        "p" | "summary" | "caption" | "figcaption" => {
-            let text = inline(&element.children);
-            if text.is_empty() {
-                return Vec::new();
-            }
-            vec![paragraph(&text)]
-        }
-        "dt" => {
-            let text = inline(&element.children);
-            if text.is_empty() {
-                return Vec::new();
-            }
-            vec![format!("**{text}**")]
-        }
+        "p" | "summary" | "caption" | "figcaption" => text().map(|text| paragraph(&text)),
+        "dt" => text().map(|text| format!("**{text}**")),
+        "blockquote" => non_empty(blocks(&element.children).join("\n\n")).map(|inner| prefix_lines(&inner, "> ", ">")),
+        "pre" => Some(code_block(element)),
+        "hr" => Some("---".to_string()),
         "ul" | "ol" => list(element),
-        "blockquote" => {
-            let inner = blocks(&element.children).join("\n\n");
-            match inner.is_empty() {
-                true => Vec::new(),
-                false => vec![prefix_lines(&inner, "> ", ">")],
-            }
-        }
-        "pre" => vec![code_block(element)],
-        "hr" => vec!["---".to_string()],
-        "table" => table(element),
-        _ => blocks(&element.children),
-    }
+        "table" => return table(element),
+        _ => return blocks(&element.children),
+    };
+    block.into_iter().collect()
 }
 
 /// A `<ul>` or `<ol>` (numbered from its `start`): tight unless an item holds more than one block.
-fn list(element: &Element) -> Vec<String> {
-    let ordered = element.name == "ol";
-    let start: usize = element.attribute("start").and_then(|n| n.trim().parse().ok()).unwrap_or(1);
-    let items: Vec<Vec<String>> = element
-        .children
-        .iter()
-        .filter_map(|node| match node {
-            Node::Element(item) if item.name == "li" && !item.is_hidden() => Some(blocks(&item.children)),
-            _ => None,
-        })
+fn list(list: &Element) -> Option<String> {
+    let items: Vec<Vec<String>> = list
+        .elements()
+        .filter(|item| item.name == "li" && !item.is_hidden())
+        .map(|item| blocks(&item.children))
         .collect();
     if items.is_empty() {
-        return Vec::new();
+        return None;
     }
-    let loose = items.iter().any(|item| item.len() > 1);
-    let separator = if loose { "\n\n" } else { "\n" };
-    let rendered: Vec<String> = items
-        .iter()
-        .enumerate()
-        .map(|(n, item)| {
-            let marker = match ordered {
-                true => format!("{}. ", start + n),
-                false => "- ".to_string(),
-            };
-            let indent = " ".repeat(marker.len());
-            let text = prefix_lines(&item.join(separator), &indent, "");
-            format!("{marker}{}", &text[indent.len().min(text.len())..])
-        })
-        .collect();
-    vec![rendered.join(separator)]
+    let separator = if items.iter().any(|item| item.len() > 1) { "\n\n" } else { "\n" };
+    let start = list.number("start");
+    let items = items.iter().enumerate().map(|(n, item)| {
+        let marker = match list.name == "ol" {
+            true => format!("{}. ", start + n),
+            false => "- ".to_string(),
+        };
+        let indent = " ".repeat(marker.len());
+        let text = prefix_lines(&item.join(separator), &indent, "");
+        format!("{marker}{}", &text[indent.len().min(text.len())..])
+    });
+    Some(items.collect::<Vec<_>>().join(separator))
 }
 
 /// `<pre>` as a fenced block, its language from a `language-X` class of its `<code>`, longer fences than any run
 /// of backticks inside.
-fn code_block(element: &Element) -> String {
-    let mut text = String::new();
-    raw_text(&element.children, &mut text);
-    let language = element
-        .children
-        .iter()
-        .find_map(|node| match node {
-            Node::Element(code) if code.name == "code" => code.attribute("class"),
-            _ => None,
-        })
+fn code_block(pre: &Element) -> String {
+    let text = raw_text(&pre.children);
+    let language = pre
+        .elements()
+        .filter(|code| code.name == "code")
+        .find_map(|code| code.attribute("class"))
         .and_then(|classes| classes.split_whitespace().find_map(|class| class.strip_prefix("language-")))
         .unwrap_or("");
-    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest_run.max(2) + 1);
+    let fence = "`".repeat(longest_backtick_run(&text).max(2) + 1);
     format!("{fence}{language}\n{}\n{fence}", text.trim_end_matches('\n'))
-}
-
-fn raw_text(nodes: &[Node], out: &mut String) {
-    for node in nodes {
-        match node {
-            Node::Text(text) => out.push_str(text),
-            Node::Element(element) if !element.is_hidden() => raw_text(&element.children, out),
-            Node::Element(_) => {}
-        }
-    }
 }
 
 /// A table as a Markdown table after its caption. Markdown has one header row: a column's header is the text of
 /// each header row above it (a cell spanning columns heads each), joined by ` / `.
-fn table(element: &Element) -> Vec<String> {
+fn table(table: &Element) -> Vec<String> {
     let mut caption = None;
     let mut head: Vec<Vec<String>> = Vec::new();
     let mut body: Vec<Vec<String>> = Vec::new();
-    for node in &element.children {
-        let Node::Element(child) = node else { continue };
+    for child in table.elements() {
         match child.name.as_str() {
             "caption" => caption = Some(inline(&child.children)),
             "thead" => head.extend(rows(child, true)),
@@ -374,8 +308,7 @@ fn table(element: &Element) -> Vec<String> {
         head.push(body.remove(0));
     }
     let width = head.iter().chain(&body).map(Vec::len).max().unwrap_or(0);
-    let mut blocks: Vec<String> =
-        caption.filter(|text| !text.is_empty()).map(|text| paragraph(&text)).into_iter().collect();
+    let mut blocks: Vec<String> = caption.and_then(non_empty).map(|text| paragraph(&text)).into_iter().collect();
     if width == 0 {
         return blocks;
     }
@@ -401,12 +334,8 @@ fn table(element: &Element) -> Vec<String> {
 }
 
 /// The rows of a `<thead>`, `<tbody>` or `<tfoot>`.
-fn rows(group: &Element, header: bool) -> Vec<Vec<String>> {
-    let each = group.children.iter().filter_map(|node| match node {
-        Node::Element(tr) if tr.name == "tr" => Some(tr),
-        _ => None,
-    });
-    each.flat_map(|tr| row(tr, header)).collect()
+fn rows(group: &Element, header: bool) -> impl Iterator<Item = Vec<String>> + '_ {
+    group.elements().filter(|tr| tr.name == "tr").filter_map(move |tr| row(tr, header))
 }
 
 /// One row's cells as Markdown table cells, a cell spanning columns repeated in a header row and followed by
@@ -416,17 +345,12 @@ fn row(tr: &Element, header: bool) -> Option<Vec<String>> {
         return None;
     }
     let mut cells = Vec::new();
-    for node in &tr.children {
-        let Node::Element(cell) = node else { continue };
-        if cell.name != "td" && cell.name != "th" {
-            continue;
-        }
+    for cell in tr.elements().filter(|cell| cell.name == "td" || cell.name == "th") {
         let text = match cell.is_hidden() {
             true => String::new(),
             false => inline(&cell.children).replace('|', "\\|").replace('\n', " "),
         };
-        let span: usize = cell.attribute("colspan").and_then(|n| n.trim().parse().ok()).unwrap_or(1).clamp(1, 1000);
-        for n in 0..span {
+        for n in 0..cell.number("colspan").clamp(1, 1000) {
             cells.push(if n == 0 || header { text.clone() } else { String::new() });
         }
     }
@@ -434,13 +358,13 @@ fn row(tr: &Element, header: bool) -> Option<Vec<String>> {
 }
 
 /// Text and inline elements as one line of Markdown (a `<br>` breaks it), whitespace collapsed as a browser does.
-fn inline<'n>(nodes: impl IntoIterator<Item = &'n Node>) -> String {
+fn inline(nodes: &[Node]) -> String {
     let mut out = String::new();
     for node in nodes {
         inline_node(node, &mut out);
     }
-    let collapsed = out.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
     // A break at either end breaks nothing; one inside becomes a hard line break, without the spaces around it.
+    let collapsed = collapse_whitespace(&out);
     let trimmed = collapsed.trim_matches(|c| c == BREAK || c == ' ');
     trimmed.replace(BREAK, "\\\n").replace("\\\n ", "\\\n").replace(" \\\n", "\\\n")
 }
@@ -454,64 +378,61 @@ fn inline_node(node: &Node, out: &mut String) {
         Node::Element(element) if element.is_hidden() => return,
         Node::Element(element) => element,
     };
-    let wrapped = |mark: &str, out: &mut String| {
-        let text = inline(&element.children);
-        if !text.is_empty() {
-            out.push_str(mark);
-            out.push_str(&text);
-            out.push_str(mark);
-        }
-    };
     match element.name.as_str() {
         "br" => out.push(BREAK),
         "a" => {
             let text = inline(&element.children);
             match element.attribute("href").filter(|href| !href.is_empty()) {
                 Some(href) if !text.is_empty() => {
-                    out.push('[');
-                    out.push_str(&text);
-                    out.push_str("](");
-                    out.push_str(&href.replace(' ', "%20").replace('(', "%28").replace(')', "%29"));
-                    out.push(')');
+                    let href = href.replace(' ', "%20").replace('(', "%28").replace(')', "%29");
+                    out.push_str(&format!("[{text}]({href})"));
                 }
                 _ => out.push_str(&text),
             }
         }
-        "strong" | "b" => wrapped("**", out),
-        "em" | "i" => wrapped("*", out),
+        "strong" | "b" => wrap("**", &inline(&element.children), out),
+        "em" | "i" => wrap("*", &inline(&element.children), out),
         "code" | "kbd" | "samp" => {
-            let mut text = String::new();
-            raw_text(&element.children, &mut text);
-            let text = text.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
-            if !text.is_empty() {
-                let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-                let ticks = "`".repeat(longest_run + 1);
-                let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
-                out.push_str(&format!("{ticks}{pad}{text}{pad}{ticks}"));
-            }
+            let text = collapse_whitespace(&raw_text(&element.children));
+            let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+            wrap(&"`".repeat(longest_backtick_run(&text) + 1), &format!("{pad}{text}{pad}"), out);
         }
         "img" => {
-            let alt = element.attribute("alt").unwrap_or("");
             if let Some(src) = element.attribute("src") {
-                let mut escaped = String::new();
-                escape_into(alt, &mut escaped);
-                out.push_str(&format!("![{escaped}]({})", src.replace(' ', "%20")));
+                let mut alt = String::new();
+                escape_into(element.attribute("alt").unwrap_or(""), &mut alt);
+                out.push_str(&format!("![{alt}]({})", src.replace(' ', "%20")));
             }
         }
         name => {
             // A block inside inline content (a table cell's paragraphs) keeps its words apart.
-            let spaced = is_block(name);
-            if spaced {
-                out.push(' ');
-            }
+            let space = if is_block(name) { " " } else { "" };
+            out.push_str(space);
             for child in &element.children {
                 inline_node(child, out);
             }
-            if spaced {
-                out.push(' ');
-            }
+            out.push_str(space);
         }
     }
+}
+
+/// `text` between two `mark`s, or nothing when it is empty.
+fn wrap(mark: &str, text: &str, out: &mut String) {
+    if !text.is_empty() {
+        out.push_str(mark);
+        out.push_str(text);
+        out.push_str(mark);
+    }
+}
+
+/// The text of `nodes` as written, without their tags and hidden elements.
+fn raw_text(nodes: &[Node]) -> String {
+    let text = nodes.iter().map(|node| match node {
+        Node::Text(text) => text.into(),
+        Node::Element(element) if !element.is_hidden() => raw_text(&element.children).into(),
+        Node::Element(_) => std::borrow::Cow::Borrowed(""),
+    });
+    text.collect()
 }
 
 /// `text` with what Markdown would read as markup escaped: `\`, `` ` ``, `*`, `[`, `]`, `<`, and `_` at the edge
@@ -549,6 +470,19 @@ fn paragraph(text: &str) -> String {
 fn prefix_lines(text: &str, prefix: &str, empty: &str) -> String {
     let lines = text.lines().map(|line| if line.is_empty() { empty.to_string() } else { format!("{prefix}{line}") });
     lines.collect::<Vec<_>>().join("\n")
+}
+
+fn non_empty(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
+}
+
+/// Runs of whitespace as one space, none at either end.
+fn collapse_whitespace(text: &str) -> String {
+    text.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -630,5 +564,10 @@ mod tests {
         assert_eq!(markdown("<p>one<p>two"), "one\n\ntwo");
         assert_eq!(markdown(""), "");
         assert_eq!(markdown("<div><br></div>"), "");
+    }
+
+    #[test]
+    fn a_greater_than_sign_inside_a_quoted_attribute_ends_no_tag() {
+        assert_eq!(markdown("<p><span title=\"a > b\">x</span> y</p>"), "x y");
     }
 }
