@@ -352,3 +352,42 @@ fn issue_14_broken_links_the_zola_theme_writes_are_warnings() {
     let error = common::build_error_with("zola-theme-links", |options| options.root = root.clone());
     assert!(error.contains("templates/page.html:1:") && error.contains("`/elsewhere/` points to nothing"), "{error}");
 }
+
+/// Issue 14: Zola's lists of pages carry each page's `content` (abridge's page.html finds its place in a series by
+/// comparing `inner.content == page.content`; its archive prints `section_item.content`), and so do Quire's when
+/// a template reads it there: sections, terms, `get_taxonomy_term` and neighbours.
+#[test]
+fn issue_14_listed_pages_carry_their_content_when_a_template_reads_it() {
+    let built = build("zola-listed-content");
+    let blog = built.read("blog/index.html");
+    assert!(
+        blog.contains("<article><h2>Second</h2><p>Second <em>body</em>.</p>\n</article>\n<article><h2>First</h2><p>First <em>body</em>.</p>\n</article>"),
+        "{blog}"
+    );
+    let first = built.read("blog/first/index.html");
+    assert!(first.contains("<p>part 2 of 2</p>"), "{first}");
+    let second = built.read("blog/second/index.html");
+    assert!(second.contains("<p>part 1 of 2</p>\n<p>before: First body.</p>"), "{second}");
+    let term = built.read("tags/series/index.html");
+    assert!(term.contains("<p>Second (newest): <p>Second <em>body</em>.</p>\n</p>\n<p>First: <p>First"), "{term}");
+}
+
+/// Issue 14: a site whose templates never read a listed page's `content` keeps lists without it (each page's HTML
+/// is then freed once its page is rendered); one that reads it gets it on every list.
+#[test]
+fn issue_14_lists_carry_content_only_for_templates_that_read_it() {
+    let tmp = common::copy_fixture("zola-listed-content");
+    let root = tmp.path().join("site");
+    let keys = "{% for p in section.pages %}{{ p | keys | join(sep=',') }}\n{% endfor %}";
+    common::write(&root, "templates/section.html", keys);
+    common::write(&root, "templates/page.html", "{{ page.content | safe }}");
+    common::write(&root, "templates/tags/single.html", "{{ term.name }}");
+    let output = tmp.path().join("public");
+    quire::build(&common::options(&root, &output)).unwrap_or_else(|e| panic!("builds: {e}"));
+    let blog = std::fs::read_to_string(output.join("blog/index.html")).expect("blog");
+    assert!(blog.contains("title") && !blog.split([',', '\n']).any(|key| key == "content"), "{blog}");
+    common::write(&root, "templates/tags/single.html", "{% for p in term.pages %}{{ p.content }}{% endfor %}");
+    quire::build(&common::options(&root, &output)).unwrap_or_else(|e| panic!("builds: {e}"));
+    let blog = std::fs::read_to_string(output.join("blog/index.html")).expect("blog");
+    assert!(blog.split([',', '\n']).any(|key| key == "content"), "{blog}");
+}

@@ -77,6 +77,11 @@ pub struct Config {
     /// writes. Decided by `pipeline::files::uses_builtin_theme` from the templates; not a config.toml key.
     #[serde(skip)]
     pub uses_builtin_theme: bool,
+    /// Whether lists of pages (`section.pages`, `paginator.pages`, `term.pages`, neighbours) carry each page's
+    /// `content`, as Zola's do: only when a template may read it there (`Templates::reads_listed_content`), since
+    /// a page's HTML is otherwise freed once its own page is rendered. Not a config.toml key.
+    #[serde(skip)]
+    pub lists_carry_content: bool,
 }
 
 /// One of Zola's `[languages.LANG]` tables: what that language's pages, sections and taxonomies use.
@@ -292,6 +297,7 @@ impl Default for Config {
             follow_outside_symlinks: false,
             drafts: false,
             uses_builtin_theme: true,
+            lists_carry_content: false,
         }
     }
 }

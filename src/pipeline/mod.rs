@@ -89,6 +89,7 @@ pub fn prepare(options: &BuildOptions, purpose: Purpose) -> Result<Prepared> {
     // Decided here once too; `serve` builds again when that answer changes.
     if let Some(templates) = &templates {
         config.uses_builtin_theme = files::uses_builtin_theme(&root, &config, &site, templates);
+        config.lists_carry_content = templates.reads_listed_content;
     }
     timer.lap("content");
     let release_to = (purpose != Purpose::Serve).then_some(root.as_path());

@@ -9,6 +9,7 @@ mod files;
 mod filters;
 mod functions;
 pub mod images;
+mod listed_content;
 pub mod nav;
 mod page_bodies;
 pub mod print;
@@ -79,6 +80,8 @@ pub struct Templates {
     included: Arc<Mutex<crate::shortcodes::Included>>,
     /// Which templates the built-in theme lays out, and which use any of its templates.
     theme_use: theme_use::ThemeUse,
+    /// Whether a template may read `content` of a page in a list (`listed_content`): `Config::lists_carry_content`.
+    pub reads_listed_content: bool,
 }
 
 /// Zola's built-in `anchor-link.html` (components/templates/src/builtins/anchor-link.html, the same in 0.22 and
@@ -267,6 +270,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         theme_prefix: theme_prefix.clone(),
         included,
         theme_use: Default::default(),
+        reads_listed_content: listed_content::reads_listed_content(sources.values().map(String::as_str)),
     };
     // The theme's own: not replaced, or replaced by the same text (the default site's `templates/` are the theme).
     let is_builtin = |name: &str| {
@@ -584,7 +588,7 @@ pub fn render_output(templates: &Templates, lookups: &Lookups, output: &Output) 
             let page = match &lookups.bodies {
                 Some(bodies) => {
                     let body = bodies.take(*id);
-                    page_value_with_body(site, &lookups.config, &lookups.views, *id, &body.html, &body.toc)
+                    page_value_with_body(site, &lookups.config, &lookups.views, *id, Value::from(body.html), &body.toc)
                 }
                 None => page_value(site, &lookups.config, &lookups.views, *id),
             };

@@ -21,13 +21,15 @@ pub struct Body {
 
 impl PageBodies {
     /// Moves the bodies out of `site` when nothing after a page's own render reads them: no Atom feed and no
-    /// search index (both read every page's HTML once all pages are rendered), no print page, and no template calling
-    /// `get_page` (which hands out another page's content). Otherwise leaves the site as it is: `None`.
+    /// search index (both read every page's HTML once all pages are rendered), no print page, no template calling
+    /// `get_page` (which hands out another page's content) and no list carrying content
+    /// (`Config::lists_carry_content`). Otherwise leaves the site as it is: `None`.
     pub fn take_if_read_once(site: &mut Site, config: &Config, templates: &Templates) -> Option<PageBodies> {
         // Tera calls functions by their literal name only, so a template that never writes `get_page` never
         // calls it; a mention in a comment only keeps the bodies, which is always safe.
         let calls_get_page = templates.sources.values().any(|source| source.contains("get_page"));
-        if config.generate_feeds || config.build_search_index || config.generate_print_page || calls_get_page {
+        let read_later = config.generate_feeds || config.build_search_index || config.generate_print_page;
+        if read_later || calls_get_page || config.lists_carry_content {
             return None;
         }
         let bodies = site.pages.iter_mut().map(|page| {

@@ -18,7 +18,8 @@ use tera::Value;
 /// grow as the HTML shrinks instead of both being held at once (10k pages: 32 MB of summaries).
 #[derive(Clone)]
 pub struct Views {
-    /// Page fields without `content`, `toc`, `lower`, `higher`: what lists of pages hold.
+    /// Page fields without `toc`, `lower`, `higher` (and `content` unless `Config::lists_carry_content`): what
+    /// lists of pages hold.
     page_summaries: Vec<OnceLock<Value>>,
     /// Section fields without `content`, `pages`: what `get_section(metadata_only=true)` returns.
     section_metadata: Vec<Value>,
@@ -142,6 +143,10 @@ struct PageSummary<'a> {
     lang: &'a str,
     /// Every language's version of the page, this one included, in a site with `[languages]`.
     translations: Vec<TranslationView<'a>>,
+    /// The page's HTML, only when a template may read it from a list (`Config::lists_carry_content`), as
+    /// Zola's lists carry it; the page's own `content` is then this same string, not a copy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<&'a str>,
     // Quire's own `git`, `edit_url` and `markdown_url` are on the page being rendered only (`page_value`), not
     // on each page in every list: a summary is a hash map, and tera's table for up to 28 keys is half the size
     // of the next one (2 KB against 4 KB a page). With them, 30 keys cost 25 MiB more peak memory at 10k pages.
@@ -219,7 +224,12 @@ fn section_with_pages(site: &Site, views: &Views, id: usize, pages: Vec<Value>) 
 /// The full `page` of a page template: the summary plus content, toc and neighbours.
 pub fn page_value(site: &Site, config: &Config, views: &Views, id: usize) -> Value {
     let rendered = &site.pages[id].doc.rendered;
-    page_value_with_body(site, config, views, id, &rendered.html, &rendered.toc)
+    // A summary that carries the HTML lends its string (shared, not copied).
+    let content = match views.page_summary(id).get_from_path("content") {
+        Some(content) => content.clone(),
+        None => Value::from(rendered.html.as_str()),
+    };
+    page_value_with_body(site, config, views, id, content, &rendered.toc)
 }
 
 /// `page_value` with the page's HTML and table of contents given: what a one-pass build handed over
@@ -229,7 +239,7 @@ pub fn page_value_with_body(
     config: &Config,
     views: &Views,
     id: usize,
-    html: &str,
+    content: Value,
     toc: &[Heading],
 ) -> Value {
     let page = &site.pages[id];
@@ -238,7 +248,7 @@ pub fn page_value_with_body(
     extend(
         views.page_summary(id),
         [
-            ("content", Value::from(html)),
+            ("content", content),
             ("toc", toc_value(toc)),
             ("lower", neighbour(page.lower)),
             ("higher", neighbour(page.higher)),
@@ -260,7 +270,8 @@ pub fn extend<const N: usize>(base: &Value, more: [(&'static str, Value); N]) ->
     Value::from(map)
 }
 
-/// What lists of pages hold for page `id`: every field but content, toc and neighbours.
+/// What lists of pages hold for page `id`: every field but toc and neighbours, and content only when
+/// `Config::lists_carry_content`.
 pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usize) -> Value {
     let page = &site.pages[id];
     let fm = &page.doc.front_matter;
@@ -298,6 +309,7 @@ pub fn page_summary(site: &Site, config: &Config, relations: &Relations, id: usi
         backlinks: link_views(site, config, relations.backlinks.get(&target)),
         lang: page.doc.lang.as_deref().unwrap_or(&config.default_language),
         translations: translations(site, config, target),
+        content: config.lists_carry_content.then_some(page.doc.rendered.html.as_str()),
     };
     Value::from_serializable(&view)
 }

@@ -394,6 +394,10 @@ impl LiveSite {
         if !templates.same_heading_anchors(&self.templates) {
             return Err(FullRebuild("a template changed the headings' anchor links".into()));
         }
+        if templates.reads_listed_content != self.config.lists_carry_content {
+            // Every summary would change (`Config::lists_carry_content`).
+            return Err(FullRebuild("templates started or stopped reading the content of listed pages".into()));
+        }
         templates.set_global_context(&self.config, true);
         let reach = template_graph::reach(&self.templates.sources, &templates.sources);
         self.problems.stages.templates = diagnostics;
