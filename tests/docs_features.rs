@@ -61,8 +61,7 @@ fn include_of_a_missing_or_outside_file_is_an_error_at_the_call() {
 fn include_works_in_zola_0_23_content_templating() {
     let copy = common::copy_fixture("docs-features");
     let site = copy.path().join("site");
-    let config = std::fs::read_to_string(site.join("config.toml")).expect("config");
-    common::write(&site, "config.toml", format!("content_templating = true\n{config}"));
+    common::rewrite(&site, "config.toml", |config| format!("content_templating = true\n{config}"));
     let output = site.join("public");
     quire::build(&common::options(&site, &output)).expect("the site builds in 0.23 mode");
     let html = std::fs::read_to_string(output.join("include/index.html")).expect("page");

@@ -466,6 +466,13 @@ fn differences(live: &SiteFiles, fresh: &SiteFiles) -> Vec<String> {
     found
 }
 
+/// Asserts that `live` holds what a fresh build of the site of `options` makes.
+fn assert_same_as_fresh_build(live: &SiteFiles, options: &BuildOptions) {
+    let fresh = fresh_build(options).0.expect("a fresh build");
+    let differences = differences(live, &fresh);
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+}
+
 /// The site as the pipeline produces it for `serve` into memory, in one pass (not `LiveSite`'s own renders), and
 /// every problem found; `Err` when one is an error.
 fn fresh_build(options: &BuildOptions) -> (Result<SiteFiles, ()>, Vec<quire::error::Diagnostic>) {
@@ -596,8 +603,7 @@ fn a_template_edit_renders_the_pages_using_it_only() {
     let update = live.update(&[Change::Template("taxonomy_single.html".into())]).expect("updated in place");
     let terms = live.files().paths().filter(|p| p.starts_with("tags/") && *p != "tags/index.html").count();
     assert_eq!(update.rendered, terms);
-    let fresh = fresh_build(&site.options()).0.expect("fresh build");
-    assert!(differences(live.files(), &fresh).is_empty());
+    assert_same_as_fresh_build(live.files(), &site.options());
 }
 
 /// Issue "`quire serve` updates only the shards touched by an edit, not the whole index": a body edit replaces
@@ -641,9 +647,7 @@ fn a_body_edit_replaces_only_the_search_files_it_reaches() {
     assert!((1..=4).contains(&replaced_shards), "{replaced_shards} of {shards} shards replaced: {replaced:?}");
     assert_eq!(replaced.len(), 2 + replaced_shards, "manifest, record file and shards only: {replaced:?}");
     assert!(replaced.len() * 5 < index.len(), "{} of {} index files replaced", replaced.len(), index.len());
-    let fresh = fresh_build(&site.options()).0.expect("fresh build");
-    let differences = differences(after, &fresh);
-    assert!(differences.is_empty(), "{}", differences.join("\n"));
+    assert_same_as_fresh_build(after, &site.options());
 }
 
 /// A flat section of 300 pages on the built-in theme (paginated by the theme: 100 pages a pager), live.
@@ -677,8 +681,7 @@ fn issue_13_a_title_edit_renders_only_the_pages_showing_the_title() {
     // The window of 15 sidebars around the page (its neighbours among them) and the second pager.
     assert_eq!(showing.len(), 16, "{showing:?}");
     assert_eq!(update.rendered, showing.len() + 1, "the pages showing the title and the home page: {showing:?}");
-    let fresh = fresh_build(&BuildOptions { root, ..BuildOptions::default() }).0.expect("a fresh build");
-    assert!(differences(live.files(), &fresh).is_empty());
+    assert_same_as_fresh_build(live.files(), &BuildOptions { root, ..BuildOptions::default() });
 }
 
 /// Issue 13: saving by writing a temporary file and renaming it over the page (vim, JetBrains "safe write", many
@@ -712,10 +715,7 @@ fn issue_13_a_rename_save_is_an_edit_in_place() {
 /// with `generate_feeds = true`; the first date added in `serve` brings both, as a fresh build has them.
 #[test]
 fn issue_13_a_site_without_dated_pages_has_no_feed_until_a_date_is_added() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("site");
-    common::write(&root, "config.toml", "generate_feeds = true\n");
-    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    let (_tmp, root) = common::site_with_home("generate_feeds = true\n");
     common::write(&root, "content/note.md", "+++\ntitle = \"Note\"\n+++\nText.\n");
     let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
     let mut live = LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the site builds");
@@ -749,8 +749,7 @@ fn issue_13_a_section_body_edit_renders_only_the_pages_showing_it() {
     assert_eq!(changed, ["api/index.html", "api/page/2/index.html", "api/page/3/index.html"], "they show its body");
     // The section's page, its two other pagers and the home page, which reads the section's metadata (word count).
     assert_eq!(update.rendered, 4, "{update:?}");
-    let fresh = fresh_build(&BuildOptions { root, ..BuildOptions::default() }).0.expect("a fresh build");
-    assert!(differences(live.files(), &fresh).is_empty());
+    assert_same_as_fresh_build(live.files(), &BuildOptions { root, ..BuildOptions::default() });
 }
 
 /// Issue 15: a change to a file that bodies include (`{{ include(...) }}`) re-renders the pages that include it,
@@ -758,9 +757,7 @@ fn issue_13_a_section_body_edit_renders_only_the_pages_showing_it() {
 /// none, is not rendered again. A page whose only calls are includes is edited in place too.
 #[test]
 fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("site");
-    common::write(&root, "config.toml", "title = \"Includes\"\n");
+    let (_tmp, root) = common::site_with_home("title = \"Includes\"\n");
     // Lean templates: what each page shows is its own body, and the home page lists the titles.
     common::write(&root, "templates/page.html", "<main>{{ page.content | safe }}</main>\n");
     common::write(&root, "templates/section.html", "<main>{{ section.content | safe }}</main>\n");
@@ -771,7 +768,6 @@ fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
     );
     common::write(&root, "examples/shared.rs", "fn shared() {}\n");
     common::write(&root, "examples/other.rs", "fn other() {}\n");
-    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
     for (name, file) in [("one", "shared"), ("two", "shared"), ("three", "other")] {
         let text = format!(
             "+++\ntitle = \"{name}\"\n+++\nThe code:\n\n{{{{ include(path=\"examples/{file}.rs\", code=\"rust\") }}}}\n"
@@ -793,8 +789,7 @@ fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
     assert!(page(live.files(), "one/index.html").contains("shared_and_renamed"));
     assert!(page(live.files(), "two/index.html").contains("shared_and_renamed"));
     assert_eq!(page(live.files(), "three/index.html"), page(&before, "three/index.html"));
-    let fresh = fresh_build(&options).0.expect("a fresh build");
-    assert!(differences(live.files(), &fresh).is_empty());
+    assert_same_as_fresh_build(live.files(), &options);
 
     // An edit of a page whose only calls are includes is in place too, and what it includes is followed.
     common::write(
@@ -805,8 +800,11 @@ fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
     live.update(&[Change::Page("four.md".into())]).expect("updated in place");
     let including: Vec<&String> = live.site().included_files["examples/other.rs"].iter().collect();
     assert_eq!(including, ["four.md", "three.md"]);
-    // New text with as many words (runs of letters and digits) leaves every summary as it was: the two pages.
-    let changed_html = |before: &SiteFiles, live: &LiveSite| {
+    // `text` into examples/other.rs, the live site updated: the update and the HTML files it changed.
+    let edit_other = |live: &mut LiveSite, text: &str| {
+        let before = live.files().clone();
+        common::write(&root, "examples/other.rs", text);
+        let update = live.update(&[Change::Included("examples/other.rs".into())]).expect("updated in place");
         let files = live.files();
         let mut changed: Vec<String> = files
             .paths()
@@ -814,25 +812,21 @@ fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
             .map(str::to_string)
             .collect();
         changed.sort_unstable();
-        changed
+        (update, changed)
     };
-    let before_other = live.files().clone();
-    common::write(&root, "examples/other.rs", "fn changed() {}\n");
-    let update = live.update(&[Change::Included("examples/other.rs".into())]).expect("updated in place");
+    // New text with as many words (runs of letters and digits) leaves every summary as it was: the two pages.
+    let (update, changed_html) = edit_other(&mut live, "fn changed() {}\n");
     assert_eq!(update.rendered, 2, "{update:?}");
-    assert_eq!(changed_html(&before_other, &live), ["four/index.html", "three/index.html"]);
+    assert_eq!(changed_html, ["four/index.html", "three/index.html"]);
     // One word more (`other_changed` is two: `_` parts words, as `-` does) changes four's `word_count` and
     // `reading_time`, which its summary holds. The home page's list (`section.pages`) and four's neighbour one
     // (`page.lower`/`page.higher`) hold that summary, so both are rendered again: 4 renders. Their HTML comes out
     // the same only because these templates show neither number.
-    let before_other = live.files().clone();
-    common::write(&root, "examples/other.rs", "fn other_changed() {}\n");
-    let update = live.update(&[Change::Included("examples/other.rs".into())]).expect("updated in place");
+    let (update, changed_html) = edit_other(&mut live, "fn other_changed() {}\n");
     assert_eq!(update.rendered, 4, "{update:?}");
-    assert_eq!(changed_html(&before_other, &live), ["four/index.html", "three/index.html"]);
+    assert_eq!(changed_html, ["four/index.html", "three/index.html"]);
     assert!(page(live.files(), "four/index.html").contains("fn other_changed() {}"));
-    let fresh = fresh_build(&options).0.expect("a fresh build");
-    assert!(differences(live.files(), &fresh).is_empty());
+    assert_same_as_fresh_build(live.files(), &options);
 
     // A range past the end of the changed file is an error at the call, as in a build.
     common::write(
@@ -852,10 +846,7 @@ fn issue_15_an_included_file_change_renders_only_the_pages_including_it() {
 /// it follows an edit of the front matter the list is made from, and an edit of the layout, as a fresh build has it.
 #[test]
 fn issue_15_a_twin_follows_its_layouts_list_in_serve() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("site");
-    common::write(&root, "config.toml", "title = \"Twins\"\nmarkdown_twins = true\n");
-    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    let (_tmp, root) = common::site_with_home("title = \"Twins\"\nmarkdown_twins = true\n");
     let events = |labels: &[&str]| {
         let events: String = labels
             .iter()
@@ -874,7 +865,7 @@ fn issue_15_a_twin_follows_its_layouts_list_in_serve() {
     common::write(&root, "content/events.md", events(&["First.", "Second."]));
     live.update(&[Change::Page("events.md".into())]).expect("updated in place");
     assert!(twin(&live).ends_with("2. 2021\n\n   Second.\n"), "{}", twin(&live));
-    assert!(differences(live.files(), &fresh_build(&options).0.expect("a fresh build")).is_empty());
+    assert_same_as_fresh_build(live.files(), &options);
 
     // The site's own layout, listing the labels only.
     common::write(
@@ -887,7 +878,7 @@ fn issue_15_a_twin_follows_its_layouts_list_in_serve() {
     assert!(twin(&live).ends_with("When.\n\n## Labels\n\n- First.\n- Second.\n"), "{}", twin(&live));
     let full = String::from_utf8_lossy(&live.files().get("llms-full.txt").expect("llms-full.txt")).into_owned();
     assert!(full.ends_with("- First.\n- Second.\n"), "{full}");
-    assert!(differences(live.files(), &fresh_build(&options).0.expect("a fresh build")).is_empty());
+    assert_same_as_fresh_build(live.files(), &options);
 }
 
 /// Issue 14: bodies hold their headings' anchor links, so an edit of what decides them (a section's

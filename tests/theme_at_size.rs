@@ -44,10 +44,7 @@ fn issue_13_a_two_thousand_page_section_builds_with_small_pages() {
 /// A term of 300 pages on the built-in theme is paginated like a long section: 100 cards a pager.
 #[test]
 fn issue_13_a_long_term_is_paginated() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("site");
-    common::write(&root, "config.toml", "taxonomies = [{ name = \"tags\" }]\n");
-    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    let (tmp, root) = common::site_with_home("taxonomies = [{ name = \"tags\" }]\n");
     for i in 0..300 {
         let page =
             format!("+++\ntitle = \"Note {i:03}\"\nweight = {i}\n[taxonomies]\ntags = [\"common\"]\n+++\nText.\n");
@@ -68,9 +65,7 @@ fn issue_13_a_long_term_is_paginated() {
 /// the theme's recursive Tera component wrote before (written in Rust: the component cost ~80 µs a page).
 #[test]
 fn issue_13_the_sidebar_html_nests_marks_and_escapes() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let root = tmp.path().join("site");
-    common::write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    let (tmp, root) = common::site_with_home("");
     common::write(&root, "content/a/_index.md", "+++\ntitle = \"A & B\"\nweight = 1\n+++\n");
     common::write(&root, "content/a/one.md", "+++\ntitle = \"<One>\"\nweight = 1\n+++\n");
     common::write(&root, "content/a/sub/_index.md", "+++\ntitle = \"Sub\"\nweight = 2\n+++\n");

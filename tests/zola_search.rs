@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{build, copy_fixture, options};
+use common::{build, copy_fixture, options, Built};
 use quire::serve::rebuild::LiveSite;
 use quire::serve::{Change, SiteFiles};
 use serde_json::{json, Value};
@@ -29,16 +29,14 @@ fn docs_with(index: &Value, field: &str, word: &str) -> Vec<String> {
     docs
 }
 
-/// A copy of the fixture whose `[search]` table is `search` (none when empty), built into its own folder.
-fn build_with_search(search: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let tmp = copy_fixture("zola-search");
-    let root = tmp.path().join("site");
-    let config = std::fs::read_to_string(root.join("config.toml")).expect("config.toml");
-    let head = config.split("\n[search]\n").next().expect("text before the [search] table");
-    std::fs::write(root.join("config.toml"), format!("{head}\n{search}")).expect("writable");
-    let output = tmp.path().join("public");
-    quire::build(&options(&root, &output)).unwrap_or_else(|e| panic!("the copy builds: {e}"));
-    (tmp, output)
+/// A copy of the fixture whose `[search]` table is `search` (none when empty), built.
+fn build_with_search(search: &str) -> Built {
+    common::build_edited("zola-search", |root| {
+        common::rewrite(root, "config.toml", |config| {
+            let head = config.split("\n[search]\n").next().expect("text before the [search] table");
+            format!("{head}\n{search}")
+        })
+    })
 }
 
 #[test]
@@ -87,56 +85,51 @@ fn issue_14_zola_search_index_holds_the_fields_search_asks_for() {
 
 #[test]
 fn issue_14_zola_search_keys_choose_format_fields_and_length() {
-    let (_tmp, output) = build_with_search(
+    let built = build_with_search(
         "[search]\nindex_format = \"fuse_json\"\ninclude_title = false\ninclude_path = true\ntruncate_content_length = 6\n",
     );
-    let text = std::fs::read_to_string(output.join("search_index.en.json")).expect("Fuse's JSON index");
+    let text = built.read("search_index.en.json");
     let items: Vec<Value> = serde_json::from_str(&text).expect("a JSON list");
     let zebras = items.iter().find(|item| item["url"] == ZEBRAS).expect("the page is listed");
     assert_eq!(*zebras, json!({"url": ZEBRAS, "body": "Zebras", "path": "/guide/zebras/"}));
-    assert!(!output.join("search_index.en.js").exists());
-    assert!(!output.join("elasticlunr.min.js").exists(), "Fuse.js is the site's to ship");
+    assert!(!built.exists("search_index.en.js"));
+    assert!(!built.exists("elasticlunr.min.js"), "Fuse.js is the site's to ship");
 
-    let (_tmp, output) = build_with_search("");
-    let text = std::fs::read_to_string(output.join("search_index.en.js")).expect("the default format");
+    let text = build_with_search("").read("search_index.en.js");
     assert_eq!(script_index(&text)["fields"], json!(["title", "body"]), "Zola's defaults");
 
-    let (_tmp, output) = build_with_search("[search]\nindex_format = \"elasticlunr_json\"\n");
-    let text = std::fs::read_to_string(output.join("search_index.en.json")).expect("elasticlunr's JSON");
+    let built = build_with_search("[search]\nindex_format = \"elasticlunr_json\"\n");
+    let text = built.read("search_index.en.json");
     assert_eq!(
         serde_json::from_str::<Value>(&text).expect("JSON")["documentStore"]["docs"][ZEBRAS]["title"],
         "Zebras & stripes"
     );
-    assert!(output.join("elasticlunr.min.js").exists());
+    assert!(built.exists("elasticlunr.min.js"));
 }
 
 /// Quire's own search needs no line in config.toml; without `build_search_index = true` written there, no Zola
 /// file is made (nor read: the site's bodies are not cleaned).
 #[test]
 fn issue_14_a_site_that_does_not_ask_gets_no_zola_index() {
-    let tmp = copy_fixture("zola-search");
-    let root = tmp.path().join("site");
-    let config = std::fs::read_to_string(root.join("config.toml")).expect("config.toml");
-    std::fs::write(root.join("config.toml"), config.replace("build_search_index = true\n", "")).expect("writable");
-    let output = tmp.path().join("public");
-    quire::build(&options(&root, &output)).expect("builds");
-    let zola_files: Vec<String> = common::files(&output)
+    let built = common::build_edited("zola-search", |root| {
+        common::rewrite(root, "config.toml", |config| config.replace("build_search_index = true\n", ""))
+    });
+    let zola_files: Vec<String> = built
+        .files()
         .into_iter()
         .filter(|file| file.starts_with("search_index.") || file == "elasticlunr.min.js")
         .collect();
     assert!(zola_files.is_empty(), "{zola_files:?}");
-    assert!(output.join("search/manifest.js").exists(), "Quire's own index");
+    assert!(built.exists("search/manifest.js"), "Quire's own index");
 }
 
 /// A site that ships its own `static/elasticlunr.min.js` keeps it, as in Zola (which copies static/ last).
 #[test]
 fn issue_14_a_site_own_elasticlunr_is_kept() {
-    let tmp = copy_fixture("zola-search");
-    let root = tmp.path().join("site");
-    common::write(&root, "static/elasticlunr.min.js", "/* the site's own build */");
-    let output = tmp.path().join("public");
-    quire::build(&options(&root, &output)).expect("builds");
-    let library = std::fs::read_to_string(output.join("elasticlunr.min.js")).expect("written");
+    let built = common::build_edited("zola-search", |root| {
+        common::write(root, "static/elasticlunr.min.js", "/* the site's own build */")
+    });
+    let library = built.read("elasticlunr.min.js");
     assert_eq!(library, "/* the site's own build */");
 }
 
@@ -158,9 +151,9 @@ fn issue_14_serve_makes_the_index_build_makes() {
     assert_eq!(served(&live, "search_index.en.js").as_ref(), Some(&index));
     assert_eq!(served(&live, "elasticlunr.min.js").as_ref(), Some(&library));
 
-    let page = root.join("content/guide/zebras.md");
-    let text = std::fs::read_to_string(&page).expect("the page");
-    std::fs::write(&page, text.replace("They   live in herds.", "They live in large herds.")).expect("writable");
+    common::rewrite(&root, "content/guide/zebras.md", |text| {
+        text.replace("They   live in herds.", "They live in large herds.")
+    });
     live.update(&[Change::Page("guide/zebras.md".into())]).expect("a body edit is made in place");
     let (index, _) = built_files(&root);
     let served_index = served(&live, "search_index.en.js").expect("still served");
@@ -182,12 +175,10 @@ fn issue_14_check_agrees_with_build() {
 /// Templates see Zola's `config.search.index_format`, as Zola themes read it to choose their script.
 #[test]
 fn issue_14_templates_see_the_index_format() {
-    let tmp = copy_fixture("zola-search");
-    let root = tmp.path().join("site");
-    common::write(&root, "templates/page.html", "format={{ config.search.index_format }}");
-    let output = tmp.path().join("public");
-    quire::build(&options(&root, &output)).expect("builds");
-    let html = std::fs::read_to_string(output.join("guide/zebras/index.html")).expect("written");
+    let built = common::build_edited("zola-search", |root| {
+        common::write(root, "templates/page.html", "format={{ config.search.index_format }}")
+    });
+    let html = built.read("guide/zebras/index.html");
     assert_eq!(html.trim(), "format=elasticlunr_javascript");
 }
 

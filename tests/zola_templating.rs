@@ -207,11 +207,9 @@ fn issue_14_a_block_the_parent_lacks_is_a_warning_not_an_error() {
 
 #[test]
 fn issue_14_a_called_broken_shortcode_is_an_error_at_the_call_with_the_tera_2_form() {
-    let tmp = common::copy_fixture("zola-broken-shortcode");
-    let root = tmp.path().join("site");
     let page = "+++\ntitle = \"Gallery\"\n+++\n\n{{ old_gallery() }}\n";
-    std::fs::write(root.join("content/gallery.md"), page).expect("write page");
-    let error = common::build_error_with("zola-broken-shortcode", |options| options.root = root.clone());
+    let error =
+        common::build_error_edited("zola-broken-shortcode", |root| common::write(root, "content/gallery.md", page));
     assert!(error.contains("content/gallery.md:5:1"), "{error}");
     assert!(
         error.contains("shortcode `old_gallery` does not compile: templates/shortcodes/old_gallery.html:3:"),
@@ -274,16 +272,15 @@ fn issue_14_load_data_hashes_and_translations() {
 
 #[test]
 fn issue_14_load_data_refuses_paths_out_of_the_site_and_the_network() {
-    let tmp = common::copy_fixture("zola-functions");
-    let root = tmp.path().join("site");
     for (call, expected) in [
         (r#"load_data(path="../secret.toml")"#, "`../secret.toml` leaves the site's folder"),
         (r#"load_data(url="https://example.org/a.json")"#, "`url=` is not supported"),
         (r#"load_data(path="data/nowhere.toml")"#, "no file at `data/nowhere.toml`"),
         (r#"trans(key="nothing")"#, "no `nothing` in the `en` translations"),
     ] {
-        std::fs::write(root.join("templates/index.html"), format!("{{{{ {call} }}}}\n")).expect("write template");
-        let error = common::build_error_with("zola-functions", |options| options.root = root.clone());
+        let template = format!("{{{{ {call} }}}}\n");
+        let error =
+            common::build_error_edited("zola-functions", |root| common::write(root, "templates/index.html", template));
         assert!(error.contains("templates/index.html:1:") && error.contains(expected), "{call}: {error}");
     }
 }
@@ -314,10 +311,10 @@ fn issue_14_get_image_metadata_of_an_svg() {
         assert!(html.contains(expected), "{expected}\n{html}");
     }
     // Neither a size nor a viewBox: an error at the call, as in Zola.
-    let tmp = common::copy_fixture("zola-svg-metadata");
-    let root = tmp.path().join("site");
-    common::write(&root, "static/icons/sized.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
-    let error = common::build_error_with("zola-svg-metadata", |options| options.root = root.clone());
+    let unsized_svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
+    let error = common::build_error_edited("zola-svg-metadata", |root| {
+        common::write(root, "static/icons/sized.svg", unsized_svg)
+    });
     assert!(error.contains("templates/index.html:2:") && error.contains("neither"), "{error}");
 }
 
@@ -326,13 +323,9 @@ fn issue_14_get_image_metadata_of_an_svg() {
 /// tolerates a failed fetch builds here as it builds with Zola offline.
 #[test]
 fn issue_14_load_data_of_a_url_not_required_gives_nothing() {
-    let tmp = common::copy_fixture("zola-functions");
-    let root = tmp.path().join("site");
     let template = r#"{% set remote = load_data(url="https://example.org/a.json", format="json", required=false) %}<p>remote: {% if remote %}{{ remote }}{% else %}nothing{% endif %}</p>"#;
-    std::fs::write(root.join("templates/index.html"), template).expect("write template");
-    let output = tmp.path().join("public");
-    quire::build(&common::options(&root, &output)).unwrap_or_else(|e| panic!("builds: {e}"));
-    let html = std::fs::read_to_string(output.join("index.html")).expect("index.html");
+    let built = common::build_edited("zola-functions", |root| common::write(root, "templates/index.html", template));
+    let html = built.read("index.html");
     assert!(html.contains("<p>remote: nothing</p>"), "{html}");
 }
 
@@ -346,10 +339,9 @@ fn issue_14_broken_links_the_zola_theme_writes_are_warnings() {
     let broken: Vec<&String> = warnings.iter().filter(|w| w.contains("`/projects/` points to nothing")).collect();
     assert_eq!(broken.len(), 1, "{warnings:#?}");
     assert!(broken[0].contains("Zola theme"), "{}", broken[0]);
-    let tmp = common::copy_fixture("zola-theme-links");
-    let root = tmp.path().join("site");
-    common::write(&root, "templates/page.html", "<a href=\"/elsewhere/\">x</a>{{ page.content | safe }}");
-    let error = common::build_error_with("zola-theme-links", |options| options.root = root.clone());
+    let template = "<a href=\"/elsewhere/\">x</a>{{ page.content | safe }}";
+    let error =
+        common::build_error_edited("zola-theme-links", |root| common::write(root, "templates/page.html", template));
     assert!(error.contains("templates/page.html:1:") && error.contains("`/elsewhere/` points to nothing"), "{error}");
 }
 

@@ -87,6 +87,15 @@ pub fn build_edited(case: &str, edit: impl FnOnce(&Path)) -> Built {
     }
 }
 
+/// Builds a copy of `tests/fixtures/<case>` after `edit` changed it (its root is the argument), expecting failure;
+/// returns the error text as `build_error` does.
+pub fn build_error_edited(case: &str, edit: impl FnOnce(&Path)) -> String {
+    let copy = copy_fixture(case);
+    let site = copy.path().join("site");
+    edit(&site);
+    build_error_with(case, |options| options.root = site)
+}
+
 /// For `build_edited`: the site without its own templates, so the built-in theme renders it.
 pub fn without_templates(site: &Path) {
     std::fs::remove_dir_all(site.join("templates")).expect("the fixture has templates");
@@ -181,6 +190,25 @@ pub fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().expect("has parent")).expect("create dir");
     std::fs::write(path, text).expect("write file");
+}
+
+/// Replaces the text of `root/rel` with what `change` makes of it.
+pub fn rewrite(root: &Path, rel: &str, change: impl FnOnce(&str) -> String) {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {rel}: {e}"));
+    std::fs::write(&path, change(&text)).expect("write file");
+}
+
+/// A new site of its own in a temporary folder (`site/` in it, which lives as long as the `TempDir`): `config` as
+/// its config.toml (none when empty) and a home page titled Home, for a test to add its pages to.
+pub fn site_with_home(config: &str) -> (TempDir, PathBuf) {
+    let tmp = TempDir::new().expect("temp dir");
+    let root = tmp.path().join("site");
+    if !config.is_empty() {
+        write(&root, "config.toml", config);
+    }
+    write(&root, "content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    (tmp, root)
 }
 
 /// Files the built-in theme adds to every site; left out of snapshots so theme edits do not churn them.
