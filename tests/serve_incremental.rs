@@ -941,3 +941,39 @@ fn issue_14_starting_or_stopping_to_use_the_theme_leaves_the_live_site_fresh() {
         assert_eq!(live.files().get("style.css").is_some(), theme);
     }
 }
+
+/// Issue 14: lists carry each page's content when a template reads it there; in `serve`, a template edit that
+/// starts or stops reading it changes what lists carry, and a body edit reaches the lists that print it. The live
+/// site stays equal to a fresh build.
+#[test]
+fn issue_14_listed_content_follows_template_and_body_edits() {
+    let copy = common::copy_fixture("zola-listed-content");
+    let root = copy.path().join("site");
+    let titles_only = "{% for p in section.pages %}<h2>{{ p.title }}</h2>{% endfor %}";
+    let contents = "{% for p in section.pages %}{{ p.content | safe }}{% endfor %}";
+    // The site starts with templates that read no listed content.
+    common::write(&root, "templates/section.html", titles_only);
+    common::write(&root, "templates/page.html", "{{ page.content | safe }}");
+    common::write(&root, "templates/tags/single.html", "{% for p in term.pages %}{{ p.title }}{% endfor %}");
+    let options = BuildOptions { root: root.clone(), ..BuildOptions::default() };
+    let mut live = Some(LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the fixture builds"));
+    let body =
+        "+++\ntitle = \"First\"\ndate = 2024-01-01\n[taxonomies]\ntags = [\"series\"]\n+++\nFirst *edited* body.\n";
+    let edits: [(&str, &str, Change); 4] = [
+        ("templates/section.html", contents, Change::Template("section.html".into())),
+        ("content/blog/first.md", body, Change::Page("blog/first.md".into())),
+        ("templates/section.html", titles_only, Change::Template("section.html".into())),
+        ("templates/section.html", contents, Change::Template("section.html".into())),
+    ];
+    for (file, text, change) in edits {
+        common::write(&root, file, text);
+        if live.as_mut().is_none_or(|l| l.update(std::slice::from_ref(&change)).is_err()) {
+            live = Some(LiveSite::build(&options, BASE_URL, &SiteFiles::default()).expect("the edited site builds"));
+        }
+        let fresh = fresh_build(&options).0.expect("a fresh build");
+        let live = live.as_ref().expect("a live site");
+        assert_eq!(differences(live.files(), &fresh), Vec::<String>::new(), "after editing {file}");
+    }
+    let blog = live.expect("a live site").files().get("blog/index.html").expect("the blog's list").to_vec();
+    assert!(String::from_utf8_lossy(&blog).contains("<p>First <em>edited</em> body.</p>"));
+}
