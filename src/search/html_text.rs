@@ -2,6 +2,7 @@
 //! plus each heading's id and text and a short excerpt per section. Never tokenizes, never renders HTML.
 
 use crate::text::decode_entities;
+use crate::text::html::find_closing_tag;
 
 /// Characters of prose kept per section for excerpts (the full text is only tokenized).
 pub const EXCERPT_CHARS: usize = 140;
@@ -68,8 +69,8 @@ pub fn extract_text(html: &str, mut on_text: impl FnMut(usize, &str)) -> PageTex
         let tag = Tag::parse(&html[i + 1..i + 1 + length]);
         i += length + 2;
         text_start = i;
-        if let (Kind::Raw(close), false) = (tag.kind, tag.closing) {
-            i = find_ascii_ci(&html[i..], close).map_or(bytes.len(), |at| i + at);
+        if let (Kind::Raw(name), false) = (tag.kind, tag.closing) {
+            i = find_closing_tag(bytes, i, name).unwrap_or(bytes.len());
             text_start = i;
             continue;
         }
@@ -108,7 +109,7 @@ enum Kind {
     Heading,
     A,
     Pre,
-    /// `<script>`/`<style>`: skip to the closing tag given.
+    /// `<script>`/`<style>` (the name given): skip to its closing tag.
     Raw(&'static str),
     /// Text flows through it ("un<em>believ</em>able" is one word).
     Inline,
@@ -145,8 +146,8 @@ fn classify(name: &str) -> Kind {
         b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => Kind::Heading,
         b"a" => Kind::A,
         b"pre" => Kind::Pre,
-        b"script" => Kind::Raw("</script"),
-        b"style" => Kind::Raw("</style"),
+        b"script" => Kind::Raw("script"),
+        b"style" => Kind::Raw("style"),
         b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"del" | b"dfn" | b"em" | b"i" | b"ins"
         | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"small" | b"span" | b"strong" | b"sub" | b"sup" | b"time"
         | b"u" | b"var" | b"wbr" => Kind::Inline,
