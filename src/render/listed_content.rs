@@ -1,31 +1,42 @@
 //! Whether any template may read the `content` of a page other than the one being rendered (`p.content` in a
 //! loop over `section.pages`): then lists of pages carry each page's HTML, as Zola's do. Pure text scanning.
 
+use std::collections::{HashMap, HashSet};
+
 /// The names under which a render sees its own page and section, whose `content` is always there.
 const OWN: [&str; 2] = ["page", "section"];
 
-/// Whether any of the templates `sources` may read `content` of a page in a list, a neighbour or a component
-/// argument: `p.content`, `page.lower.content`, `x["content"]`, `get(key="content")`, `pages | json_encode`, or
-/// `page.content` where `page` names another page (`for page in ...`, `set page = ...`, a component argument
-/// `page` given anything but the page itself, and a block or include inside such a loop). Errs towards `true`:
-/// a list that carries content it need not costs memory, one that lacks it prints nothing where Zola prints.
-pub fn reads_listed_content<'t>(sources: impl IntoIterator<Item = &'t str>) -> bool {
+/// Whether any of the templates `sources` (name, text) may read `content` of a page in a list, a neighbour or a
+/// component argument: `p.content`, `page.lower.content`, `x["content"]`, `get(key="content")`,
+/// `pages | json_encode`, or `page.content` where `page` names another page (`for page in ...`, `set page = ...`,
+/// a component argument `page` given anything but the page itself, a block inside such a loop, or a template
+/// included there that reads it). `fallback` is the Zola theme's prefix (`NAME/templates/`), where an included
+/// name the sources lack is looked for, as Tera looks. Errs towards `true`: a list that carries content it need
+/// not costs memory, one that lacks it prints nothing where Zola prints.
+pub fn reads_listed_content<'t>(sources: impl IntoIterator<Item = (&'t str, &'t str)>, fallback: Option<&str>) -> bool {
     let mut findings = Findings::default();
-    for text in sources {
-        scan_template(text, &mut findings);
+    for (name, text) in sources {
+        let own_read = scan_template(text, &mut findings);
+        // What it extends, includes or imports (`None`: one is not named by a literal).
+        let references = super::blocks::references(text);
+        findings.templates.insert(name, (own_read, references));
     }
-    findings.reads_listed()
+    findings.reads_listed(fallback)
 }
 
 /// What the templates do with `content` and with the names of the render's own page and section (index as `OWN`).
 #[derive(Default)]
-struct Findings {
+struct Findings<'t> {
     /// Something reads `content` of a value that may be a listed page.
     listed: bool,
-    /// `page.content` where `page` is the render's own unless a loop or `set` leaks another into it.
-    own_read: [bool; 2],
-    /// A block or include inside a scope that rebinds the name: what it renders sees the other value.
+    /// Each template by name: whether it reads `page.content` of the render's own page (unless a loop or `set`
+    /// leaks another into it), and the templates it extends, includes or imports (`None`: one is not a literal).
+    templates: HashMap<&'t str, ([bool; 2], Option<Vec<String>>)>,
+    /// A block (or an include not named by a literal) inside a scope that rebinds the name, or a `set` of it
+    /// outside any loop: what renders there sees the other value.
     leaks: [bool; 2],
+    /// The templates included inside a scope that rebinds the name.
+    leaked_includes: [Vec<String>; 2],
     /// `page.content` inside a component that takes `page` as an argument.
     component_read: [bool; 2],
     /// An include or block inside such a component: what it renders sees the argument.
@@ -38,14 +49,44 @@ struct Findings {
     rebound: [bool; 2],
 }
 
-impl Findings {
-    fn reads_listed(&self) -> bool {
+impl Findings<'_> {
+    fn reads_listed(&self, fallback: Option<&str>) -> bool {
         self.listed
             || (0..OWN.len()).any(|n| {
+                let own_read = self.templates.values().any(|(read, _)| read[n]);
                 let component_gets_other = self.passed_other[n] || (self.implicit[n] && self.rebound[n]);
-                let component_reads = self.component_read[n] || (self.component_leaks[n] && self.own_read[n]);
-                (self.leaks[n] && self.own_read[n]) || (component_gets_other && component_reads)
+                let component_reads = self.component_read[n] || (self.component_leaks[n] && own_read);
+                (self.leaks[n] && own_read)
+                    || (component_gets_other && component_reads)
+                    || self.reached_read(&self.leaked_includes[n], n, fallback)
             })
+    }
+
+    /// Whether any template `names` reach (through `include`, `extends`, `import`) reads the own name `OWN[n]`'s
+    /// `content`; a reference that is not a literal, or a template not found, may reach any.
+    fn reached_read(&self, names: &[String], n: usize, fallback: Option<&str>) -> bool {
+        let find = |name: &str| {
+            let prefixed = fallback.map(|prefix| format!("{prefix}{name}"));
+            self.templates.get(name).or_else(|| prefixed.and_then(|prefixed| self.templates.get(prefixed.as_str())))
+        };
+        let any_read = || self.templates.values().any(|(read, _)| read[n]);
+        let mut seen = HashSet::new();
+        let mut queue: Vec<&str> = names.iter().map(String::as_str).collect();
+        while let Some(name) = queue.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            match find(name) {
+                Some((read, Some(references))) => {
+                    if read[n] {
+                        return true;
+                    }
+                    queue.extend(references.iter().map(String::as_str));
+                }
+                _ => return any_read(),
+            }
+        }
+        false
     }
 }
 
@@ -61,7 +102,10 @@ struct Scope<'t> {
     not_a_page: Option<&'t str>,
 }
 
-fn scan_template<'t>(text: &'t str, findings: &mut Findings) {
+/// Scans one template into `findings`; returns whether it reads the own names' `content` (`OWN`) where they are
+/// the render's own unless a loop elsewhere leaks another in.
+fn scan_template<'t>(text: &'t str, findings: &mut Findings) -> [bool; 2] {
+    let mut own_read = [false; 2];
     let mut scopes: Vec<Scope<'t>> = Vec::new();
     // A `set page = ...` outside any loop: the rest of the render sees it.
     let mut set_at_top = [false; 2];
@@ -89,8 +133,16 @@ fn scan_template<'t>(text: &'t str, findings: &mut Findings) {
                 scopes.push(scope);
             }
             Some("block") | Some("include") => {
+                let included = match tokens.get(1) {
+                    Some(Token::Str(name)) if keyword == Some("include") => Some(name.to_string()),
+                    _ => None,
+                };
                 for n in 0..OWN.len() {
-                    findings.leaks[n] |= foreign(&scopes, &set_at_top, n);
+                    match (&included, foreign(&scopes, &set_at_top, n)) {
+                        (Some(name), true) => findings.leaked_includes[n].push(name.clone()),
+                        (None, true) => findings.leaks[n] = true,
+                        (_, false) => {}
+                    }
                     findings.component_leaks[n] |= scopes.iter().any(|scope| scope.params[n]);
                 }
                 if keyword == Some("block") {
@@ -146,7 +198,7 @@ fn scan_template<'t>(text: &'t str, findings: &mut Findings) {
                         Token::Ident(name) if is_root => match own_index(tokens[receiver]) {
                             Some(n) if foreign(&scopes, &set_at_top, n) => findings.listed = true,
                             Some(n) if scopes.iter().any(|scope| scope.params[n]) => findings.component_read[n] = true,
-                            Some(n) => findings.own_read[n] = true,
+                            Some(n) => own_read[n] = true,
                             None => findings.listed |= !scopes.iter().any(|scope| scope.not_a_page == Some(name)),
                         },
                         _ => findings.listed = true,
@@ -169,6 +221,7 @@ fn scan_template<'t>(text: &'t str, findings: &mut Findings) {
             }
         }
     }
+    own_read
 }
 
 /// Fields of a page or section that hold no page: what `json_encode` may encode without a page's `content`.
@@ -311,8 +364,10 @@ fn code_regions(text: &str) -> impl Iterator<Item = (bool, &str)> {
 mod tests {
     use super::*;
 
+    /// The templates are named `0.html`, `1.html`...
     fn reads(templates: &[&str]) -> bool {
-        reads_listed_content(templates.iter().copied())
+        let names: Vec<String> = (0..templates.len()).map(|i| format!("{i}.html")).collect();
+        reads_listed_content(names.iter().map(String::as_str).zip(templates.iter().copied()), None)
     }
 
     #[test]
@@ -344,8 +399,12 @@ mod tests {
     #[test]
     fn reads_through_blocks_includes_and_components() {
         // A loop's `page` reaches an included template and a block a child template fills.
-        let include = r#"{% for page in section.pages %}{% include "card.html" %}{% endfor %}"#;
+        let include = r#"{% for page in section.pages %}{% include "1.html" %}{% endfor %}"#;
         assert!(reads(&[include, "{{ page.content }}"]));
+        // Or a template that one includes, or one not named by a literal.
+        assert!(reads(&[include, r#"{% include "2.html" %}"#, "{{ page.content }}"]));
+        let by_variable = "{% for page in section.pages %}{% include card %}{% endfor %}";
+        assert!(reads(&[by_variable, "{{ page.title }}", "{{ page.content }}"]));
         let parent = "{% for page in section.pages %}{% block card %}{% endblock %}{% endfor %}";
         assert!(reads(&[parent, "{% block card %}{{ page.content }}{% endblock card %}"]));
         // A `set` outside any loop lasts the whole render, blocks of other templates included.
@@ -369,6 +428,13 @@ mod tests {
                 "{% for page in s.pages %}{{ page.title }}{% endfor %}{% block doc %}{% endblock %}",
                 "{% block doc %}{{ page.content | safe }}{% endblock doc %}",
             ],
+            // A card included in a loop over pages that reads no content (zolarwind's list.html).
+            &[
+                r#"{% for page in paginator.pages %}{% include "1.html" %}{% endfor %}"#,
+                r#"<h2>{{ page.title }}</h2>{% include "2.html" %}"#,
+                "<p>{{ page.summary | safe }}</p>",
+                "{{ page.content | safe }}",
+            ],
             &[r#"{% set section = get_section(path="docs/_index.md") %}{{ section.content }}"#],
             // A component handed the render's own page (the built-in theme's).
             &["{% component doc(page) %}{{ page.content }}{% endcomponent %}", "{{ <doc page={page} /> }}"],
@@ -390,15 +456,20 @@ mod tests {
     /// rendered (`PageBodies`).
     #[test]
     fn the_built_in_theme_and_the_benchmark_templates_do_not_read_listed_content() {
-        let theme = crate::theme::TEMPLATES.iter().map(|(_, bytes)| std::str::from_utf8(bytes).expect("UTF-8"));
-        assert!(!reads_listed_content(theme));
+        let theme =
+            crate::theme::TEMPLATES.iter().map(|(name, bytes)| (*name, std::str::from_utf8(bytes).expect("UTF-8")));
+        assert!(!reads_listed_content(theme, None));
         // The benchmark corpus's Zola templates (shared/bench/gen_corpus.py --layouts zola), as the fixture has them.
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zola-corpus/templates");
-        let texts: Vec<String> = std::fs::read_dir(&corpus)
+        let texts: Vec<(String, String)> = std::fs::read_dir(&corpus)
             .expect("the corpus fixture's templates")
-            .map(|entry| std::fs::read_to_string(entry.expect("an entry").path()).expect("a template"))
+            .map(|entry| {
+                let path = entry.expect("an entry").path();
+                let name = path.file_name().expect("a file name").to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&path).expect("a template"))
+            })
             .collect();
         assert_eq!(texts.len(), 7);
-        assert!(!reads_listed_content(texts.iter().map(String::as_str)));
+        assert!(!reads_listed_content(texts.iter().map(|(name, text)| (name.as_str(), text.as_str())), None));
     }
 }

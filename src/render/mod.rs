@@ -270,7 +270,10 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         theme_prefix: theme_prefix.clone(),
         included,
         theme_use: Default::default(),
-        reads_listed_content: listed_content::reads_listed_content(sources.values().map(String::as_str)),
+        reads_listed_content: listed_content::reads_listed_content(
+            sources.iter().map(|(name, text)| (name.as_str(), text.as_str())),
+            theme_prefix.as_deref(),
+        ),
     };
     // The theme's own: not replaced, or replaced by the same text (the default site's `templates/` are the theme).
     let is_builtin = |name: &str| {
