@@ -110,3 +110,18 @@ fn every_broken_link_of_a_site_is_reported_in_one_run() {
         ]
     );
 }
+
+/// Issue 14: a broken link a section template writes on a pager (`/blog/page/2/`) names the template, as on the
+/// section's first page (abridge's said "made by , on 9 pages").
+#[test]
+fn issue_14_a_broken_link_on_a_pager_names_its_template() {
+    let tmp = copy_fixture("zola-listed-content");
+    let root = tmp.path().join("site");
+    write(&root, "content/blog/_index.md", "+++\ntitle = \"Blog\"\nsort_by = \"date\"\npaginate_by = 1\n+++\n");
+    // Built from a variable, the link is not a literal of the template, so the pages that have it are named.
+    let pager =
+        "{% set to = \"nowhere\" %}{% if paginator.current_index == 2 %}<a href=\"/{{ to }}/\">x</a>{% endif %}";
+    write(&root, "templates/section.html", pager);
+    let error = common::build_error_with("zola-listed-content", |o| o.root = root.clone());
+    assert!(error.contains("(made by `section.html`, on page `/blog/page/2/`)"), "{error}");
+}

@@ -531,7 +531,8 @@ impl<'a> LinkCheck<'a> {
                 };
                 let made_by: BTreeSet<&str> =
                     group.pages.iter().filter_map(|p| self.makers().get(p)).map(|m| m.template.as_str()).collect();
-                let context = if group.literal {
+                // A page no template is known to make (the built-in theme's own pagers) names none.
+                let context = if group.literal || made_by.is_empty() {
                     format!(" ({on})")
                 } else {
                     let names: Vec<String> = made_by.iter().map(|t| format!("`{t}`")).collect();
@@ -835,7 +836,13 @@ fn makers(site: &Site) -> FxHashMap<String, Maker> {
         makers.insert(page.doc.path.to_string(), maker(&page.doc.file, &render::page_template(site, id)));
     }
     for (id, section) in site.sections.iter().enumerate() {
-        makers.insert(section.doc.path.to_string(), maker(&section.doc.file, &render::section_template(site, id)));
+        let template = render::section_template(site, id);
+        makers.insert(section.doc.path.to_string(), maker(&section.doc.file, &template));
+        // Its pagers (`/blog/page/2/`) when its front matter paginates it.
+        let paginate_by = section.doc.front_matter.paginate_by.filter(|&by| by > 0);
+        for index in 2..=paginate_by.map_or(0, |by| section.pages.len().div_ceil(by)) {
+            makers.insert(render::pager_path(&section.doc.path, index), maker(&section.doc.file, &template));
+        }
     }
     let config_file = Path::new("config.toml");
     for taxonomy in &site.taxonomies {
