@@ -12,11 +12,12 @@
 # Quire warns and ignores it; Zola 0.22 and 0.23 refuse it, and without that line Zola 0.22 writes the HTML pages
 # of scripts/zola-themes/hyde.pages). abridge does not, and Zola cannot build it offline either: three pages
 # (overview-abridge, in three languages) call `load_data(url=...)` on GitHub without `required=false`, and a
-# build never uses the network; the 9 anchors those pages' headings would define follow. The other 35 errors are
-# links abridge's own templates write that point to nothing (language switchers to Portuguese pages that do not
-# exist, `get_url(path="404.html", trailing_slash=true)`, obfuscated e-mail `#...` anchors): Quire checks the
-# links templates write, Zola checks none. scripts/zola-themes/abridge.errors lists the 47: the run checks that
-# exactly those occur.
+# build never uses the network; the 9 anchors those pages' headings would define follow. Those 12 are all:
+# abridge's repository is the theme's own demo site (`theme.toml` at its root), so the links its templates write
+# that point to nothing (language switchers to Portuguese pages that do not exist, `get_url(path="404.html",
+# trailing_slash=true)`, obfuscated e-mail `#...` anchors; 35 of them) are warnings, as for a `theme = "NAME"`
+# theme: Zola checks no link a template writes. scripts/zola-themes/abridge.errors lists the 12: the run checks
+# that exactly those occur.
 #
 # usage: scripts/zola-themes.sh [THEME...]          (default: abridge hyde linkita zolarwind)
 #   MIRRORS=dir   where the bare mirrors are, as OWNER+NAME/repo (default: /work/.mirror)

@@ -125,3 +125,14 @@ fn issue_14_a_broken_link_on_a_pager_names_its_template() {
     let error = common::build_error_with("zola-listed-content", |o| o.root = root.clone());
     assert!(error.contains("(made by `section.html`, on page `/blog/page/2/`)"), "{error}");
 }
+
+/// Issue 14: a broken link on a term's page names the template that made it, `tags/single.html` when the site has
+/// one, not Zola's fallback name `taxonomy_single.html` (which abridge does not have).
+#[test]
+fn issue_14_a_broken_link_on_a_term_page_names_the_taxonomy_s_own_template() {
+    let tmp = copy_fixture("zola-listed-content");
+    let root = tmp.path().join("site");
+    write(&root, "templates/tags/single.html", "<a href=\"/nowhere/{{ term.slug }}/\">x</a>");
+    let error = common::build_error_with("zola-listed-content", |o| o.root = root.clone());
+    assert!(error.contains("`/nowhere/series/` points to nothing in the site (made by `tags/single.html`"), "{error}");
+}

@@ -345,6 +345,25 @@ fn issue_14_broken_links_the_zola_theme_writes_are_warnings() {
     assert!(error.contains("templates/page.html:1:") && error.contains("`/elsewhere/` points to nothing"), "{error}");
 }
 
+/// Issue 14: a Zola theme's own repository, built as its demo site (abridge, zolarwind: `theme.toml` at the root),
+/// is the theme: a broken link its `templates/` write is a warning, as for `theme = "NAME"`, since Zola checks no
+/// link a template writes. The same templates in a site without `theme.toml` stay errors.
+#[test]
+fn issue_14_broken_links_a_theme_s_own_demo_site_writes_are_warnings() {
+    let template = "<a href=\"/elsewhere/\">x</a>{{ page.content | safe }}";
+    let demo = common::build_edited("zola-theme-links", |root| {
+        common::write(root, "templates/page.html", template);
+        common::write(root, "theme.toml", "name = \"demo\"\nmin_version = \"0.23.0\"\n");
+    });
+    let warnings: Vec<String> = demo.report.warnings.iter().map(ToString::to_string).collect();
+    let broken: Vec<&String> = warnings.iter().filter(|w| w.contains("`/elsewhere/` points to nothing")).collect();
+    assert_eq!(broken.len(), 1, "{warnings:#?}");
+    assert!(broken[0].contains("Zola theme") && broken[0].contains("templates/page.html:1:"), "{}", broken[0]);
+    let error =
+        common::build_error_edited("zola-theme-links", |root| common::write(root, "templates/page.html", template));
+    assert!(error.contains("`/elsewhere/` points to nothing"), "{error}");
+}
+
 /// Issue 14: Zola's lists of pages carry each page's `content` (abridge's page.html finds its place in a series by
 /// comparing `inner.content == page.content`; its archive prints `section_item.content`), and so do Quire's when
 /// a template reads it there: sections, terms, `get_taxonomy_term` and neighbours.

@@ -136,7 +136,7 @@ impl<'a> LinkCheck<'a> {
             expected: FxHashSet::default(),
             reached: site.targets().map(|_| AtomicBool::new(false)).collect(),
             collect_external: false,
-            templates: TemplateSources::of(templates),
+            templates: TemplateSources::of(templates, site),
             known: KnownLinks::new(site.targets().count()),
             // Presized: growing the map of outputs would rehash 10k entries while the other thread waits.
             state: Mutex::new(State {
@@ -408,7 +408,7 @@ impl<'a> LinkCheck<'a> {
     }
 
     fn makers(&self) -> &FxHashMap<String, Maker> {
-        self.makers.get_or_init(|| makers(self.site))
+        self.makers.get_or_init(|| makers(self.site, &self.templates.taxonomies))
     }
 
     fn written(&self) -> &FxHashSet<String> {
@@ -829,7 +829,8 @@ fn written_in_markdown(site: &Site, config: &Config) -> FxHashSet<String> {
     written
 }
 
-fn makers(site: &Site) -> FxHashMap<String, Maker> {
+/// `taxonomies`: the list and term templates of each of `site.taxonomies` (`tags/list.html` or Zola's fallback).
+fn makers(site: &Site, taxonomies: &[[String; 2]]) -> FxHashMap<String, Maker> {
     let mut makers = FxHashMap::default();
     let maker = |file: &Path, template: &str| Maker { file: file.to_path_buf(), template: template.to_string() };
     for (id, page) in site.pages.iter().enumerate() {
@@ -845,10 +846,10 @@ fn makers(site: &Site) -> FxHashMap<String, Maker> {
         }
     }
     let config_file = Path::new("config.toml");
-    for taxonomy in &site.taxonomies {
-        makers.insert(taxonomy.path.clone(), maker(config_file, "taxonomy_list.html"));
+    for (taxonomy, [list, single]) in site.taxonomies.iter().zip(taxonomies) {
+        makers.insert(taxonomy.path.clone(), maker(config_file, list));
         for term in &taxonomy.terms {
-            makers.insert(term.path.clone(), maker(config_file, "taxonomy_single.html"));
+            makers.insert(term.path.clone(), maker(config_file, single));
         }
     }
     makers.insert("/404.html".into(), maker(Path::new("templates/404.html"), "404.html"));
@@ -867,21 +868,25 @@ struct TemplateSources {
     files: Vec<(PathBuf, String)>,
     found: Mutex<HashMap<String, Option<Location>>>,
     /// The templates the Zola theme gives (by name), and their folder: links they write are the theme's.
-    zola_theme: (std::collections::HashSet<String>, Option<PathBuf>),
+    zola_theme: (std::collections::HashSet<String>, Vec<PathBuf>),
+    /// The list and term templates of each taxonomy, in `site.taxonomies` order.
+    taxonomies: Vec<[String; 2]>,
 }
 
 impl TemplateSources {
     /// The texts the templates were loaded from: read once, by `render::load_templates`.
-    fn of(templates: &Templates) -> TemplateSources {
+    fn of(templates: &Templates, site: &Site) -> TemplateSources {
         let files = templates.files().map(|(file, text)| (file, text.to_string())).collect();
-        TemplateSources { files, found: Mutex::default(), zola_theme: templates.zola_theme_templates() }
+        let kinds = |name: &str| ["list", "single"].map(|kind| templates.taxonomy_template(name, kind));
+        let taxonomies = site.taxonomies.iter().map(|taxonomy| kinds(&taxonomy.name)).collect();
+        TemplateSources { files, found: Mutex::default(), zola_theme: templates.zola_theme_templates(), taxonomies }
     }
 
     /// Whether a link at `at` (a template line) or on pages made by `made_by` was written by the Zola theme alone.
     fn by_zola_theme(&self, at: &Location, literal: bool, made_by: &BTreeSet<&str>) -> bool {
-        let (names, folder) = &self.zola_theme;
+        let (names, folders) = &self.zola_theme;
         match literal {
-            true => folder.as_ref().is_some_and(|folder| at.file.starts_with(folder)),
+            true => folders.iter().any(|folder| at.file.starts_with(folder)),
             false => !made_by.is_empty() && made_by.iter().all(|name| names.contains(*name)),
         }
     }

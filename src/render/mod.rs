@@ -75,6 +75,9 @@ pub struct Templates {
     /// `NAME/templates/` for a Zola `theme = "NAME"`: its templates are registered under that prefix only, and
     /// Tera finds them there when the site has no template of the name (Tera 2's fallback prefixes, as Zola 0.23).
     theme_prefix: Option<String>,
+    /// The site is a Zola theme's own repository built as its demo (a `theme.toml` at the root, as abridge and
+    /// zolarwind have): its `templates/` are the theme's.
+    theme_demo: bool,
     /// The files the `include` function read (Zola 0.23 sites, whose bodies are templates), with the bodies
     /// that asked.
     included: Arc<Mutex<crate::shortcodes::Included>>,
@@ -181,12 +184,20 @@ impl Templates {
     }
 
     /// The names of the templates the Zola theme (`theme = "NAME"`) gives and the site does not replace, with the
-    /// folder they are read from (`themes/NAME/templates`).
-    pub fn zola_theme_templates(&self) -> (std::collections::HashSet<String>, Option<PathBuf>) {
-        let Some(prefix) = &self.theme_prefix else { return Default::default() };
-        let names = self.site_templates.keys().filter_map(|name| name.strip_prefix(prefix.as_str()));
-        let given = names.filter(|name| !self.site_templates.contains_key(*name)).map(str::to_string).collect();
-        (given, Some(Path::new("themes").join(prefix.trim_end_matches('/'))))
+    /// folders they are read from (`themes/NAME/templates`). A Zola theme's own repository built as its demo site
+    /// is the theme: all its templates, and `templates`, are the theme's too.
+    pub fn zola_theme_templates(&self) -> (std::collections::HashSet<String>, Vec<PathBuf>) {
+        let (mut names, mut folders) = (std::collections::HashSet::new(), Vec::new());
+        if let Some(prefix) = &self.theme_prefix {
+            let given = self.site_templates.keys().filter_map(|name| name.strip_prefix(prefix.as_str()));
+            names.extend(given.filter(|name| !self.site_templates.contains_key(*name)).map(str::to_string));
+            folders.push(Path::new("themes").join(prefix.trim_end_matches('/')));
+        }
+        if self.theme_demo {
+            names.extend(self.site_templates.keys().cloned());
+            folders.push(PathBuf::from("templates"));
+        }
+        (names, folders)
     }
 
     /// Every template's text with the file it is reported at, the site's own first, then the theme's.
@@ -268,6 +279,7 @@ pub fn load_templates(root: &Path, config: &Config, diagnostics: &mut Vec<Diagno
         print_page: false,
         languages: BTreeMap::new(),
         theme_prefix: theme_prefix.clone(),
+        theme_demo: root.join("theme.toml").is_file(),
         included,
         theme_use: Default::default(),
         reads_listed_content: listed_content::reads_listed_content(
